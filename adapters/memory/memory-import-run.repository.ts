@@ -1,0 +1,16 @@
+import type { ImportRun, ImportRunRepository } from '../../src/costs/import-run.types.js';
+
+export class MemoryImportRunRepository implements ImportRunRepository {
+  private readonly runs: ImportRun[] = [];
+
+  async record(run: ImportRun): Promise<void> {
+    this.runs.push(structuredClone(run));
+  }
+
+  async latest(limit: number): Promise<ImportRun[]> {
+    return [...this.runs]
+      .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime())
+      .slice(0, limit)
+      .map((r) => structuredClone(r));
+  }
+}

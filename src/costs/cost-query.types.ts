@@ -1,0 +1,47 @@
+import type { Day } from '../shared/day.js';
+
+/** A dimension to break costs down by. `tag:<key>` groups by a tag's value (rows without it fall in `(untagged)`). */
+export type Dimension =
+  | { kind: 'provider' }
+  | { kind: 'account' }
+  | { kind: 'service' }
+  | { kind: 'category' }
+  | { kind: 'region' }
+  | { kind: 'charge' }
+  | { kind: 'tag'; key: string };
+
+export type DimensionKind = Dimension['kind'];
+
+/** The key a rollup without the grouped tag gets. */
+export const UNTAGGED = '(untagged)';
+
+/** Restricts which rollups count. Every list is an allow-list; an empty or absent list allows all. */
+export interface CostFilter {
+  providers?: string[];
+  subAccountIds?: string[];
+  services?: string[];
+  categories?: string[];
+  regions?: string[];
+  tags?: { key: string; value: string }[];
+}
+
+/** An aggregation request to the repository: sum the three metrics over a day range, grouped. */
+export interface AggregateQuery {
+  from: Day;
+  to: Day;
+  filter?: CostFilter;
+  /** Group by these dimensions (0–2), and optionally by day as well. */
+  groupBy: Dimension[];
+  byDay?: boolean;
+}
+
+/** One group of an aggregation: keys in `groupBy` order, per currency. */
+export interface AggregateRow {
+  keys: string[];
+  day?: Day;
+  currency: string;
+  billed: number;
+  effective: number;
+  list: number;
+  rows: number;
+}

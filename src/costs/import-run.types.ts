@@ -1,0 +1,31 @@
+import type { Day } from '../shared/day.js';
+
+/** A rejected FOCUS row: the 1-based line number in the file, the column and why. */
+export interface RejectedRow {
+  file: string;
+  line: number;
+  column: string;
+  reason: string;
+}
+
+/** The record of one import or sync. */
+export interface ImportRun {
+  id: string;
+  source: string;
+  startedAt: Date;
+  finishedAt: Date;
+  rowsRead: number;
+  rowsImported: number;
+  rowsRejected: number;
+  /** First rejections, at most 100. */
+  rejected: RejectedRow[];
+  /** Total billed cost per currency, as imported. */
+  totals: { currency: string; billed: number; effective: number }[];
+  range: { from: Day; to: Day } | null;
+}
+
+export interface ImportRunRepository {
+  record(run: ImportRun): Promise<void>;
+  /** Newest first. */
+  latest(limit: number): Promise<ImportRun[]>;
+}
