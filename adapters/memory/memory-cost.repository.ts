@@ -1,6 +1,6 @@
-import type { AccountName, CostRepository } from '../../src/costs/cost-repository.port.js';
 import type { AggregateQuery, AggregateRow } from '../../src/costs/cost-query.types.js';
 import type { DailyRollup } from '../../src/costs/cost-record.types.js';
+import type { AccountName, CostRepository } from '../../src/costs/cost-repository.port.js';
 import { dimensionValue, matchesFilter } from '../../src/costs/rollup-fields.js';
 import type { Day } from '../../src/shared/day.js';
 import { CompensatedSum } from '../../src/shared/money.js';

@@ -59,3 +59,8 @@ export function addMonths(day: Day, n: number): Day {
 export function startOfWeek(day: Day): Day {
   return addDays(day, -weekdayIndex(day));
 }
+
+/** The earlier of two days. */
+export function minDay(a: Day, b: Day): Day {
+  return a < b ? a : b;
+}

@@ -33,6 +33,4 @@ export function asTallyError(err: unknown, code: TallyErrorCode = 'INTERNAL'): T
 }
 
 /** An expected outcome as a value (STYLE rule 6). */
-export type Result<T, R extends string = string> =
-  | { ok: true; value: T }
-  | { ok: false; reason: R; message: string };
+export type Result<T, R extends string = string> = { ok: true; value: T } | { ok: false; reason: R; message: string };

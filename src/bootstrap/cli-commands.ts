@@ -1,0 +1,163 @@
+import { writeFile } from 'node:fs/promises';
+import { FocusCsvReader } from '../../adapters/focus-file/focus-csv.reader.js';
+import { writeFocusCsv } from '../../adapters/focus-file/focus-csv.writer.js';
+import { pingRedis } from '../../adapters/queue/redis-probe.js';
+import { renderText } from '../../adapters/shell/render-text.js';
+import { runShell } from '../../adapters/shell/shell-repl.js';
+import type { Config } from '../config/env.js';
+import type { Reply } from '../conversation/reply.types.js';
+import { ImportService } from '../costs/import.service.js';
+import type { ImportRun } from '../costs/import-run.types.js';
+import { generateSample } from '../costs/sample/sample-data.js';
+import type { Clock } from '../shared/clock.js';
+import { fixedClock, systemClock } from '../shared/clock.js';
+import { addDays, dayOf, isDay } from '../shared/day.js';
+import { TallyError } from '../shared/errors.js';
+import { formatMoney } from '../shared/money.js';
+import type { CliContext } from './cli.js';
+import { createDeps, createStores } from './deps.js';
+import { startWebServer } from './web.js';
+
+export function clockFor(config: Config): Clock {
+  return config.today ? fixedClock(new Date(`${config.today}T12:00:00Z`)) : systemClock;
+}
+
+const shellTurn = (text: string) => ({ user: { id: 'local' }, location: { platform: 'shell' as const }, text });
+
+export async function shellCommand(ctx: CliContext, opts: { focus?: string }): Promise<void> {
+  const deps = await createDeps(ctx.config, { focusPath: opts.focus, clock: clockFor(ctx.config), logger: ctx.logger });
+  if (deps.initialImport) ctx.err(importSummary(deps.initialImport));
+  const range = await deps.costs.dataRange();
+  try {
+    await runShell({
+      input: process.stdin,
+      output: process.stdout,
+      historyFile: ctx.historyFile,
+      handle: (text) => deps.turns.handle(shellTurn(text)),
+      banner:
+        `Tally shell — ${deps.stores.description}; cost data ${range ? `${range.from} to ${range.to}` : 'none'}.\n` +
+        'Type `help` for examples, `exit` to leave. Jobs (anomalies, digests, approvals) need Redis and `tally start`.',
+    });
+  } finally {
+    await deps.close();
+  }
+}
+
+export async function askCommand(
+  ctx: CliContext,
+  text: string,
+  opts: { focus?: string; json?: boolean },
+): Promise<void> {
+  const deps = await createDeps(ctx.config, { focusPath: opts.focus, clock: clockFor(ctx.config), logger: ctx.logger });
+  try {
+    if (deps.initialImport?.rowsRejected) ctx.err(importSummary(deps.initialImport));
+    const reply = await deps.turns.handle({ ...shellTurn(text), location: { platform: 'cli' } });
+    ctx.out(opts.json ? JSON.stringify(jsonOf(reply), null, 2) : renderText(reply));
+    if (reply.kind === 'usage') {
+      ctx.err(`tally: ${reply.text?.split('\n')[0] ?? 'not a command'}`);
+      process.exitCode = 2;
+    } else if (reply.kind === 'error') process.exitCode = 1;
+  } finally {
+    await deps.close();
+  }
+}
+
+function jsonOf(reply: Reply): Record<string, unknown> {
+  return reply.data
+    ? { kind: reply.kind, title: reply.title, ...reply.data }
+    : { kind: reply.kind, title: reply.title, text: reply.text ?? null };
+}
+
+export async function importCommand(ctx: CliContext, path: string, opts: { source?: string }): Promise<void> {
+  const stores = await createStores(ctx.config);
+  try {
+    const importer = new ImportService({
+      reader: new FocusCsvReader(),
+      costs: stores.costs,
+      runs: stores.runs,
+      clock: clockFor(ctx.config),
+    });
+    const run = await importer.importPath(path, opts);
+    ctx.out(importSummary(run));
+    if (!ctx.config.mongo.uri)
+      ctx.err('Note: MONGODB_URI is unset, so the in-process store was used and nothing was kept.');
+  } finally {
+    await stores.close();
+  }
+}
+
+/** Rows read, imported and rejected (with the first rejected lines), and totals per currency. */
+export function importSummary(run: ImportRun): string {
+  const lines = [
+    `Imported ${run.source}: ${run.rowsRead} rows read, ${run.rowsImported} imported, ${run.rowsRejected} rejected.`,
+  ];
+  if (run.range) lines.push(`Days: ${run.range.from} to ${run.range.to} (UTC)`);
+  for (const t of run.totals)
+    lines.push(
+      `Total ${t.currency}: billed ${formatMoney(t.billed, t.currency)}, effective ${formatMoney(t.effective, t.currency)}`,
+    );
+  for (const r of run.rejected.slice(0, 20))
+    lines.push(`Rejected ${r.file} line ${r.line}, column ${r.column}: ${r.reason}`);
+  if (run.rowsRejected > 20) lines.push(`… and ${run.rowsRejected - 20} more rejected rows.`);
+  return lines.join('\n');
+}
+
+export async function sampleCommand(ctx: CliContext, opts: { out: string; seed: string; end?: string }): Promise<void> {
+  const seed = Number(opts.seed);
+  if (!Number.isInteger(seed)) throw new TallyError('USAGE', `--seed must be an integer (got "${opts.seed}")`);
+  if (opts.end && !isDay(opts.end)) throw new TallyError('USAGE', `--end must be a day YYYY-MM-DD (got "${opts.end}")`);
+  const endDay = opts.end ?? addDays(dayOf(clockFor(ctx.config).now()), -1);
+  const sample = generateSample({ endDay, seed });
+  const rows = await writeFocusCsv(opts.out, sample.records);
+  const anomaliesPath = opts.out.replace(/(\.csv)?$/i, '.anomalies.json');
+  await writeFile(
+    anomaliesPath,
+    `${JSON.stringify({ seed, from: sample.from, to: sample.to, anomalies: sample.anomalies }, null, 2)}\n`,
+  );
+  ctx.out(
+    `Wrote ${rows} FOCUS rows (${sample.from} to ${sample.to}) to ${opts.out} and ${sample.anomalies.length} injected anomalies to ${anomaliesPath}.`,
+  );
+}
+
+export async function startCommand(ctx: CliContext, opts: { worker: boolean; focus?: string }): Promise<void> {
+  const { slack, teams } = ctx.config;
+  if (!slack.enabled && !teams.enabled) {
+    if (process.stdin.isTTY) return shellCommand(ctx, opts);
+    throw new TallyError(
+      'USAGE',
+      'no chat platform is configured (set SLACK_BOT_TOKEN or MICROSOFT_APP_ID); for a local REPL run `tally shell`',
+    );
+  }
+  if (!(await pingRedis(ctx.config.redis.url)))
+    throw new TallyError(
+      'STORE_UNAVAILABLE',
+      `Redis does not answer at REDIS_URL; jobs need it (start Redis or set REDIS_URL)`,
+    );
+  const deps = await createDeps(ctx.config, { focusPath: opts.focus, clock: clockFor(ctx.config), logger: ctx.logger });
+  const server = await startWebServer({
+    port: ctx.config.port,
+    logger: ctx.logger,
+    ready: async () => {
+      await deps.stores.costs.dataRange();
+      return true;
+    },
+  });
+  ctx.logger.warn({}, 'the Slack and Teams adapters are not part of this build yet; serving health endpoints only');
+  await waitForSignal();
+  server.close();
+  await deps.close();
+}
+
+export async function workerCommand(ctx: CliContext): Promise<void> {
+  if (!(await pingRedis(ctx.config.redis.url)))
+    throw new TallyError('STORE_UNAVAILABLE', 'Redis does not answer at REDIS_URL; `tally worker` needs it');
+  ctx.logger.info({}, 'worker started; no job queues are registered in this build yet');
+  await waitForSignal();
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
+  });
+}

@@ -1,0 +1,106 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { createPinoLogger } from '../../adapters/logging/pino-logger.js';
+import type { Config } from '../config/env.js';
+import { loadProcessConfig } from '../config/env.js';
+import { TallyError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.port.js';
+import { askCommand, importCommand, sampleCommand, shellCommand, startCommand, workerCommand } from './cli-commands.js';
+
+/** Exit codes of `tally` (DESIGN §4). */
+export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2 } as const;
+
+export interface CliContext {
+  config: Config;
+  logger: Logger;
+  out: (s: string) => void;
+  err: (s: string) => void;
+  historyFile: string;
+}
+
+/** Runs the `tally` command with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const err = (s: string) => process.stderr.write(`${s}\n`);
+  let ctx: CliContext;
+  try {
+    const config = loadProcessConfig();
+    ctx = {
+      config,
+      logger: createPinoLogger({ level: config.logLevel }),
+      out: (s) => process.stdout.write(`${s}\n`),
+      err,
+      historyFile: join(homedir(), '.tally_history'),
+    };
+  } catch (e) {
+    return reportError(e, err);
+  }
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    return reportError(e, err, ctx.logger);
+  }
+}
+
+/** Known failures get one line and their exit code; anything else is logged with an error id. */
+export function reportError(e: unknown, err: (s: string) => void, logger?: Logger): number {
+  if (e instanceof TallyError) {
+    const usage = ['CONFIG_INVALID', 'FOCUS_MISSING_COLUMNS', 'FOCUS_FILE_UNREADABLE', 'USAGE'].includes(e.code);
+    err(`tally: ${e.message}`);
+    if (!usage) logger?.error({ err: e, code: e.code }, 'command failed');
+    return usage ? EXIT.USAGE : EXIT.FAILURE;
+  }
+  const id = `err_${Date.now().toString(36)}`;
+  logger?.error({ err: e, errorId: id }, 'command failed');
+  err(`tally: unexpected failure (error id ${id}); see the log for details`);
+  return EXIT.FAILURE;
+}
+
+function buildProgram(ctx: CliContext): Command {
+  const program = new Command('tally')
+    .description('Chat-ops FinOps: ask what the cloud costs, in Slack, Teams or this shell.')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => ctx.err(s.trimEnd()), writeOut: (s) => ctx.out(s.trimEnd()) })
+    .showHelpAfterError('(run `tally --help` for usage)');
+  const focus = () =>
+    new Option('--focus <path>', 'a FOCUS export (CSV, .csv.gz or a folder) instead of the sample data');
+  program
+    .command('start')
+    .description('web server for Slack and Teams plus the job workers; the shell when no chat platform is configured')
+    .option('--no-worker', 'do not run the job workers in this process')
+    .addOption(focus())
+    .action((opts: { worker: boolean; focus?: string }) => startCommand(ctx, opts));
+  program
+    .command('shell')
+    .description('local REPL over the sample data or a FOCUS export')
+    .addOption(focus())
+    .action((opts: { focus?: string }) => shellCommand(ctx, opts));
+  program
+    .command('ask')
+    .description('answer one command or question and exit')
+    .addOption(focus())
+    .option('--json', "print the reply's data as JSON")
+    .argument('<text...>', 'the command or question, e.g. "cost last month by service"')
+    .action((words: string[], opts: { focus?: string; json?: boolean }) => askCommand(ctx, words.join(' '), opts));
+  program
+    .command('import')
+    .description('load a FOCUS export into the configured store')
+    .argument('<path>', 'a FOCUS CSV, .csv.gz, or a folder of them')
+    .option('--source <name>', 'source name; re-importing a source replaces its data for the days it covers')
+    .action((path: string, opts: { source?: string }) => importCommand(ctx, resolve(path), opts));
+  program
+    .command('sample')
+    .description('write the built-in sample dataset as a FOCUS CSV (and its injected anomalies as JSON)')
+    .option('--out <path>', 'output CSV path', 'tally-sample.csv')
+    .option('--seed <n>', 'random seed', '42')
+    .option('--end <day>', 'last day (YYYY-MM-DD); default yesterday')
+    .action((opts: { out: string; seed: string; end?: string }) => sampleCommand(ctx, opts));
+  program
+    .command('worker')
+    .description('run the job workers only (needs Redis)')
+    .action(() => workerCommand(ctx));
+  return program;
+}

@@ -1,0 +1,114 @@
+import { FocusCsvReader } from '../../adapters/focus-file/focus-csv.reader.js';
+import { MemoryCostRepository } from '../../adapters/memory/memory-cost.repository.js';
+import { MemoryImportRunRepository } from '../../adapters/memory/memory-import-run.repository.js';
+import { createMongoConnection } from '../../adapters/mongo/mongo-connection.js';
+import { MongoCostRepository } from '../../adapters/mongo/mongo-cost.repository.js';
+import { MongoImportRunRepository } from '../../adapters/mongo/mongo-import-run.repository.js';
+import { CommandService } from '../commands/command.service.js';
+import type { Config } from '../config/env.js';
+import { redactUrlCredentials } from '../config/env.js';
+import { TurnHandler } from '../conversation/handle-turn.service.js';
+import { CostQueryService } from '../costs/cost-query.service.js';
+import type { CostRepository } from '../costs/cost-repository.port.js';
+import { ForecastService } from '../costs/forecast.service.js';
+import { ImportService } from '../costs/import.service.js';
+import type { ImportRun, ImportRunRepository } from '../costs/import-run.types.js';
+import { RollupBuilder } from '../costs/rollup-builder.js';
+import { generateSample } from '../costs/sample/sample-data.js';
+import type { Clock } from '../shared/clock.js';
+import { addDays, dayOf } from '../shared/day.js';
+import type { Logger } from '../shared/logger.port.js';
+
+/** The source name of the built-in sample dataset in the store. */
+export const SAMPLE_SOURCE = 'sample';
+
+export interface Stores {
+  costs: CostRepository;
+  runs: ImportRunRepository;
+  description: string;
+  close(): Promise<void>;
+}
+
+export interface AppDeps {
+  stores: Stores;
+  importer: ImportService;
+  costs: CostQueryService;
+  turns: TurnHandler;
+  /** The import done at start (`--focus` / `TALLY_FOCUS_FILE`), if any. */
+  initialImport: ImportRun | null;
+  close(): Promise<void>;
+}
+
+/** MongoDB when `MONGODB_URI` is set, else the in-process store. */
+export async function createStores(config: Config): Promise<Stores> {
+  if (!config.mongo.uri) {
+    return {
+      costs: new MemoryCostRepository(),
+      runs: new MemoryImportRunRepository(),
+      description: 'in-process (nothing is kept after exit)',
+      close: async () => {},
+    };
+  }
+  const conn = await createMongoConnection({ uri: config.mongo.uri });
+  const [costs, runs] = await Promise.all([MongoCostRepository.create(conn), MongoImportRunRepository.create(conn)]);
+  return { costs, runs, description: `MongoDB ${redactUrlCredentials(config.mongo.uri)}`, close: () => conn.close() };
+}
+
+/**
+ * The one wiring point (STYLE rule 8). Data at start: the FOCUS export given by `--focus` or `TALLY_FOCUS_FILE` is
+ * imported into the store; with neither and the in-process store, the built-in sample dataset is loaded.
+ */
+export async function createDeps(
+  config: Config,
+  options: { focusPath?: string; clock: Clock; logger: Logger },
+): Promise<AppDeps> {
+  const stores = await createStores(config);
+  const importer = new ImportService({
+    reader: new FocusCsvReader(),
+    costs: stores.costs,
+    runs: stores.runs,
+    clock: options.clock,
+  });
+  const focusPath = options.focusPath ?? config.focusFile;
+  let initialImport: ImportRun | null = null;
+  const notes: string[] = [];
+  try {
+    if (focusPath) initialImport = await importer.importPath(focusPath);
+    else if (!config.mongo.uri) {
+      await loadSample(stores.costs, dayOf(options.clock.now()));
+      notes.push('Answers use the built-in sample dataset (`tally sample` writes it as a FOCUS file).');
+    }
+  } catch (err) {
+    await stores.close();
+    throw err;
+  }
+  const costs = new CostQueryService(stores.costs);
+  const commands = new CommandService({
+    costs,
+    forecast: new ForecastService(costs),
+    clock: options.clock,
+    status: async () => ({
+      store: stores.description,
+      dataRange: await stores.costs.dataRange(),
+      imports: await stores.runs.latest(5),
+      notes: [...notes, 'Anomalies, approvals and digests need Redis and are configured in later setup steps.'],
+    }),
+  });
+  return {
+    stores,
+    importer,
+    costs,
+    turns: new TurnHandler(commands, options.logger),
+    initialImport,
+    close: () => stores.close(),
+  };
+}
+
+/** Puts the sample dataset (13 months ending yesterday) into a store under the source `sample`. */
+export async function loadSample(repo: CostRepository, today: string): Promise<void> {
+  const sample = generateSample({ endDay: addDays(today, -1) });
+  const builder = new RollupBuilder(SAMPLE_SOURCE);
+  for (const r of sample.records) builder.add(r);
+  const range = builder.range();
+  if (range) await repo.replaceRollups(SAMPLE_SOURCE, range, builder.rollups());
+}

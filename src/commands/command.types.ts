@@ -1,0 +1,42 @@
+import type { CostFilter, Dimension } from '../costs/cost-query.types.js';
+import type { Metric } from '../costs/cost-record.types.js';
+import type { PeriodSpec } from '../costs/period.js';
+
+/** Features that later parts of Tally provide; until configured they answer so. */
+export const LATER_FEATURES = ['anomalies', 'approvals', 'digest', 'recommendations', 'savings', 'propose'] as const;
+export type LaterFeature = (typeof LATER_FEATURES)[number];
+
+/** The second period of a comparison: explicit, or "the one before". */
+export type ComparePeriod = PeriodSpec | { kind: 'previous' };
+
+/** A parsed command of the command language (DESIGN §4). */
+export type Command =
+  | {
+      kind: 'cost';
+      metric: Metric;
+      period: PeriodSpec;
+      groupBy?: Dimension;
+      filter: CostFilter;
+      top?: number;
+    }
+  | {
+      kind: 'compare';
+      metric: Metric;
+      current: PeriodSpec;
+      previous: ComparePeriod;
+      groupBy?: Dimension;
+      filter: CostFilter;
+      top?: number;
+    }
+  | { kind: 'forecast'; metric: Metric; filter: CostFilter; groupBy?: Dimension }
+  | { kind: 'status' }
+  | { kind: 'help'; topic?: string }
+  | { kind: 'later'; feature: LaterFeature; text: string };
+
+/** Why a text is not a command. `NOT_A_COMMAND` is free text (for the agent); `INVALID` deserves usage help. */
+export type ParseFailure =
+  | { reason: 'EMPTY' }
+  | { reason: 'NOT_A_COMMAND' }
+  | { reason: 'INVALID'; message: string; topic: string };
+
+export type ParseResult = { ok: true; command: Command } | ({ ok: false } & ParseFailure);

@@ -1,0 +1,97 @@
+import type { Cell, Reply, ReplyTable } from '../conversation/reply.types.js';
+import { money, percent, text } from '../conversation/reply.types.js';
+import type { ComparisonResult, ComparisonRow, CurrencyComparison } from '../costs/cost-results.types.js';
+import { formatMoney, formatPercent, roundCents } from '../shared/money.js';
+import { costContext, dimensionLabel, dimensionName, metricTitle, periodText } from './labels.js';
+
+const STATUS_NOTE: Record<ComparisonRow['status'], string> = {
+  new: ' (new)',
+  gone: ' (gone)',
+  up: '',
+  down: '',
+  same: '',
+};
+
+/** A period comparison: per currency, current vs previous with change, percentage, and new/gone items. */
+export function compareReply(r: ComparisonResult): Reply {
+  const dim = r.groupBy ? dimensionLabel(r.groupBy) : null;
+  const title = `${metricTitle(r.metric)}${dim ? ` by ${dim.toLowerCase()}` : ''}: ${r.current.label} vs ${r.previous.label}`;
+  const context = costContext(r.metric, [r.current, r.previous], r.dataRange);
+  const fields = r.currencies.map((c) => ({
+    label: `Change (${c.currency})`,
+    value: `${formatMoney(c.current, c.currency)} vs ${formatMoney(c.previous, c.currency)}: ${signed(c.change, c.currency)} (${formatPercent(c.ratio)})`,
+  }));
+  return {
+    kind: 'answer',
+    title,
+    ...(r.currencies.length === 0 ? { text: 'No cost data in either period.' } : {}),
+    fields,
+    ...(r.groupBy ? { tables: r.currencies.map((c) => compareTable(c, r, dim ?? '')) } : {}),
+    context,
+    footnote:
+      'Sorted by the size of the change. "new" = no cost in the earlier period; "gone" = none in the later one.',
+    data: compareData(r),
+    visibility: 'channel',
+  };
+}
+
+function signed(amount: number, currency: string): string {
+  return `${amount > 0 ? '+' : ''}${formatMoney(amount, currency)}`;
+}
+
+function compareTable(c: CurrencyComparison, r: ComparisonResult, dim: string): ReplyTable {
+  const rows: Cell[][] = c.rows.map((row) => [
+    text(`${row.label}${STATUS_NOTE[row.status]}`),
+    money(row.current, c.currency),
+    money(row.previous, c.currency),
+    money(row.change, c.currency),
+    percent(row.ratio),
+  ]);
+  if (c.others)
+    rows.push([text(`Other (${c.others.count})`), text(''), text(''), money(c.others.change, c.currency), text('')]);
+  return {
+    columns: [
+      { header: dim, align: 'left' },
+      { header: capitalise(r.current.label), align: 'right' },
+      { header: capitalise(r.previous.label), align: 'right' },
+      { header: 'Change', align: 'right' },
+      { header: '%', align: 'right' },
+    ],
+    rows,
+    footer: [
+      text('Total'),
+      money(c.current, c.currency),
+      money(c.previous, c.currency),
+      money(c.change, c.currency),
+      percent(c.ratio),
+    ],
+  };
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function compareData(r: ComparisonResult): Record<string, unknown> {
+  return {
+    metric: r.metric,
+    groupBy: r.groupBy ? dimensionName(r.groupBy) : null,
+    current: { from: r.current.from, to: r.current.to, label: periodText(r.current) },
+    previous: { from: r.previous.from, to: r.previous.to, label: periodText(r.previous) },
+    currencies: r.currencies.map((c) => ({
+      currency: c.currency,
+      current: roundCents(c.current),
+      previous: roundCents(c.previous),
+      change: roundCents(c.change),
+      ratio: c.ratio,
+      rows: c.rows.map((row) => ({
+        key: row.key,
+        current: roundCents(row.current),
+        previous: roundCents(row.previous),
+        change: roundCents(row.change),
+        ratio: row.ratio,
+        status: row.status,
+      })),
+    })),
+  };
+}

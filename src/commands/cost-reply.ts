@@ -1,0 +1,98 @@
+import type { Cell, Reply, ReplyTable } from '../conversation/reply.types.js';
+import { money, text } from '../conversation/reply.types.js';
+import type { BreakdownResult, CurrencyBreakdown } from '../costs/cost-results.types.js';
+import { formatMoney, roundCents } from '../shared/money.js';
+import { costContext, dimensionLabel, dimensionName, metricTitle, periodText } from './labels.js';
+
+/** A breakdown (or a plain total) as a reply, with one table per currency. */
+export function breakdownReply(r: BreakdownResult, top?: number): Reply {
+  const dim = r.groupBy ? dimensionLabel(r.groupBy) : null;
+  const what =
+    top && dim ? `Top ${top} ${dim.toLowerCase()} by ${metricTitle(r.metric).toLowerCase()}` : metricTitle(r.metric);
+  const title = `${what}${dim && !top ? ` by ${dim.toLowerCase()}` : ''} — ${periodText(r.period)}`;
+  const context = costContext(r.metric, [r.period], r.dataRange);
+  if (r.currencies.length === 0) {
+    return {
+      kind: 'answer',
+      title,
+      text: 'No cost data for this period.',
+      context,
+      data: breakdownData(r),
+      visibility: 'channel',
+    };
+  }
+  const totals = r.currencies.map((c) => formatMoney(c.total, c.currency));
+  return {
+    kind: 'answer',
+    title,
+    fields: [
+      {
+        label: 'Total',
+        value:
+          r.currencies.length === 1
+            ? formatMoney(r.currencies[0]!.total, r.currencies[0]!.currency)
+            : totals.join(' · '),
+      },
+    ],
+    ...(r.groupBy ? { tables: r.currencies.map((c) => breakdownTable(c, dim ?? '')) } : {}),
+    context,
+    ...(r.currencies.length > 1
+      ? { footnote: 'Amounts are in several billing currencies; each currency is totalled on its own.' }
+      : {}),
+    data: breakdownData(r),
+    visibility: 'channel',
+  };
+}
+
+function breakdownTable(c: CurrencyBreakdown, dim: string): ReplyTable {
+  const rows: Cell[][] = c.rows.map((row) => [
+    text(row.label),
+    money(row.amount, c.currency),
+    share(row.amount, c.total),
+  ]);
+  if (c.others)
+    rows.push([text(`Other (${c.others.count})`), money(c.others.amount, c.currency), share(c.others.amount, c.total)]);
+  return {
+    columns: [
+      { header: dim, align: 'left' },
+      { header: `Cost (${c.currency})`, align: 'right' },
+      { header: 'Share', align: 'right' },
+    ],
+    rows,
+    footer: [text('Total'), money(c.total, c.currency), text('')],
+  };
+}
+
+function share(amount: number, total: number): Cell {
+  return text(total > 0 ? `${((amount / total) * 100).toFixed(1)}%` : '');
+}
+
+/** The `--json` payload of a breakdown: `metric, currency, from, to, total, rows[{key, cost}]` (DESIGN §4). */
+export function breakdownData(r: BreakdownResult): Record<string, unknown> {
+  const base = {
+    metric: r.metric,
+    from: r.period.from,
+    to: r.period.to,
+    period: r.period.label,
+    groupBy: r.groupBy ? dimensionName(r.groupBy) : null,
+  };
+  const rowsOf = (c: CurrencyBreakdown, withCurrency: boolean) =>
+    c.rows.map((row) => ({
+      key: row.key,
+      ...(row.label !== row.key ? { label: row.label } : {}),
+      cost: roundCents(row.amount),
+      ...(withCurrency ? { currency: c.currency } : {}),
+    }));
+  const totals = r.currencies.map((c) => ({ currency: c.currency, total: roundCents(c.total) }));
+  if (r.currencies.length <= 1) {
+    const c = r.currencies[0];
+    return {
+      ...base,
+      currency: c?.currency ?? null,
+      total: c ? roundCents(c.total) : 0,
+      rows: c ? rowsOf(c, false) : [],
+      totals,
+    };
+  }
+  return { ...base, currency: null, total: null, totals, rows: r.currencies.flatMap((c) => rowsOf(c, true)) };
+}

@@ -1,0 +1,62 @@
+import type { Reply } from '../conversation/reply.types.js';
+
+/** Examples shown by `help`, grouped by topic. Every one of them is a working command. */
+export const HELP_TOPICS: Record<string, { summary: string; examples: string[] }> = {
+  cost: {
+    summary: 'What was spent, in a period, broken down by a dimension.',
+    examples: [
+      'cost',
+      'cost last month by service',
+      'cost by account this month',
+      'billed cost by service from 2026-05-01 to 2026-05-31',
+      'cost yesterday by region',
+      'cost last 7 days by tag:team',
+      'cost this month by service for provider AWS',
+    ],
+  },
+  top: {
+    summary: 'The biggest items of a dimension.',
+    examples: ['top 5 services last 30 days', 'top 3 accounts last month', 'top 10 regions year to date'],
+  },
+  compare: {
+    summary: 'Two periods side by side, with absolute and percentage change, new and gone items.',
+    examples: [
+      'compare last week vs the week before by service',
+      'compare last month vs the month before by account',
+      'compare 2026-05 vs 2026-04 by provider',
+    ],
+  },
+  forecast: {
+    summary: 'Month-end forecast of the current month.',
+    examples: ['forecast', 'forecast by provider'],
+  },
+  status: { summary: 'Which cost data is loaded.', examples: ['status'] },
+};
+
+const REFERENCE = [
+  'Dimensions: provider, account, service, category, region, charge, tag:<key>.',
+  'Periods: today, yesterday, this/last week, this/last month, last N days, month to date, year to date, ' +
+    '`from YYYY-MM-DD to YYYY-MM-DD` (both days inclusive), YYYY-MM, `in May 2026`. Days are UTC.',
+  'Metrics: cost = effective (amortised, the default), billed, list.',
+  'Filters: `for service "Amazon Simple Storage Service"`, `for provider AWS`, `for account 123456789012`, `tag:team=payments`.',
+  'Coming with later setup: anomalies, approvals, digest subscribe, recommendations, savings.',
+];
+
+/** The help reply: all topics, or one topic; with a short problem statement first when a command was malformed. */
+export function helpReply(topic?: string, problem?: string): Reply {
+  const one = topic ? HELP_TOPICS[topic] : undefined;
+  const topics = one && topic ? [[topic, one] as const] : Object.entries(HELP_TOPICS);
+  const lines: string[] = [];
+  if (problem) lines.push(problem, '');
+  for (const [name, t] of topics) {
+    lines.push(`${name}: ${t.summary}`);
+    for (const e of t.examples) lines.push(`  ${e}`);
+  }
+  lines.push('', ...REFERENCE);
+  return {
+    kind: problem ? 'usage' : 'help',
+    title: problem ? 'Usage' : 'What Tally can answer',
+    text: lines.join('\n'),
+    visibility: 'ephemeral',
+  };
+}

@@ -1,0 +1,52 @@
+import type { Dimension } from '../costs/cost-query.types.js';
+import type { Metric } from '../costs/cost-record.types.js';
+import type { Period } from '../costs/period.js';
+import type { Day } from '../shared/day.js';
+
+export const METRIC_LABELS: Record<Metric, string> = {
+  effective: 'effective cost (amortised)',
+  billed: 'billed cost (invoiced)',
+  list: 'list cost (before discounts)',
+};
+
+const METRIC_TITLES: Record<Metric, string> = { effective: 'Cost', billed: 'Billed cost', list: 'List cost' };
+
+export function metricTitle(metric: Metric): string {
+  return METRIC_TITLES[metric];
+}
+
+export function dimensionLabel(d: Dimension): string {
+  switch (d.kind) {
+    case 'provider':
+      return 'Provider';
+    case 'account':
+      return 'Account';
+    case 'service':
+      return 'Service';
+    case 'category':
+      return 'Category';
+    case 'region':
+      return 'Region';
+    case 'charge':
+      return 'Charge category';
+    case 'tag':
+      return `Tag ${d.key}`;
+  }
+}
+
+/** `dimensionName(d)` as used in JSON and commands: `service`, `tag:team`. */
+export function dimensionName(d: Dimension): string {
+  return d.kind === 'tag' ? `tag:${d.key}` : d.kind;
+}
+
+export function periodText(p: Period): string {
+  const range = p.from === p.to ? p.from : `${p.from} to ${p.to}`;
+  return p.label === range ? range : `${p.label} (${range})`;
+}
+
+/** The context line every cost answer carries: metric, period, and how fresh the data is. */
+export function costContext(metric: Metric, periods: Period[], dataRange: { from: Day; to: Day } | null): string[] {
+  const lines = [`Metric: ${METRIC_LABELS[metric]}`, `Period: ${periods.map(periodText).join(' vs ')}`];
+  lines.push(dataRange ? `Data: ${dataRange.from} to ${dataRange.to} (UTC days)` : 'Data: none loaded');
+  return lines;
+}

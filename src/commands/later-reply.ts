@@ -1,0 +1,21 @@
+import type { Reply } from '../conversation/reply.types.js';
+import type { LaterFeature } from './command.types.js';
+
+const FEATURE_TEXT: Record<LaterFeature, string> = {
+  anomalies: 'Anomaly detection and alerts',
+  approvals: 'Approvals of cost-saving actions',
+  digest: 'Scheduled digests',
+  recommendations: 'Savings recommendations',
+  savings: 'The savings ledger',
+  propose: 'Proposing actions for approval',
+};
+
+/** The answer for a feature this installation does not provide yet. */
+export function notConfiguredReply(feature: LaterFeature): Reply {
+  return {
+    kind: 'notice',
+    title: `${FEATURE_TEXT[feature]}: not configured yet`,
+    text: `${FEATURE_TEXT[feature]} are not configured in this Tally yet. Cost questions work now: try \`help\`.`,
+    visibility: 'ephemeral',
+  };
+}

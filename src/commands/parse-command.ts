@@ -1,0 +1,209 @@
+import type { CostFilter, Dimension } from '../costs/cost-query.types.js';
+import type { Metric } from '../costs/cost-record.types.js';
+import type { PeriodSpec } from '../costs/period.js';
+import type { Command, ComparePeriod, LaterFeature, ParseResult } from './command.types.js';
+import { COST_NOUNS, matchDimension, matchMetric, matchPeriod, matchPreviousPhrase } from './grammar-words.js';
+import { matchFilter } from './parse-filter.js';
+import type { Token } from './tokenize.js';
+import { tokenize } from './tokenize.js';
+
+const LATER: Record<string, LaterFeature> = {
+  anomalies: 'anomalies',
+  anomaly: 'anomalies',
+  approvals: 'approvals',
+  approval: 'approvals',
+  approve: 'approvals',
+  reject: 'approvals',
+  digest: 'digest',
+  digests: 'digest',
+  recommendations: 'recommendations',
+  recommendation: 'recommendations',
+  recs: 'recommendations',
+  savings: 'savings',
+  propose: 'propose',
+};
+
+const STARTERS = new Set([
+  ...COST_NOUNS,
+  'effective',
+  'amortized',
+  'amortised',
+  'billed',
+  'invoiced',
+  'list',
+  'by',
+  'top',
+]);
+const FILLER = new Set(['the', 'of', 'over', 'during', 'total', 'show', 'me', 'our', 'per', 'all', 'in']);
+const VERSUS = new Set(['vs', 'vs.', 'versus', 'against', 'with', 'to']);
+
+/** The clauses a cost question may contain, collected in any order. */
+interface Clauses {
+  metric?: Metric;
+  period?: PeriodSpec;
+  groupBy?: Dimension;
+  top?: number;
+  filter: CostFilter;
+}
+
+/** Parses one line of the command language. Never throws: anything it cannot read is a value. */
+export function parseCommand(input: string): ParseResult {
+  const tokens = tokenize(input.trim());
+  const first = tokens[0];
+  if (!first) return { ok: false, reason: 'EMPTY' };
+  const head = first.lower;
+  if (head === 'help' || head === '?' || head === 'usage') return ok({ kind: 'help', topic: tokens[1]?.lower });
+  if (head === 'status' && tokens.length === 1) return ok({ kind: 'status' });
+  const later = LATER[head];
+  if (later) return ok({ kind: 'later', feature: later, text: input.trim() });
+  if (head === 'compare') return parseCompare(tokens.slice(1));
+  if (head === 'forecast') return parseForecast(tokens.slice(1));
+  return parseCost(tokens, STARTERS.has(head) || matchPeriod(tokens, 0) !== null);
+}
+
+function ok(command: Command): ParseResult {
+  return { ok: true, command };
+}
+
+function invalid(message: string, topic: string): ParseResult {
+  return { ok: false, reason: 'INVALID', message, topic };
+}
+
+const DIMENSIONS_HINT = 'provider, account, service, category, region, charge or tag:<key>';
+
+/** The message for a word the grammar could not place, with a hint when it follows "by". */
+function notUnderstood(tokens: Token[], unknown: Token, topic: string): ParseResult {
+  const i = tokens.indexOf(unknown);
+  const next = tokens[i + 1];
+  if ((unknown.lower === 'by' || unknown.lower === 'per') && next)
+    return invalid(`"${next.text}" is not something Tally can break costs down by; use ${DIMENSIONS_HINT}.`, topic);
+  return invalid(`I did not understand "${unknown.text}".`, topic);
+}
+
+/** Reads clauses from `t` until `stop` says so. Returns the index it stopped at, or the first unknown word. */
+function readClauses(
+  t: Token[],
+  start: number,
+  into: Clauses,
+  stop?: (i: number) => boolean,
+): { end: number; unknown?: Token } {
+  let i = start;
+  while (i < t.length) {
+    if (stop?.(i)) return { end: i };
+    const step = readClause(t, i, into);
+    if (step === 0) return { end: i, unknown: t[i] };
+    i += step;
+  }
+  return { end: i };
+}
+
+function readClause(t: Token[], i: number, into: Clauses): number {
+  const w = t[i]!;
+  if (!w.quoted && COST_NOUNS.has(w.lower)) return 1;
+  const metric = matchMetric(t, i);
+  if (metric) {
+    into.metric = metric.value;
+    return metric.length;
+  }
+  const period = matchPeriod(t, i);
+  if (period) {
+    into.period = period.value;
+    return period.length;
+  }
+  if (!w.quoted && (w.lower === 'by' || w.lower === 'per') && t[i + 1]) {
+    const dim = matchDimension(t, i + 1);
+    if (dim) {
+      into.groupBy = dim.value;
+      return 1 + dim.length;
+    }
+  }
+  if (!w.quoted && w.lower === 'top') return readTop(t, i, into);
+  const filter = matchFilter(t, i, into.filter);
+  if (filter > 0) return filter;
+  if (!w.quoted && FILLER.has(w.lower)) return 1;
+  return 0;
+}
+
+/** `top 5 services`, `top services`, `top 10`. */
+function readTop(t: Token[], i: number, into: Clauses): number {
+  let j = i + 1;
+  let n = 5;
+  if (/^\d+$/.test(t[j]?.lower ?? '')) {
+    n = Number(t[j]!.lower);
+    j++;
+  }
+  into.top = n;
+  const dim = matchDimension(t, j);
+  if (dim) {
+    into.groupBy = dim.value;
+    j += dim.length;
+  }
+  return j - i;
+}
+
+function parseCost(tokens: Token[], looksLikeCommand: boolean): ParseResult {
+  const clauses: Clauses = { filter: {} };
+  const { unknown } = readClauses(tokens, 0, clauses);
+  if (unknown) {
+    if (!looksLikeCommand) return { ok: false, reason: 'NOT_A_COMMAND' };
+    return notUnderstood(tokens, unknown, 'cost');
+  }
+  if (clauses.top !== undefined && !(clauses.top >= 1 && clauses.top <= 100))
+    return invalid('Top N takes a number from 1 to 100.', 'cost');
+  if (clauses.top !== undefined && !clauses.groupBy) clauses.groupBy = { kind: 'service' };
+  return ok({
+    kind: 'cost',
+    metric: clauses.metric ?? 'effective',
+    period: clauses.period ?? { kind: 'month-to-date' },
+    filter: clauses.filter,
+    ...(clauses.groupBy ? { groupBy: clauses.groupBy } : {}),
+    ...(clauses.top !== undefined ? { top: clauses.top } : {}),
+  });
+}
+
+/** `compare last week vs the week before by service`. */
+function parseCompare(tokens: Token[]): ParseResult {
+  const first: Clauses = { filter: {} };
+  const isVersus = (i: number) => VERSUS.has(tokens[i]?.lower ?? '') && !tokens[i]?.quoted;
+  const a = readClauses(tokens, 0, first, isVersus);
+  if (a.unknown) return notUnderstood(tokens, a.unknown, 'compare');
+  if (!first.period)
+    return invalid('Say which period to compare, e.g. `compare last week vs the week before`.', 'compare');
+  let previous: ComparePeriod = { kind: 'previous' };
+  let i = a.end;
+  if (isVersus(i)) {
+    i++;
+    const prev = matchPreviousPhrase(tokens, i) ?? matchPeriod(tokens, i);
+    if (!prev) return invalid('After "vs", name a period, e.g. `the week before` or `last month`.', 'compare');
+    previous = prev.value;
+    i += prev.length;
+  }
+  const rest: Clauses = { filter: first.filter };
+  const b = readClauses(tokens, i, rest);
+  if (b.unknown) return notUnderstood(tokens, b.unknown, 'compare');
+  const groupBy = rest.groupBy ?? first.groupBy;
+  const top = rest.top ?? first.top;
+  return ok({
+    kind: 'compare',
+    metric: rest.metric ?? first.metric ?? 'effective',
+    current: first.period,
+    previous: rest.period && previous.kind === 'previous' ? rest.period : previous,
+    filter: first.filter,
+    ...(groupBy ? { groupBy } : {}),
+    ...(top !== undefined ? { top } : {}),
+  });
+}
+
+function parseForecast(tokens: Token[]): ParseResult {
+  const clauses: Clauses = { filter: {} };
+  const { unknown } = readClauses(tokens, 0, clauses);
+  if (unknown) return notUnderstood(tokens, unknown, 'forecast');
+  if (clauses.period && clauses.period.kind !== 'this-month' && clauses.period.kind !== 'month-to-date')
+    return invalid('Tally forecasts the current month: try `forecast` or `forecast by service`.', 'forecast');
+  return ok({
+    kind: 'forecast',
+    metric: clauses.metric ?? 'effective',
+    filter: clauses.filter,
+    ...(clauses.groupBy ? { groupBy: clauses.groupBy } : {}),
+  });
+}

@@ -1,0 +1,48 @@
+import type { CommandService } from '../commands/command.service.js';
+import { helpReply } from '../commands/help.js';
+import { parseCommand } from '../commands/parse-command.js';
+import { newId } from '../shared/ids.js';
+import type { Logger } from '../shared/logger.port.js';
+import type { Reply } from './reply.types.js';
+import type { Turn } from './turn.types.js';
+
+/** Answers free text that is not a command. The agent plugs in here; until then a short list of what works. */
+export type FreeTextHandler = (turn: Turn) => Promise<Reply>;
+
+const NO_AGENT: FreeTextHandler = async () => ({
+  ...helpReply(),
+  kind: 'notice',
+  title: 'I answer cost commands for now',
+});
+
+/**
+ * The one use case every adapter calls: commands first, free text to the agent. It never throws: an unexpected
+ * failure is logged with an error id and answered with a short apology carrying that id.
+ */
+export class TurnHandler {
+  constructor(
+    private readonly commands: CommandService,
+    private readonly logger: Logger,
+    private readonly freeText: FreeTextHandler = NO_AGENT,
+  ) {}
+
+  async handle(turn: Turn): Promise<Reply> {
+    try {
+      const parsed = parseCommand(turn.text);
+      if (parsed.ok) return await this.commands.run(parsed.command);
+      if (parsed.reason === 'EMPTY') return helpReply();
+      if (parsed.reason === 'INVALID') return helpReply(parsed.topic, parsed.message);
+      return await this.freeText(turn);
+    } catch (err) {
+      const errorId = newId('err');
+      this.logger.error({ err, errorId, platform: turn.location.platform, user: turn.user.id }, 'turn failed');
+      return {
+        kind: 'error',
+        title: 'Sorry, something went wrong',
+        text: `Tally could not answer that. If it keeps happening, give your admin this error id: ${errorId}.`,
+        visibility: 'ephemeral',
+        errorId,
+      };
+    }
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The platform-neutral reply (STYLE rule 11). `src/` builds it as plain data; adapters render it as Block Kit,
+ * Adaptive Cards or text. No platform JSON appears here.
+ */
+export type Cell =
+  | { kind: 'text'; text: string }
+  | { kind: 'money'; amount: number; currency: string }
+  | { kind: 'percent'; ratio: number | null }
+  | { kind: 'count'; value: number };
+
+export interface ReplyColumn {
+  header: string;
+  align: 'left' | 'right';
+}
+
+export interface ReplyTable {
+  columns: ReplyColumn[];
+  rows: Cell[][];
+  /** A final emphasised row, e.g. the total. */
+  footer?: Cell[];
+}
+
+export interface ReplyField {
+  label: string;
+  value: string;
+}
+
+/** A button: `actionId` is a shared constant; `value` is what the action handler receives. */
+export interface ReplyButton {
+  actionId: string;
+  label: string;
+  value: string;
+  style?: 'primary' | 'danger';
+}
+
+/** A chart to draw: a daily trend (stacked series) or a breakdown (bars). Adapters render it to an image. */
+export interface ChartSpec {
+  kind: 'trend' | 'bars';
+  title: string;
+  currency: string;
+  labels: string[];
+  series: { name: string; values: number[] }[];
+}
+
+export interface Reply {
+  /** `usage`: the input was not understood and help follows. */
+  kind: 'answer' | 'help' | 'usage' | 'notice' | 'error';
+  title: string;
+  text?: string;
+  fields?: ReplyField[];
+  /** One table per currency when amounts are in several currencies. */
+  tables?: ReplyTable[];
+  chart?: ChartSpec;
+  /** Small print: metric, period, data freshness. Every cost answer names its metric and period here. */
+  context?: string[];
+  footnote?: string;
+  buttons?: ReplyButton[];
+  /** Machine-readable payload (`tally ask --json`). */
+  data?: Record<string, unknown>;
+  /** Channel answers are visible to all; help and errors go only to the asker where the platform allows it. */
+  visibility: 'channel' | 'ephemeral';
+  errorId?: string;
+}
+
+export const money = (amount: number, currency: string): Cell => ({ kind: 'money', amount, currency });
+export const text = (t: string): Cell => ({ kind: 'text', text: t });
+export const percent = (ratio: number | null): Cell => ({ kind: 'percent', ratio });

@@ -1,0 +1,195 @@
+import type { Day } from '../shared/day.js';
+import { CompensatedSum } from '../shared/money.js';
+import type { AggregateRow, CostFilter, Dimension } from './cost-query.types.js';
+import type { Metric } from './cost-record.types.js';
+import type { AccountName, CostRepository } from './cost-repository.port.js';
+import type {
+  BreakdownResult,
+  BreakdownRow,
+  ChangeStatus,
+  ComparisonResult,
+  ComparisonRow,
+  CurrencyBreakdown,
+  CurrencyComparison,
+} from './cost-results.types.js';
+import type { Period } from './period.js';
+
+export interface BreakdownRequest {
+  period: Period;
+  metric: Metric;
+  groupBy?: Dimension;
+  filter?: CostFilter;
+  top?: number;
+}
+
+export interface CompareRequest extends Omit<BreakdownRequest, 'period'> {
+  current: Period;
+  previous: Period;
+}
+
+/** Answers cost questions from the daily rollups: breakdowns, top N and period comparisons. */
+export class CostQueryService {
+  private accountNames: Promise<Map<string, AccountName>> | null = null;
+
+  constructor(private readonly repo: CostRepository) {}
+
+  async breakdown(req: BreakdownRequest): Promise<BreakdownResult> {
+    const groupBy = req.groupBy ? [req.groupBy] : [];
+    const rows = await this.repo.aggregate({ from: req.period.from, to: req.period.to, filter: req.filter, groupBy });
+    const labels = await this.labeller(req.groupBy);
+    const currencies = groupByCurrency(rows).map(([currency, list]) =>
+      toCurrencyBreakdown(currency, list, req.metric, labels, req.top),
+    );
+    return {
+      metric: req.metric,
+      period: req.period,
+      groupBy: req.groupBy ?? null,
+      currencies,
+      dataRange: await this.repo.dataRange(),
+    };
+  }
+
+  async compare(req: CompareRequest): Promise<ComparisonResult> {
+    const groupBy = req.groupBy ? [req.groupBy] : [];
+    const [cur, prev] = await Promise.all([
+      this.repo.aggregate({ from: req.current.from, to: req.current.to, filter: req.filter, groupBy }),
+      this.repo.aggregate({ from: req.previous.from, to: req.previous.to, filter: req.filter, groupBy }),
+    ]);
+    const labels = await this.labeller(req.groupBy);
+    const currencies = new Set([...cur, ...prev].map((r) => r.currency));
+    const result: CurrencyComparison[] = [...currencies].sort().map((currency) => {
+      const a = sumByKey(
+        cur.filter((r) => r.currency === currency),
+        req.metric,
+      );
+      const b = sumByKey(
+        prev.filter((r) => r.currency === currency),
+        req.metric,
+      );
+      return toCurrencyComparison(currency, a, b, labels, req.top);
+    });
+    return {
+      metric: req.metric,
+      current: req.current,
+      previous: req.previous,
+      groupBy: req.groupBy ?? null,
+      currencies: result,
+      dataRange: await this.repo.dataRange(),
+    };
+  }
+
+  /** Daily totals per currency over a period (for trends, forecasts and charts). */
+  async daily(period: { from: Day; to: Day }, metric: Metric, filter?: CostFilter, groupBy?: Dimension) {
+    const rows = await this.repo.aggregate({
+      from: period.from,
+      to: period.to,
+      filter,
+      groupBy: groupBy ? [groupBy] : [],
+      byDay: true,
+    });
+    return rows.map((r) => ({ day: r.day as Day, key: r.keys[0] ?? '', currency: r.currency, amount: r[metric] }));
+  }
+
+  dataRange() {
+    return this.repo.dataRange();
+  }
+
+  /** A function from a group key to the label people read (account names for account ids). */
+  async labeller(groupBy: Dimension | undefined): Promise<(key: string) => string> {
+    if (groupBy?.kind !== 'account') return (key) => key;
+    this.accountNames ??= this.repo.accounts().then((list) => new Map(list.map((a) => [a.subAccountId, a])));
+    const names = await this.accountNames;
+    return (key) => {
+      const name = names.get(key)?.subAccountName;
+      return name && name !== key ? `${name} (${key})` : key;
+    };
+  }
+
+  /** Forget cached names after new data arrives. */
+  invalidate(): void {
+    this.accountNames = null;
+  }
+}
+
+function groupByCurrency(rows: AggregateRow[]): [string, AggregateRow[]][] {
+  const map = new Map<string, AggregateRow[]>();
+  for (const r of rows) map.set(r.currency, [...(map.get(r.currency) ?? []), r]);
+  return [...map.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** Sums the metric per first group key (an aggregation may already be one row per key; this also merges). */
+export function sumByKey(rows: AggregateRow[], metric: Metric): Map<string, number> {
+  const sums = new Map<string, CompensatedSum>();
+  for (const r of rows) {
+    const key = r.keys[0] ?? 'Total';
+    let s = sums.get(key);
+    if (!s) {
+      s = new CompensatedSum();
+      sums.set(key, s);
+    }
+    s.add(r[metric]);
+  }
+  return new Map([...sums].map(([k, s]) => [k, s.value]));
+}
+
+function toCurrencyBreakdown(
+  currency: string,
+  rows: AggregateRow[],
+  metric: Metric,
+  label: (key: string) => string,
+  top: number | undefined,
+): CurrencyBreakdown {
+  const byKey = sumByKey(rows, metric);
+  const total = new CompensatedSum();
+  for (const v of byKey.values()) total.add(v);
+  const sorted: BreakdownRow[] = [...byKey]
+    .map(([key, amount]) => ({ key, label: label(key), amount }))
+    .sort((a, b) => b.amount - a.amount || a.key.localeCompare(b.key));
+  const shown = top ? sorted.slice(0, top) : sorted;
+  const rest = sorted.slice(shown.length);
+  const others = rest.length ? { count: rest.length, amount: sumRows(rest.map((r) => r.amount)) } : null;
+  return { currency, total: total.value, rows: shown, others };
+}
+
+function sumRows(values: number[]): number {
+  const s = new CompensatedSum();
+  for (const v of values) s.add(v);
+  return s.value;
+}
+
+function toCurrencyComparison(
+  currency: string,
+  cur: Map<string, number>,
+  prev: Map<string, number>,
+  label: (key: string) => string,
+  top: number | undefined,
+): CurrencyComparison {
+  const keys = new Set([...cur.keys(), ...prev.keys()]);
+  const rows: ComparisonRow[] = [...keys].map((key) => {
+    const current = cur.get(key) ?? 0;
+    const previous = prev.get(key) ?? 0;
+    return { key, label: label(key), current, previous, ...change(current, previous, cur.has(key), prev.has(key)) };
+  });
+  rows.sort((a, b) => Math.abs(b.change) - Math.abs(a.change) || a.key.localeCompare(b.key));
+  const shown = top ? rows.slice(0, top) : rows;
+  const rest = rows.slice(shown.length);
+  const current = sumRows([...cur.values()]);
+  const previous = sumRows([...prev.values()]);
+  return {
+    currency,
+    current,
+    previous,
+    change: current - previous,
+    ratio: previous === 0 ? null : (current - previous) / Math.abs(previous),
+    rows: shown,
+    others: rest.length ? { count: rest.length, change: sumRows(rest.map((r) => r.change)) } : null,
+  };
+}
+
+function change(current: number, previous: number, inCurrent: boolean, inPrevious: boolean) {
+  const delta = current - previous;
+  let status: ChangeStatus = delta > 0.005 ? 'up' : delta < -0.005 ? 'down' : 'same';
+  if (!inPrevious) status = 'new';
+  else if (!inCurrent) status = 'gone';
+  return { change: delta, ratio: previous === 0 ? null : delta / Math.abs(previous), status };
+}

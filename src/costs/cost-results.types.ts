@@ -1,0 +1,85 @@
+import type { Day } from '../shared/day.js';
+import type { Dimension } from './cost-query.types.js';
+import type { Metric } from './cost-record.types.js';
+import type { Period } from './period.js';
+
+/** One line of a breakdown: the group key, a label for people, and the amount in the metric. */
+export interface BreakdownRow {
+  key: string;
+  label: string;
+  amount: number;
+}
+
+/** A breakdown in one currency. Totals never mix currencies. */
+export interface CurrencyBreakdown {
+  currency: string;
+  total: number;
+  rows: BreakdownRow[];
+  /** What `top N` left out. */
+  others: { count: number; amount: number } | null;
+}
+
+export interface BreakdownResult {
+  metric: Metric;
+  period: Period;
+  groupBy: Dimension | null;
+  currencies: CurrencyBreakdown[];
+  dataRange: { from: Day; to: Day } | null;
+}
+
+export type ChangeStatus = 'new' | 'gone' | 'up' | 'down' | 'same';
+
+export interface ComparisonRow {
+  key: string;
+  label: string;
+  current: number;
+  previous: number;
+  change: number;
+  /** change / previous, or null when there was nothing before. */
+  ratio: number | null;
+  status: ChangeStatus;
+}
+
+export interface CurrencyComparison {
+  currency: string;
+  current: number;
+  previous: number;
+  change: number;
+  ratio: number | null;
+  rows: ComparisonRow[];
+  others: { count: number; change: number } | null;
+}
+
+export interface ComparisonResult {
+  metric: Metric;
+  current: Period;
+  previous: Period;
+  groupBy: Dimension | null;
+  currencies: CurrencyComparison[];
+  dataRange: { from: Day; to: Day } | null;
+}
+
+export interface ForecastRow {
+  key: string;
+  label: string;
+  actual: number;
+  forecast: number;
+}
+
+export interface CurrencyForecast {
+  currency: string;
+  actual: number;
+  forecast: number;
+  lastMonth: number;
+  rows: ForecastRow[];
+}
+
+export interface ForecastResult {
+  metric: Metric;
+  month: Period;
+  actualThrough: Day | null;
+  basis: { from: Day; to: Day };
+  groupBy: Dimension | null;
+  currencies: CurrencyForecast[];
+  method: string;
+}

@@ -1,0 +1,87 @@
+import type { Day } from '../shared/day.js';
+import { CompensatedSum } from '../shared/money.js';
+import type { CostRecord, DailyRollup } from './cost-record.types.js';
+import { rollupIdentity } from './rollup-fields.js';
+
+interface Accumulator {
+  rollup: DailyRollup;
+  billed: CompensatedSum;
+  effective: CompensatedSum;
+  list: CompensatedSum;
+}
+
+/** The UTC day of a record (the day of ChargePeriodStart, DESIGN §3). */
+export function recordDay(r: CostRecord): Day {
+  return r.chargePeriodStart.toISOString().slice(0, 10);
+}
+
+/** Sums cost records into daily rollups for one source, with compensated sums, and keeps per-currency totals. */
+export class RollupBuilder {
+  private readonly groups = new Map<string, Accumulator>();
+  private readonly totals = new Map<string, { billed: CompensatedSum; effective: CompensatedSum }>();
+  private first: Day | null = null;
+  private last: Day | null = null;
+
+  constructor(private readonly source: string) {}
+
+  add(r: CostRecord): void {
+    const day = recordDay(r);
+    if (this.first === null || day < this.first) this.first = day;
+    if (this.last === null || day > this.last) this.last = day;
+    const base = {
+      source: this.source,
+      day,
+      provider: r.provider,
+      billingAccountId: r.billingAccountId,
+      subAccountId: r.subAccountId,
+      subAccountName: r.subAccountName,
+      serviceName: r.serviceName,
+      serviceCategory: r.serviceCategory,
+      region: r.region,
+      chargeCategory: r.chargeCategory,
+      currency: r.currency,
+      tags: r.tags,
+    };
+    const id = rollupIdentity(base);
+    let acc = this.groups.get(id);
+    if (!acc) {
+      acc = {
+        rollup: { ...base, billed: 0, effective: 0, list: 0, rows: 0 },
+        billed: new CompensatedSum(),
+        effective: new CompensatedSum(),
+        list: new CompensatedSum(),
+      };
+      this.groups.set(id, acc);
+    }
+    acc.billed.add(r.billedCost);
+    acc.effective.add(r.effectiveCost);
+    acc.list.add(r.listCost);
+    acc.rollup.rows += 1;
+    let t = this.totals.get(r.currency);
+    if (!t) {
+      t = { billed: new CompensatedSum(), effective: new CompensatedSum() };
+      this.totals.set(r.currency, t);
+    }
+    t.billed.add(r.billedCost);
+    t.effective.add(r.effectiveCost);
+  }
+
+  range(): { from: Day; to: Day } | null {
+    return this.first && this.last ? { from: this.first, to: this.last } : null;
+  }
+
+  rollups(): DailyRollup[] {
+    return [...this.groups.values()].map((a) => ({
+      ...a.rollup,
+      billed: a.billed.value,
+      effective: a.effective.value,
+      list: a.list.value,
+    }));
+  }
+
+  currencyTotals(): { currency: string; billed: number; effective: number }[] {
+    return [...this.totals.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([currency, t]) => ({ currency, billed: t.billed.value, effective: t.effective.value }));
+  }
+}

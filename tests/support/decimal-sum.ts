@@ -1,0 +1,31 @@
+/**
+ * Exact decimal arithmetic for test oracles: amounts as BigInt at 1e-12, independent of Tally's float sums.
+ */
+const SCALE = 12;
+
+export function toUnits(text: string): bigint {
+  const t = text.trim();
+  const m = /^([-+]?)(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d+))?$/.exec(t);
+  if (!m) throw new Error(`not a decimal: ${text}`);
+  const [, sign, int = '', frac = '', exp = '0'] = m;
+  let digits = `${int}${frac}`;
+  let point = int.length + Number(exp);
+  if (point < 0) {
+    digits = '0'.repeat(-point) + digits;
+    point = 0;
+  }
+  const whole = digits.slice(0, point).padEnd(point, '0') || '0';
+  const fraction = digits.slice(point).padEnd(SCALE, '0').slice(0, SCALE);
+  const units = BigInt(whole) * 10n ** BigInt(SCALE) + BigInt(fraction || '0');
+  return sign === '-' ? -units : units;
+}
+
+/** Units → number of cents, rounded half away from zero. */
+export function unitsToCents(units: bigint): number {
+  const per = 10n ** BigInt(SCALE - 2);
+  const neg = units < 0n;
+  const abs = neg ? -units : units;
+  let cents = abs / per;
+  if ((abs % per) * 2n >= per) cents += 1n;
+  return Number(neg ? -cents : cents) / 100;
+}
