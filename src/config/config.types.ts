@@ -1,0 +1,114 @@
+/**
+ * The shape of Tally's parsed configuration: one typed, frozen slice per adapter (STYLE rule 7).
+ * Parsing lives in `env.ts`, which re-exports everything here; import from `env.ts`.
+ */
+
+/** Log levels accepted by `LOG_LEVEL` (pino's, plus `silent`). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Bot Framework app types accepted by `MICROSOFT_APP_TYPE` (REFERENCE.md §2.1). */
+export const TEAMS_APP_TYPES = ['SingleTenant', 'MultiTenant', 'UserAssignedMSI'] as const;
+export type TeamsAppType = (typeof TEAMS_APP_TYPES)[number];
+
+/** The parsed configuration: one typed, frozen slice per adapter. */
+export interface Config {
+  readonly port: number;
+  readonly logLevel: LogLevel;
+  /** `TALLY_TODAY`: a pinned UTC day (`YYYY-MM-DD`) for demos and tests. */
+  readonly today?: string;
+  readonly mongo: { readonly uri?: string };
+  readonly redis: { readonly url: string };
+  readonly focusFile?: string;
+  readonly policyFile?: string;
+  readonly slack: SlackConfig;
+  readonly teams: TeamsConfig;
+  readonly llm: LlmConfig;
+  readonly aws: AwsConfig;
+  readonly azure: AzureConfig;
+  readonly google: GoogleConfig;
+  readonly email: EmailConfig;
+  readonly sms: SmsConfig;
+}
+
+export interface SlackConfig {
+  readonly botToken?: string;
+  readonly signingSecret?: string;
+  readonly appToken?: string;
+  readonly apiUrl?: string;
+  /** `SLACK_APP_TOKEN` is set: Socket Mode instead of HTTP. */
+  readonly socketMode: boolean;
+  /** `SLACK_BOT_TOKEN` is set. */
+  readonly enabled: boolean;
+}
+
+export interface TeamsConfig {
+  readonly appId?: string;
+  readonly appPassword?: string;
+  readonly tenantId?: string;
+  /** @defaultValue `'SingleTenant'` */
+  readonly appType: TeamsAppType;
+  /** `MICROSOFT_APP_ID` is set. */
+  readonly enabled: boolean;
+}
+
+export interface LlmConfig {
+  readonly apiKey?: string;
+  readonly baseUrl?: string;
+  /** @defaultValue `'gpt-4.1-mini'` */
+  readonly model: string;
+  /** `OPENAI_API_KEY` or `OPENAI_BASE_URL` is set (a local server may need no key). */
+  readonly enabled: boolean;
+}
+
+export interface AwsConfig {
+  readonly region?: string;
+  readonly accessKeyId?: string;
+  readonly secretAccessKey?: string;
+  readonly sessionToken?: string;
+  readonly profile?: string;
+  readonly endpointUrl?: string;
+  /** Any of `AWS_REGION`, `AWS_PROFILE`, `AWS_ACCESS_KEY_ID`, `AWS_ENDPOINT_URL` is set. */
+  readonly enabled: boolean;
+}
+
+export interface AzureConfig {
+  readonly tenantId?: string;
+  readonly clientId?: string;
+  readonly clientSecret?: string;
+  /** De-duplicated; empty when unset. */
+  readonly subscriptionIds: readonly string[];
+  /** At least one subscription id is set. */
+  readonly enabled: boolean;
+}
+
+/** A BigQuery table reference parsed from `project.dataset.table`. */
+export interface BigQueryTableRef {
+  /** The whole `project.dataset.table`, as given. */
+  readonly id: string;
+  readonly projectId: string;
+  readonly datasetId: string;
+  readonly tableId: string;
+}
+
+export interface GoogleConfig {
+  readonly credentialsFile?: string;
+  readonly billingExportTable?: BigQueryTableRef;
+  /** `GOOGLE_BILLING_EXPORT_TABLE` is set. */
+  readonly enabled: boolean;
+}
+
+export interface EmailConfig {
+  readonly smtpUrl?: string;
+  readonly from?: string;
+  /** `SMTP_URL` (and therefore `TALLY_EMAIL_FROM`) is set. */
+  readonly enabled: boolean;
+}
+
+export interface SmsConfig {
+  readonly accountSid?: string;
+  readonly authToken?: string;
+  readonly from?: string;
+  /** All three `TWILIO_*` variables are set. */
+  readonly enabled: boolean;
+}
