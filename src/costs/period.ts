@@ -1,5 +1,14 @@
 import type { Day } from '../shared/day.js';
-import { addDays, addMonths, daysBetween, endOfMonth, isDay, minDay, startOfMonth, startOfWeek } from '../shared/day.js';
+import {
+  addDays,
+  addMonths,
+  daysBetween,
+  endOfMonth,
+  isDay,
+  minDay,
+  startOfMonth,
+  startOfWeek,
+} from '../shared/day.js';
 
 /** A date range as written in the command language (DESIGN §4). */
 export type PeriodSpec =
