@@ -31,16 +31,29 @@ describe('tally sample', () => {
     await runCli(['sample', '--out', csv], { TALLY_TODAY: TODAY });
     const r = await runCli(['ask', '--json', 'cost last month by provider'], { TALLY_TODAY: TODAY });
     expect(r.code).toBe(0);
-    const json = JSON.parse(r.stdout) as { from: string; to: string; rows: { key: string; cost: number; currency?: string }[] };
+    const json = JSON.parse(r.stdout) as {
+      from: string;
+      to: string;
+      rows: { key: string; cost: number; currency?: string }[];
+    };
     expect(json).toMatchObject({ from: '2026-10-01', to: '2026-10-31' });
-    const expected = expectedSums(readFixture(csv), { from: json.from, to: json.to, amount: 'EffectiveCost', key: (x) => x.ProviderName ?? '' });
+    const expected = expectedSums(readFixture(csv), {
+      from: json.from,
+      to: json.to,
+      amount: 'EffectiveCost',
+      key: (x) => x.ProviderName ?? '',
+    });
     for (const row of json.rows) expect(row.cost).toBe(expected.get(row.currency ?? 'USD')?.get(row.key));
   });
 });
 
 describe('tally shell', () => {
   it('answers lines from stdin, shows help, and leaves on exit', async () => {
-    const r = await runCli(['shell'], { TALLY_TODAY: TODAY, HOME: mkdtempSync(join(tmpdir(), 'tally-home-')) }, 'help\ncost last month by service\ncost by flavour\nexit\n');
+    const r = await runCli(
+      ['shell'],
+      { TALLY_TODAY: TODAY, HOME: mkdtempSync(join(tmpdir(), 'tally-home-')) },
+      'help\ncost last month by service\ncost by flavour\nexit\n',
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('tally> ');
     expect(r.stdout).toContain('top 5 services last 30 days');
