@@ -15,6 +15,8 @@ export interface PinoLoggerConfig {
    * @defaultValue `'stderr'`
    */
   readonly destination?: 'stdout' | 'stderr';
+  /** Append to this file instead (created with its folder); the interactive CLI commands log here. */
+  readonly file?: string;
   /** Write here instead of `destination` (tests). Anything with `write(line: string)`. */
   readonly stream?: DestinationStream;
 }
@@ -71,7 +73,11 @@ export function createPinoLogger(config: PinoLoggerConfig): PinoLogger {
     });
   }
   // Synchronous writes: a CLI that exits right after logging must not lose the line.
-  const stream = config.stream ?? pino.destination({ dest: config.destination === 'stdout' ? 1 : 2, sync: true });
+  const stream =
+    config.stream ??
+    (config.file
+      ? pino.destination({ dest: config.file, sync: true, mkdir: true })
+      : pino.destination({ dest: config.destination === 'stdout' ? 1 : 2, sync: true }));
   const base = pino(
     {
       name: 'tally',

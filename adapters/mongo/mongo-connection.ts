@@ -60,7 +60,7 @@ export function handleMongoError(err: unknown, operation: string): never {
   }
   if (isMongoError(err)) {
     const code = (err as { code?: unknown }).code;
-    throw new TallyError('STORE_UNAVAILABLE', `The data store failed during ${operation}.`, {
+    throw new TallyError('STORE_UNAVAILABLE', `The data store (MONGODB_URI) failed during ${operation}.`, {
       cause: err,
       metadata: { operation, errorName: err.name, ...(typeof code === 'number' ? { mongoCode: code } : {}) },
     });

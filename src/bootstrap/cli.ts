@@ -5,6 +5,7 @@ import { createPinoLogger } from '../../adapters/logging/pino-logger.js';
 import type { Config } from '../config/env.js';
 import { loadProcessConfig } from '../config/env.js';
 import { TallyError } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.port.js';
 import { askCommand, importCommand, sampleCommand, shellCommand, startCommand, workerCommand } from './cli-commands.js';
 
@@ -17,7 +18,12 @@ export interface CliContext {
   out: (s: string) => void;
   err: (s: string) => void;
   historyFile: string;
+  /** Where the log goes: the interactive commands keep stderr for one-line messages and log to a file. */
+  logTarget: string;
 }
+
+/** `start` and `worker` are services and log to stderr; the interactive commands log to `~/.tally/tally.log`. */
+const SERVICE_COMMANDS = new Set(['start', 'worker']);
 
 /** Runs the `tally` command with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -25,9 +31,11 @@ export async function main(argv: string[]): Promise<number> {
   let ctx: CliContext;
   try {
     const config = loadProcessConfig();
+    const logFile = SERVICE_COMMANDS.has(argv[0] ?? '') ? undefined : join(homedir(), '.tally', 'tally.log');
     ctx = {
       config,
-      logger: createPinoLogger({ level: config.logLevel }),
+      logger: createPinoLogger({ level: config.logLevel, ...(logFile ? { file: logFile } : {}) }),
+      logTarget: logFile ?? 'stderr',
       out: (s) => process.stdout.write(`${s}\n`),
       err,
       historyFile: join(homedir(), '.tally_history'),
@@ -41,21 +49,21 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
-    return reportError(e, err, ctx.logger);
+    return reportError(e, err, ctx.logger, ctx.logTarget);
   }
 }
 
 /** Known failures get one line and their exit code; anything else is logged with an error id. */
-export function reportError(e: unknown, err: (s: string) => void, logger?: Logger): number {
+export function reportError(e: unknown, err: (s: string) => void, logger?: Logger, logTarget = 'the log'): number {
   if (e instanceof TallyError) {
     const usage = ['CONFIG_INVALID', 'FOCUS_MISSING_COLUMNS', 'FOCUS_FILE_UNREADABLE', 'USAGE'].includes(e.code);
     err(`tally: ${e.message}`);
     if (!usage) logger?.error({ err: e, code: e.code }, 'command failed');
     return usage ? EXIT.USAGE : EXIT.FAILURE;
   }
-  const id = `err_${Date.now().toString(36)}`;
+  const id = newId('err');
   logger?.error({ err: e, errorId: id }, 'command failed');
-  err(`tally: unexpected failure (error id ${id}); see the log for details`);
+  err(`tally: sorry, something went wrong (error id ${id}); details are in ${logTarget}`);
   return EXIT.FAILURE;
 }
 

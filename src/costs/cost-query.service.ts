@@ -100,6 +100,7 @@ export class CostQueryService {
     this.accountNames ??= this.repo.accounts().then((list) => new Map(list.map((a) => [a.subAccountId, a])));
     const names = await this.accountNames;
     return (key) => {
+      if (key === '') return '(billing account level)';
       const name = names.get(key)?.subAccountName;
       return name && name !== key ? `${name} (${key})` : key;
     };

@@ -94,4 +94,13 @@ describe('tally usage errors', () => {
     expect(r.stdout).toContain('cost last month by service');
     expect(r.stderr).toContain('flavour');
   });
+
+  it('an unreachable MongoDB exits 1 with one line naming MONGODB_URI, the details in the log file', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'tally-home-'));
+    const r = await runCli(['ask', 'cost'], { MONGODB_URI: 'mongodb://127.0.0.1:1/tally', HOME: home });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('MONGODB_URI');
+    expect(readFileSync(join(home, '.tally', 'tally.log'), 'utf8')).toContain('"stack"');
+  });
 });
