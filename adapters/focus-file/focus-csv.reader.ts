@@ -3,25 +3,46 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { parse } from 'csv-parse';
+import Papa from 'papaparse';
 import type { FocusFileChunk, FocusRawRow, FocusReader } from '../../src/costs/focus-reader.port.js';
 import { TallyError } from '../../src/shared/errors.js';
 
-const BATCH = 2_000;
 const CSV_RE = /\.csv(\.gz)?$/i;
+/** Papa Parse hands over about this many bytes per chunk. */
+const CHUNK_BYTES = 1 << 20;
 
-/** Reads FOCUS CSV exports with csv-parse: RFC 4180 quoting (commas, quotes and newlines in fields), gzip, folders. */
+/**
+ * Reads FOCUS CSV exports with Papa Parse, streaming: RFC 4180 quoting (commas, quotes and newlines inside fields),
+ * gzip (`.csv.gz`), and folders (every `.csv` / `.csv.gz` below, by name). Papa Parse was chosen over csv-parse for
+ * speed: about 3.5× faster on FOCUS-shaped rows here (see bench/), which dominates import time.
+ */
 export class FocusCsvReader implements FocusReader {
   async *read(path: string): AsyncIterable<FocusFileChunk> {
     for (const file of await listFiles(path)) {
-      const parser = openCsv(file);
-      const iterator = parser[Symbol.asyncIterator]() as AsyncIterator<{ record: string[]; info: { lines: number } }>;
-      const first = await nextOrFail(iterator, file);
-      if (!first) continue;
-      yield { file, header: first.record, batches: batches(iterator, file) };
-      parser.destroy();
+      const chunks = streamRows(file);
+      const lines = new LineCounter();
+      const head = await readHeader(chunks, lines);
+      if (head) yield { file, header: head.header, batches: batches(head.rest, chunks, lines) };
     }
   }
+}
+
+/** The first non-blank record is the header; the records after it in the same chunk are returned as `rest`. */
+async function readHeader(chunks: AsyncIterator<RawRecord[]>, lines: LineCounter) {
+  for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+    const at = next.value.findIndex((r) => !lines.skipBlank(r.values));
+    if (at < 0) continue;
+    const header = next.value[at]!.values;
+    lines.advance(header);
+    return { header, rest: next.value.slice(at + 1) };
+  }
+  return null;
+}
+
+interface RawRecord {
+  values: string[];
+  /** A quoting problem Papa Parse found in this record. */
+  error?: string;
 }
 
 async function listFiles(path: string): Promise<string[]> {
@@ -42,59 +63,111 @@ async function listFiles(path: string): Promise<string[]> {
     .sort();
 }
 
-function openCsv(file: string) {
-  let input: Readable = createReadStream(file);
+/**
+ * Papa Parse's push-style chunks as an async iterator with back-pressure: the parser pauses after each chunk until
+ * the consumer asks for the next one.
+ */
+async function* streamRows(file: string): AsyncGenerator<RawRecord[]> {
+  let input: Readable = createReadStream(file, { highWaterMark: CHUNK_BYTES });
   if (file.toLowerCase().endsWith('.gz')) input = input.pipe(createGunzip());
-  const parser = parse({ info: true, bom: true, relax_column_count: true, skip_empty_lines: true });
-  input.on('error', (err) => parser.destroy(err));
-  return input.pipe(parser);
+  const queue: RawRecord[][] = [];
+  let done = false;
+  let failure: unknown = null;
+  let wake: (() => void) | null = null;
+  let parser: Papa.Parser | null = null;
+  const signal = () => {
+    wake?.();
+    wake = null;
+  };
+  input.on('error', (err) => {
+    failure = err;
+    signal();
+  });
+  Papa.parse<string[]>(input as unknown as File, {
+    delimiter: ',',
+    skipEmptyLines: false,
+    chunkSize: CHUNK_BYTES,
+    chunk: (results, p) => {
+      parser = p;
+      queue.push(toRecords(results));
+      p.pause();
+      signal();
+    },
+    complete: () => {
+      done = true;
+      signal();
+    },
+    error: (err: Error) => {
+      failure = err;
+      signal();
+    },
+  });
+  while (true) {
+    if (failure)
+      throw new TallyError('FOCUS_FILE_UNREADABLE', `${file}: cannot be read (${String(failure)})`, { cause: failure });
+    const next = queue.shift();
+    if (next) {
+      yield next;
+      (parser as Papa.Parser | null)?.resume();
+      continue;
+    }
+    if (done) return;
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+  }
 }
 
-async function nextOrFail<T>(it: AsyncIterator<T>, file: string): Promise<T | null> {
-  try {
-    const r = await it.next();
-    return r.done ? null : r.value;
-  } catch (err) {
-    throw csvError(err, file);
+function toRecords(results: Papa.ParseResult<string[]>): RawRecord[] {
+  const records: RawRecord[] = results.data.map((values) => ({ values }));
+  for (const e of results.errors) {
+    if (e.type !== 'Quotes' || e.row === undefined) continue;
+    const r = records[e.row];
+    if (r) r.error = e.message;
   }
+  return records;
 }
 
 async function* batches(
-  it: AsyncIterator<{ record: string[]; info: { lines: number } }>,
-  file: string,
+  first: RawRecord[],
+  rest: AsyncIterator<RawRecord[]>,
+  lines: LineCounter,
 ): AsyncIterable<FocusRawRow[]> {
-  let batch: FocusRawRow[] = [];
-  for (;;) {
-    const next = await nextOrFail(it, file);
-    if (!next) break;
-    batch.push({ line: startLine(next.record, next.info.lines), values: next.record });
-    if (batch.length >= BATCH) {
-      yield batch;
-      batch = [];
+  let records: RawRecord[] | null = first;
+  while (records) {
+    const batch: FocusRawRow[] = [];
+    for (const r of records) {
+      if (lines.skipBlank(r.values)) continue;
+      batch.push({ line: lines.advance(r.values), values: r.values, ...(r.error ? { csvError: r.error } : {}) });
     }
+    if (batch.length) yield batch;
+    const next = await rest.next();
+    records = next.done ? null : next.value;
   }
-  if (batch.length) yield batch;
 }
 
-/** csv-parse reports the line a record ends on; a record with newlines inside quotes started earlier. */
-function startLine(values: string[], endLine: number): number {
-  let newlines = 0;
-  for (const v of values) {
-    if (v.indexOf('\n') < 0) continue;
-    for (const ch of v) if (ch === '\n') newlines++;
-  }
-  return endLine - newlines;
-}
+/**
+ * Tracks the physical line each record starts on: one line per record, plus the newlines inside its quoted fields.
+ * A blank line is a record of one empty field; it is counted and skipped.
+ */
+class LineCounter {
+  private next = 1;
 
-function csvError(err: unknown, file: string): TallyError {
-  const e = err as { message?: string; lines?: number; code?: string };
-  const where = e.lines ? ` near line ${e.lines}` : '';
-  return new TallyError(
-    'FOCUS_FILE_UNREADABLE',
-    `${file}: not a readable CSV${where} (${e.code ?? e.message ?? 'error'})`,
-    {
-      cause: err,
-      metadata: { file, line: e.lines },
-    },
-  );
+  skipBlank(values: string[]): boolean {
+    if (values.length !== 1 || values[0] !== '') return false;
+    this.next++;
+    return true;
+  }
+
+  /** Returns the record's first line and moves past it. */
+  advance(values: string[]): number {
+    const start = this.next;
+    let newlines = 0;
+    for (const v of values) {
+      if (v.indexOf('\n') < 0) continue;
+      for (const ch of v) if (ch === '\n') newlines++;
+    }
+    this.next += 1 + newlines;
+    return start;
+  }
 }

@@ -2,6 +2,8 @@
 export interface FocusRawRow {
   line: number;
   values: string[];
+  /** Set when the CSV record itself is malformed (e.g. an unclosed quote); the row is then rejected. */
+  csvError?: string;
 }
 
 /** One file of a FOCUS export: its header and its rows, read as a stream in batches. */

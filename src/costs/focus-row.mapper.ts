@@ -34,16 +34,50 @@ export function createFocusRowMapper(header: string[]): MapperResult {
   }
   const missing = REQUIRED_FIELDS.filter((f) => index[f] < 0).map((f) => FOCUS_COLUMNS[f][0]);
   if (missing.length > 0) return { ok: false, missing };
-  const tagCache = new Map<string, Tag[]>();
-  return { ok: true, map: (values) => mapRow(values, index, tagCache) };
+  const caches: Caches = { tags: new Map(), times: new Map(), strings: new Map() };
+  return { ok: true, map: (values) => mapRow(values, index, caches) };
 }
 
-function mapRow(v: string[], ix: Record<FocusField, number>, tagCache: Map<string, Tag[]>): RowResult {
+/**
+ * Exports repeat the same timestamps and tag sets on many rows: parsed values are shared (and never mutated), which
+ * saves most of the parsing and allocation of an import.
+ */
+interface Caches {
+  tags: Map<string, Tag[]>;
+  times: Map<string, Date | null>;
+  strings: Map<string, string>;
+}
+
+/**
+ * Returns one shared copy of a dimension value. Parsers hand out slices of their input chunk; keeping one slice per
+ * row in a rollup would keep every chunk of the file alive.
+ */
+function intern(text: string, cache: Map<string, string>): string {
+  const hit = cache.get(text);
+  if (hit !== undefined) return hit;
+  const copy = Buffer.from(text, 'utf8').toString('utf8');
+  if (cache.size < CACHE_LIMIT) cache.set(copy, copy);
+  return copy;
+}
+
+const CACHE_LIMIT = 50_000;
+
+function cachedTime(text: string, cache: Map<string, Date | null>): Date | null {
+  let d = cache.get(text);
+  if (d === undefined) {
+    d = parseTime(text);
+    if (cache.size < CACHE_LIMIT) cache.set(text, d);
+  }
+  return d;
+}
+
+function mapRow(v: string[], ix: Record<FocusField, number>, caches: Caches): RowResult {
   const get = (f: FocusField) => (ix[f] >= 0 ? (v[ix[f]] ?? '') : '');
-  const start = parseTime(get('chargePeriodStart'));
+  const dim = (f: FocusField) => intern(get(f).trim(), caches.strings);
+  const start = cachedTime(get('chargePeriodStart'), caches.times);
   if (start === null) return fail('ChargePeriodStart', get('chargePeriodStart'), 'not a date-time');
   const endText = get('chargePeriodEnd');
-  const end = endText === '' ? new Date(start.getTime() + 86_400_000) : parseTime(endText);
+  const end = endText === '' ? new Date(start.getTime() + 86_400_000) : cachedTime(endText, caches.times);
   if (end === null) return fail('ChargePeriodEnd', endText, 'not a date-time');
   const category = CATEGORIES[get('chargeCategory').trim().toLowerCase()];
   if (!category)
@@ -57,21 +91,21 @@ function mapRow(v: string[], ix: Record<FocusField, number>, tagCache: Map<strin
   if (list === null) return fail('ListCost', listText, 'not a number');
   const currency = get('currency').trim().toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) return fail('BillingCurrency', get('currency'), 'not a 3-letter currency code');
-  const tags = parseTags(get('tags'), tagCache);
+  const tags = parseTags(get('tags'), caches.tags);
   if (tags === null) return fail('Tags', get('tags'), 'not a JSON object');
-  const provider = get('provider').trim();
+  const provider = dim('provider');
   if (provider === '') return fail('ProviderName', '', 'empty');
-  const subAccountId = get('subAccountId').trim();
+  const subAccountId = dim('subAccountId');
   return {
     ok: true,
     record: {
       provider,
-      billingAccountId: get('billingAccountId').trim(),
+      billingAccountId: dim('billingAccountId'),
       subAccountId,
-      subAccountName: get('subAccountName').trim() || subAccountId,
-      serviceName: get('serviceName').trim() || '(none)',
-      serviceCategory: get('serviceCategory').trim() || 'Other',
-      region: get('region').trim() || 'global',
+      subAccountName: dim('subAccountName') || subAccountId,
+      serviceName: dim('serviceName') || '(none)',
+      serviceCategory: dim('serviceCategory') || 'Other',
+      region: dim('region') || 'global',
       resourceId: get('resourceId').trim(),
       chargePeriodStart: start,
       chargePeriodEnd: end,
@@ -125,6 +159,6 @@ function parseTags(text: string, cache: Map<string, Tag[]>): Tag[] | null {
     .filter(([, value]) => value !== null && value !== undefined)
     .map(([key, value]) => ({ key, value: typeof value === 'string' ? value : JSON.stringify(value) }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  if (cache.size < 50_000) cache.set(text, tags);
+  if (cache.size < CACHE_LIMIT) cache.set(text, tags);
   return tags;
 }

@@ -66,7 +66,9 @@ export class ImportService {
       for await (const batch of chunk.batches) {
         for (const row of batch) {
           counts.read++;
-          const result = mapper.map(row.values);
+          const result = row.csvError
+            ? { ok: false as const, problem: { column: '(CSV record)', reason: row.csvError } }
+            : mapper.map(row.values);
           if (result.ok) sink(result.record);
           else {
             counts.rejected++;

@@ -21,32 +21,19 @@ export class RollupBuilder {
   private readonly totals = new Map<string, { billed: CompensatedSum; effective: CompensatedSum }>();
   private first: Day | null = null;
   private last: Day | null = null;
+  private readonly dayCache = new Map<number, Day>();
 
   constructor(private readonly source: string) {}
 
   add(r: CostRecord): void {
-    const day = recordDay(r);
+    const day = this.dayOf(r.chargePeriodStart);
     if (this.first === null || day < this.first) this.first = day;
     if (this.last === null || day > this.last) this.last = day;
-    const base = {
-      source: this.source,
-      day,
-      provider: r.provider,
-      billingAccountId: r.billingAccountId,
-      subAccountId: r.subAccountId,
-      subAccountName: r.subAccountName,
-      serviceName: r.serviceName,
-      serviceCategory: r.serviceCategory,
-      region: r.region,
-      chargeCategory: r.chargeCategory,
-      currency: r.currency,
-      tags: r.tags,
-    };
-    const id = rollupIdentity(base);
+    const id = rollupIdentity(this.source, day, r);
     let acc = this.groups.get(id);
     if (!acc) {
       acc = {
-        rollup: { ...base, billed: 0, effective: 0, list: 0, rows: 0 },
+        rollup: this.newRollup(r, day),
         billed: new CompensatedSum(),
         effective: new CompensatedSum(),
         list: new CompensatedSum(),
@@ -64,6 +51,38 @@ export class RollupBuilder {
     }
     t.billed.add(r.billedCost);
     t.effective.add(r.effectiveCost);
+  }
+
+  /** UTC day of an instant, cached per epoch day: millions of rows share a few hundred days. */
+  private dayOf(d: Date): Day {
+    const n = Math.floor(d.getTime() / 86_400_000);
+    let day = this.dayCache.get(n);
+    if (day === undefined) {
+      day = d.toISOString().slice(0, 10);
+      this.dayCache.set(n, day);
+    }
+    return day;
+  }
+
+  private newRollup(r: CostRecord, day: Day): DailyRollup {
+    return {
+      source: this.source,
+      day,
+      provider: r.provider,
+      billingAccountId: r.billingAccountId,
+      subAccountId: r.subAccountId,
+      subAccountName: r.subAccountName,
+      serviceName: r.serviceName,
+      serviceCategory: r.serviceCategory,
+      region: r.region,
+      chargeCategory: r.chargeCategory,
+      currency: r.currency,
+      tags: r.tags,
+      billed: 0,
+      effective: 0,
+      list: 0,
+      rows: 0,
+    };
   }
 
   range(): { from: Day; to: Day } | null {
