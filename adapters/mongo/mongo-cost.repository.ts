@@ -99,8 +99,12 @@ export class MongoCostRepository implements CostRepository {
     const match = buildMatch(query.from, query.to, query.filter);
     const _id = groupId(query);
     try {
+      const wanted: SumField[] = query.metrics ? [...query.metrics] : [...SUMS];
+      const pipelines = this.sumsPerPipeline
+        .map((fields) => fields.filter((f) => wanted.includes(f)))
+        .filter((f) => f.length);
       const outs = await Promise.all(
-        this.sumsPerPipeline.map((fields) => {
+        pipelines.map((fields) => {
           const sums = Object.fromEntries(fields.map((f) => [f, { $sum: `$${f}` }]));
           const pipeline: PipelineStage[] = [{ $match: match }, { $group: { _id, ...sums } }];
           return this.model.aggregate<GroupOut>(pipeline).allowDiskUse(true).exec();

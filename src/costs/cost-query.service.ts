@@ -35,7 +35,13 @@ export class CostQueryService {
 
   async breakdown(req: BreakdownRequest): Promise<BreakdownResult> {
     const groupBy = req.groupBy ? [req.groupBy] : [];
-    const rows = await this.repo.aggregate({ from: req.period.from, to: req.period.to, filter: req.filter, groupBy });
+    const rows = await this.repo.aggregate({
+      from: req.period.from,
+      to: req.period.to,
+      filter: req.filter,
+      groupBy,
+      metrics: [req.metric],
+    });
     const labels = await this.labeller(req.groupBy);
     const currencies = groupByCurrency(rows).map(([currency, list]) =>
       toCurrencyBreakdown(currency, list, req.metric, labels, req.top),
@@ -52,8 +58,20 @@ export class CostQueryService {
   async compare(req: CompareRequest): Promise<ComparisonResult> {
     const groupBy = req.groupBy ? [req.groupBy] : [];
     const [cur, prev] = await Promise.all([
-      this.repo.aggregate({ from: req.current.from, to: req.current.to, filter: req.filter, groupBy }),
-      this.repo.aggregate({ from: req.previous.from, to: req.previous.to, filter: req.filter, groupBy }),
+      this.repo.aggregate({
+        from: req.current.from,
+        to: req.current.to,
+        filter: req.filter,
+        groupBy,
+        metrics: [req.metric],
+      }),
+      this.repo.aggregate({
+        from: req.previous.from,
+        to: req.previous.to,
+        filter: req.filter,
+        groupBy,
+        metrics: [req.metric],
+      }),
     ]);
     const labels = await this.labeller(req.groupBy);
     const currencies = new Set([...cur, ...prev].map((r) => r.currency));
@@ -86,6 +104,7 @@ export class CostQueryService {
       filter,
       groupBy: groupBy ? [groupBy] : [],
       byDay: true,
+      metrics: [metric],
     });
     return rows.map((r) => ({ day: r.day as Day, key: r.keys[0] ?? '', currency: r.currency, amount: r[metric] }));
   }

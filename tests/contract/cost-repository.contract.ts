@@ -295,6 +295,20 @@ export function costRepositoryContract(
       ]);
     });
 
+    it('computes the one metric asked for exactly as a full aggregation does', async () => {
+      await seed(repo);
+      const base = { from: FROM, to: TO, groupBy: [{ kind: 'service' as const }] };
+      const full = await repo.aggregate(base);
+      for (const metric of ['billed', 'effective', 'list'] as const) {
+        const one = await repo.aggregate({ ...base, metrics: [metric] });
+        const byKey = (rows: AggregateRow[]) => new Map(rows.map((r) => [`${r.keys.join('|')}|${r.currency}`, r[metric]]));
+        const expected = byKey(full);
+        const actual = byKey(one);
+        expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
+        for (const [k, v] of expected) expect(actual.get(k)).toBeCloseTo(v, 6);
+      }
+    });
+
     it('aggregates by day', async () => {
       await seed(repo);
       await check(repo, { groupBy: [], byDay: true }, () => []);
