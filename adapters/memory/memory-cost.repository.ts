@@ -37,6 +37,16 @@ export class MemoryCostRepository implements CostRepository {
     this.sortedDays = null;
   }
 
+  /** Adds rollups as they are (a bulk load of a stored snapshot, in write order); no replace semantics. */
+  load(rollups: Iterable<DailyRollup>): void {
+    for (const r of rollups) {
+      const list = this.byDay.get(r.day);
+      if (list) list.push(r);
+      else this.byDay.set(r.day, [r]);
+    }
+    this.sortedDays = null;
+  }
+
   async aggregate(query: AggregateQuery): Promise<AggregateRow[]> {
     const groups = new Map<string, Group>();
     for (const day of this.days()) {

@@ -4,6 +4,8 @@ import type { ChargeCategory } from '../../src/costs/cost-record.types.js';
 
 /** The collection daily rollups live in. */
 export const COST_ROLLUPS_COLLECTION = 'cost_rollups';
+/** One small document that records the version of the rollups (changed by every write). */
+export const COST_META_COLLECTION = 'cost_meta';
 
 const MODEL_NAME = 'CostRollup';
 
@@ -25,11 +27,6 @@ export interface CostRollupDoc {
   chargeCategory: ChargeCategory;
   currency: string;
   tags: { key: string; value: string }[];
-  /**
-   * The same tags as an object keyed by {@link tagFieldName}, so that a tag's value is a plain field path a `$group`
-   * can key on. Derived from `tags` on write; `tags` stays the record.
-   */
-  tagsByKey: Record<string, string>;
   billed: number;
   effective: number;
   list: number;
@@ -55,7 +52,6 @@ const costRollupSchema = new Schema<CostRollupDoc>(
     chargeCategory: { type: String, required: true },
     currency: { type: String, required: true },
     tags: { type: [tagSchema], default: [] },
-    tagsByKey: { type: Schema.Types.Mixed, default: {} },
     billed: { type: Number, required: true },
     effective: { type: Number, required: true },
     list: { type: Number, required: true },
@@ -70,19 +66,8 @@ const costRollupSchema = new Schema<CostRollupDoc>(
   },
 );
 
-// Range scans over all sources (aggregate, dataRange) and replace-by-source deletes.
-costRollupSchema.index({ day: 1 });
+// Replace-by-source deletes.
 costRollupSchema.index({ source: 1, day: 1 });
-
-/**
- * The field name under `tagsByKey` for a tag key. Tag keys such as `kubernetes.io/cluster` or `$team` cannot be field
- * names (no `.`, no leading `$`: REFERENCE.md §7.3), so `%`, `.` and `$` are percent-encoded and a `k` is put in front
- * (which also keeps an empty key legal). The encoding is one-to-one.
- * @example tagFieldName('kubernetes.io/cluster') === 'kkubernetes%2Eio/cluster'
- */
-export function tagFieldName(key: string): string {
-  return `k${key.replace(/[%.$]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
-}
 
 /** The rollup model bound to `conn` (registered once per connection). */
 export function createCostRollupModel(conn: Connection): Model<CostRollupDoc> {

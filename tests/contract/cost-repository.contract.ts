@@ -301,7 +301,8 @@ export function costRepositoryContract(
       const full = await repo.aggregate(base);
       for (const metric of ['billed', 'effective', 'list'] as const) {
         const one = await repo.aggregate({ ...base, metrics: [metric] });
-        const byKey = (rows: AggregateRow[]) => new Map(rows.map((r) => [`${r.keys.join('|')}|${r.currency}`, r[metric]]));
+        const byKey = (rows: AggregateRow[]) =>
+          new Map(rows.map((r) => [`${r.keys.join('|')}|${r.currency}`, r[metric]]));
         const expected = byKey(full);
         const actual = byKey(one);
         expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());

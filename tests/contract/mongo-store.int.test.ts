@@ -44,10 +44,42 @@ describe('MongoDB adapter specifics', () => {
     await MongoCostRepository.create(conn);
     await MongoImportRunRepository.create(conn);
     const keys = async (name: string) => (await conn.collection(name).indexes()).map((i) => JSON.stringify(i.key));
-    expect(await keys(COST_ROLLUPS_COLLECTION)).toEqual(expect.arrayContaining(['{"day":1}', '{"source":1,"day":1}']));
+    expect(await keys(COST_ROLLUPS_COLLECTION)).toEqual(expect.arrayContaining(['{"source":1,"day":1}']));
     const runIndexes = await conn.collection(IMPORT_RUNS_COLLECTION).indexes();
     expect(runIndexes.find((i) => JSON.stringify(i.key) === '{"id":1}')?.unique).toBe(true);
     expect(runIndexes.map((i) => JSON.stringify(i.key))).toContain('{"startedAt":-1}');
+  });
+
+  it('a second repository on the same database sees every write of the first (snapshot reloaded by version)', async () => {
+    const writer = await MongoCostRepository.create(conn);
+    const reader = await MongoCostRepository.create(conn);
+    const rollup = (effective: number) => ({
+      source: 'snap',
+      day: '2030-01-01',
+      provider: 'AWS',
+      billingAccountId: 'b',
+      subAccountId: 'a',
+      subAccountName: 'a',
+      serviceName: 'S',
+      serviceCategory: 'Compute',
+      region: 'r',
+      chargeCategory: 'Usage' as const,
+      currency: 'USD',
+      tags: [],
+      billed: effective,
+      effective,
+      list: effective,
+      rows: 1,
+    });
+    const total = async () =>
+      (await reader.aggregate({ from: '2030-01-01', to: '2030-01-01', groupBy: [] })).map((r) => r.effective);
+    const range = { from: '2030-01-01', to: '2030-01-01' };
+    await writer.replaceRollups('snap', range, [rollup(5)]);
+    expect(await total()).toEqual([5]);
+    await writer.replaceRollups('snap', range, [rollup(7)]);
+    expect(await total()).toEqual([7]);
+    await writer.replaceRollups('snap', range, []);
+    expect(await total()).toEqual([]);
   });
 
   it('rejects a second run with the same id as STORE_UNAVAILABLE with the server code', async () => {
