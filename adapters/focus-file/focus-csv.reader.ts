@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import Papa from 'papaparse';
-import type { FocusFileChunk, FocusRawRow, FocusReader } from '../../src/costs/focus-reader.port.js';
+import type { FocusFileChunk, FocusReader, FocusRowBatch } from '../../src/costs/focus-reader.port.js';
 import { TallyError } from '../../src/shared/errors.js';
 
 const CSV_RE = /\.csv(\.gz)?$/i;
@@ -28,21 +28,28 @@ export class FocusCsvReader implements FocusReader {
 }
 
 /** The first non-blank record is the header; the records after it in the same chunk are returned as `rest`. */
-async function readHeader(chunks: AsyncIterator<RawRecord[]>, lines: LineCounter) {
+async function readHeader(chunks: AsyncIterator<ParsedChunk>, lines: LineCounter) {
   for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
-    const at = next.value.findIndex((r) => !lines.skipBlank(r.values));
+    const { rows, errors } = next.value;
+    const at = rows.findIndex((r) => !lines.skipBlank(r));
     if (at < 0) continue;
-    const header = next.value[at]!.values;
+    const header = rows[at]!;
     lines.advance(header);
-    return { header, rest: next.value.slice(at + 1) };
+    const rest: ParsedChunk = { rows: rows.slice(at + 1), errors: shift(errors, at + 1) };
+    return { header, rest };
   }
   return null;
 }
 
-interface RawRecord {
-  values: string[];
-  /** A quoting problem Papa Parse found in this record. */
-  error?: string;
+function shift(errors: Map<number, string> | undefined, by: number): Map<number, string> | undefined {
+  if (!errors) return undefined;
+  return new Map([...errors].filter(([i]) => i >= by).map(([i, e]) => [i - by, e]));
+}
+
+/** One chunk from Papa Parse: its records and the quoting problems it found, by record index. */
+interface ParsedChunk {
+  rows: string[][];
+  errors: Map<number, string> | undefined;
 }
 
 async function listFiles(path: string): Promise<string[]> {
@@ -67,10 +74,10 @@ async function listFiles(path: string): Promise<string[]> {
  * Papa Parse's push-style chunks as an async iterator with back-pressure: the parser pauses after each chunk until
  * the consumer asks for the next one.
  */
-async function* streamRows(file: string): AsyncGenerator<RawRecord[]> {
+async function* streamRows(file: string): AsyncGenerator<ParsedChunk> {
   let input: Readable = createReadStream(file, { highWaterMark: CHUNK_BYTES });
   if (file.toLowerCase().endsWith('.gz')) input = input.pipe(createGunzip());
-  const queue: RawRecord[][] = [];
+  const queue: ParsedChunk[] = [];
   let done = false;
   let failure: unknown = null;
   let wake: (() => void) | null = null;
@@ -89,7 +96,7 @@ async function* streamRows(file: string): AsyncGenerator<RawRecord[]> {
     chunkSize: CHUNK_BYTES,
     chunk: (results, p) => {
       parser = p;
-      queue.push(toRecords(results));
+      queue.push({ rows: results.data, errors: quoteErrors(results) });
       p.pause();
       signal();
     },
@@ -118,31 +125,34 @@ async function* streamRows(file: string): AsyncGenerator<RawRecord[]> {
   }
 }
 
-function toRecords(results: Papa.ParseResult<string[]>): RawRecord[] {
-  const records: RawRecord[] = results.data.map((values) => ({ values }));
+function quoteErrors(results: Papa.ParseResult<string[]>): Map<number, string> | undefined {
+  let errors: Map<number, string> | undefined;
   for (const e of results.errors) {
     if (e.type !== 'Quotes' || e.row === undefined) continue;
-    const r = records[e.row];
-    if (r) r.error = e.message;
+    errors ??= new Map();
+    errors.set(e.row, e.message);
   }
-  return records;
+  return errors;
 }
 
 async function* batches(
-  first: RawRecord[],
-  rest: AsyncIterator<RawRecord[]>,
+  first: ParsedChunk,
+  rest: AsyncIterator<ParsedChunk>,
   lines: LineCounter,
-): AsyncIterable<FocusRawRow[]> {
-  let records: RawRecord[] | null = first;
-  while (records) {
-    const batch: FocusRawRow[] = [];
-    for (const r of records) {
-      if (lines.skipBlank(r.values)) continue;
-      batch.push({ line: lines.advance(r.values), values: r.values, ...(r.error ? { csvError: r.error } : {}) });
-    }
-    if (batch.length) yield batch;
+): AsyncIterable<FocusRowBatch> {
+  let chunk: ParsedChunk | null = first;
+  while (chunk) {
+    const batch: FocusRowBatch = { lines: [], rows: [] };
+    chunk.rows.forEach((values, i) => {
+      if (lines.skipBlank(values)) return;
+      const error = chunk?.errors?.get(i);
+      if (error) (batch.csvErrors ??= new Map()).set(batch.rows.length, error);
+      batch.lines.push(lines.advance(values));
+      batch.rows.push(values);
+    });
+    if (batch.rows.length) yield batch;
     const next = await rest.next();
-    records = next.done ? null : next.value;
+    chunk = next.done ? null : next.value;
   }
 }
 

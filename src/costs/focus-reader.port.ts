@@ -1,16 +1,19 @@
-/** One CSV record of a FOCUS file: its 1-based starting line and raw values in header order. */
-export interface FocusRawRow {
-  line: number;
-  values: string[];
-  /** Set when the CSV record itself is malformed (e.g. an unclosed quote); the row is then rejected. */
-  csvError?: string;
+/**
+ * A batch of CSV records of a FOCUS file, as parallel arrays (one object per batch, not per row: imports read
+ * millions of rows). `lines[i]` is the 1-based line record `rows[i]` starts on; `csvErrors` maps an index to the
+ * problem when the record itself is malformed (e.g. an unclosed quote), and that row is rejected.
+ */
+export interface FocusRowBatch {
+  lines: number[];
+  rows: string[][];
+  csvErrors?: Map<number, string>;
 }
 
 /** One file of a FOCUS export: its header and its rows, read as a stream in batches. */
 export interface FocusFileChunk {
   file: string;
   header: string[];
-  batches: AsyncIterable<FocusRawRow[]>;
+  batches: AsyncIterable<FocusRowBatch>;
 }
 
 /** Reads FOCUS exports: a CSV file, a `.csv.gz`, or a folder of them (sorted by name). */

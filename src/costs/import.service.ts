@@ -64,16 +64,18 @@ export class ImportService {
         );
       }
       for await (const batch of chunk.batches) {
-        for (const row of batch) {
+        const { rows, lines, csvErrors } = batch;
+        for (let i = 0; i < rows.length; i++) {
           counts.read++;
-          const result = row.csvError
-            ? { ok: false as const, problem: { column: '(CSV record)', reason: row.csvError } }
-            : mapper.map(row.values);
+          const csvError = csvErrors?.get(i);
+          const result = csvError
+            ? { ok: false as const, problem: { column: '(CSV record)', reason: csvError } }
+            : mapper.map(rows[i]!);
           if (result.ok) sink(result.record);
           else {
             counts.rejected++;
             if (counts.kept.length < MAX_KEPT_REJECTIONS)
-              counts.kept.push({ file: chunk.file, line: row.line, ...result.problem });
+              counts.kept.push({ file: chunk.file, line: lines[i]!, ...result.problem });
           }
         }
       }

@@ -1,7 +1,6 @@
 import type { Day } from '../shared/day.js';
 import { CompensatedSum } from '../shared/money.js';
-import type { CostRecord, DailyRollup } from './cost-record.types.js';
-import { rollupIdentity } from './rollup-fields.js';
+import type { CostRecord, DailyRollup, Tag } from './cost-record.types.js';
 
 interface Accumulator {
   rollup: DailyRollup;
@@ -29,7 +28,7 @@ export class RollupBuilder {
     const day = this.dayOf(r.chargePeriodStart);
     if (this.first === null || day < this.first) this.first = day;
     if (this.last === null || day > this.last) this.last = day;
-    const id = rollupIdentity(this.source, day, r);
+    const id = this.keyOf(day, r);
     let acc = this.groups.get(id);
     if (!acc) {
       acc = {
@@ -51,6 +50,43 @@ export class RollupBuilder {
     }
     t.billed.add(r.billedCost);
     t.effective.add(r.effectiveCost);
+  }
+
+  /**
+   * A short key for (day, every dimension, tag set) built from small integer ids of the values: much cheaper than
+   * concatenating the values themselves, and collision-free because each id names one distinct value.
+   */
+  private keyOf(day: Day, r: CostRecord): string {
+    const v = this.valueId;
+    return `${v(day)},${v(r.provider)},${v(r.billingAccountId)},${v(r.subAccountId)},${v(r.subAccountName)},${v(r.serviceName)},${v(r.serviceCategory)},${v(r.region)},${v(r.chargeCategory)},${v(r.currency)},${this.tagSetId(r.tags)}`;
+  }
+
+  private readonly valueIds = new Map<string, number>();
+  private readonly valueId = (value: string): number => {
+    let id = this.valueIds.get(value);
+    if (id === undefined) {
+      id = this.valueIds.size;
+      this.valueIds.set(value, id);
+    }
+    return id;
+  };
+
+  private readonly tagSetIds = new WeakMap<readonly Tag[], number>();
+  private readonly tagSetByKey = new Map<string, number>();
+
+  /** Tag arrays are shared per distinct FOCUS Tags value by the row mapper; equal sets from elsewhere get one id too. */
+  private tagSetId(tags: readonly Tag[]): number {
+    let id = this.tagSetIds.get(tags);
+    if (id === undefined) {
+      const key = tags.map((t) => `${t.key}\u0001${t.value}`).join('\u0002');
+      id = this.tagSetByKey.get(key);
+      if (id === undefined) {
+        id = this.tagSetByKey.size;
+        this.tagSetByKey.set(key, id);
+      }
+      this.tagSetIds.set(tags, id);
+    }
+    return id;
   }
 
   /** UTC day of an instant, cached per epoch day: millions of rows share a few hundred days. */

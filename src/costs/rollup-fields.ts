@@ -1,6 +1,6 @@
 import type { CostFilter, Dimension } from './cost-query.types.js';
 import { UNTAGGED } from './cost-query.types.js';
-import type { DailyRollup, Tag } from './cost-record.types.js';
+import type { DailyRollup } from './cost-record.types.js';
 
 /** The key of a rollup for one dimension. Shared by every repository so that all of them group alike. */
 export function dimensionValue(rollup: DailyRollup, dimension: Dimension): string {
@@ -35,36 +35,4 @@ export function matchesFilter(rollup: DailyRollup, filter: CostFilter | undefine
     if (!rollup.tags.some((x) => x.key === t.key && x.value === t.value)) return false;
   }
   return true;
-}
-
-/** The dimension fields that, with source and day, identify a rollup. */
-export type RollupDimensions = Pick<
-  DailyRollup,
-  | 'provider'
-  | 'billingAccountId'
-  | 'subAccountId'
-  | 'subAccountName'
-  | 'serviceName'
-  | 'serviceCategory'
-  | 'region'
-  | 'chargeCategory'
-  | 'currency'
-  | 'tags'
->;
-
-const tagKeys = new WeakMap<readonly Tag[], string>();
-
-/** A tag set as one string; cached per array, since the FOCUS reader shares one array per distinct Tags value. */
-function tagSetKey(tags: readonly Tag[]): string {
-  let key = tagKeys.get(tags);
-  if (key === undefined) {
-    key = tags.map((t) => `${t.key}\u0001${t.value}`).join('\u0002');
-    tagKeys.set(tags, key);
-  }
-  return key;
-}
-
-/** The identity of a rollup within its source and day: every dimension and the tag set. */
-export function rollupIdentity(source: string, day: string, r: RollupDimensions): string {
-  return `${source}\u0000${day}\u0000${r.provider}\u0000${r.billingAccountId}\u0000${r.subAccountId}\u0000${r.subAccountName}\u0000${r.serviceName}\u0000${r.serviceCategory}\u0000${r.region}\u0000${r.chargeCategory}\u0000${r.currency}\u0000${tagSetKey(r.tags)}`;
 }
