@@ -146,7 +146,10 @@ async function* batches(
     chunk.rows.forEach((values, i) => {
       if (lines.skipBlank(values)) return;
       const error = chunk?.errors?.get(i);
-      if (error) (batch.csvErrors ??= new Map()).set(batch.rows.length, error);
+      if (error) {
+        batch.csvErrors ??= new Map();
+        batch.csvErrors.set(batch.rows.length, error);
+      }
       batch.lines.push(lines.advance(values));
       batch.rows.push(values);
     });
