@@ -1,3 +1,4 @@
+import type { ChannelScope } from '../config/policy.js';
 import type { Reply } from '../conversation/reply.types.js';
 import type { CostQueryService } from '../costs/cost-query.service.js';
 import type { ForecastService } from '../costs/forecast.service.js';
@@ -11,6 +12,7 @@ import { breakdownReply } from './cost-reply.js';
 import { forecastReply } from './forecast-reply.js';
 import { helpReply } from './help.js';
 import { notConfiguredReply } from './later-reply.js';
+import { applyScope, describeScope } from './scope.js';
 import type { StatusFacts } from './status-reply.js';
 import { statusReply } from './status-reply.js';
 
@@ -25,7 +27,18 @@ export interface CommandServiceDeps {
 export class CommandService {
   constructor(private readonly deps: CommandServiceDeps) {}
 
-  async run(command: Command): Promise<Reply> {
+  /** Runs a command; in a scoped channel only the scope's providers and accounts are counted. */
+  async run(command: Command, scope?: ChannelScope): Promise<Reply> {
+    if ('filter' in command) {
+      const filter = applyScope(command.filter, scope);
+      if (!filter) return outOfScope(scope!);
+      const reply = await this.runScoped({ ...command, filter } as Command);
+      return scope ? { ...reply, context: [...(reply.context ?? []), describeScope(scope)] } : reply;
+    }
+    return this.runScoped(command);
+  }
+
+  private async runScoped(command: Command): Promise<Reply> {
     const today = dayOf(this.deps.clock.now());
     switch (command.kind) {
       case 'help':
@@ -63,4 +76,13 @@ export class CommandService {
     const problem = validatePeriod(value);
     return problem ? { ok: false, message: problem } : { ok: true, value };
   }
+}
+
+function outOfScope(scope: ChannelScope): Reply {
+  return {
+    kind: 'notice',
+    title: 'Not visible in this channel',
+    text: `${describeScope(scope)} Ask without that filter, or ask in a channel that sees it.`,
+    visibility: 'ephemeral',
+  };
 }

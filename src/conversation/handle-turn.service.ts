@@ -1,10 +1,11 @@
 import type { CommandService } from '../commands/command.service.js';
 import { helpReply } from '../commands/help.js';
 import { parseCommand } from '../commands/parse-command.js';
+import type { ChannelScope } from '../config/policy.js';
 import { newId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.port.js';
 import type { Reply } from './reply.types.js';
-import type { Turn } from './turn.types.js';
+import type { Turn, TurnLocation } from './turn.types.js';
 
 /** Answers free text that is not a command. The agent plugs in here; until then a short list of what works. */
 export type FreeTextHandler = (turn: Turn) => Promise<Reply>;
@@ -24,12 +25,13 @@ export class TurnHandler {
     private readonly commands: CommandService,
     private readonly logger: Logger,
     private readonly freeText: FreeTextHandler = NO_AGENT,
+    private readonly scopeOf: (location: TurnLocation) => ChannelScope | undefined = () => undefined,
   ) {}
 
   async handle(turn: Turn): Promise<Reply> {
     try {
       const parsed = parseCommand(turn.text);
-      if (parsed.ok) return await this.commands.run(parsed.command);
+      if (parsed.ok) return await this.commands.run(parsed.command, this.scopeOf(turn.location));
       if (parsed.reason === 'EMPTY') return helpReply();
       if (parsed.reason === 'INVALID') return helpReply(parsed.topic, parsed.message);
       return await this.freeText(turn);
