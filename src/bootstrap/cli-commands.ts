@@ -16,7 +16,6 @@ import { TallyError } from '../shared/errors.js';
 import { formatMoney } from '../shared/money.js';
 import type { CliContext } from './cli.js';
 import { createDeps, createStores } from './deps.js';
-import { startWebServer } from './web.js';
 
 export function clockFor(config: Config): Clock {
   return config.today ? fixedClock(new Date(`${config.today}T12:00:00Z`)) : systemClock;
@@ -128,36 +127,14 @@ export async function startCommand(ctx: CliContext, opts: { worker: boolean; foc
       'no chat platform is configured (set SLACK_BOT_TOKEN or MICROSOFT_APP_ID); for a local REPL run `tally shell`',
     );
   }
-  if (!(await pingRedis(ctx.config.redis.url)))
-    throw new TallyError(
-      'STORE_UNAVAILABLE',
-      `Redis does not answer at REDIS_URL; jobs need it (start Redis or set REDIS_URL)`,
-    );
-  const deps = await createDeps(ctx.config, { focusPath: opts.focus, clock: clockFor(ctx.config), logger: ctx.logger });
-  const server = await startWebServer({
-    port: ctx.config.port,
-    logger: ctx.logger,
-    ready: async () => {
-      await deps.stores.costs.dataRange();
-      return true;
-    },
-  });
-  ctx.logger.warn({}, 'the Slack and Teams adapters are not part of this build yet; serving health endpoints only');
-  await waitForSignal();
-  server.close();
-  await deps.close();
+  const { startPlatforms } = await import('./start.js');
+  await startPlatforms(ctx, opts);
 }
 
 export async function workerCommand(ctx: CliContext): Promise<void> {
   if (!(await pingRedis(ctx.config.redis.url)))
     throw new TallyError('STORE_UNAVAILABLE', 'Redis does not answer at REDIS_URL; `tally worker` needs it');
   ctx.logger.info({}, 'worker started; no job queues are registered in this build yet');
+  const { waitForSignal } = await import('./start.js');
   await waitForSignal();
-}
-
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGTERM', () => resolve());
-    process.once('SIGINT', () => resolve());
-  });
 }

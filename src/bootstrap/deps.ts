@@ -1,9 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import { FocusCsvReader } from '../../adapters/focus-file/focus-csv.reader.js';
 import { MemoryCostRepository } from '../../adapters/memory/memory-cost.repository.js';
 import { MemoryImportRunRepository } from '../../adapters/memory/memory-import-run.repository.js';
 import { CommandService } from '../commands/command.service.js';
 import type { Config } from '../config/env.js';
 import { redactUrlCredentials } from '../config/env.js';
+import { EMPTY_POLICY, parsePolicy } from '../config/policy.js';
 import { TurnHandler } from '../conversation/handle-turn.service.js';
 import { CostQueryService } from '../costs/cost-query.service.js';
 import type { CostRepository } from '../costs/cost-repository.port.js';
@@ -83,6 +85,7 @@ export async function createDeps(
     await stores.close();
     throw err;
   }
+  const policy = config.policyFile ? parsePolicy(await readFile(config.policyFile, 'utf8')) : EMPTY_POLICY;
   const costs = new CostQueryService(stores.costs);
   const commands = new CommandService({
     costs,
@@ -99,7 +102,9 @@ export async function createDeps(
     stores,
     importer,
     costs,
-    turns: new TurnHandler(commands, options.logger),
+    turns: new TurnHandler(commands, options.logger, undefined, (location) =>
+      location.channel ? policy.channels.get(location.channel) : undefined,
+    ),
     initialImport,
     close: () => stores.close(),
   };

@@ -5,7 +5,13 @@ import type { ForecastService } from '../costs/forecast.service.js';
 import type { Period, PeriodSpec } from '../costs/period.js';
 import { previousPeriod, resolvePeriod, validatePeriod } from '../costs/period.js';
 import type { Clock } from '../shared/clock.js';
-import { dayOf } from '../shared/day.js';
+import { dayOf, daysBetween } from '../shared/day.js';
+
+/** From this many days on, a breakdown's chart is the daily trend. */
+const TREND_MIN_DAYS = 7;
+
+import type { BreakdownResult } from '../costs/cost-results.types.js';
+import { breakdownChart, trendChart } from '../reports/chart-spec.js';
 import type { Command } from './command.types.js';
 import { compareReply } from './compare-reply.js';
 import { breakdownReply } from './cost-reply.js';
@@ -53,7 +59,8 @@ export class CommandService {
         const period = this.period(command.period, today);
         if (!period.ok) return helpReply('cost', period.message);
         const { kind: _kind, period: _spec, ...rest } = command;
-        return breakdownReply(await this.deps.costs.breakdown({ ...rest, period: period.value }), command.top);
+        const result = await this.deps.costs.breakdown({ ...rest, period: period.value });
+        return { ...breakdownReply(result, command.top), ...(await this.chartFor(result, command)) };
       }
       case 'compare': {
         const current = this.period(command.current, today);
@@ -69,6 +76,28 @@ export class CommandService {
         );
       }
     }
+  }
+
+  /**
+   * A chart for a breakdown: the daily trend of the top items (stacked) when the period spans a week or more, else
+   * bars of the breakdown.
+   */
+  private async chartFor(result: BreakdownResult, command: Extract<Command, { kind: 'cost' }>) {
+    if (!result.groupBy || result.currencies.length === 0) return {};
+    const { from, to } = result.period;
+    if (daysBetween(from, to) + 1 >= TREND_MIN_DAYS) {
+      const daily = await this.deps.costs.daily({ from, to }, command.metric, command.filter, result.groupBy);
+      const label = await this.deps.costs.labeller(result.groupBy);
+      const chart = trendChart(daily, {
+        title: `Daily ${breakdownReply(result).title.charAt(0).toLowerCase()}${breakdownReply(result).title.slice(1)}`,
+        range: { from, to },
+        label,
+        ...(command.top ? { top: command.top } : {}),
+      });
+      if (chart) return { chart };
+    }
+    const bars = breakdownChart(result);
+    return bars ? { chart: bars } : {};
   }
 
   private period(spec: PeriodSpec, today: string): { ok: true; value: Period } | { ok: false; message: string } {

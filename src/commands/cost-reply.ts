@@ -2,13 +2,15 @@ import type { Cell, Reply, ReplyTable } from '../conversation/reply.types.js';
 import { money, text } from '../conversation/reply.types.js';
 import type { BreakdownResult, CurrencyBreakdown } from '../costs/cost-results.types.js';
 import { formatMoney, roundCents } from '../shared/money.js';
-import { costContext, dimensionLabel, dimensionName, metricTitle, periodText } from './labels.js';
+import { costContext, dimensionLabel, dimensionName, dimensionPlural, metricTitle, periodText } from './labels.js';
 
 /** A breakdown (or a plain total) as a reply, with one table per currency. */
 export function breakdownReply(r: BreakdownResult, top?: number): Reply {
   const dim = r.groupBy ? dimensionLabel(r.groupBy) : null;
   const what =
-    top && dim ? `Top ${top} ${dim.toLowerCase()} by ${metricTitle(r.metric).toLowerCase()}` : metricTitle(r.metric);
+    top && r.groupBy
+      ? `Top ${top} ${dimensionPlural(r.groupBy)} by ${metricTitle(r.metric).toLowerCase()}`
+      : metricTitle(r.metric);
   const title = `${what}${dim && !top ? ` by ${dim.toLowerCase()}` : ''} — ${periodText(r.period)}`;
   const context = costContext(r.metric, [r.period], r.dataRange);
   if (r.currencies.length === 0) {

@@ -34,6 +34,20 @@ export function dimensionLabel(d: Dimension): string {
   }
 }
 
+/** The plural for "top 5 services": `services`, `categories`, `tag team values`. */
+export function dimensionPlural(d: Dimension): string {
+  switch (d.kind) {
+    case 'category':
+      return 'categories';
+    case 'charge':
+      return 'charge categories';
+    case 'tag':
+      return `tag ${d.key} values`;
+    default:
+      return `${dimensionLabel(d).toLowerCase()}s`;
+  }
+}
+
 /** `dimensionName(d)` as used in JSON and commands: `service`, `tag:team`. */
 export function dimensionName(d: Dimension): string {
   return d.kind === 'tag' ? `tag:${d.key}` : d.kind;

@@ -1,0 +1,85 @@
+import type { types } from '@slack/bolt';
+import { ACTIONS } from '../../src/conversation/actions.js';
+import type { ReplyTable } from '../../src/conversation/reply.types.js';
+import { renderTable } from '../shell/render-text.js';
+import { escapeMrkdwn, SLACK_LIMITS, truncateText } from './slack-text.js';
+
+type KnownBlock = types.KnownBlock;
+
+/** A table rendered for Slack: its blocks and how many of its rows they show. */
+export interface TableBlocks {
+  blocks: KnownBlock[];
+  shown: number;
+  total: number;
+}
+
+const FENCE = '```';
+const COUNT = new Intl.NumberFormat('en-US');
+
+/** Escapes table text for a code block: mrkdwn escaping, and a data-borne ``` cannot close the fence. */
+function escapeCode(s: string): string {
+  return escapeMrkdwn(s).replace(/```/g, '`\u200B`\u200B`');
+}
+
+function codeBlock(table: ReplyTable, rows: number): string {
+  return `${FENCE}\n${escapeCode(renderTable({ ...table, rows: table.rows.slice(0, rows) }))}\n${FENCE}`;
+}
+
+/** The most rows (≤ `maxRows`) whose code block, footer included, fits one section's 3000 characters. */
+function rowsThatFit(table: ReplyTable, maxRows: number): number {
+  const fits = (n: number) => codeBlock(table, n).length <= SLACK_LIMITS.sectionText;
+  let lo = 0;
+  let hi = Math.min(table.rows.length, maxRows);
+  if (fits(hi)) return hi;
+  while (lo < hi - 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** A code block cut to the section limit when even the header and footer alone are too wide for it. */
+function forcedCodeBlock(table: ReplyTable, rows: number): string {
+  const block = codeBlock(table, rows);
+  if (block.length <= SLACK_LIMITS.sectionText) return block;
+  const inner = block.slice(FENCE.length + 1, -(FENCE.length + 1));
+  return `${FENCE}\n${truncateText(inner, SLACK_LIMITS.sectionText - 2 * (FENCE.length + 1))}\n${FENCE}`;
+}
+
+/**
+ * A table as a mrkdwn section holding a monospace code block (aligned by `renderTable`). When the table has more
+ * rows than `maxRows`, or its code block would pass Slack's 3000-character section limit, it shows as many rows as
+ * fit, then the footer row, followed by a context block "Showing N of M rows".
+ */
+export function renderTableBlocks(table: ReplyTable, maxRows: number): TableBlocks {
+  const total = table.rows.length;
+  const shown = rowsThatFit(table, maxRows);
+  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: forcedCodeBlock(table, shown) } }];
+  if (shown < total) {
+    const note = `Showing ${COUNT.format(shown)} of ${COUNT.format(total)} rows`;
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: note }] });
+  }
+  return { blocks, shown, total };
+}
+
+/**
+ * The "Show all" button (`ACTIONS.SHOW_ALL`, value: the command to re-run) in an actions block, or nothing when
+ * there is no command or it is longer than a button value may be (2000): a cut command would run something else.
+ */
+export function showAllBlocks(command: string | undefined): KnownBlock[] {
+  if (!command || command.length > SLACK_LIMITS.buttonValue) return [];
+  return [
+    {
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          action_id: ACTIONS.SHOW_ALL,
+          text: { type: 'plain_text', text: 'Show all', emoji: true },
+          value: command,
+        },
+      ],
+    },
+  ];
+}

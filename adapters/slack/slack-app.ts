@@ -1,0 +1,63 @@
+import type { RequestListener } from 'node:http';
+import { App, HTTPReceiver } from '@slack/bolt';
+import { TallyError } from '../../src/shared/errors.js';
+import { register } from './listeners/index.js';
+import type { SlackListenerDeps } from './slack-deps.types.js';
+import { toSlackLogger } from './slack-logger.js';
+
+export interface SlackAdapterConfig {
+  botToken: string;
+  /** HTTP mode: required; every request's signature is verified (REFERENCE.md §1.2). */
+  signingSecret?: string;
+  /** Socket Mode when set (`xapp-…`). */
+  appToken?: string;
+  /** Web API base, e.g. a loopback fake in tests. @defaultValue `https://slack.com/api/` */
+  apiUrl?: string;
+  /** Web API retries (rate limits wait for Retry-After). @defaultValue 3 */
+  retries?: number;
+}
+
+export interface SlackAdapter {
+  /** HTTP mode: the listener for `/slack/events` on Tally's own server; null in Socket Mode. */
+  requestListener: RequestListener | null;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Slack on Bolt. HTTP mode mounts Bolt's HTTPReceiver on Tally's server (no `app.start()`); Socket Mode opens a
+ * WebSocket with the app token instead. Listeners only translate between Slack and the core (STYLE rule 2).
+ */
+export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackListenerDeps): SlackAdapter {
+  const logger = toSlackLogger(deps.logger);
+  const clientOptions = {
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    retryConfig: { retries: config.retries ?? 3, factor: 2, minTimeout: 500, maxTimeout: 10_000 },
+  };
+  if (config.appToken) {
+    const app = new App({ token: config.botToken, appToken: config.appToken, socketMode: true, logger, clientOptions });
+    register(app, deps);
+    return {
+      requestListener: null,
+      start: async () => {
+        await app.start();
+      },
+      stop: async () => {
+        await app.stop();
+      },
+    };
+  }
+  if (!config.signingSecret)
+    throw new TallyError('CONFIG_INVALID', 'SLACK_SIGNING_SECRET is required for Slack in HTTP mode', {
+      metadata: { variables: ['SLACK_SIGNING_SECRET'] },
+    });
+  const receiver = new HTTPReceiver({
+    signingSecret: config.signingSecret,
+    endpoints: '/slack/events',
+    signatureVerification: true,
+    logger,
+  });
+  const app = new App({ token: config.botToken, receiver, logger, clientOptions });
+  register(app, deps);
+  return { requestListener: receiver.requestListener, start: async () => {}, stop: async () => {} };
+}

@@ -1,0 +1,24 @@
+import type { Reply } from '../../src/conversation/reply.types.js';
+import type { Turn } from '../../src/conversation/turn.types.js';
+import type { ChartRenderer } from '../../src/reports/chart-renderer.port.js';
+import type { DedupeStore } from '../../src/shared/dedupe.port.js';
+import type { Logger } from '../../src/shared/logger.port.js';
+
+/** What the Slack listeners need from the core: one use case per kind of request (STYLE rule 2). */
+export interface SlackListenerDeps {
+  /** The turn use case: commands first, free text to the agent. */
+  handleTurn: (turn: Turn) => Promise<Reply>;
+  /** The App Home sections (month to date, forecast, top movers, …) for a user. */
+  homeSections: (userId: string) => Promise<Reply[]>;
+  dedupe: DedupeStore;
+  charts: ChartRenderer | null;
+  logger: Logger;
+  /**
+   * How long an answer may take before a "working on it" message is posted and later updated in place.
+   * @defaultValue 1000 ms
+   */
+  progressAfterMs?: number;
+}
+
+/** How long a delivery id is remembered: Slack retries for up to ~5 minutes; an hour covers replays too. */
+export const DEDUPE_TTL_SECONDS = 3600;

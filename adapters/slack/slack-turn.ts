@@ -1,0 +1,24 @@
+import type { Turn } from '../../src/conversation/turn.types.js';
+
+/** Removes the leading `<@UBOT>` mention(s) of the bot from a message. */
+export function stripMention(text: string, botUserId: string | undefined): string {
+  const mention = botUserId ? new RegExp(`<@${botUserId}(\\|[^>]*)?>`, 'g') : /^\s*<@[A-Z0-9]+(\|[^>]*)?>/;
+  return text.replace(mention, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * A Turn from Slack. The conversation is the thread: (team, channel, thread ts), or the message itself when it
+ * starts a thread (DESIGN §4; the agent's memory is keyed on it).
+ */
+export function slackTurn(p: { team?: string; channel: string; user: string; text: string; threadTs?: string }): Turn {
+  return {
+    user: { id: p.user },
+    location: {
+      platform: 'slack',
+      ...(p.team ? { workspace: p.team } : {}),
+      channel: p.channel,
+      ...(p.threadTs ? { thread: p.threadTs } : {}),
+    },
+    text: p.text,
+  };
+}

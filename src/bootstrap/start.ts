@@ -1,0 +1,81 @@
+import { Redis } from 'ioredis';
+import { createVegaChartRenderer } from '../../adapters/charts/vega-chart.renderer.js';
+import { RedisDedupeStore } from '../../adapters/queue/redis-dedupe.store.js';
+import { pingRedis } from '../../adapters/queue/redis-probe.js';
+import { createSlackAdapter } from '../../adapters/slack/slack-app.js';
+import type { TurnHandler } from '../conversation/handle-turn.service.js';
+import type { Reply } from '../conversation/reply.types.js';
+import { TallyError } from '../shared/errors.js';
+import type { CliContext } from './cli.js';
+import { clockFor } from './cli-commands.js';
+import { createDeps } from './deps.js';
+import { startWebServer } from './web.js';
+
+/** The App Home sections, as commands of the command language. */
+export const HOME_COMMANDS = [
+  'cost month to date by provider',
+  'forecast',
+  'compare last 7 days vs the period before by service top 5',
+];
+
+/** The sections of a user's App Home, built by the same turn handler as every answer. */
+export function homeSections(turns: TurnHandler, platform: 'slack' | 'teams') {
+  return async (userId: string): Promise<Reply[]> =>
+    Promise.all(HOME_COMMANDS.map((text) => turns.handle({ user: { id: userId }, location: { platform }, text })));
+}
+
+/**
+ * `tally start` with a chat platform: the web server (health, Slack at `/slack/events`) in one process. Refuses to
+ * start without Redis, which deduplicates deliveries here and runs the jobs.
+ */
+export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; focus?: string }): Promise<void> {
+  const { config, logger } = ctx;
+  if (!(await pingRedis(config.redis.url)))
+    throw new TallyError(
+      'STORE_UNAVAILABLE',
+      'Redis does not answer at REDIS_URL; Tally needs it (start Redis or set REDIS_URL)',
+    );
+  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3, lazyConnect: false });
+  const deps = await createDeps(config, { focusPath: opts.focus, clock: clockFor(config), logger });
+  const slack = config.slack.enabled
+    ? createSlackAdapter(
+        {
+          botToken: config.slack.botToken ?? '',
+          ...(config.slack.signingSecret ? { signingSecret: config.slack.signingSecret } : {}),
+          ...(config.slack.appToken ? { appToken: config.slack.appToken } : {}),
+          ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
+        },
+        {
+          handleTurn: (turn) => deps.turns.handle(turn),
+          homeSections: homeSections(deps.turns, 'slack'),
+          dedupe: new RedisDedupeStore(redis),
+          charts: createVegaChartRenderer(),
+          logger,
+        },
+      )
+    : null;
+  const server = await startWebServer({
+    port: config.port,
+    logger,
+    ready: async () => {
+      await deps.stores.costs.dataRange();
+      return (await redis.ping()) === 'PONG';
+    },
+    routes: slack?.requestListener ? { '/slack/': slack.requestListener } : {},
+  });
+  await slack?.start();
+  if (config.teams.enabled) logger.warn({}, 'the Teams adapter is not part of this build yet');
+  logger.info({ slack: Boolean(slack), worker: opts.worker }, 'tally started');
+  await waitForSignal();
+  await slack?.stop();
+  await new Promise((resolve) => server.close(resolve));
+  await deps.close();
+  redis.disconnect();
+}
+
+export function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve());
+  });
+}

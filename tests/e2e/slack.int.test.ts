@@ -1,0 +1,213 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { expectedSums, readFixture } from '../support/focus-oracle.js';
+import { redisUrl } from '../support/services.js';
+import { type SlackFake, startSlackFake } from '../support/slack-fake.js';
+import {
+  appHomeOpened,
+  appMention,
+  blockActions,
+  eventCallback,
+  messageIm,
+  nowSeconds,
+  postSigned,
+  retryHeaders,
+  slashCommand,
+} from '../support/slack-requests.js';
+import { startTally, type TallyProcess } from '../support/tally-process.js';
+
+const EXPORT = fileURLToPath(new URL('../fixtures/focus/export-2026-05.csv', import.meta.url));
+const POLICY = fileURLToPath(new URL('../fixtures/policy/channels.yml', import.meta.url));
+const SECRET = 'test-signing-secret';
+const rows = readFixture(EXPORT);
+const fmt = (cents: number, currency: string) =>
+  `${new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(cents)} ${currency}`;
+/** May 2026 sums per currency and key, computed from the fixture file. */
+const may = (amount: string, key: (r: Record<string, string>) => string) =>
+  expectedSums(rows, { from: '2026-05-01', to: '2026-05-31', amount, key });
+
+let slack: SlackFake;
+let tally: TallyProcess;
+const events = () => `${tally.url}/slack/events`;
+const send = (req: { body: string; contentType: string }, headers?: Record<string, string>) =>
+  postSigned(events(), { ...req, secret: SECRET, ...(headers ? { headers } : {}) });
+const blocksText = (call: { body: Record<string, unknown> }) =>
+  JSON.stringify(call.body.blocks ?? '') + String(call.body.text ?? '');
+
+beforeAll(async () => {
+  slack = await startSlackFake();
+  tally = await startTally({
+    SLACK_BOT_TOKEN: 'xoxb-test-token',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.url,
+    REDIS_URL: redisUrl(),
+    TALLY_FOCUS_FILE: EXPORT,
+    TALLY_POLICY_FILE: POLICY,
+    TALLY_TODAY: '2026-06-10',
+  });
+});
+
+afterAll(async () => {
+  await tally?.stop();
+  await slack?.close();
+});
+
+beforeEach(() => slack.reset());
+
+describe('Slack: /cost', () => {
+  it('answers in the channel with the figures of the file, and uploads a chart with alt text', async () => {
+    const started = Date.now();
+    const res = await send(slashCommand({ text: 'cost last month by provider', channel_id: 'C0001' }));
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(3000);
+    const post = await slack.waitFor('chat.postMessage', (c) => c.body.channel === 'C0001');
+    const text = blocksText(post);
+    for (const [currency, byKey] of may('EffectiveCost', (r) => r.ProviderName ?? ''))
+      for (const [provider, cents] of byKey) {
+        expect(text).toContain(provider);
+        expect(text).toContain(fmt(cents, currency));
+      }
+    expect(text).toContain('Metric: effective cost');
+    expect(text).toContain('2026-05-01 to 2026-05-31');
+    const complete = await slack.waitFor('files.completeUploadExternal');
+    expect(complete.body.thread_ts).toBe(post.reply && typeof post.reply === 'object' ? post.reply.ts : undefined);
+    const getUrl = slack.callsTo('files.getUploadURLExternal')[0]!;
+    expect(String(getUrl.body.alt_text)).toMatch(/\d/);
+    expect(slack.uploads[0]?.bytes).toBeGreaterThan(1000);
+  });
+
+  it('answers an unparseable command with ephemeral help in the ack and posts nothing', async () => {
+    const res = await send(slashCommand({ text: 'cost by flavour' }));
+    expect(res.status).toBe(200);
+    const body = JSON.parse(res.text) as { response_type: string; text: string };
+    expect(body.response_type).toBe('ephemeral');
+    expect(res.text).toContain('flavour');
+    expect(res.text).toContain('cost last month by service');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
+  it('tells the user to invite Tally when it is not in the channel', async () => {
+    slack.failForChannel('C0PRIVATE', 'not_in_channel');
+    await send(
+      slashCommand({ text: 'cost last month', channel_id: 'C0PRIVATE', response_url: slack.responseUrl('r-private') }),
+    );
+    await slack.waitFor('response', (c) => c.path.endsWith('/r-private'));
+    expect(JSON.stringify(slack.responses[0]?.body)).toContain('/invite @Tally');
+  });
+
+  it('in a channel scoped to AWS, answers only with AWS', async () => {
+    await send(slashCommand({ text: 'cost last month by provider', channel_id: 'C0AWSONLY' }));
+    const post = await slack.waitFor('chat.postMessage', (c) => c.body.channel === 'C0AWSONLY');
+    const text = blocksText(post);
+    expect(text).toContain('AWS');
+    expect(text).not.toContain('Microsoft');
+    expect(text).not.toContain('Google Cloud');
+    const aws = may('EffectiveCost', (r) => r.ProviderName ?? '')
+      .get('USD')!
+      .get('AWS')!;
+    expect(text).toContain(fmt(aws, 'USD'));
+  });
+
+  it('a replayed command (same trigger_id) is answered once', async () => {
+    const req = slashCommand({ text: 'cost last month', trigger_id: 'trig-replay-1', channel_id: 'C0REPLAY' });
+    await send(req);
+    await send(req);
+    await slack.waitFor('chat.postMessage', (c) => c.body.channel === 'C0REPLAY');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(slack.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0REPLAY')).toHaveLength(1);
+  });
+});
+
+describe('Slack: events', () => {
+  it('a mention is answered in its thread; a follow-up mention in the thread stays there', async () => {
+    const first = appMention({ text: '<@UBOT> cost by service from 2026-05-01 to 2026-05-31', channel: 'C0002' });
+    await send(eventCallback(first));
+    const reply = await slack.waitFor('chat.postMessage', (c) => c.body.channel === 'C0002');
+    expect(reply.body.thread_ts).toBe(first.ts);
+    const s3 = may('EffectiveCost', (r) => r.ServiceName ?? '')
+      .get('USD')!
+      .get('Amazon Simple Storage Service')!;
+    expect(blocksText(reply)).toContain(fmt(s3, 'USD'));
+    const followUp = appMention({
+      text: '<@UBOT> billed cost last month by account',
+      channel: 'C0002',
+      threadTs: String(first.ts),
+    });
+    await send(eventCallback(followUp));
+    const second = await slack.waitFor('chat.postMessage', (c) => c.body.channel === 'C0002' && c !== reply);
+    expect(second.body.thread_ts).toBe(first.ts);
+    expect(blocksText(second)).toContain('Billed cost');
+  });
+
+  it('an event delivered four times (retries 1–3) gets exactly one reply', async () => {
+    const req = eventCallback(appMention({ text: '<@UBOT> cost last month', channel: 'C0RETRY' }), {
+      eventId: 'EvRETRY1',
+    });
+    expect((await send(req)).status).toBe(200);
+    for (const n of [1, 2, 3]) expect((await send(req, retryHeaders(n))).status).toBe(200);
+    await slack.waitFor('chat.postMessage', (c) => c.body.channel === 'C0RETRY');
+    await new Promise((r) => setTimeout(r, 800));
+    expect(slack.callsTo('chat.postMessage').filter((c) => c.body.channel === 'C0RETRY')).toHaveLength(1);
+  });
+
+  it('a direct message is answered in the DM', async () => {
+    await send(eventCallback(messageIm({ text: 'cost last month by provider', channel: 'D0042' })));
+    const post = await slack.waitFor('chat.postMessage', (c) => c.body.channel === 'D0042');
+    expect(blocksText(post)).toContain('Cost by provider');
+  });
+
+  it('App Home shows month to date, forecast and top movers', async () => {
+    await send(eventCallback(appHomeOpened({ user: 'U0HOME' })));
+    const publish = await slack.waitFor('views.publish', (c) => c.body.user_id === 'U0HOME');
+    const view = JSON.stringify(publish.body.view);
+    expect(view).toContain('month to date');
+    expect(view).toContain('Forecast');
+    expect(view).toContain('last 7 days');
+  });
+});
+
+describe('Slack: buttons', () => {
+  it('"Show all" uploads the full table as a CSV into the thread', async () => {
+    await send(
+      blockActions({
+        actionId: 'tally_show_all',
+        value: 'cost last month by service',
+        channel: 'C0003',
+        messageTs: '1700000000.000200',
+      }),
+    );
+    // One CSV per billing currency, each with a header, every service of that currency and the total.
+    const services = may('EffectiveCost', (r) => r.ServiceName ?? '');
+    for (const [currency] of services)
+      await slack.waitFor('files.completeUploadExternal', (c) => JSON.stringify(c.body.files).includes(currency));
+    const completes = slack.callsTo('files.completeUploadExternal');
+    expect(completes).toHaveLength(services.size);
+    for (const c of completes) expect(c.body.thread_ts).toBe('1700000000.000200');
+    const uploaded = slack.uploads.reduce((n, u) => n + u.bytes, 0);
+    const minimum = [...services.values()].reduce((n, m) => n + [...m.keys()].join('').length, 0);
+    expect(uploaded).toBeGreaterThan(minimum);
+  });
+});
+
+describe('Slack: request verification', () => {
+  it('refuses a forged signature, an altered body and a stale timestamp with 401, posting nothing', async () => {
+    const req = slashCommand({ text: 'cost', channel_id: 'C0FORGED' });
+    const forged = await postSigned(events(), { ...req, secret: 'wrong-secret' });
+    expect(forged.status).toBe(401);
+    const stale = await postSigned(events(), { ...req, secret: SECRET, timestamp: nowSeconds() - 6 * 60 });
+    expect(stale.status).toBe(401);
+    const signedOther = await fetch(events(), {
+      method: 'POST',
+      headers: {
+        ...(await import('../support/slack-requests.js')).sign(SECRET, req.body, undefined, req.contentType),
+      },
+      body: req.body.replace('cost', 'billed+cost'),
+    });
+    expect(signedOther.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(slack.calls.filter((c) => c.body.channel === 'C0FORGED' || c.body.channel_id === 'C0FORGED')).toHaveLength(
+      0,
+    );
+  });
+});

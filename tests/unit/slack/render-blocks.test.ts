@@ -1,0 +1,298 @@
+import type { types } from '@slack/bolt';
+import { describe, expect, it } from 'vitest';
+import {
+  escapeMrkdwn,
+  renderEphemeralText,
+  renderHomeView,
+  renderMessage,
+  SLACK_LIMITS,
+} from '../../../adapters/slack/render-blocks.js';
+import { ACTIONS } from '../../../src/conversation/actions.js';
+import type { Cell, Reply, ReplyTable } from '../../../src/conversation/reply.types.js';
+import { money, percent, text } from '../../../src/conversation/reply.types.js';
+
+type KnownBlock = types.KnownBlock;
+type AnyBlock = types.AnyBlock;
+
+const CONTEXT = ['Metric: Net amortized cost', 'Period: October 2026 (2026-10-01 to 2026-10-31)'];
+
+function breakdownTable(rows: number, label = (i: number) => `service-${i}`): ReplyTable {
+  const body: Cell[][] = Array.from({ length: rows }, (_, i) => [
+    text(label(i)),
+    money(1_234_567.891 - i * 1000, 'USD'),
+    percent(i / 100),
+  ]);
+  return {
+    columns: [
+      { header: 'Service', align: 'left' },
+      { header: 'Cost (USD)', align: 'right' },
+      { header: 'Change', align: 'right' },
+    ],
+    rows: body,
+    footer: [text('Total'), money(9_876_543.21, 'USD'), text('')],
+  };
+}
+
+function breakdown(overrides: Partial<Reply> = {}): Reply {
+  return {
+    kind: 'answer',
+    title: 'Cost by service — October 2026',
+    fields: [{ label: 'Total', value: '9,876,543.21 USD' }],
+    tables: [breakdownTable(3)],
+    context: CONTEXT,
+    visibility: 'channel',
+    ...overrides,
+  };
+}
+
+/** Every mrkdwn/plain text string in a block list, for limit checks. */
+function sectionTexts(blocks: AnyBlock[]): string[] {
+  return blocks.flatMap((b) =>
+    b.type === 'section' ? [...((b as types.SectionBlock).text ? [(b as types.SectionBlock).text!.text] : [])] : [],
+  );
+}
+
+function ofType<T extends KnownBlock['type']>(blocks: AnyBlock[], type: T): Extract<KnownBlock, { type: T }>[] {
+  return blocks.filter((b) => b.type === type) as Extract<KnownBlock, { type: T }>[];
+}
+
+function contextText(block: types.ContextBlock): string {
+  return block.elements.map((e) => ('text' in e && typeof e.text === 'string' ? e.text : '')).join(' ');
+}
+
+function codeOf(blocks: AnyBlock[]): string {
+  const code = sectionTexts(blocks).find((t) => t.startsWith('```'));
+  if (!code) throw new Error('no code block');
+  return code;
+}
+
+describe('renderMessage', () => {
+  it('lays out a small breakdown: header, fields, table, context', () => {
+    const { blocks, text: fallback } = renderMessage(breakdown());
+    expect(blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context']);
+    const header = ofType(blocks, 'header')[0]!;
+    expect(header.text).toEqual({ type: 'plain_text', text: 'Cost by service — October 2026', emoji: true });
+    const fields = (blocks[1] as types.SectionBlock).fields!;
+    expect(fields).toEqual([{ type: 'mrkdwn', text: '*Total*\n9,876,543.21 USD' }]);
+    expect(fallback).toBe('Cost by service — October 2026\nTotal: 9,876,543.21 USD');
+  });
+
+  it('formats amounts inside the table with thousands separators, two decimals and the currency', () => {
+    const code = codeOf(renderMessage(breakdown()).blocks);
+    expect(code.startsWith('```\n') && code.endsWith('\n```')).toBe(true);
+    expect(code).toContain('1,234,567.89 USD');
+    expect(code).toContain('1,233,567.89 USD');
+    expect(code).toContain('9,876,543.21 USD');
+    const lines = code.split('\n').slice(1, -1);
+    expect(lines[0]).toMatch(/^Service\s+Cost \(USD\)\s+Change$/);
+    expect(lines.at(-1)).toMatch(/^Total\s+9,876,543\.21 USD$/);
+    const amountEnds = lines.filter((l) => l.includes(' USD')).map((l) => l.indexOf(' USD'));
+    expect(new Set(amountEnds).size).toBe(1);
+    expect(code).not.toContain('Showing');
+  });
+
+  it('puts the metric and period from reply.context into a context block', () => {
+    const ctx = ofType(renderMessage(breakdown()).blocks, 'context');
+    expect(ctx).toHaveLength(1);
+    expect(ctx[0]!.elements).toEqual(CONTEXT.map((t) => ({ type: 'mrkdwn', text: t })));
+    expect(contextText(ctx[0]!)).toContain('Metric: Net amortized cost');
+  });
+
+  it('cuts a 120-row table to 25 rows plus the footer, with "Showing" and a Show all button', () => {
+    const command = 'cost last month by service';
+    const { blocks } = renderMessage(breakdown({ tables: [breakdownTable(120)] }), { command });
+    expect(blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context', 'actions', 'context']);
+    const code = codeOf(blocks);
+    expect(code).toContain('service-24');
+    expect(code).not.toContain('service-25');
+    expect(code).toContain('Total');
+    expect(contextText(blocks[3] as types.ContextBlock)).toBe('Showing 25 of 120 rows');
+    const actions = blocks[4] as types.ActionsBlock;
+    expect(actions.elements).toEqual([
+      {
+        type: 'button',
+        action_id: ACTIONS.SHOW_ALL,
+        text: { type: 'plain_text', text: 'Show all', emoji: true },
+        value: command,
+      },
+    ]);
+  });
+
+  it('shows fewer rows when the code block would pass 3000 characters, and honours maxTableRows', () => {
+    const wide = breakdownTable(120, (i) => `a-rather-long-service-name-number-${i}-with-padding`);
+    const { blocks } = renderMessage(breakdown({ tables: [wide] }), { maxTableRows: 200 });
+    const code = codeOf(blocks);
+    expect(code.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+    const shown = code.split('\n').filter((l) => l.startsWith('a-rather-long')).length;
+    expect(shown).toBeGreaterThan(10);
+    expect(shown).toBeLessThan(120);
+    expect(code).toContain('9,876,543.21 USD');
+    const note = ofType(blocks, 'context').map(contextText);
+    expect(note).toContain(`Showing ${shown} of 120 rows`);
+    expect(ofType(blocks, 'actions')).toHaveLength(0);
+
+    const five = renderMessage(breakdown({ tables: [breakdownTable(120)] }), { maxTableRows: 5 }).blocks;
+    expect(ofType(five, 'context').map(contextText)).toContain('Showing 5 of 120 rows');
+  });
+
+  it('rejects a maxTableRows that is not a positive integer', () => {
+    expect(() => renderMessage(breakdown(), { maxTableRows: 0 })).toThrow(expect.objectContaining({ code: 'USAGE' }));
+  });
+
+  it('chunks 14 fields into sections of at most 10', () => {
+    const fields = Array.from({ length: 14 }, (_, i) => ({ label: `Account ${i}`, value: `${i},000.00 USD` }));
+    const { blocks } = renderMessage(breakdown({ fields, tables: [] }));
+    const sections = ofType(blocks, 'section');
+    expect(sections.map((s) => s.fields?.length)).toEqual([10, 4]);
+    expect(sections[1]!.fields![3]).toEqual({ type: 'mrkdwn', text: '*Account 13*\n13,000.00 USD' });
+  });
+
+  it('truncates a 200-character title to 150 with an ellipsis', () => {
+    const title = 'x'.repeat(200);
+    const header = ofType(renderMessage(breakdown({ title })).blocks, 'header')[0]!;
+    expect(header.text.text).toHaveLength(SLACK_LIMITS.headerText);
+    expect(header.text.text.endsWith('…')).toBe(true);
+  });
+
+  it('escapes mentions, links and & in data everywhere, code blocks included', () => {
+    const name = '<!channel> & <b>';
+    const table = breakdownTable(3, (i) => (i === 0 ? name : `svc-${i}`));
+    const reply = breakdown({
+      title: name,
+      text: 'Ping <@U123> and @here',
+      fields: [{ label: 'Top', value: name }],
+      tables: [table],
+      context: [...CONTEXT, 'team <!subteam^S1|ops> @everyone'],
+    });
+    const { blocks, text: fallback } = renderMessage(reply);
+    const mrkdwnTexts = [
+      ...sectionTexts(blocks),
+      ...ofType(blocks, 'section').flatMap((s) => s.fields?.map((f) => f.text) ?? []),
+      ...ofType(blocks, 'context').map(contextText),
+      fallback,
+    ];
+    for (const t of mrkdwnTexts) {
+      expect(t).not.toMatch(/<[!@#]/);
+      expect(t).not.toMatch(/@(here|channel|everyone)/);
+    }
+    expect(codeOf(blocks)).toContain('&lt;!channel&gt; &amp; &lt;b&gt;');
+    expect(sectionTexts(blocks)[0]).toBe('Ping &lt;@U123&gt; and @\u200Dhere');
+    expect(ofType(blocks, 'section')[1]!.fields![0]!.text).toBe('*Top*\n&lt;!channel&gt; &amp; &lt;b&gt;');
+    expect(fallback).toContain('&lt;!channel&gt; &amp; &lt;b&gt;');
+    expect(ofType(blocks, 'header')[0]!.text.text).toBe(name);
+  });
+
+  it('splits text longer than 3000 characters into several sections', () => {
+    const long = Array.from({ length: 200 }, (_, i) => `line ${i} ${'&'.repeat(20)}`).join('\n');
+    const { blocks } = renderMessage(breakdown({ text: long, fields: [], tables: [] }));
+    const texts = sectionTexts(blocks);
+    expect(texts.length).toBeGreaterThan(1);
+    for (const t of texts) {
+      expect(t.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+      expect(t).not.toMatch(/&(?!amp;)/);
+    }
+    expect(texts.join('\n')).toBe(escapeMrkdwn(long));
+  });
+
+  it('renders buttons with style, truncated labels, and no value over 2000 characters', () => {
+    const reply = breakdown({
+      buttons: [
+        { actionId: ACTIONS.RUN_COMMAND, label: 'Compare with last month', value: 'compare', style: 'primary' },
+        { actionId: 'tally_dismiss', label: 'D'.repeat(90), value: 'x', style: 'danger' },
+        { actionId: 'tally_big', label: 'Too big', value: 'v'.repeat(2001) },
+        { actionId: ACTIONS.RUN_COMMAND, label: 'Top 5', value: 'top 5 services' },
+      ],
+    });
+    const actions = ofType(renderMessage(reply).blocks, 'actions');
+    const buttons = actions.flatMap((a) => a.elements) as types.Button[];
+    expect(buttons.map((b) => b.value)).toEqual(['compare', 'x', 'top 5 services']);
+    expect(buttons[0]).toMatchObject({ action_id: ACTIONS.RUN_COMMAND, style: 'primary' });
+    expect(buttons[1]).toMatchObject({ action_id: 'tally_dismiss', style: 'danger' });
+    expect(buttons[1]!.text.text).toHaveLength(SLACK_LIMITS.buttonText);
+    expect(buttons[2]).not.toHaveProperty('style');
+    for (const a of actions) {
+      const ids = a.elements.map((e) => (e as types.Button).action_id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(a.elements.length).toBeLessThanOrEqual(SLACK_LIMITS.actionsElements);
+    }
+    expect(renderMessage(reply).blocks.at(-1)!.type).toBe('actions');
+  });
+
+  it('never exceeds 50 blocks and ends with a truncation note', () => {
+    const fields = Array.from({ length: 600 }, (_, i) => ({ label: `F${i}`, value: String(i) }));
+    const { blocks } = renderMessage(breakdown({ fields }));
+    expect(blocks).toHaveLength(SLACK_LIMITS.messageBlocks);
+    const last = blocks.at(-1) as types.ContextBlock;
+    expect(last.type).toBe('context');
+    expect(contextText(last)).toMatch(/truncated/i);
+  });
+
+  it('keeps context elements to 10 per block and puts the footnote in its own context block', () => {
+    const context = Array.from({ length: 12 }, (_, i) => `note ${i}`);
+    const { blocks } = renderMessage(breakdown({ context, footnote: 'Several currencies.' }));
+    const ctx = ofType(blocks, 'context');
+    expect(ctx.map((c) => c.elements.length)).toEqual([10, 2, 1]);
+    expect(contextText(ctx[2]!)).toBe('Several currencies.');
+  });
+});
+
+describe('renderHomeView', () => {
+  it('renders replies compactly, separated by dividers, with an updated line', () => {
+    const view = renderHomeView([breakdown({ tables: [breakdownTable(40)] }), breakdown({ title: 'Forecast' })], {
+      updatedAt: new Date('2026-11-03T09:15:00Z'),
+    });
+    expect(view.type).toBe('home');
+    const types_ = view.blocks.map((b) => b.type);
+    expect(types_).toEqual([
+      'context',
+      'header',
+      'section',
+      'section',
+      'context',
+      'context',
+      'divider',
+      'header',
+      'section',
+      'section',
+      'context',
+    ]);
+    const first = view.blocks[0] as types.ContextBlock;
+    expect(contextText(first)).toContain('<!date^1793697300^');
+    expect(contextText(first)).toContain('2026-11-03 09:15 UTC');
+    expect(contextText(view.blocks[4] as types.ContextBlock)).toBe('Showing 10 of 40 rows');
+    expect(view.blocks.some((b) => b.type === 'actions')).toBe(false);
+  });
+
+  it('stays within 100 blocks', () => {
+    const many = Array.from({ length: 30 }, (_, i) => breakdown({ title: `Section ${i}` }));
+    const view = renderHomeView(many);
+    expect(view.blocks).toHaveLength(SLACK_LIMITS.homeBlocks);
+    expect(contextText(view.blocks.at(-1) as types.ContextBlock)).toMatch(/truncated/i);
+  });
+});
+
+describe('renderEphemeralText', () => {
+  it('wraps a help reply as an ephemeral response', () => {
+    const help: Reply = {
+      kind: 'help',
+      title: 'Tally commands',
+      text: 'cost [period] [by dim]',
+      visibility: 'ephemeral',
+    };
+    const res = renderEphemeralText(help);
+    expect(res.response_type).toBe('ephemeral');
+    expect(res.text).toBe('Tally commands\ncost [period] [by dim]');
+    expect(res.blocks.map((b) => b.type)).toEqual(['header', 'section']);
+  });
+});
+
+describe('escapeMrkdwn', () => {
+  it('escapes &, <, > and neutralises broadcasts', () => {
+    expect(escapeMrkdwn('<!channel> & <@U123> <http://x|y>')).toBe(
+      '&lt;!channel&gt; &amp; &lt;@U123&gt; &lt;http://x|y&gt;',
+    );
+    expect(escapeMrkdwn('@here @Channel @everyone me@example.com')).toBe(
+      '@\u200Dhere @\u200DChannel @\u200Deveryone me@example.com',
+    );
+  });
+});
