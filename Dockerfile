@@ -25,6 +25,10 @@ FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 
+# Chart images (adapters/charts) draw their text with DejaVu Sans; the slim image has no fonts. Installed before
+# the COPYs so that this layer stays cached when only the code changes.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
+
 # Owned by root and read-only for `node`: the process cannot rewrite its own code.
 # package.json is needed at run time: its "type": "module" makes dist/*.js ES modules.
 COPY --from=build /app/package.json /app/package-lock.json ./

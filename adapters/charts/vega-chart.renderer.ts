@@ -46,31 +46,18 @@ const ALT_TEXT_ITEMS = 3;
  * Vega may fetch data, images and links through its loader. Charts carry inline values only, so any load is a
  * bug: refuse it instead of reaching the network from a Slack request.
  */
-const NO_NETWORK: vega.Loader = {
-  load: (uri) => Promise.reject(new Error(`chart tried to load ${uri}`)),
-  sanitize: (uri) => Promise.reject(new Error(`chart tried to load ${uri}`)),
-  http: (uri) => Promise.reject(new Error(`chart tried to fetch ${uri}`)),
-  file: (name) => Promise.reject(new Error(`chart tried to read ${name}`)),
-};
+const refuse = (uri: string) => Promise.reject(new Error(`chart tried to load ${uri}`));
+const NO_NETWORK: vega.Loader = { load: refuse, sanitize: refuse, http: refuse, file: refuse };
 
 /** Advance widths of DejaVu Sans in em, by character class (from its `hmtx` table, rounded). */
+// biome-ignore format: a table reads better in rows
 const EM_WIDTHS: [RegExp, number][] = [
-  [/[ijlIJ.,:;'!|]/, 0.3],
-  [/\s/, 0.32],
-  [/[frt()[\]\-/"]/, 0.39],
-  [/[cksvxyz]/, 0.56],
-  [/\d/, 0.64],
-  [/m/, 0.97],
-  [/w/, 0.82],
-  [/[MW]/, 0.93],
-  [/[DGHNOQU]/, 0.76],
-  [/[A-Z]/, 0.66],
-  [/[—…%@]/, 1],
+  [/[ijlIJ.,:;'!|\s]/, 0.31], [/[frt()[\]\-/"]/, 0.39], [/[cksvxyz]/, 0.56], [/\d/, 0.64], [/m/, 0.97], [/w/, 0.82],
+  [/[MW]/, 0.93], [/[DGHNOQU]/, 0.76], [/[A-Z]/, 0.66], [/[—…%@]/, 1],
 ];
 const DEFAULT_EM_WIDTH = 0.62;
 
 type TextItem = { fontSize?: number; fontWeight?: string | number; limit?: number };
-type Datum = { label: string; series: string; order: number; value: number };
 
 /** Draws a {@link ChartSpec} with Vega-Lite → Vega (SVG, headless) → resvg (PNG). No network, no browser. */
 export class VegaChartRenderer implements ChartRenderer {
@@ -110,11 +97,12 @@ export class VegaChartRenderer implements ChartRenderer {
   async toSvg(spec: ChartSpec): Promise<string> {
     let view: vega.View | undefined;
     try {
-      const vl = !hasData(spec)
-        ? emptySpec(spec, this.width, this.height)
-        : spec.kind === 'bars'
-          ? barsSpec(spec, this.width)
-          : trendSpec(spec, this.width, this.height);
+      const vl =
+        spec.labels.length === 0 || spec.series.length === 0
+          ? emptySpec(spec, this.width, this.height)
+          : spec.kind === 'bars'
+            ? barsSpec(spec, this.width)
+            : trendSpec(spec, this.width, this.height);
       // Vega-Lite warns about every step-sized bar chart ("Dropping fit-y"); only errors are worth a log line.
       const compiled = compile(vl, { logger: vega.logger(vega.Error) }).spec;
       view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: NO_NETWORK, logLevel: vega.Error });
@@ -130,10 +118,6 @@ export class VegaChartRenderer implements ChartRenderer {
 /** A Vega chart renderer; see {@link VegaChartRendererConfig} for the defaults. */
 export function createVegaChartRenderer(config: VegaChartRendererConfig = {}): VegaChartRenderer {
   return new VegaChartRenderer(config);
-}
-
-function hasData(spec: ChartSpec): boolean {
-  return spec.labels.length > 0 && spec.series.length > 0;
 }
 
 /** The title and a line saying there is nothing to draw (Vega draws nothing at all for empty data). */
@@ -189,19 +173,16 @@ function barsSpec(spec: ChartSpec, width: number): TopLevelSpec {
   const series = spec.series[0];
   const values = toData({ ...spec, series: series ? [series] : [] });
   const max = Math.max(0, ...values.map((d) => d.value));
-  const y = {
-    field: 'label',
-    type: 'nominal',
-    sort: null,
-    title: null,
-    axis: { labelLimit: 0, labelExpr: truncateLabel(40) },
-  } as const;
+  const min = Math.min(0, ...values.map((d) => d.value));
+  const pad = (max - min) * 0.16;
+  const axis = { labelLimit: 0, labelExpr: truncateLabel(40) };
+  const y = { field: 'label', type: 'nominal', sort: null, title: null, axis } as const;
   const x = {
     field: 'value',
     type: 'quantitative',
     title: `${series?.name ?? 'Cost'} (${spec.currency})`,
-    // Room on the right for the amount printed after the longest bar.
-    scale: { domainMax: max * 1.18, nice: true },
+    // Room beyond the longest bars (both sides when there are credits) for the amounts printed there.
+    scale: { domainMin: min < 0 ? min - pad : 0, domainMax: max > 0 ? max + pad : 0, nice: true },
     axis: { format: ',.2~f', tickCount: 5, labelOverlap: true },
   } as const;
   return {
@@ -281,7 +262,7 @@ function truncateLabel(chars: number): string {
   return `truncate(datum.label, ${chars})`;
 }
 
-function toData(spec: ChartSpec): Datum[] {
+function toData(spec: ChartSpec): { label: string; series: string; order: number; value: number }[] {
   return spec.series.flatMap((s, order) =>
     spec.labels.map((label, i) => ({ label, series: s.name, order, value: s.values[i] ?? 0 })),
   );
@@ -317,10 +298,8 @@ export function filename(spec: ChartSpec): string {
     .normalize('NFKD')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80)
-    .replace(/-+$/, '');
-  return `${slug || `${spec.kind}-chart`}.png`;
+    .slice(0, 80);
+  return `${slug.replace(/^-|-$/g, '') || `${spec.kind}-chart`}.png`;
 }
 
 function positiveInt(value: number, name: string): number {

@@ -76,14 +76,14 @@ describe('Slack: /cost', () => {
     expect(slack.uploads[0]?.bytes).toBeGreaterThan(1000);
   });
 
-  it('answers an unparseable command with ephemeral help in the ack and posts nothing', async () => {
-    const res = await send(slashCommand({ text: 'cost by flavour' }));
+  it('answers an unparseable command with ephemeral help and posts nothing in the channel', async () => {
+    const res = await send(slashCommand({ text: 'cost by flavour', response_url: slack.responseUrl('r-help') }));
     expect(res.status).toBe(200);
-    const body = JSON.parse(res.text) as { response_type: string; text: string };
-    expect(body.response_type).toBe('ephemeral');
-    expect(res.text).toContain('flavour');
-    expect(res.text).toContain('cost last month by service');
-    await new Promise((r) => setTimeout(r, 300));
+    const response = await slack.waitFor('response', (c) => c.path.endsWith('/r-help'));
+    expect(response.body.response_type).toBe('ephemeral');
+    const text = JSON.stringify(response.body);
+    expect(text).toContain('flavour');
+    expect(text).toContain('cost last month by service');
     expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
@@ -181,7 +181,7 @@ describe('Slack: buttons', () => {
     const services = may('EffectiveCost', (r) => r.ServiceName ?? '');
     for (const [currency] of services)
       await slack.waitFor('files.completeUploadExternal', (c) => JSON.stringify(c.body.files).includes(currency));
-    const completes = slack.callsTo('files.completeUploadExternal');
+    const completes = slack.callsTo('files.completeUploadExternal').filter((c) => c.body.channel_id === 'C0003');
     expect(completes).toHaveLength(services.size);
     for (const c of completes) expect(c.body.thread_ts).toBe('1700000000.000200');
     const uploaded = slack.uploads.reduce((n, u) => n + u.bytes, 0);

@@ -81,12 +81,6 @@ function decodeValue(key: string, value: string): unknown {
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 /** Decodes a form-urlencoded, JSON or multipart body as Slack would read it; an undecodable body becomes `{ _raw }`. */
 async function safeDecode(raw: Buffer, contentType: string): Promise<Body> {
   const body: Body = {};
@@ -116,15 +110,13 @@ function fail(error: string): Body {
   return { ok: false, error };
 }
 
+/** For timeout messages: every recorded method with its count, then the bodies sent to `method`. */
 function summarize(calls: readonly SlackCall[], method: string): string {
   const counts = new Map<string, number>();
   for (const c of calls) counts.set(c.method, (counts.get(c.method) ?? 0) + 1);
-  const listed = [...counts].map(([m, n]) => (n > 1 ? `${m} ×${n}` : m)).join(', ');
-  const bodies = calls
-    .filter((c) => c.method === method)
-    .map((c) => JSON.stringify(c.body).slice(0, 300))
-    .join('\n  ');
-  return `recorded calls: ${listed === '' ? 'none' : listed}${bodies === '' ? '' : `\n  ${method} bodies:\n  ${bodies}`}`;
+  const listed = [...counts].map(([m, n]) => (n > 1 ? `${m} ×${n}` : m)).join(', ') || 'none';
+  const bodies = calls.filter((c) => c.method === method).map((c) => `\n  ${JSON.stringify(c.body).slice(0, 300)}`);
+  return `recorded calls: ${listed}${bodies.length > 0 ? `; ${method} bodies:${bodies.join('')}` : ''}`;
 }
 
 /** What the built-in replies need; `issuedFiles` maps ids from `files.getUploadURLExternal` to their file names. */
@@ -236,8 +228,9 @@ export class SlackFake {
       res.writeHead(status, { 'content-type': json ? 'application/json; charset=utf-8' : 'text/plain', ...headers });
       res.end(json ? JSON.stringify(reply) : reply);
     };
-    readBody(req)
-      .then((raw) => this.#route(req, raw))
+    req
+      .toArray()
+      .then((chunks: Buffer[]) => this.#route(req, Buffer.concat(chunks)))
       .then(send, (error: unknown) => send([500, fail(`fake_internal_error: ${String(error)}`), {}]));
   });
 
