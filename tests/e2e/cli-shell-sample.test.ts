@@ -76,6 +76,12 @@ describe('tally start', () => {
     expect(r.stderr).toMatch(/no chat platform is configured/);
   });
 
+  it('refuses Slack in HTTP mode without a signing secret, naming SLACK_SIGNING_SECRET', async () => {
+    const r = await runCli(['start'], { SLACK_BOT_TOKEN: 'xoxb-1-2-abc' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('SLACK_SIGNING_SECRET');
+  });
+
   it('with Slack configured but no Redis, refuses to start naming REDIS_URL', async () => {
     const r = await runCli(['start'], {
       SLACK_BOT_TOKEN: 'xoxb-1-2-abc',

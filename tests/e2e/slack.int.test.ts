@@ -96,6 +96,20 @@ describe('Slack: /cost', () => {
     expect(JSON.stringify(slack.responses[0]?.body)).toContain('/invite @Tally');
   });
 
+  it('a failure while answering gives the user a short apology with an error id, no stack trace', async () => {
+    slack.failNext('chat.postMessage', { error: 'internal_error' });
+    await send(
+      slashCommand({ text: 'cost last month', channel_id: 'C0BROKEN', response_url: slack.responseUrl('r-broken') }),
+    );
+    const response = await slack.waitFor('response', (c) => c.path.endsWith('/r-broken'));
+    const text = String(response.body.text);
+    expect(response.body.response_type).toBe('ephemeral');
+    expect(text).toMatch(/sorry/i);
+    expect(text).toMatch(/err_[0-9a-f]{8}/);
+    expect(text).not.toMatch(/\bat .+:\d+:\d+/);
+    expect(tally.output()).toContain(text.match(/err_[0-9a-f]{8}/)![0]);
+  });
+
   it('in a channel scoped to AWS, answers only with AWS', async () => {
     await send(slashCommand({ text: 'cost last month by provider', channel_id: 'C0AWSONLY' }));
     const post = await slack.waitFor('chat.postMessage', (c) => c.body.channel === 'C0AWSONLY');
