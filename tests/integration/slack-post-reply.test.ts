@@ -44,10 +44,10 @@ describe('posting an answer to Slack', () => {
   it('posts "working on it" for slow work and then updates that message in place', async () => {
     const result = await postAnswer({ channel: 'C1', threadTs: '1.2' }, later(answer, 300), opts(50));
     expect(result.ok).toBe(true);
-    const [placeholder] = slack.callsTo('chat.postMessage');
-    expect(String(placeholder?.body.text)).toMatch(/working on it/i);
+    const placeholder = slack.callsTo('chat.postMessage')[0]!;
+    expect(String(placeholder.body.text)).toMatch(/working on it/i);
     const [update] = slack.callsTo('chat.update');
-    expect(update?.body.ts).toBe((placeholder?.reply as { ts: string }).ts);
+    expect(update?.body.ts).toBe((placeholder.reply as { ts: string }).ts);
     expect(JSON.stringify(update?.body.blocks)).toContain('1,234.56 USD');
   });
 
