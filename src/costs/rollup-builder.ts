@@ -17,7 +17,6 @@ export function recordDay(r: CostRecord): Day {
 /** Sums cost records into daily rollups for one source, with compensated sums, and keeps per-currency totals. */
 export class RollupBuilder {
   private readonly groups = new Map<string, Accumulator>();
-  private readonly totals = new Map<string, { billed: CompensatedSum; effective: CompensatedSum }>();
   private first: Day | null = null;
   private last: Day | null = null;
   private readonly dayCache = new Map<number, Day>();
@@ -43,13 +42,6 @@ export class RollupBuilder {
     acc.effective.add(r.effectiveCost);
     acc.list.add(r.listCost);
     acc.rollup.rows += 1;
-    let t = this.totals.get(r.currency);
-    if (!t) {
-      t = { billed: new CompensatedSum(), effective: new CompensatedSum() };
-      this.totals.set(r.currency, t);
-    }
-    t.billed.add(r.billedCost);
-    t.effective.add(r.effectiveCost);
   }
 
   /**
@@ -134,8 +126,19 @@ export class RollupBuilder {
     }));
   }
 
+  /** Billed and effective totals per currency, summed from the rollups' compensated sums. */
   currencyTotals(): { currency: string; billed: number; effective: number }[] {
-    return [...this.totals.entries()]
+    const totals = new Map<string, { billed: CompensatedSum; effective: CompensatedSum }>();
+    for (const a of this.groups.values()) {
+      let t = totals.get(a.rollup.currency);
+      if (!t) {
+        t = { billed: new CompensatedSum(), effective: new CompensatedSum() };
+        totals.set(a.rollup.currency, t);
+      }
+      t.billed.add(a.billed.value);
+      t.effective.add(a.effective.value);
+    }
+    return [...totals.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([currency, t]) => ({ currency, billed: t.billed.value, effective: t.effective.value }));
   }
