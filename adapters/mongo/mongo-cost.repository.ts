@@ -138,8 +138,11 @@ export class MongoCostRepository implements CostRepository {
   }
 }
 
-/** Copies exactly the stored fields (no extra properties reach the database). */
-function toDocument(r: DailyRollup): CostRollupDoc {
+/**
+ * Copies exactly the fields of a rollup (no extra properties reach the database or leave it). A stored document has
+ * the same fields as `DailyRollup`, so one copy serves both directions.
+ */
+function copyRollup(r: DailyRollup | CostRollupDoc): DailyRollup {
   return {
     source: r.source,
     day: r.day,
@@ -152,7 +155,7 @@ function toDocument(r: DailyRollup): CostRollupDoc {
     region: r.region,
     chargeCategory: r.chargeCategory,
     currency: r.currency,
-    tags: r.tags.map((t) => ({ key: t.key, value: t.value })),
+    tags: (r.tags ?? []).map((t) => ({ key: t.key, value: t.value })),
     billed: r.billed,
     effective: r.effective,
     list: r.list,
@@ -160,24 +163,5 @@ function toDocument(r: DailyRollup): CostRollupDoc {
   };
 }
 
-/** A stored document as a plain domain object. */
-function fromDocument(d: CostRollupDoc): DailyRollup {
-  return {
-    source: d.source,
-    day: d.day,
-    provider: d.provider,
-    billingAccountId: d.billingAccountId,
-    subAccountId: d.subAccountId,
-    subAccountName: d.subAccountName,
-    serviceName: d.serviceName,
-    serviceCategory: d.serviceCategory,
-    region: d.region,
-    chargeCategory: d.chargeCategory,
-    currency: d.currency,
-    tags: (d.tags ?? []).map((t) => ({ key: t.key, value: t.value })),
-    billed: d.billed,
-    effective: d.effective,
-    list: d.list,
-    rows: d.rows,
-  };
-}
+const toDocument = (r: DailyRollup): CostRollupDoc => copyRollup(r);
+const fromDocument = (d: CostRollupDoc): DailyRollup => copyRollup(d);
