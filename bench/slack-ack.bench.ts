@@ -1,0 +1,259 @@
+/**
+ * Slack ack benchmark: how fast Tally acks signed `/cost` slash commands under load, next to a bare Bolt app that only
+ * acks, measured in the same run on the same machine. Aim: Tally/bare ratio at most 1.2 and Tally's p99 under 300 ms.
+ *
+ * Three processes besides this one: a minimal Slack Web API fake (slack-ack-fake.ts, where Tally posts its answers),
+ * Tally (`node bin/tally.js start`, Redis from TALLY_TEST_REDIS_URL, the May 2026 fixture export, today pinned to
+ * 2026-06-10) and the bare Bolt app (slack-ack-bare.ts). Each round sends, per target, a warm-up of 20 requests and then
+ * 200 requests at once (one connection each), timing every request from send to the end of its HTTP response (the
+ * ack); rounds alternate Tally / bare, 3 times, and the medians of the rounds' p50 and p99 are compared. After each
+ * Tally burst it waits until every command has been answered, and at the end checks that each was answered exactly
+ * once: one chat.postMessage per channel answer, and for help and usage errors an ephemeral answer (in the ack or
+ * through the `response_url`) and no chat.postMessage.
+ *
+ *   npm run bench                         # the query bench, then this one
+ *   BENCH_ONLY=slack-ack npm run bench    # this one only
+ *
+ * Knobs: BENCH_SLACK_CONCURRENCY (200), BENCH_SLACK_WARMUP (20), BENCH_SLACK_ROUNDS (3), and
+ * BENCH_SLACK_TALLY_NODE_ARGS (node flags for Tally only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/tally-prof`).
+ */
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { envInt, percentile } from './bench-stats.js';
+import type { FakeStats } from './slack-ack-fake.js';
+import {
+  type AckResult,
+  benchAgent,
+  type FakeProcess,
+  type ServerProcess,
+  signedSlashCommand,
+  startFake,
+  startServer,
+  timedPost,
+} from './slack-ack-support.js';
+
+const log = (line = '') => process.stdout.write(`${line}\n`);
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SECRET = 'slack-ack-bench-signing-secret';
+const CONCURRENCY = envInt('BENCH_SLACK_CONCURRENCY', 200);
+const WARMUP = envInt('BENCH_SLACK_WARMUP', 20);
+const ROUNDS = Math.max(1, envInt('BENCH_SLACK_ROUNDS', 3));
+/** Extra node flags for Tally's process only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/tally-prof` to profile it. */
+const TALLY_NODE_ARGS = (process.env.BENCH_SLACK_TALLY_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+/** Channel answers (posted after the ack) and answers for the asker only (in the ack): help and a usage error. */
+/**
+ * The command texts, in turn: channel answers (one chat.postMessage each, with a chart) and answers for the asker only
+ * (help, a usage error), which come back ephemerally, in the ack's body or through the `response_url`.
+ */
+const TEXTS = [
+  { text: 'cost last month by service', channel: true },
+  { text: 'top 5 services last 30 days', channel: true },
+  { text: 'help', channel: false },
+  { text: 'cost by flavour', channel: false },
+];
+const AIM = { ratio: 1.2, p99Ms: 300 };
+
+interface Sent extends AckResult {
+  text: string;
+  /** Whether the answer belongs in the channel (else: for the asker only). */
+  toChannel: boolean;
+  /** Unique per request; also the `<id>` of its `response_url`. */
+  channel: string;
+}
+
+interface Target {
+  name: string;
+  server: ServerProcess;
+  p50s: number[];
+  p99s: number[];
+  /** The measured requests of all rounds. */
+  measured: Sent[];
+  /** Every request sent, warm-ups included (for the checks). */
+  sent: Sent[];
+}
+
+const runId = Date.now().toString(36);
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+const sortedMs = (results: Sent[]) => results.map((r) => r.ms).sort((a, b) => a - b);
+const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis));
+/** An ack with a body carries an ephemeral answer; an empty ack leaves the answer for later. */
+const ackedEphemeral = (r: AckResult) => r.body.includes('"ephemeral"');
+
+/** How each request was answered: chat.postMessage calls, `response_url` posts, ephemeral ack (0 or 1). */
+function answers(r: Sent, stats: FakeStats): { posts: number; responses: number; ack: number } {
+  return {
+    posts: stats.posts[r.channel] ?? 0,
+    responses: stats.responses[r.channel] ?? 0,
+    ack: ackedEphemeral(r) ? 1 : 0,
+  };
+}
+
+/** Sends `n` signed `/cost` commands to `target` at once and returns them with their ack times. */
+async function burst(target: Target, fake: FakeProcess, tag: string, n: number): Promise<Sent[]> {
+  const agent = benchAgent();
+  const requests = Array.from({ length: n }, (_, i) => {
+    const { text, channel: toChannel } = TEXTS[i % TEXTS.length] ?? { text: 'help', channel: false };
+    const channel = `C${tag}${String(i).padStart(4, '0')}`;
+    const fields = {
+      text,
+      channel_id: channel,
+      trigger_id: `${runId}.${tag}.${i}.trigger`,
+      response_url: `${fake.origin}/response/${channel}`,
+    };
+    return { text, toChannel, channel, req: signedSlashCommand(SECRET, fields) };
+  });
+  const url = `${target.server.url}/slack/events`;
+  const results = await Promise.all(
+    requests.map(async ({ req, ...what }) => ({ ...(await timedPost(agent, url, req)), ...what })),
+  );
+  agent.destroy();
+  return results;
+}
+
+/** Waits until every request in `sent` has been answered somehow and the fake has been idle for 300 ms. */
+async function settle(fake: FakeProcess, sent: Sent[], timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const stats = await fake.stats();
+    const waiting = sent.filter((r) => {
+      const a = answers(r, stats);
+      return a.posts + a.responses + a.ack === 0;
+    });
+    if (waiting.length === 0 && Date.now() - stats.lastCallAt >= 300) return;
+    if (Date.now() > deadline) {
+      log(`  warning: after ${timeoutMs} ms, ${waiting.length} requests were still not answered`);
+      return;
+    }
+    await sleep(100);
+  }
+}
+
+async function round(target: Target, fake: FakeProcess, n: number): Promise<void> {
+  const tally = target.name === 'tally';
+  const tag = `${tally ? 'T' : 'B'}${n}`;
+  const warm = await burst(target, fake, `${tag}W`, WARMUP);
+  if (tally) await settle(fake, warm);
+  const results = await burst(target, fake, `${tag}N`, CONCURRENCY);
+  const sorted = sortedMs(results);
+  const [p50, p99] = [percentile(sorted, 50), percentile(sorted, 99)];
+  target.p50s.push(p50);
+  target.p99s.push(p99);
+  target.measured.push(...results);
+  target.sent.push(...warm, ...results);
+  const ok = results.filter((r) => r.status === 200).length;
+  const ephemeral = results.filter(ackedEphemeral).length;
+  log(
+    `  round ${n} ${target.name.padEnd(9)} ${ok}/${results.length} HTTP 200, p50 ${ms(p50)} p99 ${ms(p99)} ` +
+      `max ${ms(sorted.at(-1) ?? Number.NaN)} (acks: ${results.length - ephemeral} empty, ${ephemeral} ephemeral)`,
+  );
+  if (tally) await settle(fake, results);
+}
+
+/** Tally's measured acks per command text. */
+function byText(target: Target): void {
+  for (const { text } of TEXTS) {
+    const sorted = sortedMs(target.measured.filter((r) => r.text === text));
+    log(`    ${JSON.stringify(text).padEnd(30)} p50 ${ms(percentile(sorted, 50))} p99 ${ms(percentile(sorted, 99))}`);
+  }
+}
+
+/**
+ * Every request answered HTTP 200. Tally answered each command exactly once: a channel answer with one
+ * chat.postMessage to its channel, an answer for the asker with an ephemeral ack or one `response_url` post and no
+ * chat.postMessage.
+ */
+async function verify(tally: Target, bare: Target, fake: FakeProcess): Promise<boolean> {
+  const stats = await fake.stats();
+  const all = [...tally.sent, ...bare.sent];
+  const failed = all.filter((r) => r.status !== 200);
+  const wrong = tally.sent.filter((r) => {
+    const a = answers(r, stats);
+    return r.toChannel ? a.posts !== 1 || a.responses + a.ack !== 0 : a.posts !== 0 || a.responses + a.ack !== 1;
+  });
+  const channelAnswers = tally.sent.filter((r) => r.toChannel).length;
+  const inAck = tally.sent.filter(ackedEphemeral).length;
+  const viaResponseUrl = Object.values(stats.responses).reduce((sum, n) => sum + n, 0);
+  const posts = stats.calls['chat.postMessage'] ?? 0;
+  const calls = Object.entries(stats.calls)
+    .filter(([method]) => method !== 'chat.postMessage' && method !== 'response')
+    .map(([method, count]) => `${method} ${count}`)
+    .join(', ');
+  log(`\n[check] ${all.length - failed.length}/${all.length} requests answered HTTP 200 (warm-ups included)`);
+  for (const r of failed.slice(0, 5)) log(`  HTTP ${r.status} for ${JSON.stringify(r.text)}: ${r.body.slice(0, 200)}`);
+  log(
+    `[check] tally chat.postMessage calls: ${posts} for ${channelAnswers} channel answers; ` +
+      `${tally.sent.length - channelAnswers} answers for the asker (help, usage): ${inAck} in the ack, ` +
+      `${viaResponseUrl} via response_url, none posted to the channel expected`,
+  );
+  log(`[check] ${wrong.length} of ${tally.sent.length} commands not answered exactly once as expected`);
+  for (const r of wrong.slice(0, 5))
+    log(`  ${r.channel} ${JSON.stringify(r.text)}: ${JSON.stringify(answers(r, stats))}`);
+  log(`[check] other calls to the Slack fake: ${calls || 'none'}`);
+  return failed.length === 0 && wrong.length === 0 && posts === channelAnswers;
+}
+
+async function main(): Promise<void> {
+  const redisUrl = process.env.TALLY_TEST_REDIS_URL;
+  if (!redisUrl) {
+    log('slack ack bench skipped: TALLY_TEST_REDIS_URL is not set (run it through scripts/test-services.sh exec)');
+    return;
+  }
+  log(
+    `Slack ack benchmark — ${CONCURRENCY} concurrent signed /cost requests per round (after ${WARMUP} warm-up), ` +
+      `${ROUNDS} rounds alternating Tally / bare Bolt, node ${process.version}, ${availableParallelism()} CPUs`,
+  );
+  const stops: Array<() => Promise<void>> = [];
+  let servers: ServerProcess[] = [];
+  try {
+    const fake = await startFake();
+    stops.push(fake.stop);
+    const slackEnv = { SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: `${fake.origin}/api/` };
+    const tallyServer = await startServer('tally', [...TALLY_NODE_ARGS, `${ROOT}bin/tally.js`, 'start'], {
+      ...slackEnv,
+      SLACK_BOT_TOKEN: 'xoxb-bench-token',
+      REDIS_URL: redisUrl,
+      LOG_LEVEL: 'warn',
+      TALLY_TODAY: '2026-06-10',
+      TALLY_FOCUS_FILE: `${ROOT}tests/fixtures/focus/export-2026-05.csv`,
+    });
+    stops.push(tallyServer.stop);
+    const bareScript = fileURLToPath(new URL('./slack-ack-bare.js', import.meta.url));
+    const bareServer = await startServer('bare bolt', [bareScript], slackEnv);
+    stops.push(bareServer.stop);
+    servers = [tallyServer, bareServer];
+    const tally: Target = { name: 'tally', server: tallyServer, p50s: [], p99s: [], measured: [], sent: [] };
+    const bare: Target = { name: 'bare bolt', server: bareServer, p50s: [], p99s: [], measured: [], sent: [] };
+
+    log(`\n[rounds] tally at ${tallyServer.url}, bare bolt at ${bareServer.url}, Slack fake at ${fake.origin}`);
+    for (let n = 1; n <= ROUNDS; n++) {
+      await round(tally, fake, n);
+      await round(bare, fake, n);
+    }
+    log('\n[tally by command] (all rounds)');
+    byText(tally);
+
+    const ok = await verify(tally, bare, fake);
+    const [t50, t99, b50, b99] = [median(tally.p50s), median(tally.p99s), median(bare.p50s), median(bare.p99s)];
+    const [r50, r99] = [t50 / b50, t99 / b99];
+    log(
+      `\nslack ack (${CONCURRENCY} concurrent /cost, median of ${ROUNDS} rounds): ` +
+        `tally p50 ${ms(t50)} p99 ${ms(t99)} | bare bolt p50 ${ms(b50)} p99 ${ms(b99)} | ` +
+        `ratio p50 ${r50.toFixed(2)} p99 ${r99.toFixed(2)}`,
+    );
+    const met = r50 <= AIM.ratio && r99 <= AIM.ratio && t99 < AIM.p99Ms;
+    log(`aim (ratio <= ${AIM.ratio}, tally p99 < ${AIM.p99Ms} ms): ${met ? 'met' : 'NOT met'}`);
+    if (!ok) process.exitCode = 1;
+  } catch (error) {
+    for (const server of servers) log(`\n--- ${server.name} output ---\n${server.output().slice(-4000)}`);
+    throw error;
+  } finally {
+    await Promise.all(stops.map((stop) => stop()));
+  }
+}
+
+await main();
