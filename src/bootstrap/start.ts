@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { createVegaChartRenderer } from '../../adapters/charts/vega-chart.renderer.js';
+import { WorkerChartRenderer } from '../../adapters/charts/worker-chart.renderer.js';
 import { RedisDedupeStore } from '../../adapters/queue/redis-dedupe.store.js';
 import { pingRedis } from '../../adapters/queue/redis-probe.js';
 import { createSlackAdapter } from '../../adapters/slack/slack-app.js';
@@ -37,6 +37,7 @@ export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; f
     );
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3, lazyConnect: false });
   const deps = await createDeps(config, { focusPath: opts.focus, clock: clockFor(config), logger });
+  const charts = new WorkerChartRenderer();
   const slack = config.slack.enabled
     ? createSlackAdapter(
         {
@@ -49,7 +50,7 @@ export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; f
           handleTurn: (turn) => deps.turns.handle(turn),
           homeSections: homeSections(deps.turns, 'slack'),
           dedupe: new RedisDedupeStore(redis),
-          charts: createVegaChartRenderer(),
+          charts,
           logger,
         },
       )
@@ -70,6 +71,7 @@ export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; f
   await slack?.stop();
   await new Promise((resolve) => server.close(resolve));
   await deps.close();
+  await charts.close();
   redis.disconnect();
 }
 

@@ -1,0 +1,19 @@
+/**
+ * Worker thread entry: renders charts off the main thread, so that drawing (tens of ms of CPU per chart in Vega)
+ * never delays acknowledging chat requests (Slack's 3-second rule, REFERENCE.md §1.3).
+ */
+import { parentPort } from 'node:worker_threads';
+import type { ChartSpec } from '../../src/conversation/reply.types.js';
+import { createVegaChartRenderer } from './vega-chart.renderer.js';
+
+const renderer = createVegaChartRenderer();
+
+parentPort?.on('message', async (msg: { id: number; spec: ChartSpec }) => {
+  try {
+    const out = await renderer.render(msg.spec);
+    const png = new Uint8Array(out.png);
+    parentPort?.postMessage({ id: msg.id, ok: true, png, altText: out.altText, filename: out.filename }, [png.buffer]);
+  } catch (err) {
+    parentPort?.postMessage({ id: msg.id, ok: false, message: err instanceof Error ? err.message : String(err) });
+  }
+});
