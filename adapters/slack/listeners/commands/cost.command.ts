@@ -3,6 +3,7 @@ import { postAnswer } from '../../post-reply.js';
 import { renderEphemeralText } from '../../render-blocks.js';
 import { DEDUPE_TTL_SECONDS, type SlackListenerDeps } from '../../slack-deps.types.js';
 import { slackTurn } from '../../slack-turn.js';
+import { ANSWERS } from '../../work-queue.js';
 import { failSafely } from '../fail-safely.js';
 
 /**
@@ -28,18 +29,20 @@ export async function costCommand(
     text: command.text,
   });
   const context = { channel: command.channel_id, user: command.user_id };
-  await failSafely(deps.logger, context, respondEphemeral(respond), async () => {
-    const result = await postAnswer({ channel: command.channel_id, command: command.text }, deps.handleTurn(turn), {
-      client,
-      charts: deps.charts,
-      logger: deps.logger,
-      progressAfterMs: deps.progressAfterMs ?? 1000,
-      ephemeral: async (reply) => {
-        await respond(renderEphemeralText(reply));
-      },
-    });
-    if (!result.ok) await respond({ response_type: 'ephemeral', text: result.problem });
-  });
+  await ANSWERS.run(() =>
+    failSafely(deps.logger, context, respondEphemeral(respond), async () => {
+      const result = await postAnswer({ channel: command.channel_id, command: command.text }, deps.handleTurn(turn), {
+        client,
+        charts: deps.charts,
+        logger: deps.logger,
+        progressAfterMs: deps.progressAfterMs ?? 1000,
+        ephemeral: async (reply) => {
+          await respond(renderEphemeralText(reply));
+        },
+      });
+      if (!result.ok) await respond({ response_type: 'ephemeral', text: result.problem });
+    }),
+  );
 }
 
 function respondEphemeral(respond: SlackCommandMiddlewareArgs['respond']) {

@@ -3,6 +3,7 @@ import { postAnswer } from '../../post-reply.js';
 import { renderMessage } from '../../render-blocks.js';
 import { DEDUPE_TTL_SECONDS, type SlackListenerDeps } from '../../slack-deps.types.js';
 import { slackTurn, stripMention } from '../../slack-turn.js';
+import { ANSWERS } from '../../work-queue.js';
 import { failSafely } from '../fail-safely.js';
 
 /** `@Tally …` in a channel or thread: the answer goes into the thread (the thread is the conversation). */
@@ -23,16 +24,24 @@ export async function appMention(
   const ephemeral = async (t: string) => {
     await client.chat.postEphemeral({ channel: event.channel, user, text: t, thread_ts: threadTs });
   };
-  await failSafely(deps.logger, { channel: event.channel, user, eventId: body.event_id }, ephemeral, async () => {
-    await postAnswer({ channel: event.channel, threadTs, command: text }, deps.handleTurn(turn), {
-      client,
-      charts: deps.charts,
-      logger: deps.logger,
-      progressAfterMs: deps.progressAfterMs ?? 1000,
-      ephemeral: async (reply) => {
-        const { text: fallback, blocks } = renderMessage(reply);
-        await client.chat.postEphemeral({ channel: event.channel, user, text: fallback, blocks, thread_ts: threadTs });
-      },
-    });
-  });
+  await ANSWERS.run(() =>
+    failSafely(deps.logger, { channel: event.channel, user, eventId: body.event_id }, ephemeral, async () => {
+      await postAnswer({ channel: event.channel, threadTs, command: text }, deps.handleTurn(turn), {
+        client,
+        charts: deps.charts,
+        logger: deps.logger,
+        progressAfterMs: deps.progressAfterMs ?? 1000,
+        ephemeral: async (reply) => {
+          const { text: fallback, blocks } = renderMessage(reply);
+          await client.chat.postEphemeral({
+            channel: event.channel,
+            user,
+            text: fallback,
+            blocks,
+            thread_ts: threadTs,
+          });
+        },
+      });
+    }),
+  );
 }

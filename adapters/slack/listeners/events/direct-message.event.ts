@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bo
 import { postAnswer } from '../../post-reply.js';
 import { DEDUPE_TTL_SECONDS, type SlackListenerDeps } from '../../slack-deps.types.js';
 import { slackTurn, stripMention } from '../../slack-turn.js';
+import { ANSWERS } from '../../work-queue.js';
 import { failSafely } from '../fail-safely.js';
 
 /** A direct message to Tally (`message.im`): answered in the DM, in the thread when there is one. */
@@ -28,11 +29,8 @@ export async function directMessage(
   const say = async (t: string) => {
     await client.chat.postMessage({ channel: message.channel, text: t, ...(threadTs ? { thread_ts: threadTs } : {}) });
   };
-  await failSafely(
-    deps.logger,
-    { channel: message.channel, user: message.user, eventId: body.event_id },
-    say,
-    async () => {
+  await ANSWERS.run(() =>
+    failSafely(deps.logger, { channel: message.channel, user: message.user, eventId: body.event_id }, say, async () => {
       const reply = deps.handleTurn(turn);
       // In a DM only the asker sees the answer anyway, so help and errors are posted like any answer.
       await postAnswer(
@@ -46,6 +44,6 @@ export async function directMessage(
           ephemeral: async () => {},
         },
       );
-    },
+    }),
   );
 }
