@@ -29,22 +29,28 @@ export interface CommandServiceDeps {
   status: () => Promise<StatusFacts>;
 }
 
+/** How a reply will be shown. */
+export interface RunOptions {
+  /** Build a chart for answers that have one (chat platforms draw it; text renderers would not). */
+  charts?: boolean;
+}
+
 /** Runs a parsed command against the cost services and builds its reply. */
 export class CommandService {
   constructor(private readonly deps: CommandServiceDeps) {}
 
   /** Runs a command; in a scoped channel only the scope's providers and accounts are counted. */
-  async run(command: Command, scope?: ChannelScope): Promise<Reply> {
+  async run(command: Command, scope?: ChannelScope, options: RunOptions = {}): Promise<Reply> {
     if ('filter' in command) {
       const filter = applyScope(command.filter, scope);
       if (!filter) return outOfScope(scope!);
-      const reply = await this.runScoped({ ...command, filter } as Command);
+      const reply = await this.runScoped({ ...command, filter } as Command, options);
       return scope ? { ...reply, context: [...(reply.context ?? []), describeScope(scope)] } : reply;
     }
-    return this.runScoped(command);
+    return this.runScoped(command, options);
   }
 
-  private async runScoped(command: Command): Promise<Reply> {
+  private async runScoped(command: Command, options: RunOptions): Promise<Reply> {
     const today = dayOf(this.deps.clock.now());
     switch (command.kind) {
       case 'help':
@@ -60,7 +66,8 @@ export class CommandService {
         if (!period.ok) return helpReply('cost', period.message);
         const { kind: _kind, period: _spec, ...rest } = command;
         const result = await this.deps.costs.breakdown({ ...rest, period: period.value });
-        return { ...breakdownReply(result, command.top), ...(await this.chartFor(result, command)) };
+        const chart = options.charts ? await this.chartFor(result, command) : {};
+        return { ...breakdownReply(result, command.top), ...chart };
       }
       case 'compare': {
         const current = this.period(command.current, today);

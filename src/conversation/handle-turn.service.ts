@@ -31,7 +31,10 @@ export class TurnHandler {
   async handle(turn: Turn): Promise<Reply> {
     try {
       const parsed = parseCommand(turn.text);
-      if (parsed.ok) return await this.commands.run(parsed.command, this.scopeOf(turn.location));
+      if (parsed.ok) {
+        const charts = turn.location.platform === 'slack' || turn.location.platform === 'teams';
+        return await this.commands.run(parsed.command, this.scopeOf(turn.location), { charts });
+      }
       if (parsed.reason === 'EMPTY') return helpReply();
       if (parsed.reason === 'INVALID') return helpReply(parsed.topic, parsed.message);
       return await this.freeText(turn);

@@ -15,9 +15,13 @@ export type FocusRowMapper = (values: string[]) => RowResult;
 /** Column names a header lacks, or a mapper from raw values to records. */
 export type MapperResult = { ok: true; map: FocusRowMapper } | { ok: false; missing: string[] };
 
-const AMOUNT_RE = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const ZONE_RE = /(Z|[+-]\d{2}:?\d{2})$/i;
 const CATEGORIES: Record<string, ChargeCategory> = {
+  Usage: 'Usage',
+  Purchase: 'Purchase',
+  Tax: 'Tax',
+  Credit: 'Credit',
+  Adjustment: 'Adjustment',
   usage: 'Usage',
   purchase: 'Purchase',
   tax: 'Tax',
@@ -34,7 +38,7 @@ export function createFocusRowMapper(header: string[]): MapperResult {
   }
   const missing = REQUIRED_FIELDS.filter((f) => index[f] < 0).map((f) => FOCUS_COLUMNS[f][0]);
   if (missing.length > 0) return { ok: false, missing };
-  const caches: Caches = { tags: new Map(), times: new Map(), strings: new Map() };
+  const caches: Caches = { tags: new Map(), times: new Map(), strings: new Map(), currencies: new Map() };
   return { ok: true, map: (values) => mapRow(values, index, caches) };
 }
 
@@ -46,6 +50,7 @@ interface Caches {
   tags: Map<string, Tag[]>;
   times: Map<string, Date | null>;
   strings: Map<string, string>;
+  currencies: Map<string, string | null>;
 }
 
 /**
@@ -79,7 +84,8 @@ function mapRow(v: string[], ix: Record<FocusField, number>, caches: Caches): Ro
   const endText = get('chargePeriodEnd');
   const end = endText === '' ? new Date(start.getTime() + 86_400_000) : cachedTime(endText, caches.times);
   if (end === null) return fail('ChargePeriodEnd', endText, 'not a date-time');
-  const category = CATEGORIES[get('chargeCategory').trim().toLowerCase()];
+  const categoryText = get('chargeCategory');
+  const category = CATEGORIES[categoryText] ?? CATEGORIES[categoryText.trim().toLowerCase()];
   if (!category)
     return fail('ChargeCategory', get('chargeCategory'), 'not one of Usage, Purchase, Tax, Credit, Adjustment');
   const billed = parseAmount(get('billedCost'));
@@ -89,8 +95,8 @@ function mapRow(v: string[], ix: Record<FocusField, number>, caches: Caches): Ro
   const listText = get('listCost');
   const list = listText === '' ? 0 : parseAmount(listText);
   if (list === null) return fail('ListCost', listText, 'not a number');
-  const currency = get('currency').trim().toUpperCase();
-  if (!/^[A-Z]{3}$/.test(currency)) return fail('BillingCurrency', get('currency'), 'not a 3-letter currency code');
+  const currency = currencyCode(get('currency'), caches.currencies);
+  if (currency === null) return fail('BillingCurrency', get('currency'), 'not a 3-letter currency code');
   const tags = parseTags(get('tags'), caches.tags);
   if (tags === null) return fail('Tags', get('tags'), 'not a JSON object');
   const provider = dim('provider');
@@ -124,11 +130,24 @@ function fail(column: string, value: string, reason: string): RowResult {
   return { ok: false, problem: { column, reason: value === '' ? 'empty' : `${reason} ("${shown}")` } };
 }
 
+/** A decimal amount; `Number()` does the parsing, and only what it would read as hex, octal or binary is refused. */
 function parseAmount(text: string): number | null {
-  const t = text.trim();
-  if (!AMOUNT_RE.test(t)) return null;
-  const n = Number(t);
-  return Number.isFinite(n) ? n : null;
+  if (text === '') return null;
+  const n = Number(text);
+  if (!Number.isFinite(n) || (n === 0 && text.trim() === '')) return null;
+  if (text.length > 2 && /[xob]/i.test(text)) return null;
+  return n;
+}
+
+/** An ISO 4217-style code (`usd` → `USD`); checked once per distinct value. */
+function currencyCode(text: string, cache: Map<string, string | null>): string | null {
+  let code = cache.get(text);
+  if (code === undefined) {
+    const upper = text.trim().toUpperCase();
+    code = /^[A-Z]{3}$/.test(upper) ? upper : null;
+    if (cache.size < CACHE_LIMIT) cache.set(text, code);
+  }
+  return code;
 }
 
 /** ISO 8601 date-times; a value without a zone is UTC (FOCUS requires UTC). */

@@ -83,6 +83,9 @@ describe('FOCUS row mapping', () => {
   it.each([
     [{ BilledCost: '12,5' }, 'BilledCost'],
     [{ BilledCost: '' }, 'BilledCost'],
+    [{ BilledCost: '   ' }, 'BilledCost'],
+    [{ BilledCost: '0x10' }, 'BilledCost'],
+    [{ ListCost: 'Infinity' }, 'ListCost'],
     [{ EffectiveCost: 'NaN' }, 'EffectiveCost'],
     [{ ChargePeriodStart: 'May 1st' }, 'ChargePeriodStart'],
     [{ ChargeCategory: 'Refund' }, 'ChargeCategory'],
