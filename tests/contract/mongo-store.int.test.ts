@@ -7,6 +7,7 @@ import { MongoCostRepository } from '../../adapters/mongo/mongo-cost.repository.
 import { MongoImportRunRepository } from '../../adapters/mongo/mongo-import-run.repository.js';
 import type { ImportRun } from '../../src/costs/import-run.types.js';
 import { TallyError } from '../../src/shared/errors.js';
+import { testRollup } from '../support/rollups.js';
 import { mongoUrl, uniqueName } from '../support/services.js';
 import { costRepositoryContract } from './cost-repository.contract.js';
 import { importRunRepositoryContract } from './import-run-repository.contract.js';
@@ -53,24 +54,8 @@ describe('MongoDB adapter specifics', () => {
   it('a second repository on the same database sees every write of the first (snapshot reloaded by version)', async () => {
     const writer = await MongoCostRepository.create(conn);
     const reader = await MongoCostRepository.create(conn);
-    const rollup = (effective: number) => ({
-      source: 'snap',
-      day: '2030-01-01',
-      provider: 'AWS',
-      billingAccountId: 'b',
-      subAccountId: 'a',
-      subAccountName: 'a',
-      serviceName: 'S',
-      serviceCategory: 'Compute',
-      region: 'r',
-      chargeCategory: 'Usage' as const,
-      currency: 'USD',
-      tags: [],
-      billed: effective,
-      effective,
-      list: effective,
-      rows: 1,
-    });
+    const rollup = (effective: number) =>
+      testRollup('2030-01-01', 'S', effective, { source: 'snap', subAccountId: 'a', subAccountName: 'a', region: 'r' });
     const total = async () =>
       (await reader.aggregate({ from: '2030-01-01', to: '2030-01-01', groupBy: [] })).map((r) => r.effective);
     const range = { from: '2030-01-01', to: '2030-01-01' };

@@ -4,28 +4,10 @@ import { CostQueryService } from '../../../src/costs/cost-query.service.js';
 import type { DailyRollup } from '../../../src/costs/cost-record.types.js';
 import { ForecastService } from '../../../src/costs/forecast.service.js';
 import { addDays, eachDay, weekdayIndex } from '../../../src/shared/day.js';
+import { testRollup } from '../../support/rollups.js';
 
-function rollup(day: string, serviceName: string, effective: number, extra: Partial<DailyRollup> = {}): DailyRollup {
-  return {
-    source: 't',
-    day,
-    provider: 'AWS',
-    billingAccountId: 'b',
-    subAccountId: '111',
-    subAccountName: 'payments',
-    serviceName,
-    serviceCategory: 'Compute',
-    region: 'us-east-1',
-    chargeCategory: 'Usage',
-    currency: 'USD',
-    tags: [],
-    billed: effective,
-    effective,
-    list: effective * 1.2,
-    rows: 1,
-    ...extra,
-  };
-}
+const rollup = (day: string, serviceName: string, effective: number, extra: Partial<DailyRollup> = {}) =>
+  testRollup(day, serviceName, effective, { list: effective * 1.2, ...extra });
 
 async function serviceWith(rollups: DailyRollup[]) {
   const repo = new MemoryCostRepository();

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryCostRepository } from '../../../adapters/memory/memory-cost.repository.js';
 import { CostQueryService } from '../../../src/costs/cost-query.service.js';
-import type { DailyRollup } from '../../../src/costs/cost-record.types.js';
 import type { BreakdownResult, CurrencyBreakdown } from '../../../src/costs/cost-results.types.js';
 import { breakdownChart, type DailyCost, OTHER_SERIES, trendChart } from '../../../src/reports/chart-spec.js';
+import { testRollup } from '../../support/rollups.js';
 
 const cost = (day: string, key: string, amount: number, currency = 'USD'): DailyCost => ({
   day,
@@ -184,23 +184,4 @@ describe('breakdownChart', () => {
   });
 });
 
-function rollup(day: string, serviceName: string, effective: number): DailyRollup {
-  return {
-    source: 't',
-    day,
-    provider: 'AWS',
-    billingAccountId: 'b',
-    subAccountId: '111',
-    subAccountName: 'payments',
-    serviceName,
-    serviceCategory: 'Compute',
-    region: 'us-east-1',
-    chargeCategory: 'Usage',
-    currency: 'USD',
-    tags: [],
-    billed: effective,
-    effective,
-    list: effective,
-    rows: 1,
-  };
-}
+const rollup = (day: string, serviceName: string, effective: number) => testRollup(day, serviceName, effective);
