@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { FocusCsvReader } from '../../adapters/focus-file/focus-csv.reader.js';
 import { MemoryCostRepository } from '../../adapters/memory/memory-cost.repository.js';
 import { MemoryImportRunRepository } from '../../adapters/memory/memory-import-run.repository.js';
+import { FastPathService } from '../agent/fast-path.service.js';
 import { CommandService } from '../commands/command.service.js';
 import type { Config } from '../config/env.js';
 import { redactUrlCredentials } from '../config/env.js';
@@ -87,6 +88,8 @@ export async function createDeps(
   }
   const policy = config.policyFile ? parsePolicy(await readFile(config.policyFile, 'utf8')) : EMPTY_POLICY;
   const costs = new CostQueryService(stores.costs);
+  // Without a language model, free text that maps onto the command language is still answered (issue 4 adds the agent).
+  const fastPath = new FastPathService(serviceNamesOf(stores.costs));
   const commands = new CommandService({
     costs,
     forecast: new ForecastService(costs),
@@ -102,7 +105,7 @@ export async function createDeps(
     stores,
     importer,
     costs,
-    turns: new TurnHandler(commands, options.logger, undefined, (location) =>
+    turns: new TurnHandler(commands, options.logger, fastPath.handle, (location) =>
       location.channel ? policy.channels.get(location.channel) : undefined,
     ),
     initialImport,
@@ -117,4 +120,21 @@ export async function loadSample(repo: CostRepository, today: string): Promise<v
   for (const r of sample.records) builder.add(r);
   const range = builder.range();
   if (range) await repo.replaceRollups(SAMPLE_SOURCE, range, builder.rollups());
+}
+
+/** The service names in the data (for recognising "EC2" in a question), read once per minute at most. */
+function serviceNamesOf(repo: CostRepository): () => Promise<string[]> {
+  let cached: { at: number; names: Promise<string[]> } | null = null;
+  return () => {
+    if (!cached || Date.now() - cached.at > 60_000) {
+      const names = repo
+        .dataRange()
+        .then((range) =>
+          range ? repo.aggregate({ ...range, groupBy: [{ kind: 'service' }], metrics: ['effective'] }) : [],
+        )
+        .then((rows) => [...new Set(rows.map((r) => r.keys[0] ?? ''))].filter(Boolean));
+      cached = { at: Date.now(), names };
+    }
+    return cached.names;
+  };
 }

@@ -1,4 +1,5 @@
 import type { CommandService } from '../commands/command.service.js';
+import type { Command } from '../commands/command.types.js';
 import { helpReply } from '../commands/help.js';
 import { parseCommand } from '../commands/parse-command.js';
 import type { ChannelScope } from '../config/policy.js';
@@ -7,8 +8,11 @@ import type { Logger } from '../shared/logger.port.js';
 import type { Reply } from './reply.types.js';
 import type { Turn, TurnLocation } from './turn.types.js';
 
-/** Answers free text that is not a command. The agent plugs in here; until then a short list of what works. */
-export type FreeTextHandler = (turn: Turn) => Promise<Reply>;
+/**
+ * Answers free text that is not a command. The agent plugs in here. `run` runs a command the way the turn's
+ * commands run (channel scope, charts), so every figure comes from the command services.
+ */
+export type FreeTextHandler = (turn: Turn, run: (command: Command) => Promise<Reply>) => Promise<Reply>;
 
 const NO_AGENT: FreeTextHandler = async () => ({
   ...helpReply(),
@@ -31,13 +35,12 @@ export class TurnHandler {
   async handle(turn: Turn): Promise<Reply> {
     try {
       const parsed = parseCommand(turn.text);
-      if (parsed.ok) {
-        const charts = turn.location.platform === 'slack' || turn.location.platform === 'teams';
-        return await this.commands.run(parsed.command, this.scopeOf(turn.location), { charts });
-      }
+      const charts = turn.location.platform === 'slack' || turn.location.platform === 'teams';
+      const run = (command: Command) => this.commands.run(command, this.scopeOf(turn.location), { charts });
+      if (parsed.ok) return await run(parsed.command);
       if (parsed.reason === 'EMPTY') return helpReply();
       if (parsed.reason === 'INVALID') return helpReply(parsed.topic, parsed.message);
-      return await this.freeText(turn);
+      return await this.freeText(turn, run);
     } catch (err) {
       const errorId = newId('err');
       this.logger.error({ err, errorId, platform: turn.location.platform, user: turn.user.id }, 'turn failed');

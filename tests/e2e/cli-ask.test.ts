@@ -97,4 +97,18 @@ describe('tally ask --json on a FOCUS export (figures from the file itself)', ()
     expect(r.stdout).toMatch(/\d{1,3}(,\d{3})*\.\d{2} USD/);
     expect(r.stdout).toMatch(/\d+\.\d{2} EUR/);
   });
+
+  it('answers a free-text question without a model, with the figures of the file', async () => {
+    const r = await runCli(['ask', '--focus', EXPORT, '--json', 'what did we spend on EC2 last month?'], {
+      TALLY_TODAY: '2026-06-10',
+    });
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as BreakdownJson;
+    const ec2 = expectedSums(rows, {
+      ...MAY,
+      amount: 'EffectiveCost',
+      key: (x) => (/Elastic Compute Cloud/.test(x.ServiceName ?? '') ? 'ec2' : 'other'),
+    });
+    expect(json.total).toBe(ec2.get('USD')?.get('ec2'));
+  });
 });
