@@ -154,6 +154,16 @@ describe('Slack: events', () => {
     expect(blocksText(second)).toContain('Billed cost');
   });
 
+  it('a free-text question is answered in the thread, with the figures of the file', async () => {
+    const mention = appMention({ text: '<@UBOT> what did we spend on EC2 last month?', channel: 'C0FREE' });
+    await send(eventCallback(mention));
+    const reply = await slack.waitFor('chat.postMessage', (c) => c.body.channel === 'C0FREE');
+    expect(reply.body.thread_ts).toBe(mention.ts);
+    const ec2 = may('EffectiveCost', (r) => (/Elastic Compute Cloud/.test(r.ServiceName ?? '') ? 'ec2' : 'other'));
+    expect(blocksText(reply)).toContain(fmt(ec2.get('USD')!.get('ec2')!, 'USD'));
+    expect(blocksText(reply)).toContain('Understood as');
+  });
+
   it('an event delivered four times (retries 1–3) gets exactly one reply', async () => {
     const req = eventCallback(appMention({ text: '<@UBOT> cost last month', channel: 'C0RETRY' }), {
       eventId: 'EvRETRY1',
