@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import { FocusCsvReader } from '../../adapters/focus-file/focus-csv.reader.js';
 import { MemoryCostRepository } from '../../adapters/memory/memory-cost.repository.js';
 import { MemoryImportRunRepository } from '../../adapters/memory/memory-import-run.repository.js';
@@ -88,8 +89,9 @@ export async function createDeps(
   }
   const policy = config.policyFile ? parsePolicy(await readFile(config.policyFile, 'utf8')) : EMPTY_POLICY;
   const costs = new CostQueryService(stores.costs);
-  // Without a language model, free text that maps onto the command language is still answered (issue 4 adds the agent).
+  // Free text: the agent when a model is configured, with the deterministic fast path as its fallback.
   const fastPath = new FastPathService(serviceNamesOf(stores.costs));
+  const agent = config.llm.enabled ? await createAgent(config, stores, options, fastPath) : null;
   const commands = new CommandService({
     costs,
     forecast: new ForecastService(costs),
@@ -105,11 +107,14 @@ export async function createDeps(
     stores,
     importer,
     costs,
-    turns: new TurnHandler(commands, options.logger, fastPath.handle, (location) =>
+    turns: new TurnHandler(commands, options.logger, agent?.service.handle ?? fastPath.handle, (location) =>
       location.channel ? policy.channels.get(location.channel) : undefined,
     ),
     initialImport,
-    close: () => stores.close(),
+    close: async () => {
+      await agent?.close();
+      await stores.close();
+    },
   };
 }
 
@@ -137,4 +142,40 @@ function serviceNamesOf(repo: CostRepository): () => Promise<string[]> {
     }
     return cached.names;
   };
+}
+
+/** The LangGraph agent on the configured OpenAI-compatible model; memory in MongoDB when it is configured. */
+async function createAgent(
+  config: Config,
+  stores: Stores,
+  options: { clock: Clock; logger: Logger },
+  fastPath: FastPathService,
+) {
+  const { createOpenAiChatModel } = await import('../../adapters/llm/openai-chat.model.js');
+  const { AgentService } = await import('../agent/agent.service.js');
+  let checkpointer: BaseCheckpointSaver;
+  let close = async () => {};
+  if (config.mongo.uri) {
+    const { createMongoCheckpointer } = await import('../../adapters/mongo/mongo-checkpointer.js');
+    const mongo = await createMongoCheckpointer(config.mongo.uri);
+    checkpointer = mongo.saver;
+    close = mongo.close;
+  } else {
+    const { MemorySaver } = await import('@langchain/langgraph');
+    checkpointer = new MemorySaver();
+  }
+  const model = createOpenAiChatModel({
+    model: config.llm.model,
+    ...(config.llm.apiKey ? { apiKey: config.llm.apiKey } : {}),
+    ...(config.llm.baseUrl ? { baseUrl: config.llm.baseUrl } : {}),
+  });
+  const service = new AgentService({
+    model,
+    checkpointer,
+    dataRange: () => stores.costs.dataRange(),
+    clock: options.clock,
+    logger: options.logger,
+    fallback: fastPath.handle,
+  });
+  return { service, close };
 }

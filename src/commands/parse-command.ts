@@ -58,7 +58,7 @@ export function parseCommand(input: string): ParseResult {
   if (later) return ok({ kind: 'later', feature: later, text: input.trim() });
   if (head === 'compare') return parseCompare(tokens.slice(1));
   if (head === 'forecast') return parseForecast(tokens.slice(1));
-  return parseCost(tokens, STARTERS.has(head) || matchPeriod(tokens, 0) !== null);
+  return parseCost(tokens, STARTERS.has(head) || matchPeriod(tokens, 0) !== null, /\?\s*$/.test(input));
 }
 
 function ok(command: Command): ParseResult {
@@ -141,11 +141,12 @@ function readTop(t: Token[], i: number, into: Clauses): number {
   return j - i;
 }
 
-function parseCost(tokens: Token[], looksLikeCommand: boolean): ParseResult {
+function parseCost(tokens: Token[], looksLikeCommand: boolean, question: boolean): ParseResult {
   const clauses: Clauses = { filter: {} };
   const { unknown } = readClauses(tokens, 0, clauses);
   if (unknown) {
-    if (!looksLikeCommand) return { ok: false, reason: 'NOT_A_COMMAND' };
+    // A question ("spend over the last fortnight?") is free text for the agent, not a malformed command.
+    if (!looksLikeCommand || question) return { ok: false, reason: 'NOT_A_COMMAND' };
     return notUnderstood(tokens, unknown, 'cost');
   }
   if (clauses.top !== undefined && !(clauses.top >= 1 && clauses.top <= 100))

@@ -95,6 +95,7 @@ describe('parseCommand: periods and dimensions', () => {
 describe('parseCommand: what is not a command', () => {
   it('free text goes to the agent', () => {
     expect(parseCommand('why did EC2 jump last week')).toMatchObject({ ok: false, reason: 'NOT_A_COMMAND' });
+    expect(parseCommand('spend over the last fortnight?')).toMatchObject({ ok: false, reason: 'NOT_A_COMMAND' });
   });
 
   it('a malformed command asks for usage help naming the word', () => {

@@ -1,0 +1,112 @@
+import { tool } from '@langchain/core/tools';
+import { z } from 'zod';
+import type { Command } from '../commands/command.types.js';
+import { parseCommand } from '../commands/parse-command.js';
+import type { Reply } from '../conversation/reply.types.js';
+
+/** Runs a command as the turn runs commands (channel scope included) and keeps each reply for the final answer. */
+export interface ToolContext {
+  run: (command: Command) => Promise<Reply>;
+  replies: Reply[];
+  progress?: (what: string) => void;
+}
+
+const DIMENSION = z
+  .string()
+  .describe('one of provider, account, service, category, region, charge, or tag:<key> (e.g. tag:team)');
+const PERIOD = z
+  .string()
+  .describe(
+    'a period in the command language: today, yesterday, this week, last week, this month, last month, last 30 days, ' +
+      'month to date, year to date, 2026-05, or "from 2026-05-01 to 2026-05-31"',
+  );
+const METRIC = z
+  .enum(['effective', 'billed', 'list'])
+  .optional()
+  .describe('effective (amortised, default), billed or list');
+const FILTERS = {
+  service: z.string().optional().describe('only this service (exact name as in earlier results)'),
+  provider: z.string().optional().describe('only this provider: AWS, Microsoft or Google Cloud'),
+  account: z.string().optional().describe('only this sub-account id'),
+};
+
+type Filters = { service?: string | undefined; provider?: string | undefined; account?: string | undefined };
+
+function filterText(f: Filters): string {
+  const q = (v: string) => `"${v.replace(/"/g, '')}"`;
+  return [
+    f.service ? `for service ${q(f.service)}` : '',
+    f.provider ? `for provider ${q(f.provider)}` : '',
+    f.account ? `for account ${q(f.account)}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+/**
+ * Runs a command line; a line the grammar refuses comes back to the model as an error it can correct. The result is
+ * the reply's data as compact JSON: the only source of figures for the model.
+ */
+async function runLine(ctx: ToolContext, line: string, what: string): Promise<string> {
+  const parsed = parseCommand(line);
+  if (!parsed.ok) {
+    const why = parsed.reason === 'INVALID' ? parsed.message : 'not a valid command';
+    return JSON.stringify({ error: `Invalid arguments: ${why} (command was: ${line})` });
+  }
+  ctx.progress?.(what);
+  const reply = await ctx.run(parsed.command);
+  if (reply.kind !== 'answer') return JSON.stringify({ error: reply.text ?? reply.title });
+  ctx.replies.push(reply);
+  return JSON.stringify({ title: reply.title, ...reply.data });
+}
+
+/** The agent's read-only tools: thin wrappers over the command service. None of them approves or executes anything. */
+export function createCostTools(ctx: ToolContext) {
+  const costBreakdown = tool(
+    async (a) => {
+      const line = `${a.metric === 'billed' || a.metric === 'list' ? `${a.metric} ` : ''}cost ${a.period}${a.groupBy ? ` by ${a.groupBy}` : ''}${a.top ? ` top ${a.top}` : ''} ${filterText(a)}`;
+      return runLine(ctx, line.trim(), `querying costs${a.groupBy ? ` by ${a.groupBy}` : ''}…`);
+    },
+    {
+      name: 'cost_breakdown',
+      description: 'Total cost in a period, optionally broken down by a dimension, optionally only the top N items.',
+      schema: z.object({
+        period: PERIOD,
+        groupBy: DIMENSION.optional(),
+        metric: METRIC,
+        top: z.number().int().min(1).max(50).optional(),
+        ...FILTERS,
+      }),
+    },
+  );
+  const comparePeriods = tool(
+    async (a) => {
+      const vs = a.previous ? ` vs ${a.previous}` : ' vs the period before';
+      const line = `compare ${a.current}${vs}${a.groupBy ? ` by ${a.groupBy}` : ''}${a.top ? ` top ${a.top}` : ''} ${filterText(a)}`;
+      return runLine(ctx, line.trim(), 'comparing periods…');
+    },
+    {
+      name: 'compare_periods',
+      description:
+        'Compare two periods: change and percent per item, items that appeared or disappeared. Use it to explain a ' +
+        'change: compare by service, then drill down (filter to the top contributor, break down by account, region, tag).',
+      schema: z.object({
+        current: PERIOD,
+        previous: PERIOD.optional().describe('the earlier period; default: the period right before'),
+        groupBy: DIMENSION.optional(),
+        top: z.number().int().min(1).max(50).optional(),
+        metric: METRIC,
+        ...FILTERS,
+      }),
+    },
+  );
+  const forecast = tool(
+    async (a) => runLine(ctx, `forecast${a.groupBy ? ` by ${a.groupBy}` : ''} ${filterText(a)}`.trim(), 'forecasting…'),
+    {
+      name: 'forecast',
+      description: 'Month-end forecast of the current month, compared with last month.',
+      schema: z.object({ groupBy: DIMENSION.optional(), ...FILTERS }),
+    },
+  );
+  return [costBreakdown, comparePeriods, forecast];
+}

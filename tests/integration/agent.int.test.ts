@@ -1,0 +1,131 @@
+import { fileURLToPath } from 'node:url';
+import mongoose from 'mongoose';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createPinoLogger } from '../../adapters/logging/pino-logger.js';
+import { createDeps } from '../../src/bootstrap/deps.js';
+import { loadConfig } from '../../src/config/env.js';
+import type { Turn } from '../../src/conversation/turn.types.js';
+import { fixedClock } from '../../src/shared/clock.js';
+import { expectedSums, readFixture } from '../support/focus-oracle.js';
+import { type OpenAiFake, type OpenAiRequest, startOpenAiFake } from '../support/openai-fake.js';
+import { mongoUrl, uniqueName } from '../support/services.js';
+
+const EXPORT = fileURLToPath(new URL('../fixtures/focus/export-2026-05.csv', import.meta.url));
+const MONGODB_URI = `${mongoUrl()}/${uniqueName('agent')}`;
+const clock = fixedClock(new Date('2026-06-10T12:00:00Z'));
+const logger = createPinoLogger({ level: 'silent' });
+const awsMay = expectedSums(readFixture(EXPORT), {
+  from: '2026-05-01',
+  to: '2026-05-31',
+  amount: 'EffectiveCost',
+  key: (r) => r.ProviderName ?? '',
+})
+  .get('USD')!
+  .get('AWS')!;
+const money = (n: number) => new Intl.NumberFormat('en-US', { minimumFractionDigits: 2 }).format(n);
+
+let fake: OpenAiFake;
+const turn = (text: string, thread = 't1'): Turn => ({
+  user: { id: 'U1' },
+  location: { platform: 'slack', workspace: 'T1', channel: 'C1', thread },
+  text,
+});
+const env = (extra: Record<string, string> = {}) =>
+  loadConfig({
+    OPENAI_BASE_URL: fake.url,
+    OPENAI_API_KEY: 'sk-test',
+    TALLY_MODEL: 'gpt-test',
+    TALLY_FOCUS_FILE: EXPORT,
+    ...extra,
+  });
+/** The tool message the model received last, parsed. */
+const lastTool = (req: OpenAiRequest) =>
+  JSON.parse(String([...req.messages].reverse().find((m) => m.role === 'tool')?.content ?? '{}')) as Record<
+    string,
+    unknown
+  >;
+
+beforeAll(async () => {
+  fake = await startOpenAiFake();
+});
+afterAll(async () => {
+  await fake.close();
+  const conn = await mongoose.createConnection(MONGODB_URI).asPromise();
+  await conn.dropDatabase();
+  await conn.close();
+});
+beforeEach(() => fake.reset());
+
+describe('the agent on an OpenAI-compatible model', () => {
+  it('runs a tool loop and answers with the figures the tools produced', async () => {
+    const deps = await createDeps(env(), { clock, logger });
+    fake.script(
+      { toolCalls: [{ name: 'cost_breakdown', args: { period: 'last month', groupBy: 'provider' } }] },
+      (req) => {
+        const rows = (lastTool(req).rows as { key: string; cost: number; currency?: string }[]) ?? [];
+        const aws = rows.find((r) => r.key === 'AWS' && (r.currency ?? 'USD') === 'USD');
+        return { content: `AWS cost *${money(aws?.cost ?? 0)} USD* last month.` };
+      },
+    );
+    const reply = await deps.turns.handle(turn('how much did AWS cost last month?'));
+    expect(reply.text).toContain(`${money(awsMay)} USD`);
+    expect(reply.tables?.length).toBeGreaterThan(0);
+    expect(fake.requests[0]?.tools?.map((t) => t.function.name)).toEqual([
+      'cost_breakdown',
+      'compare_periods',
+      'forecast',
+    ]);
+    await deps.close();
+  });
+
+  it('feeds invalid tool arguments back as an error the model corrects', async () => {
+    const deps = await createDeps(env(), { clock, logger });
+    fake.script(
+      { toolCalls: [{ name: 'cost_breakdown', args: { period: 'last fortnight' } }] },
+      (req) => {
+        expect(String(lastTool(req).error)).toMatch(/Invalid arguments/);
+        return { toolCalls: [{ name: 'cost_breakdown', args: { period: 'last month' } }] };
+      },
+      (req) => ({ content: `Total ${money(Number((lastTool(req).totals as { total: number }[])[1]?.total))} USD.` }),
+    );
+    const reply = await deps.turns.handle(turn('spend over the last fortnight?', 't2'));
+    expect(reply.kind).toBe('answer');
+    expect(fake.requests).toHaveLength(3);
+    await deps.close();
+  });
+
+  it('overrules a figure no tool produced', async () => {
+    const deps = await createDeps(env(), { clock, logger });
+    fake.script(
+      { toolCalls: [{ name: 'cost_breakdown', args: { period: 'last month' } }] },
+      { content: 'You spent 12,345.67 USD.' },
+    );
+    const reply = await deps.turns.handle(turn('how much last month?', 't3'));
+    expect(reply.text).not.toContain('12,345.67');
+    expect(reply.text).toMatch(/did not match the data/);
+    await deps.close();
+  });
+
+  it('answers with the fast path when the model fails', async () => {
+    const deps = await createDeps(env(), { clock, logger });
+    fake.script({ status: 500 }, { status: 500 }, { status: 500 });
+    const reply = await deps.turns.handle(turn('what did we spend on EC2 last month?', 't4'));
+    expect(reply.kind).toBe('answer');
+    expect(reply.context?.join(' ')).toMatch(/without it/);
+    await deps.close();
+  });
+
+  it('remembers the thread across turns and across a restart (MongoDB)', async () => {
+    const first = await createDeps(env({ MONGODB_URI }), { clock, logger });
+    await first.importer.importPath(EXPORT);
+    fake.script({ content: 'Noted.' });
+    await first.turns.handle(turn('remember: our budget question is about AWS', 't5'));
+    await first.close();
+    const second = await createDeps(env({ MONGODB_URI }), { clock, logger });
+    fake.script({ content: 'It was about AWS.' });
+    await second.turns.handle(turn('what was my question about?', 't5'));
+    const sent = fake.lastRequest().messages.map((m) => String(m.content ?? ''));
+    expect(sent.some((c) => c.includes('our budget question is about AWS'))).toBe(true);
+    await second.close();
+  });
+});
