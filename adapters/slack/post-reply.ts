@@ -13,7 +13,32 @@ export interface PostTarget {
   command?: string;
 }
 
+/**
+ * Progress of slow work: statuses reported before the "working on it" message exists are kept, and the latest is
+ * shown once it does; later ones update it in place.
+ */
+export class ProgressMessage {
+  private latest: string | null = null;
+  private show: ((status: string) => void) | null = null;
+
+  readonly report = (status: string): void => {
+    this.latest = status;
+    this.show?.(status);
+  };
+
+  attach(show: (status: string) => void): void {
+    this.show = show;
+    if (this.latest) show(this.latest);
+  }
+
+  detach(): void {
+    this.show = null;
+  }
+}
+
 export interface PostOptions {
+  /** Statuses of the work, shown in the "working on it" message. */
+  progress?: ProgressMessage;
   client: WebClient;
   /** Where an answer meant only for the asker goes (help, usage, errors). */
   ephemeral: (reply: Reply) => Promise<void>;
@@ -43,7 +68,18 @@ export async function postAnswer(target: PostTarget, work: Promise<Reply>, opts:
     if (early) ts = await post(opts.client, target, early);
     else {
       ts = await post(opts.client, target, { kind: 'notice', title: WORKING, visibility: 'channel' });
+      const placeholder = ts;
+      // Progress updates run one after another, and the answer waits for them, so a late status never covers it.
+      let updates: Promise<unknown> = Promise.resolve();
+      opts.progress?.attach((status) => {
+        const { text, blocks } = renderMessage({ kind: 'notice', title: WORKING, text: status, visibility: 'channel' });
+        updates = updates
+          .then(() => opts.client.chat.update({ channel: target.channel, ts: placeholder, text, blocks }))
+          .catch(() => {});
+      });
       const reply = await work;
+      opts.progress?.detach();
+      await updates;
       if (reply.visibility === 'ephemeral') {
         await opts.client.chat.delete({ channel: target.channel, ts });
         await opts.ephemeral(reply);

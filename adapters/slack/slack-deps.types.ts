@@ -1,3 +1,4 @@
+import type { TurnHooks } from '../../src/conversation/handle-turn.service.js';
 import type { Reply } from '../../src/conversation/reply.types.js';
 import type { Turn } from '../../src/conversation/turn.types.js';
 import type { ChartRenderer } from '../../src/reports/chart-renderer.port.js';
@@ -7,7 +8,7 @@ import type { Logger } from '../../src/shared/logger.port.js';
 /** What the Slack listeners need from the core: one use case per kind of request (STYLE rule 2). */
 export interface SlackListenerDeps {
   /** The turn use case: commands first, free text to the agent. */
-  handleTurn: (turn: Turn) => Promise<Reply>;
+  handleTurn: (turn: Turn, hooks?: TurnHooks) => Promise<Reply>;
   /** The App Home sections (month to date, forecast, top movers, …) for a user. */
   homeSections: (userId: string) => Promise<Reply[]>;
   dedupe: DedupeStore;

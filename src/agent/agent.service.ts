@@ -37,7 +37,7 @@ export function threadIdOf(l: TurnLocation): string {
 export class AgentService {
   constructor(private readonly deps: AgentServiceDeps) {}
 
-  readonly handle: FreeTextHandler = async (turn, run) => {
+  readonly handle: FreeTextHandler = async (turn, run, hooks) => {
     const replies: Reply[] = [];
     const range = await this.deps.dataRange();
     const systemPrompt = await renderPrompt('system', {
@@ -47,7 +47,7 @@ export class AgentService {
     });
     const graph = buildAgentGraph({
       model: this.deps.model,
-      tools: createCostTools({ run, replies }),
+      tools: createCostTools({ run, replies, ...(hooks?.onProgress ? { progress: hooks.onProgress } : {}) }),
       systemPrompt,
       checkpointer: this.deps.checkpointer,
     });

@@ -47,7 +47,7 @@ export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; f
           ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
         },
         {
-          handleTurn: (turn) => deps.turns.handle(turn),
+          handleTurn: (turn, hooks) => deps.turns.handle(turn, hooks),
           homeSections: homeSections(deps.turns, 'slack'),
           dedupe: new RedisDedupeStore(redis),
           charts,

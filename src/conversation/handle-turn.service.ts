@@ -12,7 +12,17 @@ import type { Turn, TurnLocation } from './turn.types.js';
  * Answers free text that is not a command. The agent plugs in here. `run` runs a command the way the turn's
  * commands run (channel scope, charts), so every figure comes from the command services.
  */
-export type FreeTextHandler = (turn: Turn, run: (command: Command) => Promise<Reply>) => Promise<Reply>;
+export type FreeTextHandler = (
+  turn: Turn,
+  run: (command: Command) => Promise<Reply>,
+  hooks?: TurnHooks,
+) => Promise<Reply>;
+
+/** Callbacks an adapter may pass with a turn. */
+export interface TurnHooks {
+  /** Short status while work is under way ("querying costs by service…"), e.g. to update a "working on it" message. */
+  onProgress?: (status: string) => void;
+}
 
 const NO_AGENT: FreeTextHandler = async () => ({
   ...helpReply(),
@@ -32,7 +42,7 @@ export class TurnHandler {
     private readonly scopeOf: (location: TurnLocation) => ChannelScope | undefined = () => undefined,
   ) {}
 
-  async handle(turn: Turn): Promise<Reply> {
+  async handle(turn: Turn, hooks: TurnHooks = {}): Promise<Reply> {
     try {
       const parsed = parseCommand(turn.text);
       const charts = turn.location.platform === 'slack' || turn.location.platform === 'teams';
@@ -40,7 +50,7 @@ export class TurnHandler {
       if (parsed.ok) return await run(parsed.command);
       if (parsed.reason === 'EMPTY') return helpReply();
       if (parsed.reason === 'INVALID') return helpReply(parsed.topic, parsed.message);
-      return await this.freeText(turn, run);
+      return await this.freeText(turn, run, hooks);
     } catch (err) {
       const errorId = newId('err');
       this.logger.error({ err, errorId, platform: turn.location.platform, user: turn.user.id }, 'turn failed');

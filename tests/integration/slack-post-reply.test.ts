@@ -1,6 +1,6 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { postAnswer } from '../../adapters/slack/post-reply.js';
+import { ProgressMessage, postAnswer } from '../../adapters/slack/post-reply.js';
 import type { Reply } from '../../src/conversation/reply.types.js';
 import { silentLogger } from '../../src/shared/logger.port.js';
 import { type SlackFake, startSlackFake } from '../support/slack-fake.js';
@@ -49,6 +49,22 @@ describe('posting an answer to Slack', () => {
     const [update] = slack.callsTo('chat.update');
     expect(update?.body.ts).toBe((placeholder.reply as { ts: string }).ts);
     expect(JSON.stringify(update?.body.blocks)).toContain('1,234.56 USD');
+  });
+
+  it('shows progress in the "working on it" message, and the answer replaces it last', async () => {
+    const progress = new ProgressMessage();
+    const work = (async () => {
+      progress.report('querying costs by service…');
+      await later(null, 150);
+      progress.report('comparing periods…');
+      await later(null, 150);
+      return answer;
+    })();
+    await postAnswer({ channel: 'C1' }, work, { ...opts(50), progress });
+    const updates = slack.callsTo('chat.update').map((c) => JSON.stringify(c.body.blocks));
+    expect(updates.some((u) => u.includes('querying costs by service'))).toBe(true);
+    expect(updates.some((u) => u.includes('comparing periods'))).toBe(true);
+    expect(updates.at(-1)).toContain('1,234.56 USD');
   });
 
   it('sends answers meant for the asker to the ephemeral path, removing a placeholder', async () => {

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { postAnswer } from '../../post-reply.js';
+import { ProgressMessage, postAnswer } from '../../post-reply.js';
 import { renderEphemeralText } from '../../render-blocks.js';
 import { DEDUPE_TTL_SECONDS, type SlackListenerDeps } from '../../slack-deps.types.js';
 import { slackTurn } from '../../slack-turn.js';
@@ -29,17 +29,23 @@ export async function costCommand(
     text: command.text,
   });
   const context = { channel: command.channel_id, user: command.user_id };
+  const progress = new ProgressMessage();
   await ANSWERS.run(() =>
     failSafely(deps.logger, context, respondEphemeral(respond), async () => {
-      const result = await postAnswer({ channel: command.channel_id, command: command.text }, deps.handleTurn(turn), {
-        client,
-        charts: deps.charts,
-        logger: deps.logger,
-        progressAfterMs: deps.progressAfterMs ?? 1000,
-        ephemeral: async (reply) => {
-          await respond(renderEphemeralText(reply));
+      const result = await postAnswer(
+        { channel: command.channel_id, command: command.text },
+        deps.handleTurn(turn, { onProgress: progress.report }),
+        {
+          client,
+          progress,
+          charts: deps.charts,
+          logger: deps.logger,
+          progressAfterMs: deps.progressAfterMs ?? 1000,
+          ephemeral: async (reply) => {
+            await respond(renderEphemeralText(reply));
+          },
         },
-      });
+      );
       if (!result.ok) await respond({ response_type: 'ephemeral', text: result.problem });
     }),
   );

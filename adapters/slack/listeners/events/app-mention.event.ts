@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
-import { postAnswer } from '../../post-reply.js';
+import { ProgressMessage, postAnswer } from '../../post-reply.js';
 import { renderMessage } from '../../render-blocks.js';
 import { DEDUPE_TTL_SECONDS, type SlackListenerDeps } from '../../slack-deps.types.js';
 import { slackTurn, stripMention } from '../../slack-turn.js';
@@ -24,24 +24,30 @@ export async function appMention(
   const ephemeral = async (t: string) => {
     await client.chat.postEphemeral({ channel: event.channel, user, text: t, thread_ts: threadTs });
   };
+  const progress = new ProgressMessage();
   await ANSWERS.run(() =>
     failSafely(deps.logger, { channel: event.channel, user, eventId: body.event_id }, ephemeral, async () => {
-      await postAnswer({ channel: event.channel, threadTs, command: text }, deps.handleTurn(turn), {
-        client,
-        charts: deps.charts,
-        logger: deps.logger,
-        progressAfterMs: deps.progressAfterMs ?? 1000,
-        ephemeral: async (reply) => {
-          const { text: fallback, blocks } = renderMessage(reply);
-          await client.chat.postEphemeral({
-            channel: event.channel,
-            user,
-            text: fallback,
-            blocks,
-            thread_ts: threadTs,
-          });
+      await postAnswer(
+        { channel: event.channel, threadTs, command: text },
+        deps.handleTurn(turn, { onProgress: progress.report }),
+        {
+          client,
+          progress,
+          charts: deps.charts,
+          logger: deps.logger,
+          progressAfterMs: deps.progressAfterMs ?? 1000,
+          ephemeral: async (reply) => {
+            const { text: fallback, blocks } = renderMessage(reply);
+            await client.chat.postEphemeral({
+              channel: event.channel,
+              user,
+              text: fallback,
+              blocks,
+              thread_ts: threadTs,
+            });
+          },
         },
-      });
+      );
     }),
   );
 }

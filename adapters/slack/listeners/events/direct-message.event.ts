@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
-import { postAnswer } from '../../post-reply.js';
+import { ProgressMessage, postAnswer } from '../../post-reply.js';
 import { DEDUPE_TTL_SECONDS, type SlackListenerDeps } from '../../slack-deps.types.js';
 import { slackTurn, stripMention } from '../../slack-turn.js';
 import { ANSWERS } from '../../work-queue.js';
@@ -29,15 +29,17 @@ export async function directMessage(
   const say = async (t: string) => {
     await client.chat.postMessage({ channel: message.channel, text: t, ...(threadTs ? { thread_ts: threadTs } : {}) });
   };
+  const progress = new ProgressMessage();
   await ANSWERS.run(() =>
     failSafely(deps.logger, { channel: message.channel, user: message.user, eventId: body.event_id }, say, async () => {
-      const reply = deps.handleTurn(turn);
+      const reply = deps.handleTurn(turn, { onProgress: progress.report });
       // In a DM only the asker sees the answer anyway, so help and errors are posted like any answer.
       await postAnswer(
         { channel: message.channel, ...(threadTs ? { threadTs } : {}), command: text },
         reply.then((r) => ({ ...r, visibility: 'channel' as const })),
         {
           client,
+          progress,
           charts: deps.charts,
           logger: deps.logger,
           progressAfterMs: deps.progressAfterMs ?? 1000,
