@@ -108,5 +108,50 @@ export function createCostTools(ctx: ToolContext) {
       schema: z.object({ groupBy: DIMENSION.optional(), ...FILTERS }),
     },
   );
-  return [costBreakdown, comparePeriods, forecast];
+  const explainChange = tool(async (a) => explain(ctx, a), {
+    name: 'explain_change',
+    description:
+      'Explain why cost changed between two periods: drills down from services to accounts, regions and team tags, ' +
+      'following the largest contributor at each step, and returns each step.',
+    schema: z.object({ current: PERIOD, previous: PERIOD.optional(), metric: METRIC, ...FILTERS }),
+  });
+  return [costBreakdown, comparePeriods, explainChange, forecast];
+}
+
+const DRILL = ['service', 'account', 'region', 'tag:team'] as const;
+const FILTER_OF: Record<(typeof DRILL)[number], keyof Filters | null> = {
+  service: 'service',
+  account: 'account',
+  region: null,
+  'tag:team': null,
+};
+
+/** Follows the largest change down the dimensions; stops when a dimension no longer splits it. */
+async function explain(
+  ctx: ToolContext,
+  a: Filters & { current: string; previous?: string | undefined; metric?: string | undefined },
+): Promise<string> {
+  const steps: unknown[] = [];
+  const filters: Filters = { service: a.service, provider: a.provider, account: a.account };
+  for (const dim of DRILL) {
+    const vs = a.previous ? ` vs ${a.previous}` : ' vs the period before';
+    const line = `${a.metric === 'billed' || a.metric === 'list' ? `${a.metric} ` : ''}compare ${a.current}${vs} by ${dim} top 3 ${filterText(filters)}`;
+    const result = JSON.parse(
+      await runLine(
+        ctx,
+        line.replace(/^(billed|list) compare/, 'compare $1').trim(),
+        `explaining the change by ${dim}…`,
+      ),
+    ) as {
+      error?: string;
+      currencies?: { rows?: { key: string; change: number }[] }[];
+    };
+    if (result.error) return JSON.stringify({ steps, error: result.error });
+    steps.push({ by: dim, ...result });
+    const top = result.currencies?.[0]?.rows?.[0];
+    const field = FILTER_OF[dim];
+    if (!top || !field) continue;
+    filters[field] = top.key;
+  }
+  return JSON.stringify({ steps });
 }

@@ -4,8 +4,18 @@ import type { StructuredToolInterface } from '@langchain/core/tools';
 import { type BaseCheckpointSaver, END, MessagesAnnotation, START, StateGraph } from '@langchain/langgraph';
 import { ToolNode, toolsCondition } from '@langchain/langgraph/prebuilt';
 
-/** How many messages of history the model sees (the checkpointer keeps all). */
-export const HISTORY_MESSAGES = 40;
+/**
+ * The history the model sees, in tokens (the checkpointer keeps everything). Tokens are estimated at four characters
+ * each, which is close for English and JSON and needs no tokenizer download.
+ */
+export const HISTORY_TOKEN_BUDGET = 12_000;
+
+function estimateTokens(messages: BaseMessage[]): number {
+  let chars = 0;
+  for (const m of messages)
+    chars += (typeof m.content === 'string' ? m.content : JSON.stringify(m.content)).length + 16;
+  return Math.ceil(chars / 4);
+}
 
 /**
  * The agent: the model decides, tools answer, until the model has an answer. Reads like its diagram:
@@ -20,8 +30,8 @@ export function buildAgentGraph(p: {
   const bound = p.model.bindTools?.(p.tools) ?? p.model;
   const agent = async (state: typeof MessagesAnnotation.State) => {
     const history: BaseMessage[] = await trimMessages(state.messages, {
-      maxTokens: HISTORY_MESSAGES,
-      tokenCounter: (msgs) => msgs.length,
+      maxTokens: HISTORY_TOKEN_BUDGET,
+      tokenCounter: estimateTokens,
       strategy: 'last',
       startOn: 'human',
       includeSystem: false,

@@ -73,6 +73,7 @@ describe('the agent on an OpenAI-compatible model', () => {
     expect(fake.requests[0]?.tools?.map((t) => t.function.name)).toEqual([
       'cost_breakdown',
       'compare_periods',
+      'explain_change',
       'forecast',
     ]);
     await deps.close();
@@ -91,6 +92,24 @@ describe('the agent on an OpenAI-compatible model', () => {
     const reply = await deps.turns.handle(turn('spend over the last fortnight?', 't2'));
     expect(reply.kind).toBe('answer');
     expect(fake.requests).toHaveLength(3);
+    await deps.close();
+  });
+
+  it('explains a change by drilling down from services to accounts, regions and teams', async () => {
+    const deps = await createDeps(env(), { clock, logger });
+    fake.script(
+      { toolCalls: [{ name: 'explain_change', args: { current: '2026-05', previous: '2026-04' } }] },
+      (req) => {
+        const steps = (lastTool(req).steps as { by: string }[]) ?? [];
+        return { content: `Drilled by ${steps.map((x) => x.by).join(', ')}.` };
+      },
+    );
+    const reply = await deps.turns.handle(turn('why did costs jump in May compared with April?', 't6'));
+    expect(reply.text).toBe('Drilled by service, account, region, tag:team.');
+    const steps = lastTool(fake.lastRequest()).steps as { by: string; currencies: { rows: { key: string }[] }[] }[];
+    const topService = steps[0]?.currencies[0]?.rows[0]?.key;
+    expect(topService).toBeTruthy();
+    expect(fake.requests).toHaveLength(2);
     await deps.close();
   });
 
