@@ -89,7 +89,7 @@ function findPeriod(tokens: ReturnType<typeof tokenize>): { spec: PeriodSpec; te
 /** "by region", "per account", "which service", "what accounts". */
 function findDimension(tokens: ReturnType<typeof tokenize>): Dimension | null {
   for (let i = 0; i < tokens.length - 1; i++) {
-    if (!['by', 'per', 'which', 'what'].includes(tokens[i]!.lower)) continue;
+    if (!['by', 'per', 'which', 'what', 'each', 'every'].includes(tokens[i]!.lower)) continue;
     const m = matchDimension(tokens, i + 1);
     if (m) return m.value;
   }
@@ -103,8 +103,18 @@ function findServices(lower: string, known: string[]): string[] {
     if (!new RegExp(`\\b${alias}\\b`).test(lower)) continue;
     for (const name of known) if (patterns.some((p) => name.toLowerCase().includes(p))) found.add(name);
   }
-  for (const name of known) if (name.length > 3 && lower.includes(name.toLowerCase())) found.add(name);
+  // Written-out names count too, except one plain word ("Storage", "Functions") once an alias named the service.
+  const plainWord = /^[A-Z][a-z]+$/;
+  for (const name of known) {
+    if (name.length <= 3 || !new RegExp(`\\b${escapeRe(name.toLowerCase())}\\b`).test(lower)) continue;
+    if (found.size > 0 && plainWord.test(name)) continue;
+    found.add(name);
+  }
   return [...found].sort();
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function dimensionWord(d: Dimension): string {

@@ -71,13 +71,16 @@ function invalid(message: string, topic: string): ParseResult {
 
 const DIMENSIONS_HINT = 'provider, account, service, category, region, charge or tag:<key>';
 
-/** The message for a word the grammar could not place, with a hint when it follows "by". */
+/**
+ * A word the grammar could not place. After "by" it is a wrong dimension: usage help. Anything else means the line
+ * is a sentence ("spend on EKS from … to …"), which goes to the free-text path.
+ */
 function notUnderstood(tokens: Token[], unknown: Token, topic: string): ParseResult {
   const i = tokens.indexOf(unknown);
   const next = tokens[i + 1];
   if ((unknown.lower === 'by' || unknown.lower === 'per') && next)
     return invalid(`"${next.text}" is not something Tally can break costs down by; use ${DIMENSIONS_HINT}.`, topic);
-  return invalid(`I did not understand "${unknown.text}".`, topic);
+  return { ok: false, reason: 'NOT_A_COMMAND' };
 }
 
 /** Reads clauses from `t` until `stop` says so. Returns the index it stopped at, or the first unknown word. */

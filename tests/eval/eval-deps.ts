@@ -1,0 +1,32 @@
+import { createPinoLogger } from '../../adapters/logging/pino-logger.js';
+import { createDeps } from '../../src/bootstrap/deps.js';
+import { loadConfig } from '../../src/config/env.js';
+import type { Reply } from '../../src/conversation/reply.types.js';
+import { fixedClock } from '../../src/shared/clock.js';
+import { EVAL_TODAY } from './eval-set.js';
+
+/**
+ * Tally on the in-process store with the built-in sample, "today" pinned to {@link EVAL_TODAY}. `llm` adds the
+ * model settings (then free text goes to the agent); without it free text goes to the fast path.
+ */
+export async function evalTally(llm: Record<string, string> = {}): Promise<{
+  ask: (text: string) => Promise<Reply>;
+  close: () => Promise<void>;
+}> {
+  const config = loadConfig({ TALLY_TODAY: EVAL_TODAY, ...llm });
+  const deps = await createDeps(config, {
+    clock: fixedClock(new Date(`${EVAL_TODAY}T12:00:00Z`)),
+    logger: createPinoLogger({ level: 'silent' }),
+  });
+  let n = 0;
+  return {
+    // A thread per question, so that the agent's memory of one question does not colour the next.
+    ask: (text) =>
+      deps.turns.handle({
+        user: { id: 'U-eval' },
+        location: { platform: 'cli', channel: 'eval', thread: `q${++n}` },
+        text,
+      }),
+    close: () => deps.close(),
+  };
+}
