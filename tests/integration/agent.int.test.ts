@@ -148,3 +148,39 @@ describe('the agent on an OpenAI-compatible model', () => {
     await second.close();
   });
 });
+
+describe('the agent when the model is slow', () => {
+  it('answers with the fast path after the model times out', async () => {
+    const { AgentService } = await import('../../src/agent/agent.service.js');
+    const { createOpenAiChatModel } = await import('../../adapters/llm/openai-chat.model.js');
+    const { MemorySaver } = await import('@langchain/langgraph');
+    const { delayed } = await import('../support/openai-fake.js');
+    const deps = await createDeps(loadConfig({ TALLY_FOCUS_FILE: EXPORT }), { clock, logger });
+    const fallbackText = 'fast path answer';
+    const agent = new AgentService({
+      model: createOpenAiChatModel({
+        model: 'gpt-test',
+        apiKey: 'sk-test',
+        baseUrl: fake.url,
+        timeoutMs: 300,
+        maxRetries: 0,
+      }),
+      checkpointer: new MemorySaver(),
+      dataRange: () => deps.stores.costs.dataRange(),
+      clock,
+      logger,
+      fallback: async () => ({ kind: 'answer', title: 'Fallback', text: fallbackText, visibility: 'channel' }),
+    });
+    fake.script(delayed(1500, { content: 'too late' }));
+    const started = Date.now();
+    const reply = await agent.handle(turn('how are we doing?', 't7'), async () => ({
+      kind: 'notice',
+      title: '',
+      visibility: 'channel',
+    }));
+    expect(Date.now() - started).toBeLessThan(1400);
+    expect(reply.text).toBe(fallbackText);
+    expect(reply.context?.join(' ')).toMatch(/did not answer in time/);
+    await deps.close();
+  });
+});
