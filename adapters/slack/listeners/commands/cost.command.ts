@@ -1,9 +1,9 @@
 import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { ProgressMessage, postAnswer } from '../../post-reply.js';
 import { renderEphemeralText } from '../../render-blocks.js';
 import { DEDUPE_TTL_SECONDS, type SlackListenerDeps } from '../../slack-deps.types.js';
 import { slackTurn } from '../../slack-turn.js';
 import { ANSWERS } from '../../work-queue.js';
+import { answerTurn } from '../answer-turn.js';
 import { failSafely } from '../fail-safely.js';
 
 /**
@@ -29,23 +29,15 @@ export async function costCommand(
     text: command.text,
   });
   const context = { channel: command.channel_id, user: command.user_id };
-  const progress = new ProgressMessage();
   await ANSWERS.run(() =>
     failSafely(deps.logger, context, respondEphemeral(respond), async () => {
-      const result = await postAnswer(
-        { channel: command.channel_id, command: command.text },
-        deps.handleTurn(turn, { onProgress: progress.report }),
-        {
-          client,
-          progress,
-          charts: deps.charts,
-          logger: deps.logger,
-          progressAfterMs: deps.progressAfterMs ?? 1000,
-          ephemeral: async (reply) => {
-            await respond(renderEphemeralText(reply));
-          },
+      const result = await answerTurn(deps, client, {
+        target: { channel: command.channel_id, command: command.text },
+        turn,
+        ephemeral: async (reply) => {
+          await respond(renderEphemeralText(reply));
         },
-      );
+      });
       if (!result.ok) await respond({ response_type: 'ephemeral', text: result.problem });
     }),
   );

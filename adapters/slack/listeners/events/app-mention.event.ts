@@ -1,9 +1,9 @@
 import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
-import { ProgressMessage, postAnswer } from '../../post-reply.js';
 import { renderMessage } from '../../render-blocks.js';
 import { DEDUPE_TTL_SECONDS, type SlackListenerDeps } from '../../slack-deps.types.js';
 import { slackTurn, stripMention } from '../../slack-turn.js';
 import { ANSWERS } from '../../work-queue.js';
+import { answerTurn } from '../answer-turn.js';
 import { failSafely } from '../fail-safely.js';
 
 /** `@Tally …` in a channel or thread: the answer goes into the thread (the thread is the conversation). */
@@ -24,30 +24,22 @@ export async function appMention(
   const ephemeral = async (t: string) => {
     await client.chat.postEphemeral({ channel: event.channel, user, text: t, thread_ts: threadTs });
   };
-  const progress = new ProgressMessage();
   await ANSWERS.run(() =>
     failSafely(deps.logger, { channel: event.channel, user, eventId: body.event_id }, ephemeral, async () => {
-      await postAnswer(
-        { channel: event.channel, threadTs, command: text },
-        deps.handleTurn(turn, { onProgress: progress.report }),
-        {
-          client,
-          progress,
-          charts: deps.charts,
-          logger: deps.logger,
-          progressAfterMs: deps.progressAfterMs ?? 1000,
-          ephemeral: async (reply) => {
-            const { text: fallback, blocks } = renderMessage(reply);
-            await client.chat.postEphemeral({
-              channel: event.channel,
-              user,
-              text: fallback,
-              blocks,
-              thread_ts: threadTs,
-            });
-          },
+      await answerTurn(deps, client, {
+        target: { channel: event.channel, threadTs, command: text },
+        turn,
+        ephemeral: async (reply) => {
+          const { text: fallback, blocks } = renderMessage(reply);
+          await client.chat.postEphemeral({
+            channel: event.channel,
+            user,
+            text: fallback,
+            blocks,
+            thread_ts: threadTs,
+          });
         },
-      );
+      });
     }),
   );
 }

@@ -1,8 +1,8 @@
 import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
-import { ProgressMessage, postAnswer } from '../../post-reply.js';
 import { DEDUPE_TTL_SECONDS, type SlackListenerDeps } from '../../slack-deps.types.js';
 import { slackTurn, stripMention } from '../../slack-turn.js';
 import { ANSWERS } from '../../work-queue.js';
+import { answerTurn } from '../answer-turn.js';
 import { failSafely } from '../fail-safely.js';
 
 /** A direct message to Tally (`message.im`): answered in the DM, in the thread when there is one. */
@@ -29,23 +29,15 @@ export async function directMessage(
   const say = async (t: string) => {
     await client.chat.postMessage({ channel: message.channel, text: t, ...(threadTs ? { thread_ts: threadTs } : {}) });
   };
-  const progress = new ProgressMessage();
   await ANSWERS.run(() =>
     failSafely(deps.logger, { channel: message.channel, user: message.user, eventId: body.event_id }, say, async () => {
-      const reply = deps.handleTurn(turn, { onProgress: progress.report });
-      // In a DM only the asker sees the answer anyway, so help and errors are posted like any answer.
-      await postAnswer(
-        { channel: message.channel, ...(threadTs ? { threadTs } : {}), command: text },
-        reply.then((r) => ({ ...r, visibility: 'channel' as const })),
-        {
-          client,
-          progress,
-          charts: deps.charts,
-          logger: deps.logger,
-          progressAfterMs: deps.progressAfterMs ?? 1000,
-          ephemeral: async () => {},
-        },
-      );
+      // In a DM only the asker reads the answer anyway, so help and errors are posted like any answer.
+      await answerTurn(deps, client, {
+        target: { channel: message.channel, ...(threadTs ? { threadTs } : {}), command: text },
+        turn,
+        ephemeral: async () => {},
+        allVisible: true,
+      });
     }),
   );
 }
