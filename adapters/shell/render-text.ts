@@ -1,4 +1,12 @@
-import type { Cell, Reply, ReplyTable } from '../../src/conversation/reply.types.js';
+import { ACTIONS } from '../../src/conversation/actions.js';
+import type {
+  Cell,
+  Reply,
+  ReplyButton,
+  ReplyField,
+  ReplyItem,
+  ReplyTable,
+} from '../../src/conversation/reply.types.js';
 import { formatMoney, formatPercent } from '../../src/shared/money.js';
 
 /** A cell as text: amounts with thousands separators, two decimals and the currency. */
@@ -32,17 +40,61 @@ export function renderTable(t: ReplyTable): string {
   return out.join('\n');
 }
 
-/** The whole reply as plain text for the shell and `tally ask`. */
+/** Fields as `Label: value` lines with the values aligned, each line starting with `indent`. */
+function fieldLines(fields: ReplyField[], indent = ''): string[] {
+  const w = Math.max(...fields.map((f) => f.label.length));
+  return fields.map((f) => `${indent}${`${f.label}:`.padEnd(w + 1)} ${f.value}`);
+}
+
+/** Buttons whose value is a command: the shell user types the value instead of clicking. */
+const COMMAND_BUTTONS: ReadonlySet<string> = new Set([ACTIONS.REQUEST_APPROVAL, ACTIONS.RUN_COMMAND, ACTIONS.SHOW_ALL]);
+
+/**
+ * What to type instead of clicking a button: the command of a command button, `approve <id>` and
+ * `reject <id> because <reason>` for an approval's votes, `approval <id>` for its details; `null` for a button with
+ * no typed equivalent.
+ */
+export function typedCommand(b: ReplyButton): string | null {
+  if (COMMAND_BUTTONS.has(b.actionId)) return b.value;
+  if (b.actionId === ACTIONS.APPROVE) return `approve ${b.value}`;
+  if (b.actionId === ACTIONS.REJECT) return `reject ${b.value} because <reason>`;
+  if (b.actionId === ACTIONS.DETAILS) return `approval ${b.value}`;
+  return null;
+}
+
+/** A button as a `→ command` line, or `[label]` when it has no typed equivalent. */
+function buttonLine(b: ReplyButton, indent: string): string {
+  const typed = typedCommand(b);
+  return typed === null ? `${indent}[${b.label}]` : `${indent}→ ${typed}`;
+}
+
+/** A numbered list: each item's title, then its text, fields and button line indented under it. */
+export function renderItems(items: ReplyItem[]): string {
+  const width = `${items.length}. `.length;
+  const indent = ' '.repeat(width);
+  return items
+    .map((item, i) => {
+      const lines = [`${`${i + 1}.`.padEnd(width - 1)} ${item.title}`];
+      if (item.text) lines.push(...item.text.split('\n').map((l) => `${indent}${l}`));
+      if (item.fields?.length) lines.push(...fieldLines(item.fields, indent));
+      if (item.button) lines.push(buttonLine(item.button, indent));
+      return lines.join('\n');
+    })
+    .join('\n');
+}
+
+/**
+ * The whole reply as plain text for the shell and `tally ask`. Items are a numbered list; a button becomes the line
+ * to type instead of clicking it (`  → propose stop i-0abc in us-east-1 because idle`, `  → approve apr_1`).
+ */
 export function renderText(reply: Reply): string {
   const parts: string[] = [reply.title];
   if (reply.text) parts.push(reply.text);
-  if (reply.fields?.length) {
-    const w = Math.max(...reply.fields.map((f) => f.label.length));
-    parts.push(reply.fields.map((f) => `${`${f.label}:`.padEnd(w + 1)} ${f.value}`).join('\n'));
-  }
+  if (reply.fields?.length) parts.push(fieldLines(reply.fields).join('\n'));
   for (const t of reply.tables ?? []) parts.push(renderTable(t));
+  if (reply.items?.length) parts.push(renderItems(reply.items));
   if (reply.context?.length) parts.push(reply.context.join(' · '));
   if (reply.footnote) parts.push(reply.footnote);
-  if (reply.buttons?.length) parts.push(reply.buttons.map((b) => `[${b.label}]`).join(' '));
+  if (reply.buttons?.length) parts.push(reply.buttons.map((b) => buttonLine(b, '  ')).join('\n'));
   return parts.join('\n\n');
 }

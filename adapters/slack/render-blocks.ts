@@ -7,6 +7,8 @@
 import type { types } from '@slack/bolt';
 import type { Reply, ReplyButton, ReplyField, ReplyTable } from '../../src/conversation/reply.types.js';
 import { TallyError } from '../../src/shared/errors.js';
+import { buttonElement, fieldText, fitsButton, mrkdwn } from './block-parts.js';
+import { renderItemBlocks } from './render-item-blocks.js';
 import { renderTableBlocks, showAllBlocks } from './render-table-block.js';
 import { chunk, chunkText, escapeMrkdwn, fitMrkdwn, SLACK_LIMITS, truncateText } from './slack-text.js';
 
@@ -43,8 +45,6 @@ export interface RenderHomeViewOptions {
 const DEFAULT_TABLE_ROWS = 25;
 const HOME_TABLE_ROWS = 10;
 
-const mrkdwn = (text: string) => ({ type: 'mrkdwn' as const, text });
-
 function headerBlocks(title: string): KnownBlock[] {
   const text = truncateText(title.replace(/\s+/g, ' ').trim(), SLACK_LIMITS.headerText);
   return text ? [{ type: 'header', text: { type: 'plain_text', text, emoji: true } }] : [];
@@ -53,11 +53,6 @@ function headerBlocks(title: string): KnownBlock[] {
 function textBlocks(text: string | undefined): KnownBlock[] {
   if (!text) return [];
   return chunkText(escapeMrkdwn(text), SLACK_LIMITS.sectionText).map((t) => ({ type: 'section', text: mrkdwn(t) }));
-}
-
-function fieldText(f: ReplyField): string {
-  const label = f.label ? `*${fitMrkdwn(f.label, 200)}*\n` : '';
-  return `${label}${fitMrkdwn(f.value, SLACK_LIMITS.fieldText - label.length)}`;
 }
 
 function fieldBlocks(fields: ReplyField[] | undefined): KnownBlock[] {
@@ -76,27 +71,19 @@ function contextBlocks(lines: string[] | undefined): KnownBlock[] {
   return chunk(texts, SLACK_LIMITS.contextElements).map((run) => ({ type: 'context', elements: run.map(mrkdwn) }));
 }
 
-function button(b: ReplyButton): types.Button {
-  return {
-    type: 'button',
-    action_id: b.actionId,
-    text: { type: 'plain_text', text: truncateText(b.label, SLACK_LIMITS.buttonText), emoji: true },
-    value: b.value,
-    ...(b.style ? { style: b.style } : {}),
-  };
-}
-
 /**
  * Buttons in actions blocks of at most 25, starting a new block when an `action_id` repeats (Slack wants them unique
- * per block). A button whose value is longer than 2000 characters is left out: a cut value would act on other data.
+ * per block), so an approval's Approve (primary), Reject (danger) and Details share one actions block, each carrying
+ * the approval id as its value. A button whose value is longer than 2000 characters is left out: a cut value would
+ * act on other data.
  */
 function buttonBlocks(buttons: ReplyButton[] | undefined): KnownBlock[] {
   const runs: types.Button[][] = [];
-  for (const b of (buttons ?? []).filter((x) => x.value.length <= SLACK_LIMITS.buttonValue)) {
+  for (const b of (buttons ?? []).filter(fitsButton)) {
     const run = runs.at(-1);
     const full = !run || run.length >= SLACK_LIMITS.actionsElements || run.some((x) => x.action_id === b.actionId);
-    if (full) runs.push([button(b)]);
-    else run.push(button(b));
+    if (full) runs.push([buttonElement(b)]);
+    else run.push(buttonElement(b));
   }
   return runs.map((elements) => ({ type: 'actions', elements }));
 }
@@ -109,10 +96,15 @@ function capBlocks(blocks: KnownBlock[], max: number): KnownBlock[] {
   return [...kept, { type: 'context', elements: [mrkdwn(note)] }];
 }
 
-/** Notification text: the title plus the first field (or else the first line of text), escaped, ≤ 3000 chars. */
+/**
+ * Notification text: the title plus the first field (or else the first line of text, or else the first item's
+ * title), escaped, ≤ 3000 chars.
+ */
 function fallbackText(reply: Reply): string {
   const first = reply.fields?.[0];
-  const line = first ? `${first.label}: ${first.value}` : reply.text?.split('\n').find((l) => l.trim() !== '');
+  const line = first
+    ? `${first.label}: ${first.value}`
+    : (reply.text?.split('\n').find((l) => l.trim() !== '') ?? reply.items?.[0]?.title);
   const text = line ? `${reply.title}\n${line}` : reply.title;
   return fitMrkdwn(text, SLACK_LIMITS.fallbackText);
 }
@@ -120,9 +112,11 @@ function fallbackText(reply: Reply): string {
 /**
  * Renders a reply as a Slack message: header (title, ≤ 150 chars, cut with …), text sections (≤ 3000 chars each),
  * field sections (≤ 10 fields each), one code-block section per table (cut to `maxTableRows` or 3000 chars, with
- * "Showing N of M rows" and, given `options.command`, a "Show all" button), context and footnote blocks (≤ 10
- * elements each), then the buttons. At most 50 blocks: beyond that the message is cut and ends with a context block
- * saying so. Charts are not rendered here (they are uploaded as images). See REFERENCE.md §1.
+ * "Showing N of M rows" and, given `options.command`, a "Show all" button), the items (a section each, its button as
+ * accessory), context and footnote blocks (≤ 10 elements each), then the buttons. At most 50 blocks: items are cut
+ * first (whole items, with "Showing N of M items"), so the context and the buttons stay; beyond that the message is
+ * cut and ends with a context block saying so. Charts are not rendered here (they are uploaded as images). See
+ * REFERENCE.md §1.
  *
  * @throws TallyError `USAGE` when `maxTableRows` is not a positive integer.
  */
@@ -131,15 +125,19 @@ export function renderMessage(reply: Reply, options: RenderMessageOptions = {}):
   if (!Number.isInteger(maxRows) || maxRows < 1) {
     throw new TallyError('USAGE', `maxTableRows must be a positive integer, got ${maxRows}.`);
   }
-  const blocks = [
+  const head = [
     ...headerBlocks(reply.title),
     ...textBlocks(reply.text),
     ...fieldBlocks(reply.fields),
     ...tableBlocks(reply.tables, maxRows, options.command),
+  ];
+  const tail = [
     ...contextBlocks(reply.context),
     ...contextBlocks(reply.footnote ? [reply.footnote] : undefined),
     ...buttonBlocks(reply.buttons),
   ];
+  const items = renderItemBlocks(reply.items, SLACK_LIMITS.messageBlocks - head.length - tail.length);
+  const blocks = [...head, ...items, ...tail];
   return { text: fallbackText(reply), blocks: capBlocks(blocks, SLACK_LIMITS.messageBlocks) };
 }
 

@@ -1,3 +1,4 @@
+import type { ApprovalInteractions } from '../../src/approvals/approval-interactions.types.js';
 import type { TurnHooks } from '../../src/conversation/handle-turn.service.js';
 import type { Reply } from '../../src/conversation/reply.types.js';
 import type { Turn } from '../../src/conversation/turn.types.js';
@@ -14,6 +15,11 @@ export interface SlackListenerDeps {
   dedupe: DedupeStore;
   charts: ChartRenderer | null;
   logger: Logger;
+  /**
+   * What the approval buttons (Approve, Reject with its reason modal, Details) call. Absent: approvals are not set
+   * up, and those buttons answer the clicker, privately, that they are not configured.
+   */
+  approvals?: ApprovalInteractions;
   /**
    * How long an answer may take before a "working on it" message is posted and later updated in place.
    * @defaultValue 1000 ms

@@ -13,13 +13,22 @@ export function slackErrorKind(err: unknown): SlackErrorKind {
   return 'other';
 }
 
-/** Maps a Web API failure to a TallyError at the edge (STYLE rule 5). */
-export function handleSlackError(err: unknown, operation: string): never {
-  const kind = slackErrorKind(err);
+/** The Slack error code of a Web API failure (`not_in_channel`), else the client's own code, else `unknown`. */
+export function slackErrorCode(err: unknown): string {
   const e = err as { code?: string; data?: { error?: string } };
-  throw new TallyError('INTERNAL', `Slack ${operation} failed: ${e?.data?.error ?? e?.code ?? 'error'}`, {
+  return e?.data?.error ?? e?.code ?? 'unknown';
+}
+
+/**
+ * Maps a Web API failure to a TallyError at the edge (STYLE rule 5): code `CHAT_FAILED`, metadata
+ * `{ operation, slackError, kind }` (the Web API method, Slack's error code, its kind). A TallyError passes unchanged.
+ */
+export function handleSlackError(err: unknown, operation: string): never {
+  if (err instanceof TallyError) throw err;
+  const slackError = slackErrorCode(err);
+  throw new TallyError('CHAT_FAILED', `Slack ${operation} failed: ${slackError}`, {
     cause: err,
-    metadata: { operation, slackError: e?.data?.error, kind },
+    metadata: { operation, slackError, kind: slackErrorKind(err) },
   });
 }
 

@@ -10,9 +10,17 @@ export function stripMention(text: string, botUserId: string | undefined): strin
  * A Turn from Slack. The conversation is the thread: (team, channel, thread ts), or the message itself when it
  * starts a thread (DESIGN §4; the agent's memory is keyed on it).
  */
-export function slackTurn(p: { team?: string; channel: string; user: string; text: string; threadTs?: string }): Turn {
+export function slackTurn(p: {
+  team?: string | undefined;
+  channel: string;
+  user: string;
+  /** The user's Slack name, when the payload carries it (block actions do). */
+  userName?: string | undefined;
+  text: string;
+  threadTs?: string | undefined;
+}): Turn {
   return {
-    user: { id: p.user },
+    user: { id: p.user, ...(p.userName ? { name: p.userName } : {}) },
     location: {
       platform: 'slack',
       ...(p.team ? { workspace: p.team } : {}),

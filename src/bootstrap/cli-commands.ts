@@ -10,7 +10,7 @@ import { ImportService } from '../costs/import.service.js';
 import type { ImportRun } from '../costs/import-run.types.js';
 import { generateSample } from '../costs/sample/sample-data.js';
 import type { Clock } from '../shared/clock.js';
-import { fixedClock, systemClock } from '../shared/clock.js';
+import { pinnedDayClock, systemClock } from '../shared/clock.js';
 import { addDays, dayOf, isDay } from '../shared/day.js';
 import { TallyError } from '../shared/errors.js';
 import { formatMoney } from '../shared/money.js';
@@ -18,13 +18,35 @@ import type { CliContext } from './cli.js';
 import { createDeps, createStores } from './deps.js';
 
 export function clockFor(config: Config): Clock {
-  return config.today ? fixedClock(new Date(`${config.today}T12:00:00Z`)) : systemClock;
+  return config.today ? pinnedDayClock(new Date(`${config.today}T12:00:00Z`)) : systemClock;
 }
 
-const shellTurn = (text: string) => ({ user: { id: 'local' }, location: { platform: 'shell' as const }, text });
+/** The shell's user: `--as <person>` (a key of the policy's people) votes and proposes as that person. */
+const shellTurn = (text: string, as = 'local') => ({
+  user: { id: as },
+  location: { platform: 'shell' as const },
+  text,
+});
 
-export async function shellCommand(ctx: CliContext, opts: { focus?: string }): Promise<void> {
-  const deps = await createDeps(ctx.config, { focusPath: opts.focus, clock: clockFor(ctx.config), logger: ctx.logger });
+/** BullMQ's connection when Redis answers; the shell and `ask` work without it (approvals then say so). */
+async function optionalQueueConnection(ctx: CliContext) {
+  if (!(await pingRedis(ctx.config.redis.url))) return null;
+  const { createQueueConnection } = await import('../../adapters/queue/queue-connection.js');
+  return createQueueConnection(ctx.config.redis.url);
+}
+
+export async function shellCommand(ctx: CliContext, opts: { focus?: string; as?: string }): Promise<void> {
+  const queueConnection = await optionalQueueConnection(ctx);
+  const { createMessengers } = await import('./start.js');
+  const deps = await createDeps(ctx.config, {
+    focusPath: opts.focus,
+    clock: clockFor(ctx.config),
+    logger: ctx.logger,
+    queueConnection,
+    messengers: createMessengers(ctx.config, ctx.logger),
+  });
+  // With Redis, the shell runs the approval workers itself, so a whole approval can be tried without Slack.
+  const workers = queueConnection ? await deps.approvals.startWorkers() : null;
   if (deps.initialImport) ctx.err(importSummary(deps.initialImport));
   const range = await deps.costs.dataRange();
   try {
@@ -32,25 +54,36 @@ export async function shellCommand(ctx: CliContext, opts: { focus?: string }): P
       input: process.stdin,
       output: process.stdout,
       historyFile: ctx.historyFile,
-      handle: (text) => deps.turns.handle(shellTurn(text)),
+      handle: (text) => deps.turns.handle(shellTurn(text, opts.as)),
       banner:
-        `Tally shell — ${deps.stores.description}; cost data ${range ? `${range.from} to ${range.to}` : 'none'}.\n` +
-        'Type `help` for examples, `exit` to leave. Jobs (anomalies, digests, approvals) need Redis and `tally start`.',
+        `Tally shell — ${deps.stores.description}; cost data ${range ? `${range.from} to ${range.to}` : 'none'}` +
+        `${opts.as ? `; acting as ${opts.as}` : ''}.\n` +
+        `Type \`help\` for examples, \`exit\` to leave.${queueConnection ? '' : ' Approvals need Redis (REDIS_URL).'}`,
     });
   } finally {
+    await workers?.close();
     await deps.close();
+    queueConnection?.disconnect();
   }
 }
 
 export async function askCommand(
   ctx: CliContext,
   text: string,
-  opts: { focus?: string; json?: boolean },
+  opts: { focus?: string; json?: boolean; as?: string },
 ): Promise<void> {
-  const deps = await createDeps(ctx.config, { focusPath: opts.focus, clock: clockFor(ctx.config), logger: ctx.logger });
+  const queueConnection = await optionalQueueConnection(ctx);
+  const { createMessengers } = await import('./start.js');
+  const deps = await createDeps(ctx.config, {
+    focusPath: opts.focus,
+    clock: clockFor(ctx.config),
+    logger: ctx.logger,
+    queueConnection,
+    messengers: createMessengers(ctx.config, ctx.logger),
+  });
   try {
     if (deps.initialImport?.rowsRejected) ctx.err(importSummary(deps.initialImport));
-    const reply = await deps.turns.handle({ ...shellTurn(text), location: { platform: 'cli' } });
+    const reply = await deps.turns.handle({ ...shellTurn(text, opts.as), location: { platform: 'cli' } });
     ctx.out(opts.json ? JSON.stringify(jsonOf(reply), null, 2) : renderText(reply));
     if (reply.kind === 'usage') {
       ctx.err(`tally: ${reply.text?.split('\n')[0] ?? 'not a command'}`);
@@ -58,6 +91,7 @@ export async function askCommand(
     } else if (reply.kind === 'error') process.exitCode = 1;
   } finally {
     await deps.close();
+    queueConnection?.disconnect();
   }
 }
 
@@ -134,7 +168,6 @@ export async function startCommand(ctx: CliContext, opts: { worker: boolean; foc
 export async function workerCommand(ctx: CliContext): Promise<void> {
   if (!(await pingRedis(ctx.config.redis.url)))
     throw new TallyError('STORE_UNAVAILABLE', 'Redis does not answer at REDIS_URL; `tally worker` needs it');
-  ctx.logger.info({}, 'worker started; no job queues are registered in this build yet');
-  const { waitForSignal } = await import('./start.js');
-  await waitForSignal();
+  const { startWorker } = await import('./start.js');
+  await startWorker(ctx);
 }

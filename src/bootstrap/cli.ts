@@ -85,14 +85,18 @@ function buildProgram(ctx: CliContext): Command {
     .command('shell')
     .description('local REPL over the sample data or a FOCUS export')
     .addOption(focus())
-    .action((opts: { focus?: string }) => shellCommand(ctx, opts));
+    .option('--as <person>', 'act as this person of the policy file (to propose and vote)')
+    .action((opts: { focus?: string; as?: string }) => shellCommand(ctx, opts));
   program
     .command('ask')
     .description('answer one command or question and exit')
     .addOption(focus())
     .option('--json', "print the reply's data as JSON")
+    .option('--as <person>', 'act as this person of the policy file (to propose and vote)')
     .argument('<text...>', 'the command or question, e.g. "cost last month by service"')
-    .action((words: string[], opts: { focus?: string; json?: boolean }) => askCommand(ctx, words.join(' '), opts));
+    .action((words: string[], opts: { focus?: string; json?: boolean; as?: string }) =>
+      askCommand(ctx, words.join(' '), opts),
+    );
   program
     .command('import')
     .description('load a FOCUS export into the configured store')

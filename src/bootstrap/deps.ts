@@ -1,9 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
+import type { Redis } from 'ioredis';
 import { FocusCsvReader } from '../../adapters/focus-file/focus-csv.reader.js';
+import { MemoryApprovalRepository } from '../../adapters/memory/memory-approval.repository.js';
+import { MemoryAuditLog } from '../../adapters/memory/memory-audit.log.js';
 import { MemoryCostRepository } from '../../adapters/memory/memory-cost.repository.js';
 import { MemoryImportRunRepository } from '../../adapters/memory/memory-import-run.repository.js';
 import { FastPathService } from '../agent/fast-path.service.js';
+import type { ApprovalRepository } from '../approvals/approval-repository.port.js';
+import type { ChatMessenger } from '../approvals/chat-messenger.port.js';
+import type { AuditLog } from '../audit/audit.types.js';
 import { CommandService } from '../commands/command.service.js';
 import type { Config } from '../config/env.js';
 import { redactUrlCredentials } from '../config/env.js';
@@ -19,6 +25,7 @@ import { generateSample } from '../costs/sample/sample-data.js';
 import type { Clock } from '../shared/clock.js';
 import { addDays, dayOf } from '../shared/day.js';
 import type { Logger } from '../shared/logger.port.js';
+import { type ApprovalRuntime, createApprovalRuntime } from './approvals.js';
 
 /** The source name of the built-in sample dataset in the store. */
 export const SAMPLE_SOURCE = 'sample';
@@ -26,6 +33,8 @@ export const SAMPLE_SOURCE = 'sample';
 export interface Stores {
   costs: CostRepository;
   runs: ImportRunRepository;
+  approvals: ApprovalRepository;
+  audit: AuditLog;
   description: string;
   close(): Promise<void>;
 }
@@ -37,6 +46,7 @@ export interface AppDeps {
   turns: TurnHandler;
   /** The import done at start (`--focus` / `TALLY_FOCUS_FILE`), if any. */
   initialImport: ImportRun | null;
+  approvals: ApprovalRuntime;
   close(): Promise<void>;
 }
 
@@ -46,6 +56,8 @@ export async function createStores(config: Config): Promise<Stores> {
     return {
       costs: new MemoryCostRepository(),
       runs: new MemoryImportRunRepository(),
+      approvals: new MemoryApprovalRepository(),
+      audit: new MemoryAuditLog(),
       description: 'in-process (nothing is kept after exit)',
       close: async () => {},
     };
@@ -54,9 +66,23 @@ export async function createStores(config: Config): Promise<Stores> {
   const { createMongoConnection } = await import('../../adapters/mongo/mongo-connection.js');
   const { MongoCostRepository } = await import('../../adapters/mongo/mongo-cost.repository.js');
   const { MongoImportRunRepository } = await import('../../adapters/mongo/mongo-import-run.repository.js');
+  const { MongoApprovalRepository } = await import('../../adapters/mongo/mongo-approval.repository.js');
+  const { MongoAuditLog } = await import('../../adapters/mongo/mongo-audit.log.js');
   const conn = await createMongoConnection({ uri: config.mongo.uri });
-  const [costs, runs] = await Promise.all([MongoCostRepository.create(conn), MongoImportRunRepository.create(conn)]);
-  return { costs, runs, description: `MongoDB ${redactUrlCredentials(config.mongo.uri)}`, close: () => conn.close() };
+  const [costs, runs, approvals, audit] = await Promise.all([
+    MongoCostRepository.create(conn),
+    MongoImportRunRepository.create(conn),
+    MongoApprovalRepository.create(conn),
+    MongoAuditLog.create(conn),
+  ]);
+  return {
+    costs,
+    runs,
+    approvals,
+    audit,
+    description: `MongoDB ${redactUrlCredentials(config.mongo.uri)}`,
+    close: () => conn.close(),
+  };
 }
 
 /**
@@ -65,7 +91,15 @@ export async function createStores(config: Config): Promise<Stores> {
  */
 export async function createDeps(
   config: Config,
-  options: { focusPath?: string; clock: Clock; logger: Logger },
+  options: {
+    focusPath?: string;
+    clock: Clock;
+    logger: Logger;
+    /** BullMQ's Redis connection; without it approvals answer that they need Redis. */
+    queueConnection?: Redis | null;
+    /** Chat platforms for approval messages and reminders. */
+    messengers?: ChatMessenger[];
+  },
 ): Promise<AppDeps> {
   const stores = await createStores(config);
   const importer = new ImportService({
@@ -100,19 +134,33 @@ export async function createDeps(
       store: stores.description,
       dataRange: await stores.costs.dataRange(),
       imports: await stores.runs.latest(5),
-      notes: [...notes, 'Anomalies, approvals and digests need Redis and are configured in later setup steps.'],
+      notes: [...notes, 'Anomalies and digests are configured in later setup steps.'],
     }),
+  });
+  const approvals = createApprovalRuntime(config, {
+    stores,
+    policy: policy.approvals,
+    clock: options.clock,
+    logger: options.logger,
+    queueConnection: options.queueConnection ?? null,
+    messengers: options.messengers ?? [],
   });
   return {
     stores,
     importer,
     costs,
-    turns: new TurnHandler(commands, options.logger, agent?.service.handle ?? fastPath.handle, (location) =>
-      location.channel ? policy.channels.get(location.channel) : undefined,
+    turns: new TurnHandler(
+      commands,
+      options.logger,
+      agent?.service.handle ?? fastPath.handle,
+      (location) => (location.channel ? policy.channels.get(location.channel) : undefined),
+      approvals.commands,
     ),
     initialImport,
+    approvals,
     close: async () => {
       await agent?.close();
+      await approvals.close();
       await stores.close();
     },
   };

@@ -1,11 +1,16 @@
 import { Redis } from 'ioredis';
 import { WorkerChartRenderer } from '../../adapters/charts/worker-chart.renderer.js';
+import { createQueueConnection } from '../../adapters/queue/queue-connection.js';
 import { RedisDedupeStore } from '../../adapters/queue/redis-dedupe.store.js';
 import { pingRedis } from '../../adapters/queue/redis-probe.js';
 import { createSlackAdapter } from '../../adapters/slack/slack-app.js';
+import { createSlackMessenger } from '../../adapters/slack/slack-messenger.js';
+import type { ChatMessenger } from '../approvals/chat-messenger.port.js';
+import type { Config } from '../config/env.js';
 import type { TurnHandler } from '../conversation/handle-turn.service.js';
 import type { Reply } from '../conversation/reply.types.js';
 import { TallyError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.port.js';
 import type { CliContext } from './cli.js';
 import { clockFor } from './cli-commands.js';
 import { createDeps } from './deps.js';
@@ -36,7 +41,15 @@ export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; f
       'Redis does not answer at REDIS_URL; Tally needs it (start Redis or set REDIS_URL)',
     );
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3, lazyConnect: false });
-  const deps = await createDeps(config, { focusPath: opts.focus, clock: clockFor(config), logger });
+  const queueConnection = createQueueConnection(config.redis.url);
+  const deps = await createDeps(config, {
+    focusPath: opts.focus,
+    clock: clockFor(config),
+    logger,
+    queueConnection,
+    messengers: createMessengers(config, logger),
+  });
+  const workers = opts.worker ? await deps.approvals.startWorkers() : null;
   const charts = new WorkerChartRenderer();
   const slack = config.slack.enabled
     ? createSlackAdapter(
@@ -50,6 +63,7 @@ export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; f
           handleTurn: (turn, hooks) => deps.turns.handle(turn, hooks),
           homeSections: homeSections(deps.turns, 'slack'),
           dedupe: new RedisDedupeStore(redis),
+          ...(deps.approvals.interactions ? { approvals: deps.approvals.interactions } : {}),
           charts,
           logger,
         },
@@ -70,9 +84,43 @@ export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; f
   await waitForSignal();
   await slack?.stop();
   await new Promise((resolve) => server.close(resolve));
+  await workers?.close();
   await deps.close();
   await charts.close();
   redis.disconnect();
+  queueConnection.disconnect();
+}
+
+/** The chat platforms Tally can message proactively (approval requests, reminders, outcomes). */
+export function createMessengers(config: Config, logger: Logger): ChatMessenger[] {
+  if (!config.slack.enabled || !config.slack.botToken) return [];
+  return [
+    createSlackMessenger({
+      botToken: config.slack.botToken,
+      ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
+      // A vote waits for its message update: retry briefly, never for half an hour (REFERENCE.md §1.6).
+      retries: 2,
+      logger,
+    }),
+  ];
+}
+
+/** `tally worker`: the job workers only (approval timers and executions), until SIGTERM. */
+export async function startWorker(ctx: CliContext): Promise<void> {
+  const { config, logger } = ctx;
+  const queueConnection = createQueueConnection(config.redis.url);
+  const deps = await createDeps(config, {
+    clock: clockFor(config),
+    logger,
+    queueConnection,
+    messengers: createMessengers(config, logger),
+  });
+  const workers = await deps.approvals.startWorkers();
+  logger.info({ queues: ['approval-timer', 'execute'] }, 'worker started');
+  await waitForSignal();
+  await workers.close();
+  await deps.close();
+  queueConnection.disconnect();
 }
 
 export function waitForSignal(): Promise<void> {

@@ -82,6 +82,9 @@ export class CommandService {
           await this.deps.costs.compare({ ...rest, current: current.value, previous: previous.value }),
         );
       }
+      default:
+        // Approval commands need the turn (who asks); the turn handler routes them (handle-turn.service.ts).
+        return helpReply('approvals');
     }
   }
 

@@ -1,9 +1,10 @@
+import type { ActionKind } from '../actions/action.types.js';
 import type { CostFilter, Dimension } from '../costs/cost-query.types.js';
 import type { Metric } from '../costs/cost-record.types.js';
 import type { PeriodSpec } from '../costs/period.js';
 
 /** Features that later parts of Tally provide; until configured they answer so. */
-export const LATER_FEATURES = ['anomalies', 'approvals', 'digest', 'recommendations', 'savings', 'propose'] as const;
+export const LATER_FEATURES = ['anomalies', 'digest'] as const;
 export type LaterFeature = (typeof LATER_FEATURES)[number];
 
 /** The second period of a comparison: explicit, or "the one before". */
@@ -31,7 +32,28 @@ export type Command =
   | { kind: 'forecast'; metric: Metric; filter: CostFilter; groupBy?: Dimension }
   | { kind: 'status' }
   | { kind: 'help'; topic?: string }
-  | { kind: 'later'; feature: LaterFeature; text: string };
+  | { kind: 'later'; feature: LaterFeature; text: string }
+  | ApprovalCommand;
+
+/** Commands about recommendations and approvals; they need to know who asks (the turn's user). */
+export type ApprovalCommand =
+  | { kind: 'recommendations'; region?: string; refresh: boolean }
+  | { kind: 'propose'; action: ActionKind; resourceId: string; region: string; instanceType?: string; reason: string }
+  | { kind: 'approvals' }
+  | { kind: 'approval'; id: string }
+  | { kind: 'vote'; id: string; decision: 'approve' | 'reject'; reason?: string }
+  | { kind: 'cancel'; id: string }
+  | { kind: 'savings' };
+
+export const APPROVAL_COMMAND_KINDS: ReadonlySet<Command['kind']> = new Set([
+  'recommendations',
+  'propose',
+  'approvals',
+  'approval',
+  'vote',
+  'cancel',
+  'savings',
+]);
 
 /** Why a text is not a command. `NOT_A_COMMAND` is free text (for the agent); `INVALID` deserves usage help. */
 export type ParseFailure =

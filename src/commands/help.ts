@@ -31,6 +31,31 @@ export const HELP_TOPICS: Record<string, { summary: string; examples: string[] }
     examples: ['forecast', 'forecast by provider'],
   },
   status: { summary: 'Which cost data is loaded.', examples: ['status'] },
+  recommendations: {
+    summary:
+      'Savings recommendations for AWS: idle, oversized and old instances, unattached volumes, unused addresses.',
+    examples: ['recommendations', 'recommendations in eu-west-1', 'recommendations refresh'],
+  },
+  propose: {
+    summary: 'Ask for approval of a cost-saving action (nothing happens until the approvers agree).',
+    examples: [
+      'propose stop i-0abc123 in us-east-1 because idle for 14 days',
+      'propose resize i-0abc123 to t3.small in us-east-1 because CPU peaks at 12%',
+      'propose delete vol-0abc123 in us-east-1 because unattached since March',
+      'propose release eipalloc-0abc123 in us-east-1 because unused',
+    ],
+  },
+  approvals: {
+    summary: 'Pending approvals, voting, and what approved actions saved.',
+    examples: [
+      'approvals',
+      'approval apr_1a2b3c4d',
+      'approve apr_1a2b3c4d',
+      'reject apr_1a2b3c4d because not during the release',
+      'cancel apr_1a2b3c4d',
+      'savings',
+    ],
+  },
 };
 
 const REFERENCE = [
@@ -39,7 +64,7 @@ const REFERENCE = [
     '`from YYYY-MM-DD to YYYY-MM-DD` (both days inclusive), YYYY-MM, `in May 2026`. Days are UTC.',
   'Metrics: cost = effective (amortised, the default), billed, list.',
   'Filters: `for service "Amazon Simple Storage Service"`, `for provider AWS`, `for account 123456789012`, `tag:team=payments`.',
-  'Coming with later setup: anomalies, approvals, digest subscribe, recommendations, savings.',
+  'Coming with later setup: anomalies, digest subscribe.',
 ];
 
 /** The help reply: all topics, or one topic; with a short problem statement first when a command was malformed. */

@@ -3,11 +3,7 @@ import type { LaterFeature } from './command.types.js';
 
 const FEATURE_TEXT: Record<LaterFeature, string> = {
   anomalies: 'Anomaly detection and alerts',
-  approvals: 'Approvals of cost-saving actions',
   digest: 'Scheduled digests',
-  recommendations: 'Savings recommendations',
-  savings: 'The savings ledger',
-  propose: 'Proposing actions for approval',
 };
 
 /** The answer for a feature this installation does not provide yet. */

@@ -3,6 +3,7 @@ import type { Metric } from '../costs/cost-record.types.js';
 import type { PeriodSpec } from '../costs/period.js';
 import type { Command, ComparePeriod, LaterFeature, ParseResult } from './command.types.js';
 import { COST_NOUNS, matchDimension, matchMetric, matchPeriod, matchPreviousPhrase } from './grammar-words.js';
+import { parseApprovalCommand } from './parse-approval-command.js';
 import { matchFilter } from './parse-filter.js';
 import type { Token } from './tokenize.js';
 import { tokenize } from './tokenize.js';
@@ -10,17 +11,8 @@ import { tokenize } from './tokenize.js';
 const LATER: Record<string, LaterFeature> = {
   anomalies: 'anomalies',
   anomaly: 'anomalies',
-  approvals: 'approvals',
-  approval: 'approvals',
-  approve: 'approvals',
-  reject: 'approvals',
   digest: 'digest',
   digests: 'digest',
-  recommendations: 'recommendations',
-  recommendation: 'recommendations',
-  recs: 'recommendations',
-  savings: 'savings',
-  propose: 'propose',
 };
 
 const STARTERS = new Set([
@@ -54,6 +46,8 @@ export function parseCommand(input: string): ParseResult {
   const head = first.lower;
   if (head === 'help' || head === '?' || head === 'usage') return ok({ kind: 'help', topic: tokens[1]?.lower });
   if (head === 'status' && tokens.length === 1) return ok({ kind: 'status' });
+  const approval = parseApprovalCommand(input);
+  if (approval) return approval;
   const later = LATER[head];
   if (later) return ok({ kind: 'later', feature: later, text: input.trim() });
   if (head === 'compare') return parseCompare(tokens.slice(1));

@@ -19,6 +19,7 @@ export interface Config {
   readonly today?: string;
   readonly mongo: { readonly uri?: string };
   readonly redis: { readonly url: string };
+  readonly queues: QueuesConfig;
   readonly focusFile?: string;
   readonly policyFile?: string;
   readonly slack: SlackConfig;
@@ -29,6 +30,13 @@ export interface Config {
   readonly google: GoogleConfig;
   readonly email: EmailConfig;
   readonly sms: SmsConfig;
+}
+
+export interface QueuesConfig {
+  /** `TALLY_QUEUE_PREFIX`. @defaultValue 'tally' */
+  readonly prefix: string;
+  /** `TALLY_JOB_LOCK_SECONDS`: a job's lock; a crashed worker's job is taken up again after it. @defaultValue 30 */
+  readonly lockSeconds: number;
 }
 
 export interface SlackConfig {
@@ -68,6 +76,8 @@ export interface AwsConfig {
   readonly sessionToken?: string;
   readonly profile?: string;
   readonly endpointUrl?: string;
+  /** `TALLY_AWS_REGIONS`, else `AWS_REGION`: the regions scanned for recommendations. */
+  readonly regions: readonly string[];
   /** Any of `AWS_REGION`, `AWS_PROFILE`, `AWS_ACCESS_KEY_ID`, `AWS_ENDPOINT_URL` is set. */
   readonly enabled: boolean;
 }

@@ -42,6 +42,7 @@ const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const TENANT_RE = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z0-9-]+(?:\.[a-z0-9-]+)+)$/i;
 // project (optionally domain-scoped, `example.com:proj`), dataset, table (`*` allowed for wildcard tables).
 const BQ_TABLE_RE = /^((?:[a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9])\.(\w{1,1024})\.([\w-]+\*?)$/;
+const AWS_REGION_RE = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 const EMAIL_FROM_RE = /^(?:[^<>]*<([^<>\s]+)>|([^<>\s]+))$/;
 
 const splitList = (s: string) =>
@@ -86,6 +87,19 @@ const variables = z.object({
     'redis.url',
     'Redis for the job queues.',
   ),
+  TALLY_QUEUE_PREFIX: doc(
+    pattern(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, - or _ (at most 40)').default('tally'),
+    'queues.prefix',
+    'Prefix of the job queues in Redis (several Tallys can share one Redis).',
+  ),
+  TALLY_JOB_LOCK_SECONDS: doc(
+    pattern(/^\d{1,4}$/, 'a whole number of seconds from 1 to 3600')
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= 3600, { error: 'expected a whole number of seconds from 1 to 3600' })
+      .default(30),
+    'queues.lockSeconds',
+    "A job's lock; a crashed worker's job is taken up again after it.",
+  ),
   TALLY_FOCUS_FILE: doc(text().optional(), 'focusFile', 'FOCUS export (CSV, .csv.gz or a folder) loaded at start.'),
   TALLY_POLICY_FILE: doc(text().optional(), 'policyFile', 'Approval and notification policy YAML.'),
   SLACK_BOT_TOKEN: secret(
@@ -112,7 +126,7 @@ const variables = z.object({
   OPENAI_BASE_URL: doc(httpUrl().optional(), 'llm.baseUrl', 'Any OpenAI-compatible server. Unset: OpenAI.'),
   TALLY_MODEL: doc(text().default('gpt-4.1-mini'), 'llm.model', 'Chat model for free-text questions.'),
   AWS_REGION: doc(
-    pattern(/^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/, 'an AWS region such as us-east-1').optional(),
+    pattern(AWS_REGION_RE, 'an AWS region such as us-east-1').optional(),
     'aws.region',
     'AWS region for EC2 and CloudWatch.',
   ),
@@ -121,6 +135,17 @@ const variables = z.object({
   AWS_SESSION_TOKEN: secret(text().optional(), 'aws.sessionToken', 'AWS session token (temporary credentials).'),
   AWS_PROFILE: doc(text().optional(), 'aws.profile', 'Named profile from ~/.aws/config.'),
   AWS_ENDPOINT_URL: doc(httpUrl().optional(), 'aws.endpointUrl', 'Endpoint for every AWS service (e.g. moto).'),
+  TALLY_AWS_REGIONS: doc(
+    z
+      .string()
+      .refine((s) => splitList(s).length > 0 && splitList(s).every((r) => AWS_REGION_RE.test(r)), {
+        error: 'expected a comma-separated list of AWS regions such as us-east-1,eu-west-1',
+      })
+      .transform((s) => [...new Set(splitList(s))])
+      .optional(),
+    'aws.regions',
+    'Regions scanned for recommendations. Unset: AWS_REGION.',
+  ),
   AZURE_TENANT_ID: doc(tenant.optional(), 'azure.tenantId', 'Entra ID tenant.'),
   AZURE_CLIENT_ID: doc(guid('a client id').optional(), 'azure.clientId', 'App registration or managed identity id.'),
   AZURE_CLIENT_SECRET: secret(text().optional(), 'azure.clientSecret', 'Client secret of the app registration.'),
@@ -271,6 +296,7 @@ function toConfig(env: Env): Config {
     today: env.TALLY_TODAY,
     mongo: { uri: env.MONGODB_URI },
     redis: { url: env.REDIS_URL },
+    queues: { prefix: env.TALLY_QUEUE_PREFIX, lockSeconds: env.TALLY_JOB_LOCK_SECONDS },
     focusFile: env.TALLY_FOCUS_FILE,
     policyFile: env.TALLY_POLICY_FILE,
     slack: {
@@ -301,6 +327,7 @@ function toConfig(env: Env): Config {
       sessionToken: env.AWS_SESSION_TOKEN,
       profile: env.AWS_PROFILE,
       endpointUrl: env.AWS_ENDPOINT_URL,
+      regions: env.TALLY_AWS_REGIONS ?? (env.AWS_REGION ? [env.AWS_REGION] : []),
       enabled: [env.AWS_REGION, env.AWS_PROFILE, env.AWS_ACCESS_KEY_ID, env.AWS_ENDPOINT_URL].some(Boolean),
     },
     azure: {

@@ -1,16 +1,26 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import type { ApprovalPolicy } from '../approvals/approval-policy.types.js';
 import { TallyError } from '../shared/errors.js';
+import { approvalsSchema, defaultApprovalPolicy, guardrailsSchema } from './approval-policy.schema.js';
 
 /**
- * The policy file (`TALLY_POLICY_FILE`, YAML). This part holds channel scopes: which cost data a chat channel may
- * see. Approval and notification rules join it with the approvals feature.
+ * The policy file (`TALLY_POLICY_FILE`, YAML; README "Policy file" documents every key). It holds channel scopes
+ * (which cost data a chat channel may see), the approval rules per risk level and the guardrails of the executor
+ * (DESIGN §6). Every part is optional; what is left out takes the defaults of `approval-policy.schema.ts`.
  *
  * @example
  * channels:
  *   C0PAYMENTS:              # a Slack channel id (or a Teams conversation id)
  *     providers: [AWS]
  *     accounts: ["483920175634"]
+ * approvals:
+ *   people:
+ *     alice: { name: Alice Ng, slack: U0ALICE }
+ *   risk:
+ *     low: { approvers: [alice], quorum: 1 }
+ * guardrails:
+ *   protectedTags: ['tally:protected', 'env=prod']
  */
 const scopeSchema = z
   .object({
@@ -22,7 +32,9 @@ const scopeSchema = z
 
 const policySchema = z
   .object({
-    channels: z.record(z.string().min(1), scopeSchema).default({}),
+    channels: z.preprocess((v) => (v === null ? undefined : v), z.record(z.string().min(1), scopeSchema).default({})),
+    approvals: approvalsSchema,
+    guardrails: guardrailsSchema,
   })
   .passthrough();
 
@@ -34,11 +46,19 @@ export interface ChannelScope {
 
 export interface Policy {
   channels: ReadonlyMap<string, ChannelScope>;
+  /** Approval rules and guardrails; the defaults (nobody may approve, see `defaultApprovalPolicy`) when absent. */
+  approvals: ApprovalPolicy;
 }
 
-export const EMPTY_POLICY: Policy = { channels: new Map() };
+/** The policy without a file: no channel scopes, the default approval policy. */
+export const EMPTY_POLICY: Policy = { channels: new Map(), approvals: defaultApprovalPolicy() };
 
-/** Parses the policy file's text; every problem is named by its path, e.g. `channels.C01.providers`. */
+/**
+ * Parses the policy file's text; every problem is named by its path, e.g. `channels.C01.providers` or
+ * `approvals.risk.medium.quorum`.
+ *
+ * @throws TallyError `CONFIG_INVALID` with `metadata.paths` listing every bad path.
+ */
 export function parsePolicy(text: string, source = 'TALLY_POLICY_FILE'): Policy {
   let raw: unknown;
   try {
@@ -53,7 +73,7 @@ export function parsePolicy(text: string, source = 'TALLY_POLICY_FILE'): Policy 
   }
   const result = policySchema.safeParse(raw);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(top level)'}: ${i.message}`);
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(top level)'}: ${messageOf(i)}`);
     throw new TallyError('CONFIG_INVALID', `${source} is invalid:\n${lines.join('\n')}`, {
       metadata: { variables: [source], paths: result.error.issues.map((i) => i.path.join('.')) },
     });
@@ -65,5 +85,11 @@ export function parsePolicy(text: string, source = 'TALLY_POLICY_FILE'): Policy 
       ...(s.accounts ? { subAccountIds: s.accounts } : {}),
     });
   }
-  return { channels };
+  return { channels, approvals: { ...result.data.approvals, guardrails: result.data.guardrails } };
+}
+
+/** A bad record key's own message ("use letters, digits…") says more than zod's "Invalid key in record". */
+function messageOf(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_key') return issue.issues.map((i) => i.message).join('; ');
+  return issue.message;
 }

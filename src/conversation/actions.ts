@@ -7,6 +7,17 @@ export const ACTIONS = {
   SHOW_ALL: 'tally_show_all',
   /** Run a follow-up command; value: the command text. */
   RUN_COMMAND: 'tally_run_command',
+  /** Propose an action from a recommendation; value: the `propose …` command text. */
+  REQUEST_APPROVAL: 'tally_request_approval',
+  /** Vote to approve; value: the approval id. */
+  APPROVE: 'tally_approval_approve',
+  /** Vote to reject (a modal asks for the reason); value: the approval id. */
+  REJECT: 'tally_approval_reject',
+  /** Show an approval's details and audit trail to the clicker; value: the approval id. */
+  DETAILS: 'tally_approval_details',
 } as const;
+
+/** The callback id of the modal that asks for a reject reason. */
+export const REJECT_REASON_VIEW = 'tally_reject_reason';
 
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];

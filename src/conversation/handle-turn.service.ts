@@ -1,5 +1,6 @@
 import type { CommandService } from '../commands/command.service.js';
-import type { Command } from '../commands/command.types.js';
+import type { ApprovalCommand, Command } from '../commands/command.types.js';
+import { APPROVAL_COMMAND_KINDS } from '../commands/command.types.js';
 import { helpReply } from '../commands/help.js';
 import { parseCommand } from '../commands/parse-command.js';
 import type { ChannelScope } from '../config/policy.js';
@@ -24,6 +25,9 @@ export interface TurnHooks {
   onProgress?: (status: string) => void;
 }
 
+/** Runs the approval commands (they need the turn: who votes, where the request is posted). */
+export type ApprovalCommandRunner = (command: ApprovalCommand, turn: Turn, scope?: ChannelScope) => Promise<Reply>;
+
 const NO_AGENT: FreeTextHandler = async () => ({
   ...helpReply(),
   kind: 'notice',
@@ -40,17 +44,40 @@ export class TurnHandler {
     private readonly logger: Logger,
     private readonly freeText: FreeTextHandler = NO_AGENT,
     private readonly scopeOf: (location: TurnLocation) => ChannelScope | undefined = () => undefined,
+    private readonly approvalCommands?: ApprovalCommandRunner,
   ) {}
+
+  private runApproval(command: ApprovalCommand, turn: Turn, scope?: ChannelScope): Promise<Reply> {
+    if (!this.approvalCommands)
+      return Promise.resolve({
+        kind: 'notice',
+        title: 'Approvals are not available here',
+        text: 'Recommendations and approvals need Redis (REDIS_URL) and AWS credentials; see the README.',
+        visibility: 'ephemeral',
+      });
+    return this.approvalCommands(command, turn, scope);
+  }
 
   async handle(turn: Turn, hooks: TurnHooks = {}): Promise<Reply> {
     try {
       const parsed = parseCommand(turn.text);
       const charts = turn.location.platform === 'slack' || turn.location.platform === 'teams';
-      const run = (command: Command) => this.commands.run(command, this.scopeOf(turn.location), { charts });
-      if (parsed.ok) return await run(parsed.command);
+      const scope = this.scopeOf(turn.location);
+      const run = (command: Command) => this.commands.run(command, scope, { charts });
+      if (parsed.ok)
+        return isApprovalCommand(parsed.command)
+          ? await this.runApproval(parsed.command, turn, scope)
+          : await run(parsed.command);
       if (parsed.reason === 'EMPTY') return helpReply();
       if (parsed.reason === 'INVALID') return helpReply(parsed.topic, parsed.message);
-      return await this.freeText(turn, run, hooks);
+      // Free text (the agent) may run cost commands and propose actions, never vote, cancel or approve (STYLE rule 9).
+      const agentRun = (command: Command) =>
+        !isApprovalCommand(command)
+          ? run(command)
+          : command.kind === 'propose' || command.kind === 'recommendations'
+            ? this.runApproval(command, turn, scope)
+            : Promise.resolve(helpReply('approvals', 'Votes are cast by people, with the buttons or `approve <id>`.'));
+      return await this.freeText(turn, agentRun, hooks);
     } catch (err) {
       const errorId = newId('err');
       this.logger.error({ err, errorId, platform: turn.location.platform, user: turn.user.id }, 'turn failed');
@@ -63,4 +90,8 @@ export class TurnHandler {
       };
     }
   }
+}
+
+function isApprovalCommand(command: Command): command is ApprovalCommand {
+  return APPROVAL_COMMAND_KINDS.has(command.kind);
 }

@@ -42,6 +42,14 @@ export interface ChartSpec {
   series: { name: string; values: number[] }[];
 }
 
+/** One entry of a list reply (a recommendation, a pending approval), with its own button. */
+export interface ReplyItem {
+  title: string;
+  text?: string;
+  fields?: ReplyField[];
+  button?: ReplyButton;
+}
+
 export interface Reply {
   /** `usage`: the input was not understood and help follows. */
   kind: 'answer' | 'help' | 'usage' | 'notice' | 'error';
@@ -50,6 +58,8 @@ export interface Reply {
   fields?: ReplyField[];
   /** One table per currency when amounts are in several currencies. */
   tables?: ReplyTable[];
+  /** A list of entries, each with its own button. */
+  items?: ReplyItem[];
   chart?: ChartSpec;
   /** Small print: metric, period, data freshness. Every cost answer names its metric and period here. */
   context?: string[];

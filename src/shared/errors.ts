@@ -5,6 +5,11 @@ export type TallyErrorCode =
   | 'FOCUS_FILE_UNREADABLE'
   | 'STORE_UNAVAILABLE'
   | 'USAGE'
+  | 'CLOUD_THROTTLED'
+  | 'CLOUD_DENIED'
+  | 'CLOUD_NOT_FOUND'
+  | 'CLOUD_FAILED'
+  | 'CHAT_FAILED'
   | 'INTERNAL';
 
 /** The one base error of Tally: a stable `code`, an optional `cause`, and metadata safe to log. */

@@ -119,10 +119,14 @@ function summarize(calls: readonly SlackCall[], method: string): string {
   return `recorded calls: ${listed}${bodies.length > 0 ? `; ${method} bodies:${bodies.join('')}` : ''}`;
 }
 
-/** What the built-in replies need; `issuedFiles` maps ids from `files.getUploadURLExternal` to their file names. */
+/**
+ * What the built-in replies need; `issuedFiles` maps ids from `files.getUploadURLExternal` to their file names,
+ * `usergroups` user group ids to their members (see {@link SlackFake.setUsergroup}).
+ */
 interface World extends Required<SlackFakeOptions> {
   origin: string;
   issuedFiles: Map<string, string>;
+  usergroups: Map<string, string[]>;
   nextTs(): string;
   nextId(): string;
 }
@@ -198,6 +202,20 @@ const METHODS: Record<string, (body: Body, w: World) => Body> = {
       user: { id, team_id: w.teamId, name, real_name, tz: 'UTC', tz_offset: 0, is_bot: false, profile },
     };
   },
+  'conversations.open': (body) => {
+    const users =
+      str(body.users)
+        ?.split(',')
+        .filter((u) => u !== '') ?? [];
+    if (users.length === 0) return fail('users_list_not_supplied');
+    // One user: their DM with the bot, `D<user>`; several: a group DM, `G<users>`.
+    const id = users.length === 1 ? `D${users[0]}` : `G${users.join('')}`;
+    return { ok: true, channel: { id } };
+  },
+  'usergroups.users.list': (body, w) => {
+    const users = w.usergroups.get(str(body.usergroup) ?? '');
+    return users === undefined ? fail('no_such_subteam') : { ok: true, users: [...users] };
+  },
   'conversations.info': (body) => {
     const id = str(body.channel);
     if (id === undefined) return fail('channel_not_found');
@@ -239,7 +257,7 @@ export class SlackFake {
     const { teamId = 'T0001', teamDomain = 'tally-test', botUserId = 'UBOT', botId = 'BBOT' } = options;
     let seq = 0;
     this.#world = {
-      ...{ teamId, teamDomain, botUserId, botId, origin: '', issuedFiles: new Map() },
+      ...{ teamId, teamDomain, botUserId, botId, origin: '', issuedFiles: new Map(), usergroups: new Map() },
       /** Unique, increasing message timestamps: 1700000000.000100, 1700000000.000200, … */
       nextTs: () => {
         const micros = ++seq * 100;
@@ -336,11 +354,23 @@ export class SlackFake {
     this.#overrides.set(method, handler);
   }
 
-  /** Forgets recorded calls, uploads, responses, injected failures and overrides; `ts` and file ids stay unique. */
+  /**
+   * Sets the members of a user group (`S0123ABC`) that `usergroups.users.list` answers with until {@link reset}; an
+   * unknown group answers `no_such_subteam`.
+   */
+  setUsergroup(id: string, users: readonly string[]): void {
+    this.#world.usergroups.set(id, [...users]);
+  }
+
+  /**
+   * Forgets recorded calls, uploads, responses, injected failures, overrides and user groups; `ts` and file ids stay
+   * unique.
+   */
   reset(): void {
     this.calls.length = 0;
     this.uploads.length = 0;
     this.responses.length = 0;
+    this.#world.usergroups.clear();
     this.#injections.clear();
     this.#channelFailures.clear();
     this.#overrides.clear();

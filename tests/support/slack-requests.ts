@@ -230,10 +230,16 @@ export interface BlockActionsFields {
   value?: string;
   /** @defaultValue `'U0001'` */
   user?: string;
+  /** `user.name` and `user.username`. @defaultValue the user id in lower case */
+  userName?: string;
   /** @defaultValue `'C0001'` */
   channel?: string;
   /** `ts` of the message holding the button. @defaultValue {@link nextMessageTs} */
   messageTs?: string;
+  /** `thread_ts` of the message holding the button, when it sits in a thread. */
+  messageThreadTs?: string;
+  /** The button sits in an ephemeral message (`container.is_ephemeral`). @defaultValue `false` */
+  ephemeral?: boolean;
   responseUrl?: string;
   triggerId?: string;
   /** @defaultValue `'actions'` */
@@ -252,14 +258,15 @@ function formPayload(payload: Record<string, unknown>): SlackRequest {
 export function blockActions(fields: BlockActionsFields): SlackRequest {
   const teamId = fields.teamId ?? 'T0001';
   const user = fields.user ?? 'U0001';
+  const userName = fields.userName ?? user.toLowerCase();
   const channel = fields.channel ?? 'C0001';
   const messageTs = fields.messageTs ?? nextMessageTs();
   return formPayload({
     type: 'block_actions',
-    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: teamId },
+    user: { id: user, username: userName, name: userName, team_id: teamId },
     api_app_id: 'A0001',
     token: 'legacy-verification-token',
-    container: { type: 'message', message_ts: messageTs, channel_id: channel, is_ephemeral: false },
+    container: { type: 'message', message_ts: messageTs, channel_id: channel, is_ephemeral: fields.ephemeral ?? false },
     trigger_id: fields.triggerId ?? `${Date.now()}.1.trigger`,
     team: { id: teamId, domain: 'tally-test' },
     enterprise: null,
@@ -271,6 +278,7 @@ export function blockActions(fields: BlockActionsFields): SlackRequest {
       bot_id: 'BBOT',
       text: '',
       ts: messageTs,
+      ...(fields.messageThreadTs === undefined ? {} : { thread_ts: fields.messageThreadTs }),
       blocks: fields.messageBlocks ?? [],
     },
     state: { values: {} },
@@ -295,6 +303,9 @@ export interface ViewSubmissionFields {
   values?: Record<string, Record<string, Record<string, unknown>>>;
   /** @defaultValue `'U0001'` */
   user?: string;
+  /** `user.name` and `user.username`. @defaultValue the user id in lower case */
+  userName?: string;
+  /** `view.private_metadata`, as the modal was opened with it. @defaultValue `''` */
   privateMetadata?: string;
   /** @defaultValue `'V0001'` */
   viewId?: string;
@@ -304,10 +315,11 @@ export interface ViewSubmissionFields {
 /** A `view_submission` interaction (a modal's submit), sent as the form field `payload=<JSON>`. */
 export function viewSubmission(fields: ViewSubmissionFields): SlackRequest {
   const user = fields.user ?? 'U0001';
+  const userName = fields.userName ?? user.toLowerCase();
   return formPayload({
     type: 'view_submission',
     team: { id: 'T0001', domain: 'tally-test' },
-    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: 'T0001' },
+    user: { id: user, username: userName, name: userName, team_id: 'T0001' },
     api_app_id: 'A0001',
     token: 'legacy-verification-token',
     trigger_id: fields.triggerId ?? `${Date.now()}.1.trigger`,

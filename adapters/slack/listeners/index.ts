@@ -1,12 +1,29 @@
 import type { App } from '@slack/bolt';
 import type { SlackListenerDeps } from '../slack-deps.types.js';
+import * as approvalApprove from './actions/approval-approve.action.js';
+import * as approvalDetails from './actions/approval-details.action.js';
+import * as approvalReject from './actions/approval-reject.action.js';
+import * as requestApproval from './actions/request-approval.action.js';
 import * as showAll from './actions/show-all.action.js';
 import * as cost from './commands/cost.command.js';
 import * as appHomeOpened from './events/app-home-opened.event.js';
 import * as appMention from './events/app-mention.event.js';
 import * as directMessage from './events/direct-message.event.js';
+import * as rejectReason from './views/reject-reason.view.js';
 
 /** Registers every Slack listener, one per file (STYLE rule 3). */
 export function register(app: App, deps: SlackListenerDeps): void {
-  for (const listener of [cost, appMention, directMessage, appHomeOpened, showAll]) listener.register(app, deps);
+  const listeners = [
+    cost,
+    appMention,
+    directMessage,
+    appHomeOpened,
+    showAll,
+    requestApproval,
+    approvalApprove,
+    approvalReject,
+    approvalDetails,
+    rejectReason,
+  ];
+  for (const listener of listeners) listener.register(app, deps);
 }

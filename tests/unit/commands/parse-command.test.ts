@@ -31,7 +31,7 @@ describe('parseCommand: the examples of DESIGN §4', () => {
     ],
     ['forecast', { kind: 'forecast', metric: 'effective' }],
     ['anomalies', { kind: 'later', feature: 'anomalies' }],
-    ['approvals', { kind: 'later', feature: 'approvals' }],
+    ['approvals', { kind: 'approvals' }],
     ['digest subscribe weekly mon 09:00 Europe/Berlin', { kind: 'later', feature: 'digest' }],
     ['help', { kind: 'help' }],
   ])('%s', (text, expected) => {

@@ -40,6 +40,9 @@ const FULL_ENV = {
   AWS_SESSION_TOKEN: 'aws-session',
   AWS_PROFILE: 'finops',
   AWS_ENDPOINT_URL: 'http://127.0.0.1:5000',
+  TALLY_AWS_REGIONS: 'us-east-1, eu-west-1,us-east-1',
+  TALLY_QUEUE_PREFIX: 'tally-eu',
+  TALLY_JOB_LOCK_SECONDS: '45',
   AZURE_TENANT_ID: GUID,
   AZURE_CLIENT_ID: GUID2,
   AZURE_CLIENT_SECRET: 'azure-secret',
@@ -254,6 +257,32 @@ describe('loadConfig', () => {
     expect(() => {
       (config as { port: number }).port = 1;
     }).toThrow(TypeError);
+  });
+});
+
+describe('queues and AWS regions', () => {
+  it('parses the queue prefix, the job lock and the region list (deduplicated)', () => {
+    const config = loadConfig(FULL_ENV);
+    expect(config.queues).toEqual({ prefix: 'tally-eu', lockSeconds: 45 });
+    expect(config.aws.regions).toEqual(['us-east-1', 'eu-west-1']);
+  });
+
+  it('scans AWS_REGION when TALLY_AWS_REGIONS is unset, and nothing without either', () => {
+    expect(loadConfig({ AWS_REGION: 'eu-central-1' }).aws.regions).toEqual(['eu-central-1']);
+    expect(loadConfig({}).aws.regions).toEqual([]);
+  });
+
+  it('names each bad value', () => {
+    const err = (() => {
+      try {
+        loadConfig({ TALLY_AWS_REGIONS: 'us-east-1,mars', TALLY_QUEUE_PREFIX: 'a:b', TALLY_JOB_LOCK_SECONDS: '0' });
+      } catch (e) {
+        return e as TallyError;
+      }
+      throw new Error('expected a CONFIG_INVALID error');
+    })();
+    expect(err.code).toBe('CONFIG_INVALID');
+    expect(err.metadata.variables).toEqual(['TALLY_QUEUE_PREFIX', 'TALLY_JOB_LOCK_SECONDS', 'TALLY_AWS_REGIONS']);
   });
 });
 

@@ -8,7 +8,7 @@ import {
   SLACK_LIMITS,
 } from '../../../adapters/slack/render-blocks.js';
 import { ACTIONS } from '../../../src/conversation/actions.js';
-import type { Cell, Reply, ReplyTable } from '../../../src/conversation/reply.types.js';
+import type { Cell, Reply, ReplyItem, ReplyTable } from '../../../src/conversation/reply.types.js';
 import { money, percent, text } from '../../../src/conversation/reply.types.js';
 
 type KnownBlock = types.KnownBlock;
@@ -294,5 +294,151 @@ describe('escapeMrkdwn', () => {
     expect(escapeMrkdwn('@here @Channel @everyone me@example.com')).toBe(
       '@\u200Dhere @\u200DChannel @\u200Deveryone me@example.com',
     );
+  });
+});
+
+describe('renderMessage: items', () => {
+  const propose = 'propose stop i-0abc in us-east-1 because idle';
+  const item = (i: number, overrides: Partial<ReplyItem> = {}): ReplyItem => ({
+    title: `Stop idle instance i-${i}`,
+    text: `No CPU above 2% for 14 days (${i})`,
+    fields: [
+      { label: 'Saves', value: `${i}.50 USD/month` },
+      { label: 'Region', value: 'us-east-1' },
+    ],
+    button: { actionId: ACTIONS.REQUEST_APPROVAL, label: 'Request approval', value: `${propose} ${i}` },
+    ...overrides,
+  });
+  const recommendations = (items: ReplyItem[], overrides: Partial<Reply> = {}): Reply => ({
+    kind: 'answer',
+    title: 'Recommendations',
+    items,
+    visibility: 'channel',
+    ...overrides,
+  });
+
+  it('renders each item as a section: bold title, text, fields and the button as accessory', () => {
+    const { blocks, text: fallback } = renderMessage(recommendations([item(1), item(2)], { context: CONTEXT }));
+    expect(blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context']);
+    const first = blocks[1] as types.SectionBlock;
+    expect(first.text).toEqual({ type: 'mrkdwn', text: '*Stop idle instance i-1*\nNo CPU above 2% for 14 days (1)' });
+    expect(first.fields).toEqual([
+      { type: 'mrkdwn', text: '*Saves*\n1.50 USD/month' },
+      { type: 'mrkdwn', text: '*Region*\nus-east-1' },
+    ]);
+    expect(first.accessory).toEqual({
+      type: 'button',
+      action_id: ACTIONS.REQUEST_APPROVAL,
+      text: { type: 'plain_text', text: 'Request approval', emoji: true },
+      value: `${propose} 1`,
+    });
+    expect((blocks[2] as types.SectionBlock).accessory).toMatchObject({ value: `${propose} 2` });
+    expect(fallback).toBe('Recommendations\nStop idle instance i-1');
+  });
+
+  it('escapes item titles, texts and fields', () => {
+    const evil = '<!channel> & <@U1>';
+    const { blocks } = renderMessage(
+      recommendations([item(1, { title: evil, text: `ping @here ${evil}`, fields: [{ label: evil, value: evil }] })]),
+    );
+    const section = blocks[1] as types.SectionBlock;
+    const texts = [section.text!.text, ...section.fields!.map((f) => f.text)];
+    for (const t of texts) {
+      expect(t).not.toMatch(/<[!@#]/);
+      expect(t).not.toMatch(/@(here|channel|everyone)/);
+    }
+    expect(section.text!.text).toBe(
+      '*&lt;!channel&gt; &amp; &lt;@U1&gt;*\nping @\u200Dhere &lt;!channel&gt; &amp; &lt;@U1&gt;',
+    );
+  });
+
+  it('puts fields past 10 into a following section, and shows a button alone when there is nothing else', () => {
+    const fields = Array.from({ length: 13 }, (_, i) => ({ label: `F${i}`, value: String(i) }));
+    const bare = { title: ' ', button: { actionId: ACTIONS.REQUEST_APPROVAL, label: 'Go', value: 'propose x' } };
+    const { blocks } = renderMessage(recommendations([item(1, { fields }), bare]));
+    expect(blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'actions']);
+    expect((blocks[1] as types.SectionBlock).fields).toHaveLength(10);
+    expect((blocks[1] as types.SectionBlock).accessory).toBeDefined();
+    expect((blocks[2] as types.SectionBlock).fields!.map((f) => f.text)).toEqual([
+      '*F10*\n10',
+      '*F11*\n11',
+      '*F12*\n12',
+    ]);
+    expect((blocks[2] as types.SectionBlock).accessory).toBeUndefined();
+    expect((blocks[3] as types.ActionsBlock).elements).toEqual([expect.objectContaining({ value: 'propose x' })]);
+  });
+
+  it('leaves out a button whose value is longer than 2000 characters, keeping the item', () => {
+    const long = item(1, { button: { actionId: ACTIONS.REQUEST_APPROVAL, label: 'Go', value: 'p'.repeat(2001) } });
+    const section = renderMessage(recommendations([long])).blocks[1] as types.SectionBlock;
+    expect(section.text?.text).toContain('Stop idle instance i-1');
+    expect(section.accessory).toBeUndefined();
+  });
+
+  it('cuts whole items to stay within 50 blocks, keeping the context and the buttons', () => {
+    const items = Array.from({ length: 60 }, (_, i) => item(i));
+    const buttons = [{ actionId: ACTIONS.RUN_COMMAND, label: 'Savings', value: 'savings' }];
+    const { blocks } = renderMessage(recommendations(items, { context: CONTEXT, buttons }));
+    expect(blocks).toHaveLength(SLACK_LIMITS.messageBlocks);
+    // 50 blocks minus the header, the context, the actions block and the "Showing" note leave 46 items.
+    const shown = SLACK_LIMITS.messageBlocks - 4;
+    const sections = ofType(blocks, 'section');
+    expect(sections).toHaveLength(shown);
+    expect(sections.every((s) => s.accessory !== undefined)).toBe(true);
+    expect(contextText(blocks.at(-3) as types.ContextBlock)).toBe(`Showing ${shown} of 60 items`);
+    expect(contextText(blocks.at(-2) as types.ContextBlock)).toBe(CONTEXT.join(' '));
+    expect(blocks.at(-1)!.type).toBe('actions');
+  });
+});
+
+describe('renderMessage: approval messages', () => {
+  const approval: Reply = {
+    kind: 'notice',
+    title: 'Approval needed: stop i-0abc',
+    text: 'Requested by <@U0001>: idle for 14 days',
+    fields: [
+      { label: 'Action', value: 'stop i-0abc (t3.large) in us-east-1' },
+      { label: 'Saves', value: '61.20 USD/month' },
+      { label: 'Votes', value: '0 of 2' },
+    ],
+    context: ['Approval apr_7 · expires 2026-06-12 09:00 UTC'],
+    buttons: [
+      { actionId: ACTIONS.APPROVE, label: 'Approve', value: 'apr_7', style: 'primary' },
+      { actionId: ACTIONS.REJECT, label: 'Reject', value: 'apr_7', style: 'danger' },
+      { actionId: ACTIONS.DETAILS, label: 'Details', value: 'apr_7' },
+    ],
+    visibility: 'channel',
+  };
+
+  it('puts Approve (primary), Reject (danger) and Details in one actions block, each with the approval id', () => {
+    const { blocks, text: fallback } = renderMessage(approval);
+    expect(blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context', 'actions']);
+    expect((blocks[1] as types.SectionBlock).text!.text).toBe('Requested by &lt;@U0001&gt;: idle for 14 days');
+    expect((blocks[2] as types.SectionBlock).fields).toHaveLength(3);
+    const actions = ofType(blocks, 'actions');
+    expect(actions).toHaveLength(1);
+    expect(actions[0]!.elements).toEqual([
+      {
+        type: 'button',
+        action_id: ACTIONS.APPROVE,
+        text: { type: 'plain_text', text: 'Approve', emoji: true },
+        value: 'apr_7',
+        style: 'primary',
+      },
+      {
+        type: 'button',
+        action_id: ACTIONS.REJECT,
+        text: { type: 'plain_text', text: 'Reject', emoji: true },
+        value: 'apr_7',
+        style: 'danger',
+      },
+      {
+        type: 'button',
+        action_id: ACTIONS.DETAILS,
+        text: { type: 'plain_text', text: 'Details', emoji: true },
+        value: 'apr_7',
+      },
+    ]);
+    expect(fallback).toBe('Approval needed: stop i-0abc\nAction: stop i-0abc (t3.large) in us-east-1');
   });
 });

@@ -15,6 +15,7 @@ import {
   retryHeaders,
   sign,
   slashCommand,
+  viewSubmission,
 } from '../../support/slack-requests.js';
 
 let fake: SlackFake;
@@ -144,6 +145,56 @@ describe('Slack fake driven by the real WebClient', () => {
     ]);
   });
 
+  it('opens modals and updates them, answering with a view id', async () => {
+    const view = {
+      type: 'modal' as const,
+      callback_id: 'tally_reject_reason',
+      title: { type: 'plain_text' as const, text: 'Reject' },
+      blocks: [],
+    };
+    const opened = await client.views.open({ trigger_id: 'trig-1', view });
+    expect(opened).toMatchObject({ ok: true, view: { callback_id: 'tally_reject_reason', team_id: 'T0001' } });
+    const viewId = String(opened.view?.id);
+    await client.views.update({ view_id: viewId, view: { ...view, blocks: [] } });
+    expect(fake.callsTo('views.open')[0]?.body).toMatchObject({
+      trigger_id: 'trig-1',
+      view: { callback_id: 'tally_reject_reason' },
+    });
+    expect(fake.callsTo('views.update')[0]?.reply).toMatchObject({ ok: true, view: { id: viewId } });
+    await expect(client.apiCall('views.open', { view })).rejects.toMatchObject({
+      data: { error: 'invalid_arguments' },
+    });
+  });
+
+  it('posts ephemeral messages to a user in a channel', async () => {
+    const result = await client.chat.postEphemeral({ channel: 'C1', user: 'U1', text: 'only you' });
+    expect(result).toMatchObject({ ok: true });
+    expect(result.message_ts).toMatch(/^\d{10}\.\d{6}$/);
+    expect(fake.callsTo('chat.postEphemeral')[0]?.body).toMatchObject({ channel: 'C1', user: 'U1', text: 'only you' });
+  });
+
+  it('opens a DM as D<user> and refuses to open one without users', async () => {
+    const dm = await client.conversations.open({ users: 'U0ALICE' });
+    expect(dm).toMatchObject({ ok: true, channel: { id: 'DU0ALICE' } });
+    expect(fake.callsTo('conversations.open')[0]?.body.users).toBe('U0ALICE');
+    await expect(client.apiCall('conversations.open', {})).rejects.toMatchObject({
+      data: { error: 'users_list_not_supplied' },
+    });
+  });
+
+  it('lists the members set with setUsergroup until reset, and answers no_such_subteam otherwise', async () => {
+    fake.setUsergroup('S0OPS', ['U1', 'U2']);
+    await expect(client.usergroups.users.list({ usergroup: 'S0OPS' })).resolves.toMatchObject({ users: ['U1', 'U2'] });
+    expect(fake.callsTo('usergroups.users.list')[0]?.body.usergroup).toBe('S0OPS');
+    await expect(client.usergroups.users.list({ usergroup: 'S0NONE' })).rejects.toMatchObject({
+      data: { error: 'no_such_subteam' },
+    });
+    fake.reset();
+    await expect(client.usergroups.users.list({ usergroup: 'S0OPS' })).rejects.toMatchObject({
+      data: { error: 'no_such_subteam' },
+    });
+  });
+
   it('waitFor resolves on a later call and times out listing what was recorded', async () => {
     const waiting = fake.waitFor('views.publish', (c) => c.body.user_id === 'U1', 2000);
     await client.views.publish({ user_id: 'U1', view: { type: 'home', blocks: [] } });
@@ -179,6 +230,41 @@ describe('signed inbound requests', () => {
       expect(() => verify(request.body, { ...headers })).not.toThrow();
       expect(() => verify(request.body, { ...headers }, 'other-secret')).toThrow(/signature mismatch/);
     }
+  });
+
+  it('builds block actions and view submissions with what the approval listeners read', () => {
+    const payload = (body: string) => JSON.parse(new URLSearchParams(body).get('payload') ?? '{}');
+    const click = payload(
+      blockActions({
+        actionId: 'tally_approval_reject',
+        value: 'apr_1',
+        user: 'U0BOB',
+        userName: 'bob',
+        channel: 'C9',
+        messageTs: '1731000000.000200',
+        messageThreadTs: '1731000000.000100',
+        triggerId: 'trig-9',
+        responseUrl: 'http://127.0.0.1:1/response/r9',
+        ephemeral: true,
+      }).body,
+    );
+    expect(click).toMatchObject({
+      user: { id: 'U0BOB', name: 'bob', username: 'bob' },
+      channel: { id: 'C9' },
+      message: { ts: '1731000000.000200', thread_ts: '1731000000.000100' },
+      container: { is_ephemeral: true },
+      trigger_id: 'trig-9',
+      response_url: 'http://127.0.0.1:1/response/r9',
+      actions: [{ action_id: 'tally_approval_reject', value: 'apr_1' }],
+    });
+    const values = { reason: { reason: { type: 'plain_text_input', value: 'no' } } };
+    const submit = payload(
+      viewSubmission({ callbackId: 'cb', user: 'U0DAN', userName: 'dan', privateMetadata: '{"a":1}', values }).body,
+    );
+    expect(submit).toMatchObject({
+      user: { id: 'U0DAN', name: 'dan' },
+      view: { callback_id: 'cb', private_metadata: '{"a":1}', state: { values } },
+    });
   });
 
   it('signs a stale timestamp that Bolt rejects', () => {

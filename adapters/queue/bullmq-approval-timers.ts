@@ -1,0 +1,53 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { type ApprovalTimerPayload, jobIds, KEEP_FINISHED_SECONDS, MAX_TIERS, QUEUES } from '../../jobs/queues.js';
+import type { ApprovalTimers, TimerKind } from '../../src/approvals/approval-jobs.port.js';
+
+const KINDS: TimerKind[] = ['remind', 'escalate', 'expire'];
+
+/**
+ * Approval timers as BullMQ delayed jobs (REFERENCE.md §4.4): ids derived from the approval, kind and tier, so arming
+ * twice arms once, and they live in Redis, so they survive a restart of Tally.
+ */
+export class BullmqApprovalTimers implements ApprovalTimers {
+  readonly queue: Queue<ApprovalTimerPayload>;
+
+  constructor(connection: Redis, prefix: string) {
+    this.queue = new Queue<ApprovalTimerPayload>(QUEUES.approvalTimer, {
+      connection,
+      prefix,
+      defaultJobOptions: {
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: { age: KEEP_FINISHED_SECONDS },
+        removeOnFail: { age: KEEP_FINISHED_SECONDS },
+      },
+    });
+  }
+
+  async arm(approvalId: string, kind: TimerKind, delayMs: number, tier: number): Promise<void> {
+    await this.queue.add(
+      kind,
+      { approvalId, kind, tier },
+      { jobId: jobIds.timer(approvalId, kind, tier), delay: delayMs },
+    );
+  }
+
+  /** Removes every waiting or delayed timer of the approval; one that is running finds it decided and does nothing. */
+  async cancelAll(approvalId: string): Promise<void> {
+    const ids = KINDS.flatMap((kind) =>
+      Array.from({ length: MAX_TIERS }, (_, tier) => jobIds.timer(approvalId, kind, tier)),
+    );
+    await Promise.all(
+      ids.map(async (id) => {
+        const job = await this.queue.getJob(id);
+        if (!job || !((await job.isDelayed()) || (await job.isWaiting()))) return;
+        await job.remove().catch(() => undefined); // taken by a worker meanwhile: it will find the approval decided
+      }),
+    );
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
+  }
+}

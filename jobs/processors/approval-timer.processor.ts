@@ -1,0 +1,13 @@
+import type { Job } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
+import type { ApprovalTimerService, TimerOutcome } from '../../src/approvals/approval-timers.service.js';
+import { approvalTimerPayload } from '../queues.js';
+
+/** Fires one approval timer (remind, escalate or expire); a stale timer does nothing. */
+export function approvalTimerProcessor(timers: ApprovalTimerService) {
+  return async (job: Job): Promise<TimerOutcome> => {
+    const payload = approvalTimerPayload.safeParse(job.data);
+    if (!payload.success) throw new UnrecoverableError(`bad approval-timer payload: ${payload.error.message}`);
+    return timers.fire(payload.data.approvalId, payload.data.kind, payload.data.tier);
+  };
+}

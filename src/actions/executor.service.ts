@@ -1,0 +1,170 @@
+import type { Approval, ExecutionRecord } from '../approvals/approval.types.js';
+import type { Auditor } from '../approvals/approval-events.js';
+import type { ApprovalMessages } from '../approvals/approval-messages.service.js';
+import type { ApprovalOutcomes } from '../approvals/approval-outcomes.service.js';
+import type { Guardrails } from '../approvals/approval-policy.types.js';
+import type { ApprovalRepository } from '../approvals/approval-repository.port.js';
+import { changeApproval } from '../approvals/approval-store.js';
+import type { Clock } from '../shared/clock.js';
+import { TallyError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.port.js';
+import type { RollbackInfo } from './action.types.js';
+import { performAction } from './action-steps.js';
+import type { CloudActions } from './cloud-actions.port.js';
+import { checkTarget } from './target-check.js';
+
+/** What one run of the execute job did. */
+export type ExecuteResult = 'SUCCEEDED' | 'FAILED' | 'NOOP';
+
+export interface ExecutorDeps {
+  approvals: ApprovalRepository;
+  cloud: CloudActions;
+  guardrails: Guardrails;
+  messages: ApprovalMessages;
+  outcomes: ApprovalOutcomes;
+  audit: Auditor;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * Carries out one approved action (DESIGN §6): re-read the approval, re-validate the target and the guardrails,
+ * DryRun, act, record the result and the rollback information, update the messages and tell the requester.
+ *
+ * Idempotent: a job that runs twice (a duplicate, or a recovered job of a crashed worker) finds the approval
+ * EXECUTING or finished. EXECUTING resumes from the recorded steps and the resource's actual state, so the cloud is
+ * changed once. Only throttling is retried (the job throws `CLOUD_THROTTLED`); every other failure ends FAILED.
+ */
+export class ExecutorService {
+  constructor(private readonly deps: ExecutorDeps) {}
+
+  async execute(approvalId: string, options: { finalAttempt: boolean }): Promise<ExecuteResult> {
+    const started = await this.start(approvalId);
+    if (!started) return 'NOOP';
+    const resumed = started.execution!.attempts > 1;
+    try {
+      const current = await this.deps.cloud.describe(started.action.target);
+      const executedToday = await this.executedToday(started);
+      const refusal = checkTarget(started, current, {
+        guardrails: this.deps.guardrails,
+        now: this.deps.clock.now(),
+        executedToday,
+        resumed,
+      });
+      if (refusal) return await this.finish(started, 'FAILED', { reason: `Not touched: ${refusal}` });
+      if (!resumed || started.execution!.steps.length === 0) {
+        const dry = await this.deps.cloud.dryRun(started.action.kind, started.action.target, started.action.params);
+        if (!dry.ok)
+          return await this.finish(started, 'FAILED', { reason: `Not touched: DryRun ${dry.reason}: ${dry.message}` });
+        await this.step(started.id, 'dry run permitted');
+      }
+      const rollback = await performAction(started, current, this.deps.cloud, (s) => this.step(started.id, s));
+      return await this.finish(started, 'SUCCEEDED', { rollback });
+    } catch (err) {
+      const code = err instanceof TallyError ? err.code : 'INTERNAL';
+      if (code === 'CLOUD_THROTTLED' && !options.finalAttempt) {
+        await this.deps.audit({
+          kind: 'execution',
+          event: 'execution.throttled',
+          approvalId,
+          actor: 'tally',
+          what: 'the cloud throttled the call; retrying later',
+        });
+        throw err;
+      }
+      this.deps.logger.error({ err, approvalId }, 'execution failed');
+      const message = err instanceof Error ? err.message : String(err);
+      return this.finish(started, 'FAILED', { reason: `${code}: ${message}` });
+    }
+  }
+
+  /** APPROVED → EXECUTING, or EXECUTING again (resumed); anything else is not executable. */
+  private async start(approvalId: string): Promise<Approval | null> {
+    const now = this.deps.clock.now().toISOString();
+    const { written, result } = await changeApproval(this.deps.approvals, approvalId, (a) => {
+      if (!a) return { result: 'missing' };
+      if (a.state !== 'APPROVED' && a.state !== 'EXECUTING') return { result: a.state };
+      const previous = a.execution;
+      const execution: ExecutionRecord = previous
+        ? { ...previous, attempts: previous.attempts + 1 }
+        : { startedAt: now, steps: [], attempts: 1 };
+      return { write: { ...a, state: 'EXECUTING', updatedAt: now, execution }, result: 'started' };
+    });
+    if (!written) {
+      await this.deps.audit({
+        kind: 'execution',
+        event: 'execution.skipped',
+        approvalId,
+        actor: 'tally',
+        what: `execution job found the approval ${result}; nothing done`,
+      });
+      return null;
+    }
+    const resumed = written.execution!.attempts > 1;
+    await this.deps.audit({
+      kind: 'execution',
+      event: resumed ? 'execution.resumed' : 'execution.started',
+      approvalId,
+      actor: 'tally',
+      what: `${resumed ? 'resumed' : 'started'}: ${written.action.summary}`,
+      data: { attempt: written.execution!.attempts },
+    });
+    await this.deps.outcomes.refresh(approvalId);
+    return written;
+  }
+
+  private async step(approvalId: string, step: string): Promise<void> {
+    await changeApproval(this.deps.approvals, approvalId, (a) =>
+      a?.execution && a.state === 'EXECUTING'
+        ? { write: { ...a, execution: { ...a.execution, steps: [...a.execution.steps, step] } }, result: null }
+        : { result: null },
+    );
+    await this.deps.audit({ kind: 'execution', event: 'execution.step', approvalId, actor: 'tally', what: step });
+  }
+
+  private async finish(
+    approval: Approval,
+    outcome: 'SUCCEEDED' | 'FAILED',
+    details: { reason?: string; rollback?: RollbackInfo },
+  ): Promise<ExecuteResult> {
+    const now = this.deps.clock.now().toISOString();
+    const { written } = await changeApproval(this.deps.approvals, approval.id, (a) => {
+      if (a?.state !== 'EXECUTING' || !a.execution) return { result: null };
+      const execution: ExecutionRecord = { ...a.execution, finishedAt: now, outcome, ...details };
+      return { write: { ...a, state: outcome, updatedAt: now, execution }, result: null };
+    });
+    if (!written) return 'NOOP';
+    await this.deps.audit({
+      kind: 'execution',
+      event: outcome === 'SUCCEEDED' ? 'execution.succeeded' : 'execution.failed',
+      approvalId: approval.id,
+      actor: 'tally',
+      what: `${outcome.toLowerCase()}: ${approval.action.summary}`,
+      ...(details.reason ? { why: details.reason } : {}),
+      ...(details.rollback ? { data: rollbackData(details.rollback) } : {}),
+    });
+    await this.deps.outcomes.refresh(approval.id);
+    await this.deps.messages.note(
+      written,
+      outcome === 'SUCCEEDED' ? `Done: ${approval.action.summary}` : `Failed: ${details.reason ?? ''}`,
+    );
+    await this.deps.outcomes.tellRequester(written);
+    return outcome;
+  }
+
+  /** Actions on the same account whose execution started today (UTC), other than this one. */
+  private async executedToday(approval: Approval): Promise<number> {
+    const today = `${this.deps.clock.now().toISOString().slice(0, 10)}T00:00:00.000Z`;
+    const list = await this.deps.approvals.list({
+      accountId: approval.action.target.accountId,
+      executionStartedFrom: today,
+      states: ['EXECUTING', 'SUCCEEDED'],
+      limit: 10_000,
+    });
+    return list.filter((a) => a.id !== approval.id).length;
+  }
+}
+
+function rollbackData(r: RollbackInfo): Record<string, string> {
+  return Object.fromEntries(Object.entries(r).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+}

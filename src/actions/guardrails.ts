@@ -1,0 +1,90 @@
+import type { ChangeWindow, Guardrails } from '../approvals/approval-policy.types.js';
+import type { Tag } from './action.types.js';
+
+/**
+ * The executor's guardrails (DESIGN §6): a protected tag keeps a resource untouched, and actions run only inside a
+ * change window. Pure checks over the policy's {@link Guardrails}; the executor turns a failure into its reason.
+ */
+
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+/**
+ * The protected-tag rule a resource's tags match, as written in the policy (`tally:protected`, `env=prod`), or
+ * null. A rule without a value matches the key with any value. Keys and values compare exactly (AWS tags are
+ * case-sensitive).
+ */
+export function protectedBy(guardrails: Guardrails, tags: readonly Tag[]): string | null {
+  for (const rule of guardrails.protectedTags) {
+    const hit = tags.some((t) => t.key === rule.key && (rule.value === undefined || t.value === rule.value));
+    if (hit) return rule.value === undefined ? rule.key : `${rule.key}=${rule.value}`;
+  }
+  return null;
+}
+
+/** Whether `at` falls inside one of the change windows (`from` inclusive, `to` exclusive); true when none are set. */
+export function insideChangeWindow(guardrails: Guardrails, at: Date): boolean {
+  if (guardrails.changeWindows.length === 0) return true;
+  return guardrails.changeWindows.some((w) => {
+    const local = localTime(at, w.tz);
+    return w.days.includes(local.day) && minutes(w.from) <= local.minutes && local.minutes < minutes(w.to);
+  });
+}
+
+/**
+ * The change windows for a message, e.g. `Mon–Fri 08:00–18:00 Europe/Berlin; Sat 10:00–12:00 UTC`, or
+ * `any time` when none are set.
+ */
+export function describeWindows(guardrails: Guardrails): string {
+  if (guardrails.changeWindows.length === 0) return 'any time';
+  return guardrails.changeWindows.map((w) => `${describeDays(w)} ${w.from}–${w.to} ${w.tz}`).join('; ');
+}
+
+/** Runs of three days or more are shown as a range (`Mon–Fri`); every day is `every day`. */
+function describeDays(w: ChangeWindow): string {
+  const idx = [...new Set(w.days.map((d) => WEEKDAYS.indexOf(d as (typeof WEEKDAYS)[number])))]
+    .filter((i) => i >= 0)
+    .sort((a, b) => a - b);
+  if (idx.length === WEEKDAYS.length) return 'every day';
+  const name = (i: number) => {
+    const d = WEEKDAYS[i] ?? '';
+    return d.charAt(0).toUpperCase() + d.slice(1);
+  };
+  const parts: string[] = [];
+  for (let start = 0; start < idx.length; ) {
+    let end = start;
+    while (end + 1 < idx.length && idx[end + 1] === (idx[end] ?? 0) + 1) end++;
+    const [a, b] = [idx[start] ?? 0, idx[end] ?? 0];
+    if (end - start >= 2) parts.push(`${name(a)}–${name(b)}`);
+    else for (let i = start; i <= end; i++) parts.push(name(idx[i] ?? 0));
+    start = end + 1;
+  }
+  return parts.join(', ');
+}
+
+function minutes(hhmm: string): number {
+  const [h = 0, m = 0] = hhmm.split(':').map(Number);
+  return h * 60 + m;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Weekday (`mon`…`sun`) and minutes since local midnight of an instant in an IANA time zone. */
+function localTime(at: Date, tz: string): { day: string; minutes: number } {
+  let f = formatters.get(tz);
+  if (!f) {
+    // hourCycle h23: midnight is 00, never 24 (hour12: false gives "24" in some ICU versions).
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(tz, f);
+  }
+  const parts = Object.fromEntries(f.formatToParts(at).map((p) => [p.type, p.value]));
+  return {
+    day: String(parts.weekday).slice(0, 3).toLowerCase(),
+    minutes: Number(parts.hour) * 60 + Number(parts.minute),
+  };
+}

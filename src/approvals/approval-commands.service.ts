@@ -1,0 +1,84 @@
+import type { ApprovalCommand } from '../commands/command.types.js';
+import { recommendationsReply } from '../commands/recommendations-reply.js';
+import type { ChannelScope } from '../config/policy.js';
+import type { Reply } from '../conversation/reply.types.js';
+import type { Turn } from '../conversation/turn.types.js';
+import type { RecommendationService } from '../recommendations/recommendation.service.js';
+import type { Clock } from '../shared/clock.js';
+import { dayOf } from '../shared/day.js';
+import type { ApprovalService } from './approval.service.js';
+import type { Identity } from './approval.types.js';
+import { notice } from './approval-list-reply.js';
+import { type SavingsService, savingsReply } from './savings.service.js';
+
+/** The parts behind the approval commands; null when this installation cannot offer them, with the reason. */
+export interface ApprovalFeatures {
+  approvals: ApprovalService | null;
+  recommendations: RecommendationService | null;
+  savings: SavingsService | null;
+  /** Said when a feature is missing, e.g. "Approvals need Redis (REDIS_URL) and AWS credentials". */
+  unavailable: string;
+}
+
+/** The turn's user as an approval identity. */
+export function identityOf(turn: Turn): Identity {
+  return { platform: turn.location.platform, id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}) };
+}
+
+/** Runs the approval commands of the command language for the person of the turn. */
+export class ApprovalCommandService {
+  constructor(
+    private readonly features: ApprovalFeatures,
+    private readonly clock: Clock,
+  ) {}
+
+  async run(command: ApprovalCommand, turn: Turn, scope?: ChannelScope): Promise<Reply> {
+    const { approvals, recommendations, savings, unavailable } = this.features;
+    const who = identityOf(turn);
+    if (command.kind === 'recommendations') {
+      if (!recommendations) return notice('Recommendations are not available', unavailable);
+      const result = await recommendations.list({
+        ...(command.region ? { region: command.region } : {}),
+        refresh: command.refresh,
+      });
+      if (scope?.subAccountIds && !scope.subAccountIds.includes(result.accountId))
+        return notice('Not in this channel', `Account ${result.accountId} is outside this channel's scope.`);
+      return recommendationsReply(result);
+    }
+    if (command.kind === 'savings') {
+      if (!savings) return notice('The savings ledger is not available', unavailable);
+      return savingsReply(await savings.ledger(), dayOf(this.clock.now()));
+    }
+    if (!approvals) return notice('Approvals are not available', unavailable);
+    switch (command.kind) {
+      case 'propose':
+        return approvals.propose({
+          requester: who,
+          origin: {
+            platform: turn.location.platform,
+            ...(turn.location.channel ? { channel: turn.location.channel } : {}),
+            ...(turn.location.thread ? { thread: turn.location.thread } : {}),
+          },
+          kind: command.action,
+          resourceId: command.resourceId,
+          region: command.region,
+          ...(command.instanceType ? { instanceType: command.instanceType } : {}),
+          reason: command.reason,
+          ...(scope?.subAccountIds ? { allowedAccounts: scope.subAccountIds } : {}),
+        });
+      case 'approvals':
+        return approvals.pending();
+      case 'approval':
+        return approvals.show(command.id);
+      case 'vote':
+        return approvals.vote({
+          approvalId: command.id,
+          voter: who,
+          decision: command.decision,
+          ...(command.reason ? { reason: command.reason } : {}),
+        });
+      case 'cancel':
+        return approvals.cancel(command.id, who);
+    }
+  }
+}

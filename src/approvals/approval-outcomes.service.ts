@@ -1,0 +1,62 @@
+import type { Reply } from '../conversation/reply.types.js';
+import type { Logger } from '../shared/logger.port.js';
+import type { Approval } from './approval.types.js';
+import type { Auditor } from './approval-events.js';
+import type { ApprovalTimers, ExecutionQueue } from './approval-jobs.port.js';
+import type { ApprovalMessages } from './approval-messages.service.js';
+import type { ApprovalRepository } from './approval-repository.port.js';
+
+/**
+ * What follows a decision, once, by whoever made the state change: cancel the timers, enqueue the execution job
+ * (approved), update every approval message, note it in the thread, and tell the requester.
+ */
+export class ApprovalOutcomes {
+  constructor(
+    private readonly deps: {
+      approvals: ApprovalRepository;
+      timers: ApprovalTimers;
+      execution: ExecutionQueue;
+      messages: ApprovalMessages;
+      audit: Auditor;
+      logger: Logger;
+    },
+  ) {}
+
+  async decided(approval: Approval): Promise<void> {
+    const { timers, execution, audit } = this.deps;
+    await timers.cancelAll(approval.id);
+    await audit({
+      kind: 'timer',
+      event: 'timer.cancelled',
+      approvalId: approval.id,
+      actor: 'tally',
+      what: `timers cancelled: ${approval.state.toLowerCase()}`,
+    });
+    if (approval.state === 'APPROVED') {
+      await execution.enqueue(approval.id);
+      await audit({
+        kind: 'execution',
+        event: 'execution.enqueued',
+        approvalId: approval.id,
+        actor: 'tally',
+        what: `execution job enqueued for ${approval.action.summary}`,
+      });
+    }
+    await this.refresh(approval.id);
+    const note = `${approval.state === 'APPROVED' ? 'Approved' : approval.state.toLowerCase()}: ${approval.decision?.reason ?? ''}`;
+    await this.deps.messages.note(approval, note);
+    if (approval.state !== 'APPROVED') await this.tellRequester(approval);
+  }
+
+  /** Updates every message from the latest stored state (so a late update never shows an older state). */
+  async refresh(approvalId: string): Promise<void> {
+    const latest = await this.deps.approvals.get(approvalId);
+    if (latest) await this.deps.messages.refresh(latest);
+  }
+
+  async tellRequester(approval: Approval): Promise<void> {
+    const latest = (await this.deps.approvals.get(approval.id)) ?? approval;
+    const reply: Reply = { ...this.deps.messages.render(latest), buttons: [], visibility: 'channel' };
+    await this.deps.messages.direct(latest, latest.requester.person, reply);
+  }
+}

@@ -1,0 +1,218 @@
+import type { ActionKind, TargetRef } from '../actions/action.types.js';
+import { buildAction } from '../actions/action-catalog.js';
+import type { CloudActions } from '../actions/cloud-actions.port.js';
+import { protectedBy } from '../actions/guardrails.js';
+import type { AuditLog } from '../audit/audit.types.js';
+import type { Reply } from '../conversation/reply.types.js';
+import type { Clock } from '../shared/clock.js';
+import { newId } from '../shared/ids.js';
+import type { Approval, Identity } from './approval.types.js';
+import type { Auditor } from './approval-events.js';
+import type { ApprovalInteractions } from './approval-interactions.types.js';
+import { approvalDetailsReply, notice, pendingListReply } from './approval-list-reply.js';
+import type { ApprovalMessages } from './approval-messages.service.js';
+import type { ApprovalOutcomes } from './approval-outcomes.service.js';
+import type { ApprovalPolicy } from './approval-policy.types.js';
+import type { ApprovalRepository } from './approval-repository.port.js';
+import { changeApproval } from './approval-store.js';
+import type { ApprovalTimerService } from './approval-timers.service.js';
+import type { ApprovalVotes } from './approval-votes.service.js';
+import { voteReply } from './approval-votes.service.js';
+import { personOf } from './approvers.js';
+
+/** A proposal: an action on one resource, by a person, with a reason. */
+export interface ProposeInput {
+  requester: Identity;
+  origin: Approval['origin'];
+  kind: ActionKind;
+  resourceId: string;
+  region: string;
+  /** The new instance type of a resize. */
+  instanceType?: string;
+  reason: string;
+  /** Set by the agent's tool: the proposal came through the agent on the requester's behalf. */
+  viaAgent?: boolean;
+  /** A scoped channel may only act on these accounts. */
+  allowedAccounts?: readonly string[];
+}
+
+const RESOURCE_TYPE: Record<ActionKind, TargetRef['resourceType']> = {
+  stop_instance: 'instance',
+  resize_instance: 'instance',
+  delete_volume: 'volume',
+  release_address: 'address',
+};
+
+export interface ApprovalServiceDeps {
+  approvals: ApprovalRepository;
+  auditLog: AuditLog;
+  audit: Auditor;
+  policy: ApprovalPolicy;
+  cloud: CloudActions;
+  accountId: () => Promise<string>;
+  messages: ApprovalMessages;
+  votes: ApprovalVotes;
+  timers: ApprovalTimerService;
+  outcomes: ApprovalOutcomes;
+  clock: Clock;
+}
+
+/**
+ * Approvals of cost-saving actions (DESIGN §6). Proposing is the only way an approval comes to exist, and it only
+ * creates a PENDING approval; execution happens in the `execute` job once the quorum is met.
+ */
+export class ApprovalService implements ApprovalInteractions {
+  constructor(private readonly deps: ApprovalServiceDeps) {}
+
+  async propose(input: ProposeInput): Promise<Reply> {
+    const { deps } = this;
+    const accountId = await deps.accountId();
+    if (input.allowedAccounts && !input.allowedAccounts.includes(accountId))
+      return notice('Not in this channel', `Account ${accountId} is outside this channel's scope.`);
+    const target: TargetRef = {
+      provider: 'AWS',
+      accountId,
+      region: input.region,
+      resourceType: RESOURCE_TYPE[input.kind],
+      resourceId: input.resourceId,
+    };
+    const facts = await deps.cloud.describe(target);
+    if (!facts)
+      return notice('Not found', `${input.resourceId} does not exist in ${input.region} (account ${accountId}).`);
+    const built = buildAction(
+      input.kind,
+      target,
+      facts,
+      input.instanceType ? { instanceType: input.instanceType } : {},
+    );
+    if (!built.ok) return notice('Cannot propose that', built.message);
+    const { action } = built;
+    const guard = protectedBy(deps.policy.guardrails, facts.tags);
+    if (guard)
+      return notice('Protected', `${input.resourceId} carries the protected tag ${guard}; Tally never touches it.`);
+    const rule = deps.policy.risk[action.risk];
+    if (rule.tiers.length === 0)
+      return notice(
+        'No approvers configured',
+        `No approvers are configured for ${action.risk}-risk actions; add them under approvals.risk.${action.risk} in the policy file.`,
+      );
+    const now = deps.clock.now();
+    const requester = { person: personOf(deps.policy, input.requester), via: input.requester };
+    const approval: Approval = {
+      id: newId('apr'),
+      version: 1,
+      state: 'PENDING',
+      action,
+      reason: input.reason,
+      requester,
+      rule,
+      tier: 0,
+      votes: [],
+      origin: input.origin,
+      messages: [],
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + rule.expireAfterMs).toISOString(),
+    };
+    await deps.approvals.create(approval);
+    await deps.audit({
+      kind: 'proposal',
+      event: 'proposal.created',
+      approvalId: approval.id,
+      actor: requester.person,
+      what: `${deps.messages.nameOf(requester.person)} proposed: ${action.summary}${input.viaAgent ? ' (through the agent)' : ''}`,
+      why: input.reason,
+      data: { risk: action.risk, monthlySavings: action.monthlySavings, kind: action.kind },
+    });
+    await deps.timers.armTier(approval, 0);
+    const posted = await this.publish(approval);
+    return this.proposedReply(posted);
+  }
+
+  /** Posts the approval message and stores where it went; with no channel, the approvers get it directly. */
+  private async publish(approval: Approval): Promise<Approval> {
+    const refs = await this.deps.messages.publish(approval);
+    if (refs.length === 0) {
+      const waiting = await this.deps.timers.waitingOn(approval);
+      const reply = { ...this.deps.messages.render(approval), title: `Your vote is requested on ${approval.id}` };
+      for (const person of waiting) await this.deps.messages.direct(approval, person, reply);
+      return approval;
+    }
+    const { written } = await changeApproval(this.deps.approvals, approval.id, (a) =>
+      a ? { write: { ...a, messages: [...a.messages, ...refs] }, result: null } : { result: null },
+    );
+    // A vote may have landed meanwhile: show the latest state.
+    if (written && written.state !== 'PENDING') await this.deps.outcomes.refresh(approval.id);
+    return written ?? approval;
+  }
+
+  private proposedReply(approval: Approval): Reply {
+    const card = this.deps.messages.render(approval);
+    const where = approval.messages.map((m) => m.channel);
+    if (approval.origin.platform === 'slack' || approval.origin.platform === 'teams')
+      return notice(
+        `Approval ${approval.id} requested`,
+        `${approval.action.summary}. The approval request is posted${where.length ? ` in ${where.join(', ')}` : ' to the approvers directly'}.`,
+        { id: approval.id, state: approval.state },
+      );
+    return { ...card, title: `Approval requested: ${card.title}` };
+  }
+
+  vote: ApprovalInteractions['vote'] = async (input) => voteReply(await this.deps.votes.vote(input), input.decision);
+
+  async checkVoter(approvalId: string, voter: Identity) {
+    const refusal = await this.deps.votes.check(await this.deps.approvals.get(approvalId), voter);
+    if (!refusal) return { ok: true as const };
+    return { ok: false as const, reply: voteReply({ ok: false, reason: refusal, approval: null }, 'approve') };
+  }
+
+  async details(approvalId: string, _viewer: Identity): Promise<Reply> {
+    const approval = await this.deps.approvals.get(approvalId);
+    if (!approval) return notice('Not found', `There is no approval ${approvalId}.`);
+    const trail = await this.deps.auditLog.list({ approvalId, limit: 200 });
+    return approvalDetailsReply(this.deps.messages.render(approval), trail);
+  }
+
+  /** The requester withdraws a pending request. */
+  async cancel(approvalId: string, by: Identity): Promise<Reply> {
+    const person = personOf(this.deps.policy, by);
+    const now = this.deps.clock.now().toISOString();
+    const { result, written } = await changeApproval(this.deps.approvals, approvalId, (a) => {
+      if (!a) return { result: 'There is no approval with that id.' };
+      if (a.state !== 'PENDING') return { result: `It is already ${a.state}; nothing changed.` };
+      if (a.requester.person !== person) return { result: 'Only the requester can cancel a request.' };
+      return {
+        write: {
+          ...a,
+          state: 'CANCELLED',
+          decidedAt: now,
+          updatedAt: now,
+          decision: { by: person, reason: 'cancelled by the requester' },
+        },
+        result: 'Cancelled.',
+      };
+    });
+    if (written) {
+      await this.deps.audit({
+        kind: 'decision',
+        event: 'decision.cancelled',
+        approvalId,
+        actor: person,
+        what: `cancelled: ${written.action.summary}`,
+      });
+      await this.deps.outcomes.decided(written);
+    }
+    return notice(written ? `Approval ${approvalId} cancelled` : 'Nothing cancelled', result);
+  }
+
+  /** Pending approvals, newest first. */
+  async pending(): Promise<Reply> {
+    const list = await this.deps.approvals.list({ states: ['PENDING'], limit: 50 });
+    return pendingListReply(list, this.deps.messages.nameOf);
+  }
+
+  async show(approvalId: string): Promise<Reply> {
+    const approval = await this.deps.approvals.get(approvalId);
+    return approval ? this.deps.messages.render(approval) : notice('Not found', `There is no approval ${approvalId}.`);
+  }
+}

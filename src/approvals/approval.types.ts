@@ -1,0 +1,85 @@
+import type { ProposedAction, RollbackInfo } from '../actions/action.types.js';
+import type { RiskRule } from './approval-policy.types.js';
+
+/** DESIGN §6: PENDING → APPROVED → EXECUTING → SUCCEEDED | FAILED, or PENDING → REJECTED | EXPIRED | CANCELLED. */
+export const APPROVAL_STATES = [
+  'PENDING',
+  'APPROVED',
+  'EXECUTING',
+  'SUCCEEDED',
+  'FAILED',
+  'REJECTED',
+  'EXPIRED',
+  'CANCELLED',
+] as const;
+export type ApprovalState = (typeof APPROVAL_STATES)[number];
+
+/** Who did something, on which platform: `{ platform: 'slack', id: 'U0123' }`, or the shell's configured user. */
+export interface Identity {
+  platform: 'slack' | 'teams' | 'shell' | 'cli' | 'agent';
+  id: string;
+  name?: string;
+}
+
+/** An actor: the person (policy key, or `platform:id` for someone the policy does not name) and the identity used. */
+export interface Actor {
+  person: string;
+  via: Identity;
+}
+
+export interface Vote {
+  voter: Actor;
+  decision: 'approve' | 'reject';
+  reason?: string;
+  /** ISO instant. */
+  at: string;
+}
+
+/** A chat message showing the approval, updated in place after every change. */
+export interface ApprovalMessageRef {
+  platform: 'slack' | 'teams';
+  channel: string;
+  /** Slack `ts`, or the Teams activity id. */
+  messageId: string;
+}
+
+export interface ExecutionRecord {
+  startedAt: string;
+  finishedAt?: string;
+  outcome?: 'SUCCEEDED' | 'FAILED';
+  /** Why it failed, or why the target was not touched. */
+  reason?: string;
+  /** The steps done so far, e.g. `snapshot snap-0abc`, `stopped`, `modified to t3.small`. */
+  steps: string[];
+  rollback?: RollbackInfo;
+  /** How many times execution started (a recovered job starts again). */
+  attempts: number;
+}
+
+export interface Approval {
+  id: string;
+  /** Bumped by every change; updates are compare-and-set on it. */
+  version: number;
+  state: ApprovalState;
+  action: ProposedAction;
+  reason: string;
+  requester: Actor;
+  /** The policy rule for the action's risk level, copied when the approval was created. */
+  rule: RiskRule;
+  /** Index of the current tier in `rule.tiers`. */
+  tier: number;
+  votes: Vote[];
+  /** Where it was proposed; the approval message goes there too. */
+  origin: { platform: Identity['platform']; channel?: string; thread?: string };
+  messages: ApprovalMessageRef[];
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: string;
+  decidedAt?: string;
+  /** Who or what decided, and why (a reject reason, "quorum reached", "expired"). */
+  decision?: { by: string; reason: string };
+  execution?: ExecutionRecord;
+}
+
+/** Approval states that are final. */
+export const FINAL_STATES: readonly ApprovalState[] = ['SUCCEEDED', 'FAILED', 'REJECTED', 'EXPIRED', 'CANCELLED'];

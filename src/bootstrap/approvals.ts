@@ -1,0 +1,137 @@
+import type { Redis } from 'ioredis';
+import { createAwsClients } from '../../adapters/aws/aws-clients.js';
+import { AwsEc2Actions } from '../../adapters/aws/aws-ec2.actions.js';
+import { AwsEc2Inventory } from '../../adapters/aws/aws-ec2.inventory.js';
+import { BullmqApprovalTimers } from '../../adapters/queue/bullmq-approval-timers.js';
+import { BullmqExecutionQueue } from '../../adapters/queue/bullmq-execution.queue.js';
+import { approvalTimerProcessor } from '../../jobs/processors/approval-timer.processor.js';
+import { executeProcessor } from '../../jobs/processors/execute.processor.js';
+import { QUEUES } from '../../jobs/queues.js';
+import { startWorkers, type Workers } from '../../jobs/worker-registry.js';
+import { ExecutorService } from '../actions/executor.service.js';
+import { ApprovalService } from '../approvals/approval.service.js';
+import { ApprovalCommandService, type ApprovalFeatures } from '../approvals/approval-commands.service.js';
+import { auditor } from '../approvals/approval-events.js';
+import type { ApprovalInteractions } from '../approvals/approval-interactions.types.js';
+import { ApprovalMessages } from '../approvals/approval-messages.service.js';
+import { ApprovalOutcomes } from '../approvals/approval-outcomes.service.js';
+import type { ApprovalPolicy } from '../approvals/approval-policy.types.js';
+import type { ApprovalRepository } from '../approvals/approval-repository.port.js';
+import { ApprovalTimerService } from '../approvals/approval-timers.service.js';
+import { ApprovalVotes } from '../approvals/approval-votes.service.js';
+import type { ChatMessenger } from '../approvals/chat-messenger.port.js';
+import { SavingsService } from '../approvals/savings.service.js';
+import type { AuditLog } from '../audit/audit.types.js';
+import type { Config } from '../config/env.js';
+import type { ApprovalCommandRunner } from '../conversation/handle-turn.service.js';
+import type { CostRepository } from '../costs/cost-repository.port.js';
+import { RecommendationService } from '../recommendations/recommendation.service.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.port.js';
+
+export interface ApprovalRuntimeOptions {
+  stores: { approvals: ApprovalRepository; audit: AuditLog; costs: CostRepository };
+  policy: ApprovalPolicy;
+  clock: Clock;
+  logger: Logger;
+  /** The BullMQ connection; null when Redis is not reachable (approvals then say they need it). */
+  queueConnection: Redis | null;
+  messengers: ChatMessenger[];
+}
+
+/** Approvals, recommendations and the savings ledger, wired for one process. */
+export interface ApprovalRuntime {
+  commands: ApprovalCommandRunner;
+  /** For chat buttons; null when approvals are not available here. */
+  interactions: ApprovalInteractions | null;
+  /** Starts the approval-timer and execute workers (and re-enqueues approved actions left without a job). */
+  startWorkers(): Promise<Workers>;
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the approval feature (DESIGN §6–7). Recommendations need AWS; approvals need AWS and Redis (timers and
+ * execution jobs); the savings ledger needs neither. What is missing is said in the answer.
+ */
+export function createApprovalRuntime(config: Config, options: ApprovalRuntimeOptions): ApprovalRuntime {
+  const { stores, policy, clock, logger, queueConnection } = options;
+  const missing: string[] = [];
+  if (!config.aws.enabled) missing.push('AWS (set AWS_REGION and credentials, or AWS_PROFILE)');
+  if (!queueConnection) missing.push('Redis (REDIS_URL) for timers and execution jobs');
+  const unavailable = `This needs ${missing.join(' and ')}.`;
+  const aws = config.aws.enabled ? createAwsClients(config.aws) : null;
+  const inventory = aws ? new AwsEc2Inventory(aws, { clock }) : null;
+  const recommendations =
+    inventory && config.aws.regions.length > 0
+      ? new RecommendationService({ inventory, regions: [...config.aws.regions], clock })
+      : null;
+  const savings = new SavingsService({ approvals: stores.approvals, costs: stores.costs, clock });
+  const prefix = config.queues.prefix;
+  const timers = queueConnection ? new BullmqApprovalTimers(queueConnection, prefix) : null;
+  const execution = queueConnection ? new BullmqExecutionQueue(queueConnection, prefix) : null;
+  const audit = auditor(stores.audit, clock);
+  const messages = new ApprovalMessages({ messengers: options.messengers, policy, audit: stores.audit, clock, logger });
+
+  let approvals: ApprovalService | null = null;
+  let timerService: ApprovalTimerService | null = null;
+  let executor: ExecutorService | null = null;
+  if (aws && inventory && timers && execution) {
+    const cloud = new AwsEc2Actions(aws);
+    const repo = stores.approvals;
+    const outcomes = new ApprovalOutcomes({ approvals: repo, timers, execution, messages, audit, logger });
+    timerService = new ApprovalTimerService({ approvals: repo, policy, timers, messages, outcomes, audit, clock });
+    const votes = new ApprovalVotes({ approvals: repo, policy, messages, outcomes, audit, clock });
+    approvals = new ApprovalService({
+      approvals: repo,
+      auditLog: stores.audit,
+      audit,
+      policy,
+      cloud,
+      accountId: () => inventory.accountId(),
+      messages,
+      votes,
+      timers: timerService,
+      outcomes,
+      clock,
+    });
+    executor = new ExecutorService({
+      approvals: repo,
+      cloud,
+      guardrails: policy.guardrails,
+      messages,
+      outcomes,
+      audit,
+      clock,
+      logger,
+    });
+  }
+  const features: ApprovalFeatures = { approvals, recommendations, savings, unavailable };
+  const commands = new ApprovalCommandService(features, clock);
+  return {
+    commands: (command, turn, scope) => commands.run(command, turn, scope),
+    interactions: approvals,
+    async startWorkers() {
+      if (!queueConnection || !timerService || !executor || !execution) return { close: async () => {} };
+      const workers = startWorkers({
+        connection: queueConnection,
+        prefix,
+        queues: [QUEUES.approvalTimer, QUEUES.execute],
+        processors: {
+          [QUEUES.approvalTimer]: approvalTimerProcessor(timerService),
+          [QUEUES.execute]: executeProcessor(executor),
+        },
+        lockDurationMs: config.queues.lockSeconds * 1000,
+        logger,
+      });
+      // An approval decided while its job could not be enqueued (a crash in between) gets it now; the derived job id
+      // makes this a no-op for every approval that already has one.
+      for (const a of await stores.approvals.list({ states: ['APPROVED'], limit: 10_000 }))
+        await execution.enqueue(a.id);
+      return workers;
+    },
+    async close() {
+      await timers?.close();
+      await execution?.close();
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import type { ActionKind } from '../actions/action.types.js';
+import type { ApprovalCommand, ParseResult } from './command.types.js';
+
+const REGION = '([a-z]{2}(?:-[a-z]+)+-\\d{1,2})';
+const ID = '([A-Za-z0-9_-]+)';
+
+const VERBS: Record<string, { kind: ActionKind; id: RegExp }> = {
+  stop: { kind: 'stop_instance', id: /^i-[0-9a-f]{8,17}$/ },
+  resize: { kind: 'resize_instance', id: /^i-[0-9a-f]{8,17}$/ },
+  delete: { kind: 'delete_volume', id: /^vol-[0-9a-f]{8,17}$/ },
+  release: { kind: 'release_address', id: /^eipalloc-[0-9a-f]{8,17}$/ },
+};
+
+const PROPOSE_RE = new RegExp(
+  `^propose\\s+(\\w+)\\s+(\\S+)(?:\\s+to\\s+([a-z0-9]+\\.[a-z0-9]+))?\\s+in\\s+${REGION}\\s+because\\s+(.+)$`,
+  'is',
+);
+
+const ok = (command: ApprovalCommand): ParseResult => ({ ok: true, command });
+const invalid = (message: string, topic: string): ParseResult => ({ ok: false, reason: 'INVALID', message, topic });
+
+/**
+ * The approval commands of the command language: `recommendations`, `propose …`, `approvals`, `approval <id>`,
+ * `approve <id>`, `reject <id> because …`, `cancel <id>` and `savings`. Returns null when the line is none of them.
+ */
+export function parseApprovalCommand(input: string): ParseResult | null {
+  const line = input.trim().replace(/\s+/g, ' ');
+  const [head = '', ...rest] = line.split(' ');
+  const word = head.toLowerCase();
+  switch (word) {
+    case 'recommendations':
+    case 'recommendation':
+    case 'recs':
+      return parseRecommendations(rest);
+    case 'propose':
+      return parsePropose(line);
+    case 'approvals':
+      return rest.length === 0 || (rest.length === 1 && rest[0]?.toLowerCase() === 'pending')
+        ? ok({ kind: 'approvals' })
+        : invalid('`approvals` takes no arguments; `approval <id>` shows one.', 'approvals');
+    case 'approval':
+      return rest.length === 1 && new RegExp(`^${ID}$`).test(rest[0]!)
+        ? ok({ kind: 'approval', id: rest[0]! })
+        : invalid('Say which approval: `approval <id>`.', 'approvals');
+    case 'approve':
+      return rest.length === 1 ? ok({ kind: 'vote', id: rest[0]!, decision: 'approve' }) : usageVote('approve');
+    case 'reject': {
+      const m = /^reject (\S+) because (.+)$/is.exec(line);
+      return m ? ok({ kind: 'vote', id: m[1]!, decision: 'reject', reason: m[2]!.trim() }) : usageVote('reject');
+    }
+    case 'cancel':
+      return rest.length === 1 ? ok({ kind: 'cancel', id: rest[0]! }) : invalid('Usage: `cancel <id>`.', 'approvals');
+    case 'savings':
+      return rest.length === 0 ? ok({ kind: 'savings' }) : invalid('`savings` takes no arguments.', 'approvals');
+    default:
+      return null;
+  }
+}
+
+function parseRecommendations(rest: string[]): ParseResult {
+  let region: string | undefined;
+  let refresh = false;
+  const words = [...rest];
+  while (words.length > 0) {
+    const w = words.shift()!.toLowerCase();
+    if (w === 'refresh') refresh = true;
+    else if ((w === 'in' || w === 'for') && words[0] && new RegExp(`^${REGION}$`).test(words[0]))
+      region = words.shift();
+    else if (new RegExp(`^${REGION}$`).test(w)) region = w;
+    else return invalid(`I do not understand "${w}" after recommendations.`, 'recommendations');
+  }
+  return ok({ kind: 'recommendations', ...(region ? { region } : {}), refresh });
+}
+
+function parsePropose(line: string): ParseResult {
+  const m = PROPOSE_RE.exec(line);
+  if (!m) return invalid('A proposal names the action, the resource, its region and a reason.', 'propose');
+  const [, verb = '', id = '', type, region = '', reason = ''] = m;
+  const spec = VERBS[verb.toLowerCase()];
+  if (!spec) return invalid(`"${verb}" is not an action; use stop, resize, delete or release.`, 'propose');
+  if (!spec.id.test(id)) return invalid(`"${id}" is not a resource id that ${verb} applies to.`, 'propose');
+  if (spec.kind === 'resize_instance' && !type)
+    return invalid('A resize names the new type: `propose resize i-… to t3.small in …`.', 'propose');
+  if (spec.kind !== 'resize_instance' && type) return invalid(`Only resize takes "to <type>".`, 'propose');
+  return ok({
+    kind: 'propose',
+    action: spec.kind,
+    resourceId: id,
+    region,
+    ...(type ? { instanceType: type } : {}),
+    reason: reason.trim(),
+  });
+}
+
+function usageVote(verb: 'approve' | 'reject'): ParseResult {
+  return invalid(
+    verb === 'approve' ? 'Usage: `approve <id>`.' : 'Usage: `reject <id> because <reason>` (a reason is required).',
+    'approvals',
+  );
+}
