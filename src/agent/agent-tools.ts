@@ -115,7 +115,53 @@ export function createCostTools(ctx: ToolContext) {
       'following the largest contributor at each step, and returns each step.',
     schema: z.object({ current: PERIOD, previous: PERIOD.optional(), metric: METRIC, ...FILTERS }),
   });
-  return [costBreakdown, comparePeriods, explainChange, forecast];
+  return [costBreakdown, comparePeriods, explainChange, forecast, ...createActionTools(ctx)];
+}
+
+const VERB = { stop_instance: 'stop', resize_instance: 'resize', delete_volume: 'delete', release_address: 'release' };
+
+/**
+ * Recommendations (read only) and `propose_action`, which only creates a PENDING approval for people to vote on
+ * (DESIGN §6). No tool can vote, approve or execute: the turn handler refuses those commands from the agent.
+ */
+function createActionTools(ctx: ToolContext) {
+  const recommendations = tool(
+    async (a) => runLine(ctx, `recommendations${a.region ? ` in ${a.region}` : ''}`, 'looking for savings…'),
+    {
+      name: 'savings_recommendations',
+      description:
+        'Savings recommendations for AWS: idle or oversized instances, unattached volumes, unused Elastic IPs, ' +
+        'previous-generation types, each with a monthly savings estimate and the command that proposes it.',
+      schema: z.object({ region: z.string().optional().describe('an AWS region such as us-east-1; default: all') }),
+    },
+  );
+  const propose = tool(
+    async (a) => {
+      const to = a.action === 'resize_instance' && a.instanceType ? ` to ${a.instanceType}` : '';
+      const reason = a.reason.replace(/[\r\n"'“”]+/g, ' ').trim();
+      const line = `propose ${VERB[a.action]} ${a.resourceId}${to} in ${a.region} because ${reason}`;
+      const parsed = parseCommand(line);
+      if (!parsed.ok)
+        return JSON.stringify({ error: `Invalid arguments: ${parsed.reason === 'INVALID' ? parsed.message : line}` });
+      ctx.progress?.('requesting approval…');
+      const reply = await ctx.run(parsed.command);
+      return JSON.stringify({ title: reply.title, text: reply.text ?? null, ...reply.data });
+    },
+    {
+      name: 'propose_action',
+      description:
+        'Ask people to approve a cost-saving action on one AWS resource. This only creates a pending approval request ' +
+        'that approvers vote on; nothing changes until they approve. Use it only when the user asks for the action.',
+      schema: z.object({
+        action: z.enum(['stop_instance', 'resize_instance', 'delete_volume', 'release_address']),
+        resourceId: z.string().describe('i-…, vol-… or eipalloc-…'),
+        region: z.string().describe('the AWS region, e.g. us-east-1'),
+        instanceType: z.string().optional().describe('resize only: the new instance type'),
+        reason: z.string().min(3).describe('why, in the user’s words'),
+      }),
+    },
+  );
+  return [recommendations, propose];
 }
 
 const DRILL = ['service', 'account', 'region', 'tag:team'] as const;

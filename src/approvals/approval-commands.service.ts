@@ -64,6 +64,7 @@ export class ApprovalCommandService {
           region: command.region,
           ...(command.instanceType ? { instanceType: command.instanceType } : {}),
           reason: command.reason,
+          ...(command.viaAgent ? { viaAgent: true } : {}),
           ...(scope?.subAccountIds ? { allowedAccounts: scope.subAccountIds } : {}),
         });
       case 'approvals':

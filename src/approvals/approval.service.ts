@@ -153,7 +153,12 @@ export class ApprovalService implements ApprovalInteractions {
       return notice(
         `Approval ${approval.id} requested`,
         `${approval.action.summary}. The approval request is posted${where.length ? ` in ${where.join(', ')}` : ' to the approvers directly'}.`,
-        { id: approval.id, state: approval.state },
+        {
+          id: approval.id,
+          state: approval.state,
+          monthlySavings: approval.action.monthlySavings,
+          risk: approval.action.risk,
+        },
       );
     return { ...card, title: `Approval requested: ${card.title}` };
   }

@@ -23,10 +23,11 @@ export const HOME_COMMANDS = [
   'compare last 7 days vs the period before by service top 5',
 ];
 
-/** The sections of a user's App Home, built by the same turn handler as every answer. */
-export function homeSections(turns: TurnHandler, platform: 'slack' | 'teams') {
+/** The sections of a user's App Home, built by the same turn handler as every answer; pending approvals when on. */
+export function homeSections(turns: TurnHandler, platform: 'slack' | 'teams', approvals = false) {
+  const commands = approvals ? [...HOME_COMMANDS, 'approvals'] : HOME_COMMANDS;
   return async (userId: string): Promise<Reply[]> =>
-    Promise.all(HOME_COMMANDS.map((text) => turns.handle({ user: { id: userId }, location: { platform }, text })));
+    Promise.all(commands.map((text) => turns.handle({ user: { id: userId }, location: { platform }, text })));
 }
 
 /**
@@ -61,7 +62,7 @@ export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; f
         },
         {
           handleTurn: (turn, hooks) => deps.turns.handle(turn, hooks),
-          homeSections: homeSections(deps.turns, 'slack'),
+          homeSections: homeSections(deps.turns, 'slack', deps.approvals.interactions !== null),
           dedupe: new RedisDedupeStore(redis),
           ...(deps.approvals.interactions ? { approvals: deps.approvals.interactions } : {}),
           charts,

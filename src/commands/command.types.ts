@@ -38,7 +38,16 @@ export type Command =
 /** Commands about recommendations and approvals; they need to know who asks (the turn's user). */
 export type ApprovalCommand =
   | { kind: 'recommendations'; region?: string; refresh: boolean }
-  | { kind: 'propose'; action: ActionKind; resourceId: string; region: string; instanceType?: string; reason: string }
+  | {
+      kind: 'propose';
+      action: ActionKind;
+      resourceId: string;
+      region: string;
+      instanceType?: string;
+      reason: string;
+      /** Proposed by the agent's `propose_action` tool on the user's behalf (noted in the audit log). */
+      viaAgent?: boolean;
+    }
   | { kind: 'approvals' }
   | { kind: 'approval'; id: string }
   | { kind: 'vote'; id: string; decision: 'approve' | 'reject'; reason?: string }

@@ -74,9 +74,13 @@ export class TurnHandler {
       const agentRun = (command: Command) =>
         !isApprovalCommand(command)
           ? run(command)
-          : command.kind === 'propose' || command.kind === 'recommendations'
-            ? this.runApproval(command, turn, scope)
-            : Promise.resolve(helpReply('approvals', 'Votes are cast by people, with the buttons or `approve <id>`.'));
+          : command.kind === 'propose'
+            ? this.runApproval({ ...command, viaAgent: true }, turn, scope)
+            : command.kind === 'recommendations'
+              ? this.runApproval(command, turn, scope)
+              : Promise.resolve(
+                  helpReply('approvals', 'Votes are cast by people, with the buttons or `approve <id>`.'),
+                );
       return await this.freeText(turn, agentRun, hooks);
     } catch (err) {
       const errorId = newId('err');

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { expectedSums, readFixture } from '../support/focus-oracle.js';
@@ -15,6 +16,9 @@ import {
   slashCommand,
 } from '../support/slack-requests.js';
 import { startTally, type TallyProcess } from '../support/tally-process.js';
+
+// Delivery ids unique to this run: the test Redis outlives a run, and Tally remembers ids for an hour.
+const RUN = randomBytes(4).toString('hex');
 
 const EXPORT = fileURLToPath(new URL('../fixtures/focus/export-2026-05.csv', import.meta.url));
 const POLICY = fileURLToPath(new URL('../fixtures/policy/channels.yml', import.meta.url));
@@ -124,7 +128,7 @@ describe('Slack: /cost', () => {
   });
 
   it('a replayed command (same trigger_id) is answered once', async () => {
-    const req = slashCommand({ text: 'cost last month', trigger_id: 'trig-replay-1', channel_id: 'C0REPLAY' });
+    const req = slashCommand({ text: 'cost last month', trigger_id: `trig-replay-${RUN}`, channel_id: 'C0REPLAY' });
     await send(req);
     await send(req);
     await slack.waitFor('chat.postMessage', (c) => c.body.channel === 'C0REPLAY');
@@ -166,7 +170,7 @@ describe('Slack: events', () => {
 
   it('an event delivered four times (retries 1–3) gets exactly one reply', async () => {
     const req = eventCallback(appMention({ text: '<@UBOT> cost last month', channel: 'C0RETRY' }), {
-      eventId: 'EvRETRY1',
+      eventId: `EvRETRY${RUN}`,
     });
     expect((await send(req)).status).toBe(200);
     for (const n of [1, 2, 3]) expect((await send(req, retryHeaders(n))).status).toBe(200);

@@ -75,6 +75,8 @@ describe('the agent on an OpenAI-compatible model', () => {
       'compare_periods',
       'explain_change',
       'forecast',
+      'savings_recommendations',
+      'propose_action',
     ]);
     await deps.close();
   });
