@@ -14,8 +14,8 @@ export interface WorkersConfig {
   queues?: QueueName[];
   /** A job's lock in ms; a crashed worker's job is taken up again after it. @defaultValue 30000 */
   lockDurationMs?: number;
-  /** Jobs run at once per queue. @defaultValue 4 */
-  concurrency?: number;
+  /** Jobs run at once, per queue. @defaultValue 4 */
+  concurrency?: Partial<Record<QueueName, number>>;
   logger: Logger;
 }
 
@@ -34,7 +34,7 @@ export function startWorkers(config: WorkersConfig): Workers {
     const worker = new Worker(name, config.processors[name]!, {
       connection: config.connection,
       prefix: config.prefix,
-      concurrency: config.concurrency ?? 4,
+      concurrency: config.concurrency?.[name] ?? 4,
       lockDuration,
       stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
       maxStalledCount: 3,

@@ -33,18 +33,16 @@ export class BullmqApprovalTimers implements ApprovalTimers {
     );
   }
 
-  /** Removes every waiting or delayed timer of the approval; one that is running finds it decided and does nothing. */
-  async cancelAll(approvalId: string): Promise<void> {
+  /**
+   * Removes every waiting or delayed timer of the approval. `queue.remove` skips a job a worker holds; that one finds
+   * the approval decided and does nothing.
+   */
+  async cancelAll(approvalId: string, tiers: number): Promise<void> {
+    const count = Math.min(Math.max(tiers, 1), MAX_TIERS);
     const ids = KINDS.flatMap((kind) =>
-      Array.from({ length: MAX_TIERS }, (_, tier) => jobIds.timer(approvalId, kind, tier)),
+      Array.from({ length: count }, (_, tier) => jobIds.timer(approvalId, kind, tier)),
     );
-    await Promise.all(
-      ids.map(async (id) => {
-        const job = await this.queue.getJob(id);
-        if (!job || !((await job.isDelayed()) || (await job.isWaiting()))) return;
-        await job.remove().catch(() => undefined); // taken by a worker meanwhile: it will find the approval decided
-      }),
-    );
+    await Promise.all(ids.map((id) => this.queue.remove(id)));
   }
 
   close(): Promise<void> {

@@ -4,8 +4,8 @@ export type TimerKind = 'remind' | 'escalate' | 'expire';
 export interface ApprovalTimers {
   /** Arms a timer that fires `delayMs` from now for the given tier (reminders and escalations are per tier). */
   arm(approvalId: string, kind: TimerKind, delayMs: number, tier: number): Promise<void>;
-  /** Cancels every pending timer of the approval (a decision was made). */
-  cancelAll(approvalId: string): Promise<void>;
+  /** Cancels every pending timer of the approval's `tiers` tiers (a decision was made). */
+  cancelAll(approvalId: string, tiers: number): Promise<void>;
 }
 
 /** The execution queue: one job per approved approval, its id derived from the approval. */

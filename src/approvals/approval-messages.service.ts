@@ -40,10 +40,10 @@ export class ApprovalMessages {
         channels.add(approval.origin.channel);
       const policyChannel = this.deps.policy.channels[messenger.platform];
       if (policyChannel) channels.add(policyChannel);
+      // Top level, not in the thread it was proposed from: approvers must see it, and votes thread under it.
       for (const channel of channels) {
-        const thread = channel === approval.origin.channel ? approval.origin.thread : undefined;
         const posted = await this.attempt(approval, 'message.posted', `approval message in ${channel}`, () =>
-          messenger.post(channel, this.render(approval), thread),
+          messenger.post(channel, this.render(approval)),
         );
         if (posted) refs.push({ platform: messenger.platform, channel: posted.channel, messageId: posted.messageId });
       }

@@ -24,7 +24,7 @@ export class ApprovalOutcomes {
 
   async decided(approval: Approval): Promise<void> {
     const { timers, execution, audit } = this.deps;
-    await timers.cancelAll(approval.id);
+    await timers.cancelAll(approval.id, approval.rule.tiers.length);
     await audit({
       kind: 'timer',
       event: 'timer.cancelled',

@@ -2,6 +2,7 @@ import { ACTIONS } from '../conversation/actions.js';
 import type { Reply, ReplyField } from '../conversation/reply.types.js';
 import { formatMoney } from '../shared/money.js';
 import type { Approval, ApprovalState } from './approval.types.js';
+import { tierEntries } from './approvers.js';
 
 /** How the approval message names people (policy display names). */
 export type NameOf = (person: string) => string;
@@ -36,6 +37,7 @@ export function approvalReply(approval: Approval, nameOf: NameOf): Reply {
     { label: 'Target', value: targetText(approval) },
     { label: 'Savings', value: `${formatMoney(action.monthlySavings, action.currency)} per month (estimate)` },
     { label: 'Risk', value: action.risk },
+    { label: 'Approvers', value: tierEntries(approval.rule, approval.tier).map(nameOf).join(', ') },
     {
       label: 'Approvals',
       value: `${approvals} of ${quorum}${tiers > 1 ? ` (tier ${approval.tier + 1} of ${tiers})` : ''}`,

@@ -99,7 +99,8 @@ export class ApprovalService implements ApprovalInteractions {
     const now = deps.clock.now();
     const requester = { person: personOf(deps.policy, input.requester), via: input.requester };
     const approval: Approval = {
-      id: newId('apr'),
+      // 48 random bits: unique across millions of approvals, still short enough to type in `approve <id>`.
+      id: newId('apr', 6),
       version: 1,
       state: 'PENDING',
       action,

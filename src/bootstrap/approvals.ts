@@ -121,6 +121,9 @@ export function createApprovalRuntime(config: Config, options: ApprovalRuntimeOp
           [QUEUES.execute]: executeProcessor(executor),
         },
         lockDurationMs: config.queues.lockSeconds * 1000,
+        // Executions mostly wait on the cloud (a stop takes a minute on AWS): run many at once; the daily limit per
+        // account still bounds what happens in a day.
+        concurrency: { [QUEUES.execute]: 16, [QUEUES.approvalTimer]: 8 },
         logger,
       });
       // An approval decided while its job could not be enqueued (a crash in between) gets it now; the derived job id
