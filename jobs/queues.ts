@@ -1,9 +1,14 @@
 import { z } from 'zod';
+import type { Reply } from '../src/conversation/reply.types.js';
 
 /** The BullMQ queues of Tally (DESIGN §7). Names never contain `:` (BullMQ uses it in keys). */
 export const QUEUES = {
   approvalTimer: 'approval-timer',
   execute: 'execute',
+  sync: 'sync',
+  anomalyScan: 'anomaly-scan',
+  notify: 'notify',
+  digest: 'digest',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -16,9 +21,39 @@ export const approvalTimerPayload = z.object({
 });
 export type ApprovalTimerPayload = z.infer<typeof approvalTimerPayload>;
 
+/** Payload of a sync job: one account of one cost source (`sync-all` fans out into these). */
+export const syncPayload = z.object({ source: z.string().min(1), account: z.string().min(1) });
+export type SyncPayload = z.infer<typeof syncPayload>;
+
+/** Payload of a digest job, fired by the subscription's job scheduler: the subscription (the rest is re-read). */
+export const digestPayload = z.object({ subscriptionId: z.string().min(1) });
+export type DigestPayload = z.infer<typeof digestPayload>;
+
 /** Payload of an execution job: the approval to carry out (everything else is re-read from the store). */
 export const executePayload = z.object({ approvalId: z.string().min(1) });
 export type ExecutePayload = z.infer<typeof executePayload>;
+
+/**
+ * Payload of a notify job: one `Delivery` (src/notifications/notification.types.ts). The reply is checked only for
+ * the fields every channel reads (`title`, `kind`, `visibility`); Tally built it and BullMQ stored it as JSON.
+ */
+export const deliveryPayload = z.object({
+  id: z.string().min(1),
+  event: z.string().min(1),
+  channel: z.enum(['chat', 'email', 'sms']),
+  to: z.string().min(1),
+  subject: z.string().optional(),
+  reply: z.custom<Reply>(
+    (v) =>
+      typeof v === 'object' &&
+      v !== null &&
+      typeof (v as Reply).title === 'string' &&
+      typeof (v as Reply).kind === 'string' &&
+      typeof (v as Reply).visibility === 'string',
+    { message: 'a reply needs a title, kind and visibility' },
+  ),
+});
+export type DeliveryPayload = z.infer<typeof deliveryPayload>;
 
 /**
  * Job ids derived from the approval (REFERENCE.md §4.4–4.5): adding the same id twice adds one job. BullMQ refuses
@@ -27,6 +62,8 @@ export type ExecutePayload = z.infer<typeof executePayload>;
 export const jobIds = {
   timer: (approvalId: string, kind: string, tier: number) => `${kind}-${approvalId}-t${tier}`,
   execute: (approvalId: string) => `execute-${approvalId}`,
+  /** A delivery's id (see `deliveryId()`, which never makes a `:`; any left over would be refused, so it becomes `_`). */
+  delivery: (deliveryId: string) => deliveryId.replaceAll(':', '_'),
 };
 
 /** Highest tier index whose timers `cancelAll` looks for. Policies with more tiers than this are refused. */

@@ -1,4 +1,5 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsConfig } from '../../src/config/config.types.js';
@@ -19,10 +20,17 @@ export interface AwsClients {
   cloudwatch(region: string): CloudWatchClient;
   /** STS in the configured region (`us-east-1` when none is configured). */
   readonly sts: STSClient;
+  /**
+   * Cost Explorer. Always `us-east-1`: CE has one endpoint per partition, `ce.us-east-1.amazonaws.com` for the
+   * commercial one (REFERENCE.md §5.1), whatever region the rest of Tally uses.
+   */
+  readonly costExplorer: CostExplorerClient;
 }
 
 /** Region used for STS when the configuration names none. */
 const DEFAULT_REGION = 'us-east-1';
+/** Cost Explorer's signing region in the commercial partition. */
+const COST_EXPLORER_REGION = 'us-east-1';
 
 type ClientOptions = {
   region: string;
@@ -66,7 +74,7 @@ function perRegion<T>(build: (region: string) => T): (region: string) => T {
 }
 
 /**
- * Creates the EC2, CloudWatch and STS clients Tally's AWS adapters share.
+ * Creates the EC2, CloudWatch, STS and Cost Explorer clients Tally's AWS adapters share.
  *
  * @example
  * const clients = createAwsClients({ ...config.aws });
@@ -81,5 +89,6 @@ export function createAwsClients(config: AwsClientsConfig): AwsClients {
     ec2: perRegion((r) => new EC2Client(clientOptions(config, r))),
     cloudwatch: perRegion((r) => new CloudWatchClient(clientOptions(config, r))),
     sts: new STSClient(clientOptions(config, region)),
+    costExplorer: new CostExplorerClient(clientOptions(config, COST_EXPLORER_REGION)),
   };
 }

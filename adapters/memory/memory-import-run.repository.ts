@@ -7,6 +7,11 @@ export class MemoryImportRunRepository implements ImportRunRepository {
     this.runs.push(structuredClone(run));
   }
 
+  async lastSuccess(source: string): Promise<ImportRun | null> {
+    const [run] = (await this.latest(this.runs.length)).filter((r) => r.source === source && r.error === undefined);
+    return run ?? null;
+  }
+
   async latest(limit: number): Promise<ImportRun[]> {
     return [...this.runs]
       .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime())

@@ -18,6 +18,8 @@ export interface ImportRunDoc {
   rejected: { file: string; line: number; column: string; reason: string }[];
   totals: { currency: string; billed: number; effective: number }[];
   range: { from: string; to: string } | null;
+  kind?: 'import' | 'sync';
+  error?: string;
 }
 
 const rejectedRowSchema = new Schema(
@@ -57,6 +59,8 @@ const importRunSchema = new Schema<ImportRunDoc>(
     rejected: { type: [rejectedRowSchema], default: [] },
     totals: { type: [totalSchema], default: [] },
     range: { type: rangeSchema, default: null },
+    kind: { type: String, enum: ['import', 'sync'] },
+    error: { type: String },
   },
   {
     collection: IMPORT_RUNS_COLLECTION,
@@ -70,6 +74,7 @@ const importRunSchema = new Schema<ImportRunDoc>(
 
 importRunSchema.index({ id: 1 }, { unique: true });
 importRunSchema.index({ startedAt: -1 });
+importRunSchema.index({ source: 1, startedAt: -1 });
 
 /** The import-run model bound to `conn` (registered once per connection). */
 export function createImportRunModel(conn: Connection): Model<ImportRunDoc> {

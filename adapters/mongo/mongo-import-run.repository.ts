@@ -38,6 +38,20 @@ export class MongoImportRunRepository implements ImportRunRepository {
     }
   }
 
+  /** The newest run of `source` that did not fail. */
+  async lastSuccess(source: string): Promise<ImportRun | null> {
+    try {
+      const doc = await this.model
+        .findOne({ source, error: { $exists: false } }, { _id: 0 })
+        .sort({ startedAt: -1, _id: -1 })
+        .lean<ImportRunDoc>()
+        .exec();
+      return doc ? toDomain(doc) : null;
+    } catch (err) {
+      return handleMongoError(err, 'import_runs.lastSuccess');
+    }
+  }
+
   /** Newest first; runs that started at the same instant come in the order they were recorded, as in memory. */
   async latest(limit: number): Promise<ImportRun[]> {
     // `limit(0)` means "no limit" to MongoDB, while the port means "none".
@@ -68,6 +82,8 @@ function toDocument(run: ImportRun): ImportRunDoc {
     rejected: run.rejected.map((r) => ({ file: r.file, line: r.line, column: r.column, reason: r.reason })),
     totals: run.totals.map((t) => ({ currency: t.currency, billed: t.billed, effective: t.effective })),
     range: run.range ? { from: run.range.from, to: run.range.to } : null,
+    ...(run.kind ? { kind: run.kind } : {}),
+    ...(run.error !== undefined ? { error: run.error } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { AlertInteractions } from '../../src/anomalies/alert-interactions.types.js';
 import type { ApprovalInteractions } from '../../src/approvals/approval-interactions.types.js';
 import type { TurnHooks } from '../../src/conversation/handle-turn.service.js';
 import type { Reply } from '../../src/conversation/reply.types.js';
@@ -20,6 +21,11 @@ export interface SlackListenerDeps {
    * up, and those buttons answer the clicker, privately, that they are not configured.
    */
   approvals?: ApprovalInteractions;
+  /**
+   * What the anomaly alert buttons (Acknowledge, Investigate, Mute 7 days) call. Absent: alerts are not set up, and
+   * those buttons answer the clicker, privately, that they are not configured.
+   */
+  alerts?: AlertInteractions;
   /**
    * How long an answer may take before a "working on it" message is posted and later updated in place.
    * @defaultValue 1000 ms

@@ -50,8 +50,14 @@ export class ApprovalOutcomes {
 
   /** Updates every message from the latest stored state (so a late update never shows an older state). */
   async refresh(approvalId: string): Promise<void> {
-    const latest = await this.deps.approvals.get(approvalId);
-    if (latest) await this.deps.messages.refresh(latest);
+    // Two refreshes may interleave (read v3, read v4, update v4, update v3): after updating, read again and repeat
+    // until the message shows the version that is stored.
+    for (let round = 0; round < 3; round++) {
+      const latest = await this.deps.approvals.get(approvalId);
+      if (!latest) return;
+      await this.deps.messages.refresh(latest);
+      if ((await this.deps.approvals.get(approvalId))?.version === latest.version) return;
+    }
   }
 
   async tellRequester(approval: Approval): Promise<void> {

@@ -142,8 +142,9 @@ export class ApprovalService implements ApprovalInteractions {
     const { written } = await changeApproval(this.deps.approvals, approval.id, (a) =>
       a ? { write: { ...a, messages: [...a.messages, ...refs] }, result: null } : { result: null },
     );
-    // A vote may have landed meanwhile: show the latest state.
-    if (written && written.state !== 'PENDING') await this.deps.outcomes.refresh(approval.id);
+    // A vote may have landed while the message was being posted: show the latest state.
+    if (written && (written.state !== 'PENDING' || written.votes.length > 0))
+      await this.deps.outcomes.refresh(approval.id);
     return written ?? approval;
   }
 

@@ -46,7 +46,7 @@ export async function shellCommand(ctx: CliContext, opts: { focus?: string; as?:
     messengers: createMessengers(ctx.config, ctx.logger),
   });
   // With Redis, the shell runs the approval workers itself, so a whole approval can be tried without Slack.
-  const workers = queueConnection ? await deps.approvals.startWorkers() : null;
+  const workers = queueConnection ? await deps.startWorkers() : null;
   if (deps.initialImport) ctx.err(importSummary(deps.initialImport));
   const range = await deps.costs.dataRange();
   try {

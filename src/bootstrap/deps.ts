@@ -2,13 +2,20 @@ import { readFile } from 'node:fs/promises';
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import type { Redis } from 'ioredis';
 import { FocusCsvReader } from '../../adapters/focus-file/focus-csv.reader.js';
+import { MemoryAlertRepository } from '../../adapters/memory/memory-alert.repository.js';
 import { MemoryApprovalRepository } from '../../adapters/memory/memory-approval.repository.js';
 import { MemoryAuditLog } from '../../adapters/memory/memory-audit.log.js';
 import { MemoryCostRepository } from '../../adapters/memory/memory-cost.repository.js';
+import { MemoryDeliveryLog } from '../../adapters/memory/memory-delivery.log.js';
+import { MemoryDigestSubscriptionRepository } from '../../adapters/memory/memory-digest-subscription.repository.js';
 import { MemoryImportRunRepository } from '../../adapters/memory/memory-import-run.repository.js';
+import type { Workers } from '../../jobs/worker-registry.js';
 import { FastPathService } from '../agent/fast-path.service.js';
+import type { AlertRepository } from '../anomalies/alert.types.js';
+import { AnomalyScanService } from '../anomalies/anomaly-scan.service.js';
 import type { ApprovalRepository } from '../approvals/approval-repository.port.js';
 import type { ChatMessenger } from '../approvals/chat-messenger.port.js';
+import { SavingsService } from '../approvals/savings.service.js';
 import type { AuditLog } from '../audit/audit.types.js';
 import { CommandService } from '../commands/command.service.js';
 import type { Config } from '../config/env.js';
@@ -22,10 +29,15 @@ import { ImportService } from '../costs/import.service.js';
 import type { ImportRun, ImportRunRepository } from '../costs/import-run.types.js';
 import { RollupBuilder } from '../costs/rollup-builder.js';
 import { generateSample } from '../costs/sample/sample-data.js';
+import type { DeliveryLog } from '../notifications/notification.types.js';
+import { DigestService } from '../reports/digest.service.js';
+import type { DigestSubscriptionRepository } from '../reports/digest.types.js';
+import { DigestSubscriptionService } from '../reports/digest-subscription.service.js';
 import type { Clock } from '../shared/clock.js';
 import { addDays, dayOf } from '../shared/day.js';
 import type { Logger } from '../shared/logger.port.js';
 import { type ApprovalRuntime, createApprovalRuntime } from './approvals.js';
+import { createScheduledWork, type ScheduledWork } from './scheduled-work.js';
 
 /** The source name of the built-in sample dataset in the store. */
 export const SAMPLE_SOURCE = 'sample';
@@ -35,6 +47,9 @@ export interface Stores {
   runs: ImportRunRepository;
   approvals: ApprovalRepository;
   audit: AuditLog;
+  alerts: AlertRepository;
+  digestSubscriptions: DigestSubscriptionRepository;
+  deliveries: DeliveryLog;
   description: string;
   close(): Promise<void>;
 }
@@ -47,6 +62,10 @@ export interface AppDeps {
   /** The import done at start (`--focus` / `TALLY_FOCUS_FILE`), if any. */
   initialImport: ImportRun | null;
   approvals: ApprovalRuntime;
+  /** Syncs, scans, alerts, digests and notifications; null without Redis. */
+  scheduled: ScheduledWork | null;
+  /** Starts every job worker of this process (needs Redis). */
+  startWorkers(): Promise<Workers>;
   close(): Promise<void>;
 }
 
@@ -58,6 +77,9 @@ export async function createStores(config: Config): Promise<Stores> {
       runs: new MemoryImportRunRepository(),
       approvals: new MemoryApprovalRepository(),
       audit: new MemoryAuditLog(),
+      alerts: new MemoryAlertRepository(),
+      digestSubscriptions: new MemoryDigestSubscriptionRepository(),
+      deliveries: new MemoryDeliveryLog(),
       description: 'in-process (nothing is kept after exit)',
       close: async () => {},
     };
@@ -69,13 +91,24 @@ export async function createStores(config: Config): Promise<Stores> {
   const { MongoApprovalRepository } = await import('../../adapters/mongo/mongo-approval.repository.js');
   const { MongoAuditLog } = await import('../../adapters/mongo/mongo-audit.log.js');
   const conn = await createMongoConnection({ uri: config.mongo.uri });
-  const [costs, runs, approvals, audit] = await Promise.all([
+  const { MongoAlertRepository } = await import('../../adapters/mongo/mongo-alert.repository.js');
+  const { MongoDigestSubscriptionRepository } = await import(
+    '../../adapters/mongo/mongo-digest-subscription.repository.js'
+  );
+  const { MongoDeliveryLog } = await import('../../adapters/mongo/mongo-delivery.log.js');
+  const [costs, runs, approvals, audit, alerts, digestSubscriptions, deliveries] = await Promise.all([
     MongoCostRepository.create(conn),
     MongoImportRunRepository.create(conn),
     MongoApprovalRepository.create(conn),
     MongoAuditLog.create(conn),
+    MongoAlertRepository.create(conn),
+    MongoDigestSubscriptionRepository.create(conn),
+    MongoDeliveryLog.create(conn),
   ]);
   return {
+    alerts,
+    digestSubscriptions,
+    deliveries,
     costs,
     runs,
     approvals,
@@ -123,19 +156,49 @@ export async function createDeps(
   }
   const policy = config.policyFile ? parsePolicy(await readFile(config.policyFile, 'utf8')) : EMPTY_POLICY;
   const costs = new CostQueryService(stores.costs);
+  const forecast = new ForecastService(costs);
+  const scan = new AnomalyScanService(stores.costs, { detector: policy.notifications.anomalies });
   // Free text: the agent when a model is configured, with the deterministic fast path as its fallback.
   const fastPath = new FastPathService(serviceNamesOf(stores.costs));
   const agent = config.llm.enabled ? await createAgent(config, stores, options, fastPath) : null;
   const commands = new CommandService({
     costs,
-    forecast: new ForecastService(costs),
+    forecast,
     clock: options.clock,
+    anomalies: (request) => scan.scan(request),
     status: async () => ({
       store: stores.description,
       dataRange: await stores.costs.dataRange(),
-      imports: await stores.runs.latest(5),
-      notes: [...notes, 'Anomalies and digests are configured in later setup steps.'],
+      imports: await stores.runs.latest(200),
+      notes: [...notes, ...(await deliveryNotes(stores.deliveries))],
     }),
+  });
+  const digests = new DigestService({
+    costs,
+    forecast,
+    approvals: stores.approvals,
+    savings: new SavingsService({ approvals: stores.approvals, costs: stores.costs, clock: options.clock }),
+    anomalies: (range) => scan.scan(range),
+    clock: options.clock,
+  });
+  const scheduled = options.queueConnection
+    ? createScheduledWork(config, {
+        stores,
+        policy,
+        costs,
+        scan,
+        digests,
+        clock: options.clock,
+        logger: options.logger,
+        queueConnection: options.queueConnection,
+        messengers: options.messengers ?? [],
+      })
+    : null;
+  const digestSubs = new DigestSubscriptionService({
+    repo: stores.digestSubscriptions,
+    scheduler: scheduled?.digestScheduler ?? null,
+    digests,
+    clock: options.clock,
   });
   const approvals = createApprovalRuntime(config, {
     stores,
@@ -155,15 +218,45 @@ export async function createDeps(
       agent?.service.handle ?? fastPath.handle,
       (location) => (location.channel ? policy.channels.get(location.channel) : undefined),
       approvals.commands,
+      (command, turn, scope) =>
+        digestSubs.run(
+          command,
+          {
+            platform: turn.location.platform,
+            ...(turn.location.channel ? { channel: turn.location.channel } : {}),
+            user: turn.user.id,
+          },
+          scope,
+        ),
     ),
     initialImport,
     approvals,
+    scheduled,
+    startWorkers: async () => {
+      const approvalWorkers = await approvals.startWorkers();
+      const scheduledWorkers = await scheduled?.startWorkers({ rescheduleDigests: () => digestSubs.reschedule() });
+      return {
+        close: async () => {
+          await approvalWorkers.close();
+          await scheduledWorkers?.close();
+        },
+      };
+    },
     close: async () => {
       await agent?.close();
       await approvals.close();
+      await scheduled?.close();
       await stores.close();
     },
   };
+}
+
+/** Deliveries that failed recently, for `/cost status` (failures are recorded and visible: issue 6). */
+async function deliveryNotes(log: DeliveryLog): Promise<string[]> {
+  const failed = await log.latest({ limit: 5, status: 'failed' });
+  return failed.map(
+    (f) => `Delivery failed: ${f.channel} to ${f.to} (${f.event}) at ${f.at.slice(0, 16)}: ${f.error ?? ''}`,
+  );
 }
 
 /** Puts the sample dataset (13 months ending yesterday) into a store under the source `sample`. */

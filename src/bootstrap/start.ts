@@ -50,7 +50,7 @@ export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; f
     queueConnection,
     messengers: createMessengers(config, logger),
   });
-  const workers = opts.worker ? await deps.approvals.startWorkers() : null;
+  const workers = opts.worker ? await deps.startWorkers() : null;
   const charts = new WorkerChartRenderer();
   const slack = config.slack.enabled
     ? createSlackAdapter(
@@ -65,6 +65,7 @@ export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; f
           homeSections: homeSections(deps.turns, 'slack', deps.approvals.interactions !== null),
           dedupe: new RedisDedupeStore(redis),
           ...(deps.approvals.interactions ? { approvals: deps.approvals.interactions } : {}),
+          ...(deps.scheduled ? { alerts: deps.scheduled.alerts } : {}),
           charts,
           logger,
         },
@@ -116,8 +117,8 @@ export async function startWorker(ctx: CliContext): Promise<void> {
     queueConnection,
     messengers: createMessengers(config, logger),
   });
-  const workers = await deps.approvals.startWorkers();
-  logger.info({ queues: ['approval-timer', 'execute'] }, 'worker started');
+  const workers = await deps.startWorkers();
+  logger.info({}, 'worker started');
   await waitForSignal();
   await workers.close();
   await deps.close();

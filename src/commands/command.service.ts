@@ -1,6 +1,9 @@
+import { anomaliesReply } from '../anomalies/anomalies-reply.js';
+import type { Anomaly } from '../anomalies/anomaly.types.js';
 import type { ChannelScope } from '../config/policy.js';
 import type { Reply } from '../conversation/reply.types.js';
 import type { CostQueryService } from '../costs/cost-query.service.js';
+import type { CostFilter } from '../costs/cost-query.types.js';
 import type { ForecastService } from '../costs/forecast.service.js';
 import type { Period, PeriodSpec } from '../costs/period.js';
 import { previousPeriod, resolvePeriod, validatePeriod } from '../costs/period.js';
@@ -27,6 +30,8 @@ export interface CommandServiceDeps {
   forecast: ForecastService;
   clock: Clock;
   status: () => Promise<StatusFacts>;
+  /** The anomaly scan (`anomalies …`). */
+  anomalies?: (request: { from: string; to: string; filter?: CostFilter }) => Promise<Anomaly[]>;
 }
 
 /** How a reply will be shown. */
@@ -59,6 +64,14 @@ export class CommandService {
         return notConfiguredReply(command.feature);
       case 'status':
         return statusReply(await this.deps.status());
+      case 'anomalies': {
+        const period = this.period(command.period, today);
+        if (!period.ok) return helpReply('anomalies', period.message);
+        if (!this.deps.anomalies) return notConfiguredReply('anomalies');
+        const { from, to } = period.value;
+        const found = await this.deps.anomalies({ from, to, filter: command.filter });
+        return anomaliesReply(found, period.value);
+      }
       case 'forecast':
         return forecastReply(await this.deps.forecast.forecast({ today, ...command }));
       case 'cost': {

@@ -5,6 +5,24 @@ import type { PeriodSpec } from '../costs/period.js';
 
 /** Features that later parts of Tally provide; until configured they answer so. */
 export const LATER_FEATURES = ['anomalies', 'digest'] as const;
+
+/** `digest …`: subscribe a channel to a scheduled digest, list or remove its subscriptions. */
+export type DigestCommand =
+  | {
+      kind: 'digest';
+      action: 'subscribe';
+      cadence: 'weekly' | 'daily';
+      /** `mon`…`sun` for weekly. */
+      weekday?: string;
+      /** `HH:MM`, local time in `tz`. */
+      time: string;
+      tz: string;
+      /** Also email the digest to these addresses. */
+      emails: string[];
+    }
+  | { kind: 'digest'; action: 'list' }
+  | { kind: 'digest'; action: 'unsubscribe'; id?: string }
+  | { kind: 'digest'; action: 'show' };
 export type LaterFeature = (typeof LATER_FEATURES)[number];
 
 /** The second period of a comparison: explicit, or "the one before". */
@@ -33,6 +51,8 @@ export type Command =
   | { kind: 'status' }
   | { kind: 'help'; topic?: string }
   | { kind: 'later'; feature: LaterFeature; text: string }
+  | { kind: 'anomalies'; period: PeriodSpec; filter: CostFilter }
+  | DigestCommand
   | ApprovalCommand;
 
 /** Commands about recommendations and approvals; they need to know who asks (the turn's user). */

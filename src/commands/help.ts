@@ -31,6 +31,21 @@ export const HELP_TOPICS: Record<string, { summary: string; examples: string[] }
     examples: ['forecast', 'forecast by provider'],
   },
   status: { summary: 'Which cost data is loaded.', examples: ['status'] },
+  anomalies: {
+    summary: 'Unusual days of spend: per service, per account and in total, against a day-of-week baseline.',
+    examples: ['anomalies', 'anomalies last 30 days', 'anomalies from 2026-05-01 to 2026-05-31 for provider AWS'],
+  },
+  digest: {
+    summary: 'A scheduled digest of the week (or day) in this channel, and by email.',
+    examples: [
+      'digest subscribe weekly mon 09:00 Europe/Berlin',
+      'digest subscribe daily 08:30 UTC',
+      'digest subscribe weekly fri 17:00 America/New_York to finops@example.com',
+      'digest list',
+      'digest unsubscribe',
+      'digest now',
+    ],
+  },
   recommendations: {
     summary:
       'Savings recommendations for AWS: idle, oversized and old instances, unattached volumes, unused addresses.',
@@ -64,7 +79,6 @@ const REFERENCE = [
     '`from YYYY-MM-DD to YYYY-MM-DD` (both days inclusive), YYYY-MM, `in May 2026`. Days are UTC.',
   'Metrics: cost = effective (amortised, the default), billed, list.',
   'Filters: `for service "Amazon Simple Storage Service"`, `for provider AWS`, `for account 123456789012`, `tag:team=payments`.',
-  'Coming with later setup: anomalies, digest subscribe.',
 ];
 
 /** The help reply: all topics, or one topic; with a short problem statement first when a command was malformed. */

@@ -3,17 +3,14 @@ import type { Metric } from '../costs/cost-record.types.js';
 import type { PeriodSpec } from '../costs/period.js';
 import type { Command, ComparePeriod, LaterFeature, ParseResult } from './command.types.js';
 import { COST_NOUNS, matchDimension, matchMetric, matchPeriod, matchPreviousPhrase } from './grammar-words.js';
+import { parseAnomaliesCommand } from './parse-anomalies-command.js';
 import { parseApprovalCommand } from './parse-approval-command.js';
+import { parseDigestCommand } from './parse-digest-command.js';
 import { matchFilter } from './parse-filter.js';
 import type { Token } from './tokenize.js';
 import { tokenize } from './tokenize.js';
 
-const LATER: Record<string, LaterFeature> = {
-  anomalies: 'anomalies',
-  anomaly: 'anomalies',
-  digest: 'digest',
-  digests: 'digest',
-};
+const LATER: Record<string, LaterFeature> = {};
 
 const STARTERS = new Set([
   ...COST_NOUNS,
@@ -48,6 +45,10 @@ export function parseCommand(input: string): ParseResult {
   if (head === 'status' && tokens.length === 1) return ok({ kind: 'status' });
   const approval = parseApprovalCommand(input);
   if (approval) return approval;
+  const anomalies = parseAnomaliesCommand(input);
+  if (anomalies) return anomalies;
+  const digest = parseDigestCommand(input);
+  if (digest) return digest;
   const later = LATER[head];
   if (later) return ok({ kind: 'later', feature: later, text: input.trim() });
   if (head === 'compare') return parseCompare(tokens.slice(1));

@@ -7,12 +7,40 @@ import { formatMoney } from '../shared/money.js';
 export interface StatusFacts {
   store: string;
   dataRange: { from: Day; to: Day } | null;
+  /** Recent imports and syncs, newest first. */
   imports: ImportRun[];
   notes: string[];
 }
 
-/** What data Tally has: the store, the days covered and the latest imports. */
+/** Per source: its last successful run and, when a later run failed, that failure. */
+export interface SourceStatus {
+  source: string;
+  kind: 'import' | 'sync';
+  lastSuccess: ImportRun | null;
+  lastError: ImportRun | null;
+}
+
+/** Groups runs (newest first) by source. */
+export function sourceStatuses(runs: ImportRun[]): SourceStatus[] {
+  const bySource = new Map<string, SourceStatus>();
+  for (const run of runs) {
+    let s = bySource.get(run.source);
+    if (!s) {
+      s = { source: run.source, kind: run.kind ?? 'import', lastSuccess: null, lastError: null };
+      bySource.set(run.source, s);
+    }
+    if (run.error !== undefined) {
+      if (!s.lastSuccess && !s.lastError) s.lastError = run;
+    } else if (!s.lastSuccess) s.lastSuccess = run;
+  }
+  return [...bySource.values()];
+}
+
+const when = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+/** What data Tally has: the store, the days covered, and each source's last success, rows and latest error. */
 export function statusReply(s: StatusFacts): Reply {
+  const sources = sourceStatuses(s.imports);
   return {
     kind: 'answer',
     title: 'Tally status',
@@ -20,29 +48,45 @@ export function statusReply(s: StatusFacts): Reply {
       { label: 'Store', value: s.store },
       { label: 'Cost data', value: s.dataRange ? `${s.dataRange.from} to ${s.dataRange.to}` : 'none loaded' },
     ],
-    ...(s.imports.length
+    ...(sources.length
       ? {
           tables: [
             {
               columns: [
-                { header: 'Import', align: 'left' as const },
-                { header: 'Finished', align: 'left' as const },
+                { header: 'Source', align: 'left' as const },
+                { header: 'Last success', align: 'left' as const },
+                { header: 'Days', align: 'left' as const },
                 { header: 'Rows', align: 'right' as const },
                 { header: 'Rejected', align: 'right' as const },
                 { header: 'Billed', align: 'right' as const },
+                { header: 'Last error', align: 'left' as const },
               ],
-              rows: s.imports.map((r) => [
-                text(r.source),
-                text(r.finishedAt.toISOString().slice(0, 16).replace('T', ' ')),
-                text(String(r.rowsImported)),
-                text(String(r.rowsRejected)),
-                text(r.totals.map((t) => formatMoney(t.billed, t.currency)).join(', ')),
+              rows: sources.map(({ source, kind, lastSuccess: ok, lastError: bad }) => [
+                text(`${source}${kind === 'sync' ? ' (sync)' : ''}`),
+                text(ok ? when(ok.finishedAt) : 'never'),
+                text(ok?.range ? `${ok.range.from} to ${ok.range.to}` : ''),
+                text(ok ? String(ok.rowsImported) : ''),
+                text(ok ? String(ok.rowsRejected) : ''),
+                text(ok ? ok.totals.map((t) => formatMoney(t.billed, t.currency)).join(', ') : ''),
+                text(bad ? `${when(bad.finishedAt)}: ${bad.error ?? ''}` : ''),
               ]),
             },
           ],
         }
       : {}),
     ...(s.notes.length ? { footnote: s.notes.join(' ') } : {}),
+    data: {
+      store: s.store,
+      dataRange: s.dataRange,
+      sources: sources.map(({ source, kind, lastSuccess: ok, lastError: bad }) => ({
+        source,
+        kind,
+        lastSuccess: ok ? ok.finishedAt.toISOString() : null,
+        rows: ok?.rowsImported ?? null,
+        range: ok?.range ?? null,
+        lastError: bad ? { at: bad.finishedAt.toISOString(), error: bad.error ?? '' } : null,
+      })),
+    },
     visibility: 'channel',
   };
 }

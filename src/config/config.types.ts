@@ -20,6 +20,7 @@ export interface Config {
   readonly mongo: { readonly uri?: string };
   readonly redis: { readonly url: string };
   readonly queues: QueuesConfig;
+  readonly schedules: SchedulesConfig;
   readonly focusFile?: string;
   readonly policyFile?: string;
   readonly slack: SlackConfig;
@@ -37,6 +38,17 @@ export interface QueuesConfig {
   readonly prefix: string;
   /** `TALLY_JOB_LOCK_SECONDS`: a job's lock; a crashed worker's job is taken up again after it. @defaultValue 30 */
   readonly lockSeconds: number;
+}
+
+export interface SchedulesConfig {
+  /** `TALLY_SYNC_CRON`, UTC. @defaultValue '0 *\/6 * * *' */
+  readonly syncCron: string;
+  /** `TALLY_SCAN_CRON`, UTC. @defaultValue '30 7 * * *' */
+  readonly scanCron: string;
+  /** @defaultValue 3 */
+  readonly resyncDays: number;
+  /** @defaultValue 90 */
+  readonly historyDays: number;
 }
 
 export interface SlackConfig {

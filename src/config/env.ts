@@ -6,6 +6,8 @@
  * documentation is registered on its schema, so `CONFIG_VARIABLES`, `SECRET_VARIABLES`, the log redaction lists
  * and `.env.example` all come from the same place.
  */
+
+import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { isDay } from '../shared/day.js';
 import { TallyError } from '../shared/errors.js';
@@ -50,6 +52,12 @@ const splitList = (s: string) =>
     .split(',')
     .map((part) => part.trim())
     .filter((part) => part !== '');
+
+const wholeNumber = (min: number, max: number) =>
+  pattern(/^\d{1,6}$/, `a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, { error: `expected a whole number from ${min} to ${max}` });
+const cron = z.string().refine(isCron, { error: 'expected a cron pattern such as "0 */6 * * *" (5 or 6 fields)' });
 
 const port = pattern(/^\d{1,5}$/, 'an integer from 1 to 65535')
   .transform(Number)
@@ -99,6 +107,18 @@ const variables = z.object({
       .default(30),
     'queues.lockSeconds',
     "A job's lock; a crashed worker's job is taken up again after it.",
+  ),
+  TALLY_SYNC_CRON: doc(cron.default('0 */6 * * *'), 'schedules.syncCron', 'When cloud costs are synced (cron, UTC).'),
+  TALLY_SCAN_CRON: doc(cron.default('30 7 * * *'), 'schedules.scanCron', 'Daily anomaly scan (cron, UTC).'),
+  TALLY_SYNC_RESYNC_DAYS: doc(
+    wholeNumber(0, 60).default(3),
+    'schedules.resyncDays',
+    'Days before the last synced day fetched again (late data).',
+  ),
+  TALLY_SYNC_HISTORY_DAYS: doc(
+    wholeNumber(1, 400).default(90),
+    'schedules.historyDays',
+    'Days fetched by the first sync of an account.',
   ),
   TALLY_FOCUS_FILE: doc(text().optional(), 'focusFile', 'FOCUS export (CSV, .csv.gz or a folder) loaded at start.'),
   TALLY_POLICY_FILE: doc(text().optional(), 'policyFile', 'Approval and notification policy YAML.'),
@@ -174,6 +194,18 @@ const variables = z.object({
     'Sending phone number for SMS alerts.',
   ),
 });
+
+/** A cron pattern cron-parser (BullMQ's) accepts, with 5 or 6 fields. */
+function isCron(value: string): boolean {
+  const fields = value.trim().split(/\s+/).length;
+  if (fields < 5 || fields > 6) return false;
+  try {
+    CronExpressionParser.parse(value, { tz: 'UTC' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The name of a variable Tally reads. */
 export type ConfigVariableName = keyof typeof variables.shape;
@@ -297,6 +329,12 @@ function toConfig(env: Env): Config {
     mongo: { uri: env.MONGODB_URI },
     redis: { url: env.REDIS_URL },
     queues: { prefix: env.TALLY_QUEUE_PREFIX, lockSeconds: env.TALLY_JOB_LOCK_SECONDS },
+    schedules: {
+      syncCron: env.TALLY_SYNC_CRON,
+      scanCron: env.TALLY_SCAN_CRON,
+      resyncDays: env.TALLY_SYNC_RESYNC_DAYS,
+      historyDays: env.TALLY_SYNC_HISTORY_DAYS,
+    },
     focusFile: env.TALLY_FOCUS_FILE,
     policyFile: env.TALLY_POLICY_FILE,
     slack: {

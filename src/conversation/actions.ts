@@ -15,6 +15,12 @@ export const ACTIONS = {
   REJECT: 'tally_approval_reject',
   /** Show an approval's details and audit trail to the clicker; value: the approval id. */
   DETAILS: 'tally_approval_details',
+  /** Acknowledge an anomaly alert; value: the anomaly id. */
+  ALERT_ACK: 'tally_alert_ack',
+  /** Investigate an anomaly alert (answers in its thread); value: the anomaly id. */
+  ALERT_INVESTIGATE: 'tally_alert_investigate',
+  /** Mute the alert's series for 7 days; value: the anomaly id. */
+  ALERT_MUTE: 'tally_alert_mute',
 } as const;
 
 /** The callback id of the modal that asks for a reject reason. */

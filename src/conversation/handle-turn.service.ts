@@ -1,5 +1,5 @@
 import type { CommandService } from '../commands/command.service.js';
-import type { ApprovalCommand, Command } from '../commands/command.types.js';
+import type { ApprovalCommand, Command, DigestCommand } from '../commands/command.types.js';
 import { APPROVAL_COMMAND_KINDS } from '../commands/command.types.js';
 import { helpReply } from '../commands/help.js';
 import { parseCommand } from '../commands/parse-command.js';
@@ -25,6 +25,9 @@ export interface TurnHooks {
   onProgress?: (status: string) => void;
 }
 
+/** Runs `digest …` for the turn's channel. */
+export type DigestCommandRunner = (command: DigestCommand, turn: Turn, scope?: ChannelScope) => Promise<Reply>;
+
 /** Runs the approval commands (they need the turn: who votes, where the request is posted). */
 export type ApprovalCommandRunner = (command: ApprovalCommand, turn: Turn, scope?: ChannelScope) => Promise<Reply>;
 
@@ -45,6 +48,7 @@ export class TurnHandler {
     private readonly freeText: FreeTextHandler = NO_AGENT,
     private readonly scopeOf: (location: TurnLocation) => ChannelScope | undefined = () => undefined,
     private readonly approvalCommands?: ApprovalCommandRunner,
+    private readonly digestCommands?: DigestCommandRunner,
   ) {}
 
   private runApproval(command: ApprovalCommand, turn: Turn, scope?: ChannelScope): Promise<Reply> {
@@ -58,29 +62,43 @@ export class TurnHandler {
     return this.approvalCommands(command, turn, scope);
   }
 
+  private runDigest(command: DigestCommand, turn: Turn, scope?: ChannelScope): Promise<Reply> {
+    if (!this.digestCommands)
+      return Promise.resolve({
+        kind: 'notice',
+        title: 'Digests are not available here',
+        text: 'Scheduled digests need Redis (REDIS_URL); see the README.',
+        visibility: 'ephemeral',
+      });
+    return this.digestCommands(command, turn, scope);
+  }
+
   async handle(turn: Turn, hooks: TurnHooks = {}): Promise<Reply> {
     try {
       const parsed = parseCommand(turn.text);
       const charts = turn.location.platform === 'slack' || turn.location.platform === 'teams';
       const scope = this.scopeOf(turn.location);
       const run = (command: Command) => this.commands.run(command, scope, { charts });
-      if (parsed.ok)
-        return isApprovalCommand(parsed.command)
-          ? await this.runApproval(parsed.command, turn, scope)
-          : await run(parsed.command);
+      if (parsed.ok) {
+        if (isApprovalCommand(parsed.command)) return await this.runApproval(parsed.command, turn, scope);
+        if (parsed.command.kind === 'digest') return await this.runDigest(parsed.command, turn, scope);
+        return await run(parsed.command);
+      }
       if (parsed.reason === 'EMPTY') return helpReply();
       if (parsed.reason === 'INVALID') return helpReply(parsed.topic, parsed.message);
       // Free text (the agent) may run cost commands and propose actions, never vote, cancel or approve (STYLE rule 9).
       const agentRun = (command: Command) =>
-        !isApprovalCommand(command)
-          ? run(command)
-          : command.kind === 'propose'
-            ? this.runApproval({ ...command, viaAgent: true }, turn, scope)
-            : command.kind === 'recommendations'
-              ? this.runApproval(command, turn, scope)
-              : Promise.resolve(
-                  helpReply('approvals', 'Votes are cast by people, with the buttons or `approve <id>`.'),
-                );
+        command.kind === 'digest'
+          ? this.runDigest({ kind: 'digest', action: 'show' }, turn, scope)
+          : !isApprovalCommand(command)
+            ? run(command)
+            : command.kind === 'propose'
+              ? this.runApproval({ ...command, viaAgent: true }, turn, scope)
+              : command.kind === 'recommendations'
+                ? this.runApproval(command, turn, scope)
+                : Promise.resolve(
+                    helpReply('approvals', 'Votes are cast by people, with the buttons or `approve <id>`.'),
+                  );
       return await this.freeText(turn, agentRun, hooks);
     } catch (err) {
       const errorId = newId('err');

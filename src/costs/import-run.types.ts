@@ -22,10 +22,16 @@ export interface ImportRun {
   /** Total billed cost per currency, as imported. */
   totals: { currency: string; billed: number; effective: number }[];
   range: { from: Day; to: Day } | null;
+  /** `sync` for a scheduled cloud sync (source `aws-ce:<account>`, …); absent for a file import. */
+  kind?: 'import' | 'sync';
+  /** Why a sync failed (the run then imported nothing). */
+  error?: string;
 }
 
 export interface ImportRunRepository {
   record(run: ImportRun): Promise<void>;
   /** Newest first. */
   latest(limit: number): Promise<ImportRun[]>;
+  /** The newest run of `source` that did not fail, or null. */
+  lastSuccess(source: string): Promise<ImportRun | null>;
 }

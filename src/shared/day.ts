@@ -64,3 +64,8 @@ export function startOfWeek(day: Day): Day {
 export function minDay(a: Day, b: Day): Day {
   return a < b ? a : b;
 }
+
+/** The later of two days. */
+export function maxDay(a: Day, b: Day): Day {
+  return a > b ? a : b;
+}

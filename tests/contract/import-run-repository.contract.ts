@@ -84,5 +84,21 @@ export function importRunRepositoryContract(
       first!.startedAt.setUTCFullYear(1999);
       expect(await repo.latest(1)).toEqual([original]);
     });
+
+    it('keeps the kind and error of sync runs, and finds the last success of a source', async () => {
+      const ok = run('sync-1', '2026-03-02T00:00:00.000Z', { source: 'aws-ce:111', kind: 'sync' });
+      const failed = run('sync-2', '2026-03-03T00:00:00.000Z', {
+        source: 'aws-ce:111',
+        kind: 'sync',
+        error: 'CLOUD_THROTTLED: slow down',
+        rowsImported: 0,
+        range: null,
+      });
+      const other = run('sync-3', '2026-03-04T00:00:00.000Z', { source: 'azure:sub' });
+      for (const r of [ok, failed, other]) await repo.record(r);
+      expect(await repo.lastSuccess('aws-ce:111')).toEqual(ok);
+      expect((await repo.latest(3))[1]).toEqual(failed);
+      expect(await repo.lastSuccess('gcp')).toBeNull();
+    });
   });
 }

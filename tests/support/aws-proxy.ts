@@ -18,14 +18,19 @@ export interface AwsProxy {
   counts(action: string): number;
   /** How many requests for `action` are waiting right now. */
   held(action: string): number;
-  /** Requests for `action` that arrive from now on wait, unforwarded, until `release(action)`. */
-  hold(action: string): void;
+  /**
+   * Requests for `action` that arrive from now on wait, unforwarded, until `release(action)`. With `match`, only those
+   * whose raw body it accepts wait (e.g. the real `StopInstances` but not its `DryRun=true`); the rest are forwarded.
+   */
+  hold(action: string, match?: (body: string) => boolean): void;
   /** Forwards the waiting requests for `action` (except those whose client has gone) and stops holding it. */
   release(action: string): void;
   /** Resolves once `n` requests for `action` have arrived (forwarded or held). */
   waitFor(action: string, n?: number): Promise<void>;
   /** Every request received, in arrival order. */
   requests: AwsProxyRequest[];
+  /** Every request forwarded to the target, in the order it was sent there (a held one once released). */
+  forwarded: AwsProxyRequest[];
   close(): Promise<void>;
 }
 
@@ -48,7 +53,9 @@ export async function startAwsProxy(targetEndpoint: string): Promise<AwsProxy> {
   const target = new URL(targetEndpoint);
   const requests: AwsProxyRequest[] = [];
   const forwarded = new Map<string, number>();
-  const holding = new Set<string>();
+  const forwardedRequests: AwsProxyRequest[] = [];
+  /** Held actions, each with its body filter (`null`: every request of the action waits). */
+  const holding = new Map<string, ((body: string) => boolean) | null>();
   const waiting = new Map<string, { forward: () => void; gone: () => boolean }[]>();
   const waiters: { action: string; n: number; resolve: () => void }[] = [];
 
@@ -64,6 +71,7 @@ export async function startAwsProxy(targetEndpoint: string): Promise<AwsProxy> {
 
   const forward = (req: IncomingMessage, res: ServerResponse, action: string, body: Buffer) => {
     forwarded.set(action, (forwarded.get(action) ?? 0) + 1);
+    forwardedRequests.push({ action, body: body.toString('utf8') });
     const upstream = request(
       {
         host: target.hostname,
@@ -92,7 +100,8 @@ export async function startAwsProxy(targetEndpoint: string): Promise<AwsProxy> {
       const action = actionOf(req, body.toString('utf8'));
       requests.push({ action, body: body.toString('utf8') });
       notify();
-      if (!holding.has(action)) {
+      const match = holding.get(action);
+      if (match === undefined || (match !== null && !match(body.toString('utf8')))) {
         forward(req, res, action, body);
         return;
       }
@@ -111,10 +120,11 @@ export async function startAwsProxy(targetEndpoint: string): Promise<AwsProxy> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    forwarded: forwardedRequests,
     counts: (action) => forwarded.get(action) ?? 0,
     held: (action) => (waiting.get(action) ?? []).filter((w) => !w.gone()).length,
-    hold: (action) => {
-      holding.add(action);
+    hold: (action, match) => {
+      holding.set(action, match ?? null);
     },
     release: (action) => {
       holding.delete(action);

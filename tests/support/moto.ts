@@ -143,7 +143,14 @@ export async function putCpu(
   instanceId: string,
   hourlyValues: { at: Date; value: number }[],
 ): Promise<void> {
-  const client = new CloudWatchClient({ region, endpoint, credentials: CREDENTIALS, maxAttempts: 1 });
+  const client = new CloudWatchClient({
+    region,
+    endpoint,
+    credentials: CREDENTIALS,
+    maxAttempts: 1,
+    // moto cannot read gzipped PutMetricData bodies (the SDK compresses those over ~10 KiB): HTTP 500.
+    disableRequestCompression: true,
+  });
   try {
     for (let i = 0; i < hourlyValues.length; i += 500) {
       const MetricData = hourlyValues.slice(i, i + 500).map(({ at, value }) => ({

@@ -1,5 +1,8 @@
 import type { App } from '@slack/bolt';
 import type { SlackListenerDeps } from '../slack-deps.types.js';
+import * as alertAcknowledge from './actions/alert-acknowledge.action.js';
+import * as alertInvestigate from './actions/alert-investigate.action.js';
+import * as alertMute from './actions/alert-mute.action.js';
 import * as approvalApprove from './actions/approval-approve.action.js';
 import * as approvalDetails from './actions/approval-details.action.js';
 import * as approvalReject from './actions/approval-reject.action.js';
@@ -24,6 +27,9 @@ export function register(app: App, deps: SlackListenerDeps): void {
     approvalReject,
     approvalDetails,
     rejectReason,
+    alertAcknowledge,
+    alertInvestigate,
+    alertMute,
   ];
   for (const listener of listeners) listener.register(app, deps);
 }

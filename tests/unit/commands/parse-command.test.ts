@@ -30,9 +30,12 @@ describe('parseCommand: the examples of DESIGN §4', () => {
       { kind: 'compare', current: { kind: 'last-week' }, previous: { kind: 'previous' }, groupBy: { kind: 'service' } },
     ],
     ['forecast', { kind: 'forecast', metric: 'effective' }],
-    ['anomalies', { kind: 'later', feature: 'anomalies' }],
+    ['anomalies', { kind: 'anomalies', period: { kind: 'last-days', days: 7 } }],
     ['approvals', { kind: 'approvals' }],
-    ['digest subscribe weekly mon 09:00 Europe/Berlin', { kind: 'later', feature: 'digest' }],
+    [
+      'digest subscribe weekly mon 09:00 Europe/Berlin',
+      { kind: 'digest', action: 'subscribe', cadence: 'weekly', weekday: 'mon', time: '09:00', tz: 'Europe/Berlin' },
+    ],
     ['help', { kind: 'help' }],
   ])('%s', (text, expected) => {
     expect(command(text)).toMatchObject(expected);

@@ -43,6 +43,10 @@ const FULL_ENV = {
   TALLY_AWS_REGIONS: 'us-east-1, eu-west-1,us-east-1',
   TALLY_QUEUE_PREFIX: 'tally-eu',
   TALLY_JOB_LOCK_SECONDS: '45',
+  TALLY_SYNC_CRON: '15 */4 * * *',
+  TALLY_SCAN_CRON: '0 6 * * *',
+  TALLY_SYNC_RESYNC_DAYS: '5',
+  TALLY_SYNC_HISTORY_DAYS: '120',
   AZURE_TENANT_ID: GUID,
   AZURE_CLIENT_ID: GUID2,
   AZURE_CLIENT_SECRET: 'azure-secret',
@@ -270,6 +274,17 @@ describe('queues and AWS regions', () => {
   it('scans AWS_REGION when TALLY_AWS_REGIONS is unset, and nothing without either', () => {
     expect(loadConfig({ AWS_REGION: 'eu-central-1' }).aws.regions).toEqual(['eu-central-1']);
     expect(loadConfig({}).aws.regions).toEqual([]);
+  });
+
+  it('parses the schedules and refuses a bad cron', () => {
+    expect(loadConfig(FULL_ENV).schedules).toEqual({
+      syncCron: '15 */4 * * *',
+      scanCron: '0 6 * * *',
+      resyncDays: 5,
+      historyDays: 120,
+    });
+    expect(() => loadConfig({ TALLY_SYNC_CRON: 'every hour' })).toThrow(/TALLY_SYNC_CRON/);
+    expect(() => loadConfig({ TALLY_SCAN_CRON: '61 * * * *' })).toThrow(/TALLY_SCAN_CRON/);
   });
 
   it('names each bad value', () => {

@@ -1,0 +1,196 @@
+import { BigQuery, type Job, type Query, type QueryResultsOptions } from '@google-cloud/bigquery';
+import type { BigQueryTableRef } from '../../src/config/config.types.js';
+import type { ChargeCategory, CostRecord } from '../../src/costs/cost-record.types.js';
+import type { CostSource } from '../../src/costs/cost-source.port.js';
+import { type Clock, systemClock } from '../../src/shared/clock.js';
+import { addDays, type Day, dayOf, dayToDate, isDay } from '../../src/shared/day.js';
+import { TallyError } from '../../src/shared/errors.js';
+import { handleGcpError } from './gcp-errors.js';
+
+/** FOCUS ChargeCategory by export `cost_type`. */
+const CHARGE_CATEGORIES: Readonly<Record<string, ChargeCategory>> = {
+  regular: 'Usage',
+  tax: 'Tax',
+  adjustment: 'Adjustment',
+  rounding_error: 'Adjustment',
+};
+
+/** FOCUS ServiceCategory by export `service.description`; first match wins, anything else is `Other`. */
+const CATEGORIES: readonly [RegExp, string][] = [
+  [/Compute Engine|Kubernetes Engine|Cloud Run|Cloud Functions|App Engine|Batch/, 'Compute'],
+  [/Cloud Storage|Filestore|Backup/, 'Storage'],
+  [/Cloud SQL|Spanner|Firestore|Datastore|Bigtable|Memorystore|AlloyDB/, 'Databases'],
+  [/Networking|Cloud CDN|Cloud DNS|Load Balancing|Cloud NAT|Interconnect/, 'Networking'],
+  [/Cloud Logging|Cloud Monitoring|Stackdriver/, 'Management and Governance'],
+  [/Secret Manager|Key Management|Security Command Center|Cloud Armor/, 'Security'],
+  [/Vertex AI|Gemini|Cloud AI|Vision|Translat|Speech|Natural Language|Document AI/, 'AI and Machine Learning'],
+  [/BigQuery|Dataflow|Dataproc|Pub\/Sub|Looker|Composer/, 'Analytics'],
+];
+
+/** What `env.ts` accepts, checked again because the name is pasted into SQL (between backticks). */
+const TABLE_PART = { project: /^[a-z0-9.:-]+$/, dataset: /^\w+$/, table: /^[\w-]+\*?$/ };
+
+export interface BigQueryBillingSourceOptions {
+  /** The source of "today" for `accounts()`' look-back window. @defaultValue the system clock */
+  clock?: Clock;
+  /** How many days back `accounts()` looks for projects with costs. @defaultValue 35 */
+  lookbackDays?: number;
+  /** Rows per `getQueryResults` page. @defaultValue 10000 */
+  pageSize?: number;
+  /** Location of the export dataset (`US`, `EU`, …). @defaultValue BigQuery's choice from the table referenced */
+  location?: string;
+}
+
+/**
+ * Tally's {@link CostSource} on Google's Cloud Billing export to BigQuery, standard table schema (REFERENCE.md §6.2):
+ * one parameterised query job per sync, daily sums per project × service × region × cost type × currency, read page by
+ * page (`pageToken`). EffectiveCost = `cost` + all `credits[].amount` (net cost); BilledCost and ListCost = `cost`
+ * (the standard table's `cost_at_list` is not in every table or view, so it is not read).
+ *
+ * `accounts()` asks the export for projects with costs in the last days rather than Cloud Billing for the projects of
+ * the billing account: it needs no extra permission and finds exactly the projects that have rows to sync.
+ * No partition filter is used (a view has no `_PARTITIONTIME`), so each query scans the referenced columns of the
+ * whole table; late rows (up to days) are caught by re-syncing recent days.
+ */
+export class BigQueryBillingSource implements CostSource {
+  readonly name = 'gcp-bigquery';
+  private readonly tableSql: string;
+  private readonly clock: Clock;
+  private readonly lookbackDays: number;
+  private readonly pageSize: number;
+
+  constructor(
+    private readonly bigquery: BigQuery,
+    table: BigQueryTableRef,
+    private readonly options: BigQueryBillingSourceOptions = {},
+  ) {
+    const ok =
+      TABLE_PART.project.test(table.projectId) &&
+      TABLE_PART.dataset.test(table.datasetId) &&
+      TABLE_PART.table.test(table.tableId);
+    if (!ok) throw new TallyError('CONFIG_INVALID', `Not a BigQuery table name: ${table.id}`);
+    this.tableSql = `\`${table.projectId}.${table.datasetId}.${table.tableId}\``;
+    this.clock = options.clock ?? systemClock;
+    this.lookbackDays = options.lookbackDays ?? 35;
+    this.pageSize = options.pageSize ?? 10_000;
+  }
+
+  /** Project ids with rows in the export since `lookbackDays` days ago, sorted. */
+  async accounts(): Promise<string[]> {
+    const since = addDays(dayOf(this.clock.now()), -this.lookbackDays);
+    const query = [
+      'SELECT DISTINCT project.id AS project_id',
+      `FROM ${this.tableSql}`,
+      'WHERE DATE(usage_start_time) >= @from_day AND project.id IS NOT NULL',
+      'ORDER BY project_id',
+    ].join('\n');
+    const ids: string[] = [];
+    for await (const rows of this.run(query, { from_day: BigQuery.date(since) })) {
+      for (const row of rows) ids.push(text(row.project_id));
+    }
+    return ids;
+  }
+
+  async *fetch(account: string, range: { from: Day; to: Day }): AsyncIterable<CostRecord> {
+    const params = { project: account, from_day: BigQuery.date(range.from), to_day: BigQuery.date(range.to) };
+    for await (const rows of this.run(this.dailyCostSql(), params)) {
+      for (const row of rows) yield toCostRecord(row);
+    }
+  }
+
+  /** Daily sums of one project; amounts summed as NUMERIC so that no float error builds up in BigQuery. */
+  private dailyCostSql(): string {
+    return [
+      'SELECT',
+      '  billing_account_id,',
+      '  project.id AS project_id,',
+      '  ANY_VALUE(project.name) AS project_name,',
+      '  service.description AS service_name,',
+      "  IFNULL(location.region, '') AS region_name,",
+      "  IFNULL(cost_type, 'regular') AS charge_type,",
+      '  currency,',
+      "  FORMAT_DATE('%F', DATE(usage_start_time)) AS usage_day,",
+      '  SUM(CAST(cost AS NUMERIC)) AS cost_sum,',
+      '  SUM(IFNULL((SELECT SUM(CAST(c.amount AS NUMERIC)) FROM UNNEST(credits) AS c), 0)) AS credit_sum',
+      `FROM ${this.tableSql}`,
+      'WHERE project.id = @project AND DATE(usage_start_time) BETWEEN @from_day AND @to_day',
+      'GROUP BY billing_account_id, project_id, service_name, region_name, charge_type, currency, usage_day',
+      'ORDER BY usage_day, service_name, region_name, charge_type, currency',
+    ].join('\n');
+  }
+
+  /** Runs a query job and yields its result rows page by page (`getQueryResults` with `pageToken`). */
+  private async *run(query: string, params: Record<string, unknown>): AsyncIterable<Record<string, unknown>[]> {
+    const request: Query = {
+      query,
+      params,
+      useLegacySql: false,
+      jobPrefix: 'tally_',
+      labels: { app: 'tally' },
+      ...(this.options.location ? { location: this.options.location } : {}),
+    };
+    let job: Job;
+    try {
+      [job] = await this.bigquery.createQueryJob(request);
+    } catch (err) {
+      handleGcpError(err, 'BigQuery jobs.insert');
+    }
+    // A page comes back with `jobComplete: false` while the job runs; the library then repeats the same request.
+    let next: QueryResultsOptions | null | undefined = { maxResults: this.pageSize, autoPaginate: false };
+    while (next) {
+      let rows: Record<string, unknown>[];
+      try {
+        [rows, next] = await job.getQueryResults(next);
+      } catch (err) {
+        handleGcpError(err, 'BigQuery jobs.getQueryResults');
+      }
+      if (rows.length > 0) yield rows;
+    }
+  }
+}
+
+/** FOCUS ServiceCategory of a Google Cloud service description. */
+export function gcpServiceCategory(service: string): string {
+  return CATEGORIES.find(([pattern]) => pattern.test(service))?.[1] ?? 'Other';
+}
+
+/** A cell as text; NULL is `''`. */
+function text(value: unknown): string {
+  return value === null || value === undefined ? '' : String(value);
+}
+
+/** A NUMERIC cell (the library gives a `Big`) or FLOAT cell as a number. */
+function amount(value: unknown, column: string): number {
+  const n = Number(text(value) || '0');
+  if (!Number.isFinite(n))
+    throw new TallyError('CLOUD_FAILED', `BigQuery returned a non-numeric ${column}: ${text(value)}`);
+  return n === 0 ? 0 : n;
+}
+
+function toCostRecord(row: Record<string, unknown>): CostRecord {
+  const day = text(row.usage_day);
+  if (!isDay(day)) throw new TallyError('CLOUD_FAILED', `BigQuery returned a bad usage_day: ${day}`);
+  const serviceName = text(row.service_name);
+  const cost = amount(row.cost_sum, 'cost_sum');
+  const credits = amount(row.credit_sum, 'credit_sum');
+  const projectId = text(row.project_id);
+  return {
+    provider: 'Google Cloud',
+    billingAccountId: text(row.billing_account_id),
+    subAccountId: projectId,
+    subAccountName: text(row.project_name) || projectId,
+    serviceName,
+    serviceCategory: gcpServiceCategory(serviceName),
+    region: text(row.region_name),
+    resourceId: '',
+    chargePeriodStart: dayToDate(day),
+    chargePeriodEnd: dayToDate(addDays(day, 1)),
+    chargeCategory: CHARGE_CATEGORIES[text(row.charge_type)] ?? 'Usage',
+    billedCost: cost,
+    // Credits are negative amounts: net cost = cost + credits (REFERENCE.md §6.2).
+    effectiveCost: cost + credits === 0 ? 0 : cost + credits,
+    listCost: cost,
+    currency: text(row.currency),
+    tags: [],
+  };
+}

@@ -1,0 +1,61 @@
+import type { Job, Queue } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
+import type { SyncService } from '../../src/costs/sync.service.js';
+import { TallyError } from '../../src/shared/errors.js';
+import { syncPayload } from '../queues.js';
+
+/** Wait after a sync before the anomaly scan, so that syncs finishing together trigger one scan. */
+export const SCAN_DEBOUNCE_MS = 60_000;
+
+export interface SyncProcessorDeps {
+  sync: SyncService;
+  /** The sync queue itself, for the fan-out. */
+  syncQueue: Queue;
+  /** The anomaly-scan queue: a scan follows every sync (debounced). */
+  scanQueue: Queue;
+  scanDebounceMs?: number;
+}
+
+/**
+ * The `sync` queue: `sync-all` (the schedule) adds one `sync` job per source and account; a `sync` job syncs one
+ * account and then asks for an anomaly scan. Throttling is retried with backoff; other failures are permanent
+ * (recorded by the sync service for `/cost status`).
+ */
+export function syncProcessor(deps: SyncProcessorDeps) {
+  return async (job: Job): Promise<unknown> => {
+    if (job.name === 'sync-all') return fanOut(deps);
+    const payload = syncPayload.safeParse(job.data);
+    if (!payload.success) throw new UnrecoverableError(`bad sync payload: ${payload.error.message}`);
+    try {
+      const run = await deps.sync.sync(payload.data.source, payload.data.account);
+      await deps.scanQueue.add(
+        'scan',
+        {},
+        {
+          deduplication: { id: 'scan-after-sync', ttl: deps.scanDebounceMs ?? SCAN_DEBOUNCE_MS },
+          delay: deps.scanDebounceMs ?? SCAN_DEBOUNCE_MS,
+        },
+      );
+      return { rows: run.rowsImported, range: run.range };
+    } catch (err) {
+      if (err instanceof TallyError && err.code === 'CLOUD_THROTTLED') throw err;
+      throw new UnrecoverableError(err instanceof Error ? err.message : String(err));
+    }
+  };
+}
+
+async function fanOut(deps: SyncProcessorDeps): Promise<{ jobs: number }> {
+  let jobs = 0;
+  for (const source of deps.sync.sourceNames()) {
+    for (const account of await deps.sync.accounts(source)) {
+      // One job per source and account at a time: a sync still waiting or running absorbs the next request.
+      await deps.syncQueue.add(
+        'sync',
+        { source, account },
+        { deduplication: { id: `sync-${source}-${account}`.replace(/:/g, '_') } },
+      );
+      jobs++;
+    }
+  }
+  return { jobs };
+}

@@ -1,0 +1,214 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { createAwsClients } from '../../adapters/aws/aws-clients.js';
+import { AwsCostExplorerSource } from '../../adapters/aws/aws-cost-explorer.source.js';
+import { createAzureCredential } from '../../adapters/azure/azure-clients.js';
+import { AzureCostSource } from '../../adapters/azure/azure-cost.source.js';
+import { renderEmail } from '../../adapters/email/render-html.js';
+import { createSmtpEmailSender } from '../../adapters/email/smtp-email.sender.js';
+import { BigQueryBillingSource } from '../../adapters/gcp/bigquery-billing.source.js';
+import { createBigQueryClient } from '../../adapters/gcp/gcp-clients.js';
+import { BullmqDigestScheduler } from '../../adapters/queue/bullmq-digest.scheduler.js';
+import { BullmqNotifyQueue } from '../../adapters/queue/bullmq-notify.queue.js';
+import { installSchedules } from '../../adapters/queue/bullmq-schedules.js';
+import { createTwilioSmsSender } from '../../adapters/sms/twilio-sms.sender.js';
+import { anomalyScanProcessor } from '../../jobs/processors/anomaly-scan.processor.js';
+import { digestProcessor } from '../../jobs/processors/digest.processor.js';
+import { notifyProcessor } from '../../jobs/processors/notify.processor.js';
+import { syncProcessor } from '../../jobs/processors/sync.processor.js';
+import { QUEUES } from '../../jobs/queues.js';
+import { startWorkers, type Workers } from '../../jobs/worker-registry.js';
+import { AlertService } from '../anomalies/alert.service.js';
+import type { AlertRepository } from '../anomalies/alert.types.js';
+import type { AnomalyScanService } from '../anomalies/anomaly-scan.service.js';
+import type { ChatMessenger } from '../approvals/chat-messenger.port.js';
+import type { Config } from '../config/env.js';
+import type { Policy } from '../config/policy.js';
+import type { CostQueryService } from '../costs/cost-query.service.js';
+import type { CostRepository } from '../costs/cost-repository.port.js';
+import type { CostSource } from '../costs/cost-source.port.js';
+import type { ImportRunRepository } from '../costs/import-run.types.js';
+import { SyncService } from '../costs/sync.service.js';
+import { DeliveryService } from '../notifications/delivery.service.js';
+import { deliveryId } from '../notifications/delivery-id.js';
+import type { Delivery, DeliveryLog, NotifyQueue } from '../notifications/notification.types.js';
+import { trendChart } from '../reports/chart-spec.js';
+import type { DigestService } from '../reports/digest.service.js';
+import type { DigestSubscription, DigestSubscriptionRepository } from '../reports/digest.types.js';
+import type { Clock } from '../shared/clock.js';
+import { addDays } from '../shared/day.js';
+import type { Logger } from '../shared/logger.port.js';
+
+export interface ScheduledWorkOptions {
+  stores: {
+    costs: CostRepository;
+    runs: ImportRunRepository;
+    alerts: AlertRepository;
+    digestSubscriptions: DigestSubscriptionRepository;
+    deliveries: DeliveryLog;
+  };
+  policy: Policy;
+  costs: CostQueryService;
+  scan: AnomalyScanService;
+  digests: DigestService;
+  clock: Clock;
+  logger: Logger;
+  queueConnection: Redis;
+  messengers: ChatMessenger[];
+}
+
+/** Syncs, anomaly scans and alerts, digests and notifications (DESIGN §7), wired for one process with Redis. */
+export interface ScheduledWork {
+  alerts: AlertService;
+  digestScheduler: BullmqDigestScheduler;
+  /** Installs the schedules and starts the sync, anomaly-scan, digest and notify workers. */
+  startWorkers(options: { rescheduleDigests: () => Promise<number> }): Promise<Workers>;
+  close(): Promise<void>;
+}
+
+/** The cloud billing APIs configured: AWS Cost Explorer, Azure Cost Management, Google's BigQuery export. */
+export function createCostSources(config: Config, clock: Clock): CostSource[] {
+  const sources: CostSource[] = [];
+  if (config.aws.enabled) sources.push(new AwsCostExplorerSource(createAwsClients(config.aws), { clock }));
+  if (config.azure.enabled) sources.push(new AzureCostSource(config.azure, createAzureCredential(config.azure)));
+  if (config.google.enabled && config.google.billingExportTable)
+    sources.push(
+      new BigQueryBillingSource(createBigQueryClient(config.google), config.google.billingExportTable, { clock }),
+    );
+  return sources;
+}
+
+export function createScheduledWork(config: Config, options: ScheduledWorkOptions): ScheduledWork {
+  const { stores, policy, clock, logger, queueConnection: connection } = options;
+  const prefix = config.queues.prefix;
+  const notifyQueue = new BullmqNotifyQueue(connection, prefix);
+  const digestScheduler = new BullmqDigestScheduler(connection, prefix);
+  const email = config.email.enabled
+    ? createSmtpEmailSender({ smtpUrl: config.email.smtpUrl ?? '', from: config.email.from ?? '' })
+    : null;
+  const sms =
+    config.sms.enabled && config.sms.accountSid && config.sms.authToken && config.sms.from
+      ? createTwilioSmsSender({
+          accountSid: config.sms.accountSid,
+          authToken: config.sms.authToken,
+          from: config.sms.from,
+        })
+      : null;
+  const deliveries = new DeliveryService({
+    messengers: options.messengers,
+    email,
+    sms,
+    renderEmail,
+    log: stores.deliveries,
+    clock,
+    logger,
+  });
+  const alerts = new AlertService({
+    anomalies: (range) => options.scan.scan(range),
+    trend: async (a) => {
+      const range = { from: addDays(a.day, -29), to: a.day };
+      const filter =
+        a.dimension === 'service' ? { services: [a.key] } : a.dimension === 'account' ? { subAccountIds: [a.key] } : {};
+      const daily = await options.costs.daily(range, 'effective', filter);
+      const chart = trendChart(daily, {
+        title: `Daily cost of ${a.label}, 30 days to ${a.day}`,
+        currency: a.currency,
+        range,
+        label: () => a.label,
+      });
+      return chart ?? undefined;
+    },
+    repo: stores.alerts,
+    notify: notifyQueue,
+    policy: policy.notifications,
+    people: policy.approvals,
+    clock,
+    logger,
+  });
+  const sources = createCostSources(config, clock);
+  const sync = new SyncService({
+    sources,
+    costs: stores.costs,
+    runs: stores.runs,
+    clock,
+    logger,
+    resyncDays: config.schedules.resyncDays,
+    historyDays: config.schedules.historyDays,
+  });
+  const syncQueue = new Queue(QUEUES.sync, {
+    connection,
+    prefix,
+    defaultJobOptions: {
+      attempts: 6,
+      backoff: { type: 'exponential', delay: 30_000, jitter: 0.5 },
+      removeOnComplete: { count: 1000 },
+      removeOnFail: { count: 1000 },
+    },
+  });
+  const scanQueue = new Queue(QUEUES.anomalyScan, {
+    connection,
+    prefix,
+    defaultJobOptions: {
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 60_000 },
+      removeOnComplete: { count: 100 },
+    },
+  });
+  const deliverDigest = digestDelivery(notifyQueue);
+  return {
+    alerts,
+    digestScheduler,
+    async startWorkers({ rescheduleDigests }) {
+      await installSchedules({
+        syncQueue,
+        scanQueue,
+        syncCron: config.schedules.syncCron,
+        scanCron: config.schedules.scanCron,
+        syncing: sources.length > 0,
+      });
+      await rescheduleDigests();
+      return startWorkers({
+        connection,
+        prefix,
+        queues: [QUEUES.sync, QUEUES.anomalyScan, QUEUES.digest, QUEUES.notify],
+        processors: {
+          [QUEUES.sync]: syncProcessor({ sync, syncQueue, scanQueue }),
+          [QUEUES.anomalyScan]: anomalyScanProcessor(alerts),
+          [QUEUES.digest]: digestProcessor({
+            subscriptions: stores.digestSubscriptions,
+            digests: options.digests,
+            scopeOf: (s) => (s.channel ? policy.channels.get(s.channel) : undefined),
+            scheduler: digestScheduler,
+            deliver: deliverDigest,
+          }),
+          [QUEUES.notify]: notifyProcessor(deliveries),
+        },
+        lockDurationMs: config.queues.lockSeconds * 1000,
+        concurrency: { [QUEUES.sync]: 2, [QUEUES.anomalyScan]: 1, [QUEUES.digest]: 4, [QUEUES.notify]: 8 },
+        logger,
+      });
+    },
+    async close() {
+      await Promise.all([notifyQueue.close(), digestScheduler.close(), syncQueue.close(), scanQueue.close()]);
+      await email?.close();
+    },
+  };
+}
+
+/** A digest goes to its channel and to its email addresses, as notify jobs keyed on the run (sent once). */
+function digestDelivery(notify: NotifyQueue) {
+  return async (s: DigestSubscription, reply: Delivery['reply'], run: { event: string }) => {
+    const targets: Pick<Delivery, 'channel' | 'to'>[] = [
+      ...(s.channel ? [{ channel: 'chat' as const, to: `${s.platform}/${s.channel}` }] : []),
+      ...s.emails.map((to) => ({ channel: 'email' as const, to })),
+    ];
+    for (const t of targets)
+      await notify.enqueue({
+        id: deliveryId(run.event, t.channel, t.to),
+        event: run.event,
+        ...t,
+        reply,
+        ...(t.channel === 'email' ? { subject: reply.title } : {}),
+      });
+  };
+}

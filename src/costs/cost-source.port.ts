@@ -1,0 +1,20 @@
+import type { Day } from '../shared/day.js';
+import type { CostRecord } from './cost-record.types.js';
+
+/**
+ * A cloud billing API Tally syncs from (DESIGN §3, §7): AWS Cost Explorer, Azure Cost Management, Google's BigQuery
+ * billing export. Each maps its rows into the same FOCUS `CostRecord`. Implemented in `adapters/aws`,
+ * `adapters/azure`, `adapters/gcp`. Failures are `TallyError`s: `CLOUD_THROTTLED` is retried with backoff by the
+ * sync job; `CLOUD_DENIED`, `CLOUD_NOT_FOUND`, `CLOUD_FAILED` are not.
+ */
+export interface CostSource {
+  /** Stable name, used in rollup source keys and `/cost status`: `aws-ce`, `azure`, `gcp-bigquery`. */
+  readonly name: string;
+  /** The accounts synced one job each: AWS linked accounts, Azure subscription ids, Google projects. */
+  accounts(): Promise<string[]>;
+  /**
+   * Cost records of one account for the inclusive day range, one per day × service × region (× whatever the API
+   * groups by). Paging (`NextPageToken`, `nextLink`, page tokens) is handled inside.
+   */
+  fetch(account: string, range: { from: Day; to: Day }): AsyncIterable<CostRecord>;
+}
