@@ -128,6 +128,8 @@ export interface EmailConfig {
 }
 
 export interface SmsConfig {
+  /** `TWILIO_API_URL`: the API base, for proxies and tests. @defaultValue https://api.twilio.com */
+  readonly apiUrl?: string;
   readonly accountSid?: string;
   readonly authToken?: string;
   readonly from?: string;

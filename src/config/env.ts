@@ -188,6 +188,7 @@ const variables = z.object({
     'Twilio account SID; all three TWILIO_* enable SMS.',
   ),
   TWILIO_AUTH_TOKEN: secret(text().optional(), 'sms.authToken', 'Twilio auth token.'),
+  TWILIO_API_URL: doc(httpUrl().optional(), 'sms.apiUrl', 'Twilio API base URL (proxies, tests).'),
   TWILIO_FROM: doc(
     pattern(/^\+[1-9]\d{1,14}$/, 'an E.164 number such as +14155550100').optional(),
     'sms.from',
@@ -322,6 +323,7 @@ function toConfig(env: Env): Config {
   const parts = table === undefined ? undefined : BQ_TABLE_RE.exec(table);
   const subscriptionIds = env.AZURE_SUBSCRIPTION_IDS ?? [];
   const sms = { accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, from: env.TWILIO_FROM };
+  const smsApi = env.TWILIO_API_URL;
   return {
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
@@ -382,7 +384,7 @@ function toConfig(env: Env): Config {
       enabled: table !== undefined,
     },
     email: { smtpUrl: env.SMTP_URL, from: env.TALLY_EMAIL_FROM, enabled: env.SMTP_URL !== undefined },
-    sms: { ...sms, enabled: Object.values(sms).every((v) => v !== undefined) },
+    sms: { ...sms, apiUrl: smsApi, enabled: Object.values(sms).every((v) => v !== undefined) },
   };
 }
 

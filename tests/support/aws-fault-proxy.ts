@@ -1,0 +1,91 @@
+// A loopback HTTP proxy in front of moto that can answer the next requests of an AWS JSON operation with an AWS error
+// (moto never throttles or denies Cost Explorer). Everything else is forwarded unchanged; SigV4 signs the proxy's
+// host, which moto does not check (REFERENCE.md §5.4, §5.5). Errors use the AWS JSON 1.1 shape (`__type`, `message`,
+// `x-amzn-errortype`) that the SDK turns into its modeled exceptions, e.g. CE's `LimitExceededException`.
+import { createServer, type IncomingMessage, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** An AWS error answer: HTTP status and error code (`ThrottlingException`, `AccessDeniedException`, …). */
+export interface AwsFault {
+  status: number;
+  type: string;
+  message?: string;
+}
+
+export interface AwsFaultRequest {
+  /** The JSON operation from `X-Amz-Target` (`GetCostAndUsage`), or `''` (query-protocol calls such as STS). */
+  action: string;
+  body: string;
+  /** `Date.now()` when it arrived. */
+  at: number;
+  /** The error code answered instead of forwarding, if any. */
+  fault?: string;
+}
+
+export interface AwsFaultProxy {
+  /** `http://127.0.0.1:P`: use as the clients' `endpointUrl`. */
+  url: string;
+  /** The next request for `action` gets `fault` (queued: call it twice for two failures). */
+  failNext(action: string, fault: AwsFault): void;
+  /** Every request received, in arrival order. */
+  requests: AwsFaultRequest[];
+  close(): Promise<void>;
+}
+
+function actionOf(req: IncomingMessage): string {
+  const target = req.headers['x-amz-target'];
+  return typeof target === 'string' ? target.slice(target.lastIndexOf('.') + 1) : '';
+}
+
+/** Starts the proxy on 127.0.0.1 with a free port. */
+export async function startAwsFaultProxy(targetEndpoint: string): Promise<AwsFaultProxy> {
+  const target = new URL(targetEndpoint);
+  const faults = new Map<string, AwsFault[]>();
+  const requests: AwsFaultRequest[] = [];
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const action = actionOf(req);
+      const fault = faults.get(action)?.shift();
+      requests.push({ action, body: body.toString('utf8'), at: Date.now(), ...(fault ? { fault: fault.type } : {}) });
+      if (fault) {
+        res.writeHead(fault.status, {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amzn-errortype': fault.type,
+          'x-amzn-requestid': `fault-${requests.length}`,
+        });
+        res.end(JSON.stringify({ __type: fault.type, message: fault.message ?? fault.type }));
+        return;
+      }
+      const upstream = request(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      upstream.on('error', (err) => {
+        if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+        res.end(`aws-fault-proxy: ${err.message}`);
+      });
+      upstream.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    failNext(action, fault) {
+      faults.set(action, [...(faults.get(action) ?? []), fault]);
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
