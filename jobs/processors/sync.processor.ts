@@ -1,5 +1,6 @@
 import type { Job, Queue } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
+import type { ImportService } from '../../src/costs/import.service.js';
 import type { SyncService } from '../../src/costs/sync.service.js';
 import { TallyError } from '../../src/shared/errors.js';
 import { syncPayload } from '../queues.js';
@@ -14,6 +15,8 @@ export interface SyncProcessorDeps {
   /** The anomaly-scan queue: a scan follows every sync (debounced). */
   scanQueue: Queue;
   scanDebounceMs?: number;
+  /** A FOCUS export path (file or folder, `TALLY_FOCUS_FILE`) imported again on every `sync-all`: new files land. */
+  focus?: { path: string; importer: Pick<ImportService, 'importPath'> };
 }
 
 /**
@@ -24,18 +27,20 @@ export interface SyncProcessorDeps {
 export function syncProcessor(deps: SyncProcessorDeps) {
   return async (job: Job): Promise<unknown> => {
     if (job.name === 'sync-all') return fanOut(deps);
+    if (job.name === 'import') {
+      if (!deps.focus) return { skipped: 'no FOCUS path configured' };
+      // Same source key as the import at start, so each re-import replaces the days its files cover.
+      const run = await deps.focus.importer.importPath(deps.focus.path).catch((err: unknown) => {
+        throw new UnrecoverableError(err instanceof Error ? err.message : String(err));
+      });
+      await askForScan(deps);
+      return { rows: run.rowsImported, rejected: run.rowsRejected, range: run.range };
+    }
     const payload = syncPayload.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`bad sync payload: ${payload.error.message}`);
     try {
       const run = await deps.sync.sync(payload.data.source, payload.data.account);
-      await deps.scanQueue.add(
-        'scan',
-        {},
-        {
-          deduplication: { id: 'scan-after-sync', ttl: deps.scanDebounceMs ?? SCAN_DEBOUNCE_MS },
-          delay: deps.scanDebounceMs ?? SCAN_DEBOUNCE_MS,
-        },
-      );
+      await askForScan(deps);
       return { rows: run.rowsImported, range: run.range };
     } catch (err) {
       if (err instanceof TallyError && err.code === 'CLOUD_THROTTLED') throw err;
@@ -44,8 +49,18 @@ export function syncProcessor(deps: SyncProcessorDeps) {
   };
 }
 
+/** One anomaly scan after syncs that finish close together (debounced). */
+async function askForScan(deps: SyncProcessorDeps): Promise<void> {
+  const wait = deps.scanDebounceMs ?? SCAN_DEBOUNCE_MS;
+  await deps.scanQueue.add('scan', {}, { deduplication: { id: 'scan-after-sync', ttl: wait }, delay: wait });
+}
+
 async function fanOut(deps: SyncProcessorDeps): Promise<{ jobs: number }> {
   let jobs = 0;
+  if (deps.focus) {
+    await deps.syncQueue.add('import', {}, { deduplication: { id: 'import-focus' } });
+    jobs++;
+  }
   for (const source of deps.sync.sourceNames()) {
     for (const account of await deps.sync.accounts(source)) {
       // One job per source and account at a time: a sync still waiting or running absorbs the next request.

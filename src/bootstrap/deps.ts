@@ -188,6 +188,7 @@ export async function createDeps(
         costs,
         scan,
         digests,
+        importer,
         clock: options.clock,
         logger: options.logger,
         queueConnection: options.queueConnection,

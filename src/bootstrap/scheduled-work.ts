@@ -27,6 +27,7 @@ import type { Policy } from '../config/policy.js';
 import type { CostQueryService } from '../costs/cost-query.service.js';
 import type { CostRepository } from '../costs/cost-repository.port.js';
 import type { CostSource } from '../costs/cost-source.port.js';
+import type { ImportService } from '../costs/import.service.js';
 import type { ImportRunRepository } from '../costs/import-run.types.js';
 import { SyncService } from '../costs/sync.service.js';
 import { DeliveryService } from '../notifications/delivery.service.js';
@@ -51,6 +52,8 @@ export interface ScheduledWorkOptions {
   costs: CostQueryService;
   scan: AnomalyScanService;
   digests: DigestService;
+  /** Re-imports `TALLY_FOCUS_FILE` (a file or a folder of exports) on the sync schedule. */
+  importer: ImportService;
   clock: Clock;
   logger: Logger;
   queueConnection: Redis;
@@ -164,7 +167,7 @@ export function createScheduledWork(config: Config, options: ScheduledWorkOption
         scanQueue,
         syncCron: config.schedules.syncCron,
         scanCron: config.schedules.scanCron,
-        syncing: sources.length > 0,
+        syncing: sources.length > 0 || config.focusFile !== undefined,
       });
       await rescheduleDigests();
       return startWorkers({
@@ -172,7 +175,12 @@ export function createScheduledWork(config: Config, options: ScheduledWorkOption
         prefix,
         queues: [QUEUES.sync, QUEUES.anomalyScan, QUEUES.digest, QUEUES.notify],
         processors: {
-          [QUEUES.sync]: syncProcessor({ sync, syncQueue, scanQueue }),
+          [QUEUES.sync]: syncProcessor({
+            sync,
+            syncQueue,
+            scanQueue,
+            ...(config.focusFile ? { focus: { path: config.focusFile, importer: options.importer } } : {}),
+          }),
           [QUEUES.anomalyScan]: anomalyScanProcessor(alerts),
           [QUEUES.digest]: digestProcessor({
             subscriptions: stores.digestSubscriptions,
