@@ -15,6 +15,8 @@ export type TeamsAppType = (typeof TEAMS_APP_TYPES)[number];
 export interface Config {
   readonly port: number;
   readonly logLevel: LogLevel;
+  /** `NODE_ENV`; `production` refuses development shortcuts such as anonymous Teams traffic. */
+  readonly nodeEnv?: string;
   /** `TALLY_TODAY`: a pinned UTC day (`YYYY-MM-DD`) for demos and tests. */
   readonly today?: string;
   readonly mongo: { readonly uri?: string };
@@ -68,7 +70,11 @@ export interface TeamsConfig {
   readonly tenantId?: string;
   /** @defaultValue `'SingleTenant'` */
   readonly appType: TeamsAppType;
-  /** `MICROSOFT_APP_ID` is set. */
+  /** `MICROSOFT_OPENID_METADATA_URL`: where the keys that sign inbound requests are published (tests). */
+  readonly openIdMetadataUrl?: string;
+  /** `TALLY_TEAMS_ANONYMOUS`: serve without an app id (Bot Framework Emulator); never in production. */
+  readonly anonymous: boolean;
+  /** `MICROSOFT_APP_ID` is set, or anonymous Teams traffic is allowed. */
   readonly enabled: boolean;
 }
 

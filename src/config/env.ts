@@ -142,6 +142,17 @@ const variables = z.object({
     'teams.appType',
     'SingleTenant, MultiTenant or UserAssignedMSI.',
   ),
+  MICROSOFT_OPENID_METADATA_URL: doc(
+    httpUrl().optional(),
+    'teams.openIdMetadataUrl',
+    'OpenID metadata that signs Bot Framework requests (tests, sovereign clouds).',
+  ),
+  TALLY_TEAMS_ANONYMOUS: doc(
+    z.enum(['true', 'false'], { error: 'expected true or false' }).default('false').transform((v) => v === 'true'),
+    'teams.anonymous',
+    'Serve Teams without an app id (Bot Framework Emulator); refused when NODE_ENV=production.',
+  ),
+  NODE_ENV: doc(text().optional(), 'nodeEnv', 'production turns off anything meant only for development.'),
   OPENAI_API_KEY: secret(text().optional(), 'llm.apiKey', 'API key of the OpenAI-compatible model server.'),
   OPENAI_BASE_URL: doc(httpUrl().optional(), 'llm.baseUrl', 'Any OpenAI-compatible server. Unset: OpenAI.'),
   TALLY_MODEL: doc(text().default('gpt-4.1-mini'), 'llm.model', 'Chat model for free-text questions.'),
@@ -296,6 +307,12 @@ function checkCrossFieldRules(env: Env, ctx: RuleContext): void {
   need('MICROSOFT_APP_PASSWORD', teams && (type === 'SingleTenant' || type === 'MultiTenant'), teamsWhy);
   need('MICROSOFT_APP_TENANT_ID', teams && (type === 'SingleTenant' || type === 'UserAssignedMSI'), teamsWhy);
   need('MICROSOFT_APP_ID', set('MICROSOFT_APP_PASSWORD'), 'required when MICROSOFT_APP_PASSWORD is set');
+  if (env.TALLY_TEAMS_ANONYMOUS && env.NODE_ENV === 'production')
+    ctx.addIssue({
+      code: 'custom',
+      path: ['TALLY_TEAMS_ANONYMOUS'],
+      message: 'anonymous Teams traffic is refused when NODE_ENV=production; set MICROSOFT_APP_ID',
+    });
 
   const twilio = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'] as const;
   const twilioSet = twilio.filter(set);
@@ -327,6 +344,7 @@ function toConfig(env: Env): Config {
   return {
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
+    nodeEnv: env.NODE_ENV,
     today: env.TALLY_TODAY,
     mongo: { uri: env.MONGODB_URI },
     redis: { url: env.REDIS_URL },
@@ -352,7 +370,9 @@ function toConfig(env: Env): Config {
       appPassword: env.MICROSOFT_APP_PASSWORD,
       tenantId: env.MICROSOFT_APP_TENANT_ID,
       appType: env.MICROSOFT_APP_TYPE,
-      enabled: env.MICROSOFT_APP_ID !== undefined,
+      openIdMetadataUrl: env.MICROSOFT_OPENID_METADATA_URL,
+      anonymous: env.TALLY_TEAMS_ANONYMOUS,
+      enabled: env.MICROSOFT_APP_ID !== undefined || env.TALLY_TEAMS_ANONYMOUS,
     },
     llm: {
       apiKey: env.OPENAI_API_KEY,

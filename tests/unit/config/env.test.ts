@@ -44,6 +44,9 @@ const FULL_ENV = {
   TALLY_QUEUE_PREFIX: 'tally-eu',
   TALLY_JOB_LOCK_SECONDS: '45',
   TALLY_SYNC_CRON: '15 */4 * * *',
+  MICROSOFT_OPENID_METADATA_URL: 'http://127.0.0.1:8090/v1/.well-known/openidconfiguration',
+  TALLY_TEAMS_ANONYMOUS: 'false',
+  NODE_ENV: 'test',
   TWILIO_API_URL: 'http://127.0.0.1:8089',
   TALLY_SCAN_CRON: '0 6 * * *',
   TALLY_SYNC_RESYNC_DAYS: '5',
@@ -275,6 +278,12 @@ describe('queues and AWS regions', () => {
   it('scans AWS_REGION when TALLY_AWS_REGIONS is unset, and nothing without either', () => {
     expect(loadConfig({ AWS_REGION: 'eu-central-1' }).aws.regions).toEqual(['eu-central-1']);
     expect(loadConfig({}).aws.regions).toEqual([]);
+  });
+
+  it('serves Teams anonymously only when asked, and never in production', () => {
+    expect(loadConfig({}).teams).toMatchObject({ enabled: false, anonymous: false });
+    expect(loadConfig({ TALLY_TEAMS_ANONYMOUS: 'true' }).teams).toMatchObject({ enabled: true, anonymous: true });
+    expect(() => loadConfig({ TALLY_TEAMS_ANONYMOUS: 'true', NODE_ENV: 'production' })).toThrow(/TALLY_TEAMS_ANONYMOUS/);
   });
 
   it('parses the schedules and refuses a bad cron', () => {
