@@ -20,6 +20,7 @@ import { compareReply } from './compare-reply.js';
 import { breakdownReply } from './cost-reply.js';
 import { forecastReply } from './forecast-reply.js';
 import { helpReply } from './help.js';
+import { filterContext } from './labels.js';
 import { notConfiguredReply } from './later-reply.js';
 import { applyScope, describeScope } from './scope.js';
 import type { StatusFacts } from './status-reply.js';
@@ -50,7 +51,10 @@ export class CommandService {
       const filter = applyScope(command.filter, scope);
       if (!filter) return outOfScope(scope!);
       const reply = await this.runScoped({ ...command, filter } as Command, options);
-      return scope ? { ...reply, context: [...(reply.context ?? []), describeScope(scope)] } : reply;
+      // The filter the user asked for (not the channel's scope, which is said separately).
+      const only = filterContext(command.filter);
+      const context = [...(reply.context ?? []), ...(only ? [only] : []), ...(scope ? [describeScope(scope)] : [])];
+      return context.length ? { ...reply, context } : reply;
     }
     return this.runScoped(command, options);
   }

@@ -1,4 +1,4 @@
-import type { Dimension } from '../costs/cost-query.types.js';
+import type { CostFilter, Dimension } from '../costs/cost-query.types.js';
 import type { Metric } from '../costs/cost-record.types.js';
 import type { Period } from '../costs/period.js';
 import type { Day } from '../shared/day.js';
@@ -63,4 +63,17 @@ export function costContext(metric: Metric, periods: Period[], dataRange: { from
   const lines = [`Metric: ${METRIC_LABELS[metric]}`, `Period: ${periods.map(periodText).join(' vs ')}`];
   lines.push(dataRange ? `Data: ${dataRange.from} to ${dataRange.to} (UTC days)` : 'Data: none loaded');
   return lines;
+}
+
+/** `Only: service "Amazon EC2", account 111122223333` for a filtered answer; null when nothing is filtered. */
+export function filterContext(filter: CostFilter): string | null {
+  const parts = [
+    ...(filter.providers ?? []).map((v) => `provider ${v}`),
+    ...(filter.subAccountIds ?? []).map((v) => `account ${v}`),
+    ...(filter.services ?? []).map((v) => `service "${v}"`),
+    ...(filter.categories ?? []).map((v) => `category ${v}`),
+    ...(filter.regions ?? []).map((v) => `region ${v}`),
+    ...(filter.tags ?? []).map((t) => `tag ${t.key}=${t.value}`),
+  ];
+  return parts.length ? `Only: ${parts.join(', ')}` : null;
 }

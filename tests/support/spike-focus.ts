@@ -185,10 +185,7 @@ export function effectiveCents(
   range: { from: string; to: string },
   where: (row: Record<string, string>) => boolean = () => true,
 ): Map<string, number> {
-  const sums = expectedSums(
-    rows.filter(where),
-    { ...range, amount: 'EffectiveCost', key: () => 'all' },
-  );
+  const sums = expectedSums(rows.filter(where), { ...range, amount: 'EffectiveCost', key: () => 'all' });
   return new Map([...sums].map(([currency, byKey]) => [currency, byKey.get('all') ?? 0]));
 }
 
