@@ -22,6 +22,8 @@ const THROTTLING = new Set([
   'SlowDown',
   'ServiceUnavailable',
   'ServiceUnavailableException',
+  // Cost Explorer's rate limit: "You made too many calls in a short period of time. Try again later." (HTTP 400).
+  'LimitExceededException',
 ]);
 
 /** Codes for missing permissions or unusable credentials. */

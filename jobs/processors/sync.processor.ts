@@ -26,7 +26,12 @@ export interface SyncProcessorDeps {
  */
 export function syncProcessor(deps: SyncProcessorDeps) {
   return async (job: Job): Promise<unknown> => {
-    if (job.name === 'sync-all') return fanOut(deps);
+    if (job.name === 'sync-all')
+      return fanOut(deps).catch((err: unknown) => {
+        // Listing accounts: throttling retries; a denied or broken source will not fix itself by retrying.
+        if (err instanceof TallyError && err.code === 'CLOUD_THROTTLED') throw err;
+        throw new UnrecoverableError(err instanceof Error ? err.message : String(err));
+      });
     if (job.name === 'import') {
       if (!deps.focus) return { skipped: 'no FOCUS path configured' };
       // Same source key as the import at start, so each re-import replaces the days its files cover.

@@ -1,5 +1,5 @@
 import type { Clock } from '../shared/clock.js';
-import { addDays, dayOf, maxDay } from '../shared/day.js';
+import { addDays, dayOf, maxDay, minDay } from '../shared/day.js';
 import { TallyError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.port.js';
@@ -52,7 +52,9 @@ export class SyncService {
     const last = await this.deps.runs.lastSuccess(syncSourceKey(sourceName, account));
     const earliest = addDays(to, -(this.historyDays - 1));
     const from = last?.range ? maxDay(earliest, addDays(last.range.to, -(this.resyncDays - 1))) : earliest;
-    return { from, to };
+    // With resyncDays 0 and yesterday already synced, `from` passes `to`: fetch the last day again rather than ask
+    // for an empty (inverted) period, which Cost Explorer rejects.
+    return { from: minDay(from, to), to };
   }
 
   /** Syncs one account of one source. Throws the source's error (after recording it) so the job can retry. */

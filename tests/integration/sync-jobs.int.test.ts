@@ -5,6 +5,7 @@
 // CE result queue) and runs its queues under a Redis prefix of its own. CE errors come from a fault proxy in front of
 // moto, since moto never throttles or denies.
 import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { installSchedules, SCHEDULER_IDS } from '../../adapters/queue/bullmq-schedules.js';
 import { createQueueConnection } from '../../adapters/queue/queue-connection.js';
@@ -107,9 +108,15 @@ function nextUtcMinute(after: number, matches: (d: Date) => boolean): number {
 
 describe('sync and scan schedules', () => {
   const prefix = uniqueName('sync_sched');
-  const connection = createQueueConnection(redisUrl());
-  const syncQueue = new Queue(QUEUES.sync, { connection, prefix });
-  const scanQueue = new Queue(QUEUES.anomalyScan, { connection, prefix });
+  let connection: Redis;
+  let syncQueue: Queue;
+  let scanQueue: Queue;
+
+  beforeAll(() => {
+    connection = createQueueConnection(redisUrl());
+    syncQueue = new Queue(QUEUES.sync, { connection, prefix });
+    scanQueue = new Queue(QUEUES.anomalyScan, { connection, prefix });
+  });
 
   afterAll(async () => {
     await syncQueue.close();
@@ -203,7 +210,7 @@ describe('sync jobs on BullMQ with Cost Explorer on moto', () => {
     await seed([accounts, aPage1, aPage2, bPage]);
 
     const all = await h.settled(await h.syncQueue.add('sync-all', {}));
-    expect(all.finishedOn).toBeDefined();
+    expect(await all.getState()).toBe('completed');
     expect(all.returnvalue).toEqual({ jobs: 2 });
     const syncs = await h.until(h.syncQueue, (jobs) => jobs.filter((j) => j.name === 'sync').length === 2);
     const perAccount = syncs.filter((j) => j.name === 'sync');
@@ -211,7 +218,7 @@ describe('sync jobs on BullMQ with Cost Explorer on moto', () => {
       { source: 'aws-ce', account: linkedA },
       { source: 'aws-ce', account: linkedB },
     ]);
-    expect(perAccount.every((j) => j.finishedOn && !j.failedReason)).toBe(true);
+    expect(await Promise.all(perAccount.map((j) => j.getState()))).toEqual(['completed', 'completed']);
 
     // The first sync of an account fetches historyDays (3) up to yesterday.
     const window = { from: '2026-06-07', to: '2026-06-09' };
@@ -223,8 +230,9 @@ describe('sync jobs on BullMQ with Cost Explorer on moto', () => {
       expect(more).toEqual([]);
       expect(run).toMatchObject({ kind: 'sync', range: window, rowsRead: e.rows, rowsImported: e.rows });
       expect(run?.error).toBeUndefined();
-      expect(run?.totals.map((t) => ({ ...t, billed: Math.round(t.billed * 100) / 100 }))).toEqual([
-        { currency: 'USD', billed: centsOf(e.billed), effective: expect.closeTo(centsOf(e.effective), 2) },
+      const cents = (n: number) => Math.round(n * 100) / 100;
+      expect(run?.totals.map((t) => ({ ...t, billed: cents(t.billed), effective: cents(t.effective) }))).toEqual([
+        { currency: 'USD', billed: centsOf(e.billed), effective: centsOf(e.effective) },
       ]);
     }
     expect(fetchBodies(linkedA).map((b) => [b.TimePeriod, b.NextPageToken])).toEqual([
@@ -278,12 +286,18 @@ describe('sync jobs on BullMQ with Cost Explorer on moto', () => {
     const payload = { source: 'aws-ce', account };
 
     const one = await h.settled(await h.syncQueue.add('sync', payload));
-    expect(one.returnvalue).toEqual({ rows: 10, range: { from: '2026-06-05', to: '2026-06-09' } });
+    expect(one.returnvalue).toEqual({
+      rows: expectedFromCe([first]).rows,
+      range: { from: '2026-06-05', to: '2026-06-09' },
+    });
     const afterOne = await storedTotals(h, account, all);
     expect(afterOne).toEqual(inCents(expectedFromCe([first])));
 
     const two = await h.settled(await h.syncQueue.add('sync', payload));
-    expect(two.returnvalue).toEqual({ rows: 4, range: { from: '2026-06-08', to: '2026-06-09' } });
+    expect(two.returnvalue).toEqual({
+      rows: expectedFromCe([resync]).rows,
+      range: { from: '2026-06-08', to: '2026-06-09' },
+    });
     expect(await storedTotals(h, account, all)).toEqual(afterOne);
     for (const day of Object.keys(amounts)) {
       expect(await storedTotals(h, account, { from: day, to: day })).toEqual(
@@ -293,7 +307,10 @@ describe('sync jobs on BullMQ with Cost Explorer on moto', () => {
 
     clock.set(new Date('2026-06-11T08:00:00Z'));
     const three = await h.settled(await h.syncQueue.add('sync', payload));
-    expect(three.returnvalue).toEqual({ rows: 5, range: { from: '2026-06-08', to: '2026-06-10' } });
+    expect(three.returnvalue).toEqual({
+      rows: expectedFromCe([late]).rows,
+      range: { from: '2026-06-08', to: '2026-06-10' },
+    });
     expect(await storedTotals(h, account, all)).toEqual(
       inCents(
         addExpectations(
@@ -312,9 +329,9 @@ describe('sync jobs on BullMQ with Cost Explorer on moto', () => {
       { Start: '2026-06-08', End: '2026-06-11' },
     ]);
     expect((await runsOf(h, account)).map((r) => [r.range, r.rowsImported, r.error])).toEqual([
-      [{ from: '2026-06-05', to: '2026-06-09' }, 10, undefined],
-      [{ from: '2026-06-08', to: '2026-06-09' }, 4, undefined],
-      [{ from: '2026-06-08', to: '2026-06-10' }, 5, undefined],
+      [{ from: '2026-06-05', to: '2026-06-09' }, expectedFromCe([first]).rows, undefined],
+      [{ from: '2026-06-08', to: '2026-06-09' }, expectedFromCe([resync]).rows, undefined],
+      [{ from: '2026-06-08', to: '2026-06-10' }, expectedFromCe([late]).rows, undefined],
     ]);
   });
 
@@ -336,7 +353,8 @@ describe('sync jobs on BullMQ with Cost Explorer on moto', () => {
       proxy.failNext('GetCostAndUsage', { status: 400, type: awsCode, message: 'Rate exceeded' });
 
       const job = await h.settled(await h.syncQueue.add('sync', { source: 'aws-ce', account }));
-      expect(job.failedReason ?? null).toBeNull();
+      // Completed on the second attempt (BullMQ keeps the first attempt's failedReason on the job).
+      expect(await job.getState()).toBe('completed');
       expect(job.attemptsMade).toBe(2);
       const calls = proxy.requests.filter(
         (r) => r.action === 'GetCostAndUsage' && r.body.includes(`"Values":["${account}"]`),
@@ -349,7 +367,7 @@ describe('sync jobs on BullMQ with Cost Explorer on moto', () => {
       const [throttled, ok] = await runsOf(h, account);
       expect(throttled?.error).toMatch(/^CLOUD_THROTTLED: /);
       expect(throttled?.rowsImported).toBe(0);
-      expect(ok).toMatchObject({ range: window, rowsImported: 2 });
+      expect(ok).toMatchObject({ range: window, rowsImported: expectedFromCe([page]).rows });
       expect(ok?.error).toBeUndefined();
 
       // The later success clears the error from /cost status.
@@ -359,7 +377,7 @@ describe('sync jobs on BullMQ with Cost Explorer on moto', () => {
           source: `aws-ce:${account}`,
           kind: 'sync',
           lastSuccess: ok?.finishedAt.toISOString(),
-          rows: 2,
+          rows: expectedFromCe([page]).rows,
           range: window,
           lastError: null,
         },
@@ -368,7 +386,7 @@ describe('sync jobs on BullMQ with Cost Explorer on moto', () => {
   );
 
   it('fails a denied sync at once, keeps the stored data, and /cost status shows the last success and the error', async () => {
-    const { h, seed } = harness({ historyDays: 3, attempts: 3, backoffMs: 200 });
+    const { h, seed } = harness({ historyDays: 3, attempts: 3, backoffMs: 200, scanDebounceMs: 100 });
     const page: CeResult = {
       ResultsByTime: [
         ceDay('2026-06-07', [ceGroup(S3, 'eu-west-1', '1.23', '1.23')]),
@@ -379,9 +397,10 @@ describe('sync jobs on BullMQ with Cost Explorer on moto', () => {
     const account = newMotoAccountId();
     const window = { from: '2026-06-07', to: '2026-06-09' };
     const first = await h.settled(await h.syncQueue.add('sync', { source: 'aws-ce', account }));
-    expect(first.failedReason ?? null).toBeNull();
+    expect(await first.getState()).toBe('completed');
     const stored = await storedTotals(h, account, window);
     expect(stored).toEqual(inCents(expectedFromCe([page])));
+    await vi.waitFor(() => expect(h.scans).toHaveLength(1), { timeout: 10_000, interval: 25 });
 
     proxy.failNext('GetCostAndUsage', { status: 400, type: 'AccessDeniedException', message: 'not authorized' });
     const denied = await h.settled(await h.syncQueue.add('sync', { source: 'aws-ce', account }));
@@ -391,7 +410,7 @@ describe('sync jobs on BullMQ with Cost Explorer on moto', () => {
     expect(await storedTotals(h, account, window)).toEqual(stored);
 
     const [ok, bad] = await runsOf(h, account);
-    expect(ok).toMatchObject({ range: window, rowsImported: 2 });
+    expect(ok).toMatchObject({ range: window, rowsImported: expectedFromCe([page]).rows });
     expect(bad).toMatchObject({ range: null, rowsImported: 0, error: expect.stringMatching(/^CLOUD_DENIED: /) });
     const status = statusReply({
       store: 'memory',
@@ -404,17 +423,23 @@ describe('sync jobs on BullMQ with Cost Explorer on moto', () => {
         source: `aws-ce:${account}`,
         kind: 'sync',
         lastSuccess: ok?.finishedAt.toISOString(),
-        rows: 2,
+        rows: expectedFromCe([page]).rows,
         range: window,
         lastError: { at: bad?.finishedAt.toISOString(), error: bad?.error },
       },
     ]);
     const row = status.tables?.[0]?.rows[0]?.map((cell) => (cell.kind === 'text' ? cell.text : ''));
     expect(row?.[0]).toBe(`aws-ce:${account} (sync)`);
-    expect(row?.[3]).toBe('2');
+    expect(row?.[3]).toBe(String(expectedFromCe([page]).rows));
     expect(row?.[6]).toContain('CLOUD_DENIED');
-    // A denied sync asks for no scan; only the successful one did.
-    await vi.waitFor(() => expect(h.scans).toHaveLength(1), { timeout: 10_000, interval: 50 });
+    // A denied sync asks for no scan: only the successful one did.
+    await new Promise((r) => setTimeout(r, 400));
+    expect(h.scans).toHaveLength(1);
+    expect(await h.scanQueue.getJobCounts('delayed', 'waiting', 'active')).toEqual({
+      delayed: 0,
+      waiting: 0,
+      active: 0,
+    });
   });
 
   it('with resyncDays 0, a second sync on the same day asks Cost Explorer for no empty period', async () => {
@@ -424,9 +449,9 @@ describe('sync jobs on BullMQ with Cost Explorer on moto', () => {
     await seed([page, page]);
     const account = newMotoAccountId();
     const payload = { source: 'aws-ce', account };
-    expect((await h.settled(await h.syncQueue.add('sync', payload))).failedReason ?? null).toBeNull();
+    expect(await (await h.settled(await h.syncQueue.add('sync', payload))).getState()).toBe('completed');
     const second = await h.settled(await h.syncQueue.add('sync', payload));
-    expect(second.failedReason ?? null).toBeNull();
+    expect(await second.getState()).toBe('completed');
 
     // CE rejects Start ≥ End (moto does not check it, so the request itself is asserted).
     for (const { TimePeriod } of fetchBodies(account)) expect(TimePeriod.Start < TimePeriod.End).toBe(true);
