@@ -148,7 +148,10 @@ const variables = z.object({
     'OpenID metadata that signs Bot Framework requests (tests, sovereign clouds).',
   ),
   TALLY_TEAMS_ANONYMOUS: doc(
-    z.enum(['true', 'false'], { error: 'expected true or false' }).default('false').transform((v) => v === 'true'),
+    z
+      .enum(['true', 'false'], { error: 'expected true or false' })
+      .default('false')
+      .transform((v) => v === 'true'),
     'teams.anonymous',
     'Serve Teams without an app id (Bot Framework Emulator); refused when NODE_ENV=production.',
   ),

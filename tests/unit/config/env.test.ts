@@ -283,7 +283,9 @@ describe('queues and AWS regions', () => {
   it('serves Teams anonymously only when asked, and never in production', () => {
     expect(loadConfig({}).teams).toMatchObject({ enabled: false, anonymous: false });
     expect(loadConfig({ TALLY_TEAMS_ANONYMOUS: 'true' }).teams).toMatchObject({ enabled: true, anonymous: true });
-    expect(() => loadConfig({ TALLY_TEAMS_ANONYMOUS: 'true', NODE_ENV: 'production' })).toThrow(/TALLY_TEAMS_ANONYMOUS/);
+    expect(() => loadConfig({ TALLY_TEAMS_ANONYMOUS: 'true', NODE_ENV: 'production' })).toThrow(
+      /TALLY_TEAMS_ANONYMOUS/,
+    );
   });
 
   it('parses the schedules and refuses a bad cron', () => {
