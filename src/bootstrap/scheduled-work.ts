@@ -95,6 +95,7 @@ export function createScheduledWork(config: Config, options: ScheduledWorkOption
           accountSid: config.sms.accountSid,
           authToken: config.sms.authToken,
           from: config.sms.from,
+          ...(config.sms.apiUrl ? { apiBaseUrl: config.sms.apiUrl } : {}),
         })
       : null;
   const deliveries = new DeliveryService({
