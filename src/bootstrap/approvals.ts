@@ -24,6 +24,7 @@ import { SavingsService } from '../approvals/savings.service.js';
 import type { AuditLog } from '../audit/audit.types.js';
 import type { Config } from '../config/env.js';
 import type { ApprovalCommandRunner } from '../conversation/handle-turn.service.js';
+import type { Reply } from '../conversation/reply.types.js';
 import type { CostRepository } from '../costs/cost-repository.port.js';
 import { RecommendationService } from '../recommendations/recommendation.service.js';
 import type { Clock } from '../shared/clock.js';
@@ -44,6 +45,8 @@ export interface ApprovalRuntime {
   commands: ApprovalCommandRunner;
   /** For chat buttons; null when approvals are not available here. */
   interactions: ApprovalInteractions | null;
+  /** The approval message as it is now (Teams answers a vote with the refreshed card); null when not available. */
+  show: ((approvalId: string) => Promise<Reply>) | null;
   /** Starts the approval-timer and execute workers (and re-enqueues approved actions left without a job). */
   startWorkers(): Promise<Workers>;
   close(): Promise<void>;
@@ -110,6 +113,7 @@ export function createApprovalRuntime(config: Config, options: ApprovalRuntimeOp
   return {
     commands: (command, turn, scope) => commands.run(command, turn, scope),
     interactions: approvals,
+    show: approvals ? (id) => approvals!.show(id) : null,
     async startWorkers() {
       if (!queueConnection || !timerService || !executor || !execution) return { close: async () => {} };
       const workers = startWorkers({

@@ -43,7 +43,7 @@ export async function shellCommand(ctx: CliContext, opts: { focus?: string; as?:
     clock: clockFor(ctx.config),
     logger: ctx.logger,
     queueConnection,
-    messengers: createMessengers(ctx.config, ctx.logger),
+    messengers: createMessengers(ctx.config, ctx.logger).factory,
   });
   // With Redis, the shell runs the approval workers itself, so a whole approval can be tried without Slack.
   const workers = queueConnection ? await deps.startWorkers() : null;
@@ -79,7 +79,7 @@ export async function askCommand(
     clock: clockFor(ctx.config),
     logger: ctx.logger,
     queueConnection,
-    messengers: createMessengers(ctx.config, ctx.logger),
+    messengers: createMessengers(ctx.config, ctx.logger).factory,
   });
   try {
     if (deps.initialImport?.rowsRejected) ctx.err(importSummary(deps.initialImport));

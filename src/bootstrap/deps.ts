@@ -5,6 +5,7 @@ import { FocusCsvReader } from '../../adapters/focus-file/focus-csv.reader.js';
 import { MemoryAlertRepository } from '../../adapters/memory/memory-alert.repository.js';
 import { MemoryApprovalRepository } from '../../adapters/memory/memory-approval.repository.js';
 import { MemoryAuditLog } from '../../adapters/memory/memory-audit.log.js';
+import { MemoryConversationRefStore } from '../../adapters/memory/memory-conversation-ref.store.js';
 import { MemoryCostRepository } from '../../adapters/memory/memory-cost.repository.js';
 import { MemoryDeliveryLog } from '../../adapters/memory/memory-delivery.log.js';
 import { MemoryDigestSubscriptionRepository } from '../../adapters/memory/memory-digest-subscription.repository.js';
@@ -21,6 +22,7 @@ import { CommandService } from '../commands/command.service.js';
 import type { Config } from '../config/env.js';
 import { redactUrlCredentials } from '../config/env.js';
 import { EMPTY_POLICY, parsePolicy } from '../config/policy.js';
+import type { ConversationRefStore } from '../conversation/conversation-ref.port.js';
 import { TurnHandler } from '../conversation/handle-turn.service.js';
 import { CostQueryService } from '../costs/cost-query.service.js';
 import type { CostRepository } from '../costs/cost-repository.port.js';
@@ -50,6 +52,7 @@ export interface Stores {
   alerts: AlertRepository;
   digestSubscriptions: DigestSubscriptionRepository;
   deliveries: DeliveryLog;
+  conversationRefs: ConversationRefStore;
   description: string;
   close(): Promise<void>;
 }
@@ -80,6 +83,7 @@ export async function createStores(config: Config): Promise<Stores> {
       alerts: new MemoryAlertRepository(),
       digestSubscriptions: new MemoryDigestSubscriptionRepository(),
       deliveries: new MemoryDeliveryLog(),
+      conversationRefs: new MemoryConversationRefStore(),
       description: 'in-process (nothing is kept after exit)',
       close: async () => {},
     };
@@ -96,7 +100,8 @@ export async function createStores(config: Config): Promise<Stores> {
     '../../adapters/mongo/mongo-digest-subscription.repository.js'
   );
   const { MongoDeliveryLog } = await import('../../adapters/mongo/mongo-delivery.log.js');
-  const [costs, runs, approvals, audit, alerts, digestSubscriptions, deliveries] = await Promise.all([
+  const { MongoConversationRefStore } = await import('../../adapters/mongo/mongo-conversation-ref.store.js');
+  const [costs, runs, approvals, audit, alerts, digestSubscriptions, deliveries, conversationRefs] = await Promise.all([
     MongoCostRepository.create(conn),
     MongoImportRunRepository.create(conn),
     MongoApprovalRepository.create(conn),
@@ -104,11 +109,13 @@ export async function createStores(config: Config): Promise<Stores> {
     MongoAlertRepository.create(conn),
     MongoDigestSubscriptionRepository.create(conn),
     MongoDeliveryLog.create(conn),
+    MongoConversationRefStore.create(conn),
   ]);
   return {
     alerts,
     digestSubscriptions,
     deliveries,
+    conversationRefs,
     costs,
     runs,
     approvals,
@@ -130,8 +137,8 @@ export async function createDeps(
     logger: Logger;
     /** BullMQ's Redis connection; without it approvals answer that they need Redis. */
     queueConnection?: Redis | null;
-    /** Chat platforms for approval messages and reminders. */
-    messengers?: ChatMessenger[];
+    /** Chat platforms for proactive messages (approvals, alerts, digests); a function when they need the stores. */
+    messengers?: ChatMessenger[] | ((stores: Stores) => ChatMessenger[]);
   },
 ): Promise<AppDeps> {
   const stores = await createStores(config);
@@ -155,6 +162,7 @@ export async function createDeps(
     throw err;
   }
   const policy = config.policyFile ? parsePolicy(await readFile(config.policyFile, 'utf8')) : EMPTY_POLICY;
+  const messengers = typeof options.messengers === 'function' ? options.messengers(stores) : (options.messengers ?? []);
   const costs = new CostQueryService(stores.costs);
   const forecast = new ForecastService(costs);
   const scan = new AnomalyScanService(stores.costs, { detector: policy.notifications.anomalies });
@@ -192,7 +200,7 @@ export async function createDeps(
         clock: options.clock,
         logger: options.logger,
         queueConnection: options.queueConnection,
-        messengers: options.messengers ?? [],
+        messengers,
       })
     : null;
   const digestSubs = new DigestSubscriptionService({
@@ -207,7 +215,7 @@ export async function createDeps(
     clock: options.clock,
     logger: options.logger,
     queueConnection: options.queueConnection ?? null,
-    messengers: options.messengers ?? [],
+    messengers,
   });
   return {
     stores,

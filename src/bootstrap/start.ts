@@ -5,6 +5,13 @@ import { RedisDedupeStore } from '../../adapters/queue/redis-dedupe.store.js';
 import { pingRedis } from '../../adapters/queue/redis-probe.js';
 import { createSlackAdapter } from '../../adapters/slack/slack-app.js';
 import { createSlackMessenger } from '../../adapters/slack/slack-messenger.js';
+import { renderCard } from '../../adapters/teams/render-card.js';
+import {
+  createTeamsAdapter,
+  createTeamsCloudAdapter,
+  type TeamsAdapterConfig,
+} from '../../adapters/teams/teams-app.js';
+import { createTeamsMessenger } from '../../adapters/teams/teams-messenger.js';
 import type { ChatMessenger } from '../approvals/chat-messenger.port.js';
 import type { Config } from '../config/env.js';
 import type { TurnHandler } from '../conversation/handle-turn.service.js';
@@ -13,7 +20,7 @@ import { TallyError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.port.js';
 import type { CliContext } from './cli.js';
 import { clockFor } from './cli-commands.js';
-import { createDeps } from './deps.js';
+import { createDeps, type Stores } from './deps.js';
 import { startWebServer } from './web.js';
 
 /** The App Home sections, as commands of the command language. */
@@ -43,12 +50,13 @@ export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; f
     );
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3, lazyConnect: false });
   const queueConnection = createQueueConnection(config.redis.url);
+  const messengers = createMessengers(config, logger);
   const deps = await createDeps(config, {
     focusPath: opts.focus,
     clock: clockFor(config),
     logger,
     queueConnection,
-    messengers: createMessengers(config, logger),
+    messengers: messengers.factory,
   });
   const workers = opts.worker ? await deps.startWorkers() : null;
   const charts = new WorkerChartRenderer();
@@ -71,6 +79,22 @@ export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; f
         },
       )
     : null;
+  const teams = messengers.teamsCloud
+    ? createTeamsAdapter(
+        teamsAdapterConfig(config),
+        {
+          handleTurn: (turn, hooks) => deps.turns.handle(turn, hooks),
+          dedupe: new RedisDedupeStore(redis),
+          ...(deps.approvals.interactions ? { approvals: deps.approvals.interactions } : {}),
+          ...(deps.approvals.show ? { approvalMessage: deps.approvals.show } : {}),
+          ...(deps.scheduled ? { alerts: deps.scheduled.alerts } : {}),
+          charts,
+          conversationRefs: deps.stores.conversationRefs,
+          logger,
+        },
+        messengers.teamsCloud,
+      )
+    : null;
   const server = await startWebServer({
     port: config.port,
     logger,
@@ -78,11 +102,13 @@ export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; f
       await deps.stores.costs.dataRange();
       return (await redis.ping()) === 'PONG';
     },
-    routes: slack?.requestListener ? { '/slack/': slack.requestListener } : {},
+    routes: {
+      ...(slack?.requestListener ? { '/slack/': slack.requestListener } : {}),
+      ...(teams ? { '/api/messages': teams.requestListener } : {}),
+    },
   });
   await slack?.start();
-  if (config.teams.enabled) logger.warn({}, 'the Teams adapter is not part of this build yet');
-  logger.info({ slack: Boolean(slack), worker: opts.worker }, 'tally started');
+  logger.info({ slack: Boolean(slack), teams: Boolean(teams), worker: opts.worker }, 'tally started');
   await waitForSignal();
   await slack?.stop();
   await new Promise((resolve) => server.close(resolve));
@@ -93,18 +119,51 @@ export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; f
   queueConnection.disconnect();
 }
 
-/** The chat platforms Tally can message proactively (approval requests, reminders, outcomes). */
-export function createMessengers(config: Config, logger: Logger): ChatMessenger[] {
-  if (!config.slack.enabled || !config.slack.botToken) return [];
-  return [
-    createSlackMessenger({
-      botToken: config.slack.botToken,
-      ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
-      // A vote waits for its message update: retry briefly, never for half an hour (REFERENCE.md §1.6).
-      retries: 2,
-      logger,
-    }),
+/** The Teams settings of the adapter, from the config slice. */
+function teamsAdapterConfig(config: Config): TeamsAdapterConfig {
+  const t = config.teams;
+  return {
+    ...(t.appId ? { appId: t.appId } : {}),
+    ...(t.appPassword ? { appPassword: t.appPassword } : {}),
+    ...(t.tenantId ? { tenantId: t.tenantId } : {}),
+    appType: t.appType,
+    ...(t.openIdMetadataUrl ? { openIdMetadataUrl: t.openIdMetadataUrl } : {}),
+    anonymous: t.anonymous,
+  };
+}
+
+/**
+ * The chat platforms Tally can message proactively (approval requests, reminders, alerts, digests). Teams sends
+ * through stored conversation references, so its messenger is built once the stores exist; `teamsCloud` is the
+ * Bot Framework adapter it uses, shared with the `/api/messages` handler.
+ */
+export function createMessengers(config: Config, logger: Logger) {
+  const teamsCloud = config.teams.enabled ? createTeamsCloudAdapter(teamsAdapterConfig(config), logger) : null;
+  const factory = (stores: Stores): ChatMessenger[] => [
+    ...(config.slack.enabled && config.slack.botToken
+      ? [
+          createSlackMessenger({
+            botToken: config.slack.botToken,
+            ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
+            // A vote waits for its message update: retry briefly, never for half an hour (REFERENCE.md §1.6).
+            retries: 2,
+            logger,
+          }),
+        ]
+      : []),
+    ...(teamsCloud
+      ? [
+          createTeamsMessenger({
+            adapter: teamsCloud.adapter,
+            appId: teamsCloud.appId,
+            refs: stores.conversationRefs,
+            render: (reply) => renderCard(reply),
+            logger,
+          }),
+        ]
+      : []),
   ];
+  return { factory, teamsCloud };
 }
 
 /** `tally worker`: the job workers only (approval timers and executions), until SIGTERM. */
@@ -115,7 +174,7 @@ export async function startWorker(ctx: CliContext): Promise<void> {
     clock: clockFor(config),
     logger,
     queueConnection,
-    messengers: createMessengers(config, logger),
+    messengers: createMessengers(config, logger).factory,
   });
   const workers = await deps.startWorkers();
   logger.info({}, 'worker started');

@@ -1,0 +1,152 @@
+/**
+ * Reply buttons as Adaptive Card actions (Universal Actions, REFERENCE.md §2.3). Each `ACTIONS` id maps to an
+ * `Action.Execute` verb; the invoke handler routes on `action.verb` and reads `action.data`. Every `Action.Execute`
+ * carries an `Action.Submit` fallback for clients without Universal Actions: a Submit has no verb, so its data
+ * repeats it as `data.verb` (it arrives as a message activity with `value: data`).
+ */
+import { ACTIONS } from '../../src/conversation/actions.js';
+import type { ReplyButton } from '../../src/conversation/reply.types.js';
+import type { CardElement } from './render-card-table.js';
+import { textBlock, truncateCardText } from './render-card-table.js';
+
+/** The `verb` of every `Action.Execute` Tally puts on a card. */
+export const CARD_VERBS = {
+  APPROVE: 'approve',
+  REJECT: 'reject',
+  DETAILS: 'details',
+  ALERT_ACK: 'alert_ack',
+  ALERT_INVESTIGATE: 'alert_investigate',
+  ALERT_MUTE: 'alert_mute',
+  /** Run a command (Show all, a follow-up, Request approval); `data.command` is the command text. */
+  RUN: 'run',
+  /** The approval card's automatic refresh; `data.id` is the approval id. */
+  REFRESH: 'refresh',
+} as const;
+
+export type CardVerb = (typeof CARD_VERBS)[keyof typeof CARD_VERBS];
+
+/** The id of the reject reason input: the reason arrives as `action.data.reason`. */
+export const REJECT_REASON_INPUT = 'reason';
+
+/** Limits Tally keeps to on actions. */
+export const ACTION_LIMITS = {
+  /** Button titles are cut to this (as in Slack). */
+  title: 75,
+  /** A button whose value is longer is left out, as in Slack: a cut value would act on other data. */
+  value: 2000,
+  /** The most characters of a reject reason. */
+  reason: 500,
+} as const;
+
+/** What an action sends: `id` (approval or anomaly id) or `command`, plus `verb` in Submit fallbacks. */
+export type CardActionData = Record<string, string>;
+
+export interface SubmitAction {
+  type: 'Action.Submit';
+  title: string;
+  data: CardActionData;
+  style?: ActionStyle;
+}
+
+export interface ExecuteAction {
+  type: 'Action.Execute';
+  title: string;
+  verb: CardVerb;
+  data: CardActionData;
+  style?: ActionStyle;
+  fallback?: SubmitAction;
+}
+
+export interface ShowCardAction {
+  type: 'Action.ShowCard';
+  title: string;
+  style?: ActionStyle;
+  card: { type: 'AdaptiveCard'; body: CardElement[]; actions: CardAction[] };
+}
+
+export type CardAction = ExecuteAction | ShowCardAction | SubmitAction;
+export type ActionStyle = 'positive' | 'destructive';
+
+/** Verbs whose data is `{ id: <button value> }`. */
+const ID_VERBS: Readonly<Record<string, CardVerb>> = {
+  [ACTIONS.APPROVE]: CARD_VERBS.APPROVE,
+  [ACTIONS.REJECT]: CARD_VERBS.REJECT,
+  [ACTIONS.DETAILS]: CARD_VERBS.DETAILS,
+  [ACTIONS.ALERT_ACK]: CARD_VERBS.ALERT_ACK,
+  [ACTIONS.ALERT_INVESTIGATE]: CARD_VERBS.ALERT_INVESTIGATE,
+  [ACTIONS.ALERT_MUTE]: CARD_VERBS.ALERT_MUTE,
+};
+
+/** Buttons whose value is a command to run (`data: { command }`). */
+const COMMAND_ACTIONS: ReadonlySet<string> = new Set([ACTIONS.SHOW_ALL, ACTIONS.RUN_COMMAND, ACTIONS.REQUEST_APPROVAL]);
+
+const STYLES: Record<NonNullable<ReplyButton['style']>, ActionStyle> = { primary: 'positive', danger: 'destructive' };
+
+/** The verb a button's action id maps to, or `undefined` for an id Teams has no action for. */
+export function verbOf(actionId: string): CardVerb | undefined {
+  return COMMAND_ACTIONS.has(actionId) ? CARD_VERBS.RUN : ID_VERBS[actionId];
+}
+
+/** An `Action.Execute` with its `Action.Submit` fallback (same title, style and data, plus `verb`). */
+export function executeAction(title: string, verb: CardVerb, data: CardActionData, style?: ActionStyle): ExecuteAction {
+  const cut = truncateCardText(title, ACTION_LIMITS.title);
+  const styled = style ? { style } : {};
+  return {
+    type: 'Action.Execute',
+    title: cut,
+    verb,
+    data,
+    ...styled,
+    fallback: { type: 'Action.Submit', title: cut, data: { ...data, verb }, ...styled },
+  };
+}
+
+/**
+ * Reject as an `Action.ShowCard`: it opens a required reason input (`reason`, at most 500 characters) and a Reject
+ * `Action.Execute` (verb `reject`, `data: { id }`), so the reason arrives with the vote in `action.data.reason`.
+ */
+export function rejectAction(button: ReplyButton): ShowCardAction {
+  return {
+    type: 'Action.ShowCard',
+    title: truncateCardText(button.label, ACTION_LIMITS.title),
+    ...(button.style ? { style: STYLES[button.style] } : {}),
+    card: {
+      type: 'AdaptiveCard',
+      body: [
+        textBlock('Why do you reject this request?', { weight: 'Bolder' }),
+        {
+          type: 'Input.Text',
+          id: REJECT_REASON_INPUT,
+          label: 'Reason',
+          placeholder: 'The reason is recorded in the audit trail',
+          isMultiline: true,
+          isRequired: true,
+          maxLength: ACTION_LIMITS.reason,
+          errorMessage: 'Give a reason to reject.',
+        },
+      ],
+      actions: [executeAction(button.label, CARD_VERBS.REJECT, { id: button.value }, 'destructive')],
+    },
+  };
+}
+
+/**
+ * A reply button as a card action: approval and alert buttons as `Action.Execute` with `data: { id }`, Reject as
+ * {@link rejectAction}, command buttons (Show all, Run command, Request approval) as verb `run` with
+ * `data: { command }`. `undefined` for an unknown action id or a value longer than 2000 characters.
+ */
+export function cardAction(button: ReplyButton): CardAction | undefined {
+  const verb = verbOf(button.actionId);
+  if (!verb || button.value.length > ACTION_LIMITS.value) return undefined;
+  if (verb === CARD_VERBS.REJECT) return rejectAction(button);
+  const data: CardActionData = verb === CARD_VERBS.RUN ? { command: button.value } : { id: button.value };
+  return executeAction(button.label, verb, data, button.style ? STYLES[button.style] : undefined);
+}
+
+/** The buttons that map to actions, in order. */
+export function cardActions(buttons: ReplyButton[] | undefined): CardAction[] {
+  return (buttons ?? []).flatMap((b) => {
+    const action = cardAction(b);
+    return action ? [action] : [];
+  });
+}
