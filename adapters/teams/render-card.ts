@@ -70,6 +70,11 @@ export interface RenderCardOptions {
   chartPng?: Uint8Array;
   /** @defaultValue the chart's title */
   chartAltText?: string;
+  /**
+   * The chart as an image Tally serves itself (`TALLY_PUBLIC_URL/charts/<id>.png`); preferred over `chartPng`,
+   * which seldom fits Teams' ~28 KB message limit.
+   */
+  chartUrl?: string;
   /** The command that produced the reply; a cut table then offers "Show all" (verb `run`) re-running it. */
   command?: string;
   /**
@@ -247,9 +252,10 @@ function buildCard(reply: Reply, options: RenderCardOptions, parts: Parts): Adap
   );
   const items = largestFitting(parts.items.length, (n) => fits({ rows, items: n, chart: [] }));
   let chart: CardElement[] = [];
-  if (options.chartPng) {
+  if (options.chartUrl || options.chartPng) {
     const alt = options.chartAltText ?? reply.chart?.title ?? 'Chart';
-    const image = { type: 'Image', url: pngDataUri(options.chartPng), altText: alt, size: 'Stretch' };
+    const url = options.chartUrl ?? pngDataUri(options.chartPng ?? new Uint8Array());
+    const image = { type: 'Image', url, altText: alt, size: 'Stretch' };
     chart = fits({ rows, items, chart: [image] }) ? [image] : [smallPrint(CHART_TOO_LARGE)];
   }
   return capBody(card({ rows, items, chart }));

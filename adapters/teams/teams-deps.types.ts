@@ -36,6 +36,11 @@ export interface TeamsDeps {
    * conversation, `teams/user/<AAD object id>` for a person's personal chat (REFERENCE.md §2.4).
    */
   conversationRefs: ConversationRefStore;
+  /**
+   * Stores a chart PNG where Teams can fetch it and returns its public URL (Tally serves `/charts/<id>.png` when
+   * `TALLY_PUBLIC_URL` is set). Absent: charts are inlined as `data:` URIs when the card stays small enough.
+   */
+  hostChart?: (png: Uint8Array) => Promise<string>;
   logger: Logger;
 }
 

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { HostedCharts } from '../../adapters/charts/hosted-charts.js';
 import { WorkerChartRenderer } from '../../adapters/charts/worker-chart.renderer.js';
 import { createQueueConnection } from '../../adapters/queue/queue-connection.js';
 import { RedisDedupeStore } from '../../adapters/queue/redis-dedupe.store.js';
@@ -79,6 +80,7 @@ export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; f
         },
       )
     : null;
+  const hostedCharts = config.publicUrl ? new HostedCharts(redis, config.queues.prefix, config.publicUrl) : null;
   const teams = messengers.teamsCloud
     ? createTeamsAdapter(
         teamsAdapterConfig(config),
@@ -90,6 +92,7 @@ export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; f
           ...(deps.scheduled ? { alerts: deps.scheduled.alerts } : {}),
           charts,
           conversationRefs: deps.stores.conversationRefs,
+          ...(hostedCharts ? { hostChart: (png: Uint8Array) => hostedCharts.put(png) } : {}),
           logger,
         },
         messengers.teamsCloud,
@@ -105,6 +108,7 @@ export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; f
     routes: {
       ...(slack?.requestListener ? { '/slack/': slack.requestListener } : {}),
       ...(teams ? { '/api/messages': teams.requestListener } : {}),
+      ...(hostedCharts ? { '/charts/': hostedCharts.requestListener } : {}),
     },
   });
   await slack?.start();

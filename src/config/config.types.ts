@@ -17,6 +17,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** `NODE_ENV`; `production` refuses development shortcuts such as anonymous Teams traffic. */
   readonly nodeEnv?: string;
+  /** `TALLY_PUBLIC_URL`: where Tally is reachable from the chat platforms (the host of /api/messages). */
+  readonly publicUrl?: string;
   /** `TALLY_TODAY`: a pinned UTC day (`YYYY-MM-DD`) for demos and tests. */
   readonly today?: string;
   readonly mongo: { readonly uri?: string };

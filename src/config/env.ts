@@ -95,6 +95,11 @@ const variables = z.object({
     'redis.url',
     'Redis for the job queues.',
   ),
+  TALLY_PUBLIC_URL: doc(
+    httpUrl().optional(),
+    'publicUrl',
+    "Tally's public base URL; Teams cards then show charts served at /charts/.",
+  ),
   TALLY_QUEUE_PREFIX: doc(
     pattern(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, - or _ (at most 40)').default('tally'),
     'queues.prefix',
@@ -348,6 +353,7 @@ function toConfig(env: Env): Config {
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
     nodeEnv: env.NODE_ENV,
+    publicUrl: env.TALLY_PUBLIC_URL,
     today: env.TALLY_TODAY,
     mongo: { uri: env.MONGODB_URI },
     redis: { url: env.REDIS_URL },

@@ -10,7 +10,7 @@ import { type BotConnectorFake, type ConnectorCall, startBotConnectorFake } from
 import { type BotTokenIssuer, epochSeconds, startBotTokenIssuer } from '../support/bot-tokens.js';
 import { expectedSums, readFixture } from '../support/focus-oracle.js';
 import { mongoUrl, redisUrl, uniqueName } from '../support/services.js';
-import { startTally, type TallyProcess } from '../support/tally-process.js';
+import { freePort, startTally, type TallyProcess } from '../support/tally-process.js';
 import { channelMessage, personalMessage, TEAMS, threadReply } from '../support/teams-activities.js';
 
 const EXPORT = fileURLToPath(new URL('../fixtures/focus/export-2026-05.csv', import.meta.url));
@@ -44,8 +44,14 @@ beforeAll(async () => {
   connector = await startBotConnectorFake();
   issuer = await startBotTokenIssuer();
   const common = { REDIS_URL: redisUrl(), TALLY_FOCUS_FILE: EXPORT, TALLY_TODAY: '2026-06-10' };
+  const port = await freePort();
   [tally, secured] = await Promise.all([
-    startTally({ ...common, TALLY_TEAMS_ANONYMOUS: 'true' }),
+    startTally({
+      ...common,
+      TALLY_TEAMS_ANONYMOUS: 'true',
+      PORT: String(port),
+      TALLY_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    }),
     startTally({
       ...common,
       MONGODB_URI,
@@ -84,6 +90,19 @@ describe('Teams: messages (anonymous mode)', () => {
     // A typing indicator comes first.
     const first = connector.callsOf('reply', (c) => c.activityId === question.id)[0];
     expect(first?.body.type).toBe('typing');
+  });
+
+  it('shows the chart as an image Tally serves at TALLY_PUBLIC_URL/charts/', async () => {
+    const question = personalMessage({ text: 'cost last month by service', serviceUrl: connector.serviceUrl });
+    await post(tally.url, question);
+    const reply = await connector.waitFor('reply', (c) => isCard(c) && c.activityId === question.id, 15_000);
+    const url = /"url":"(http:\/\/127\.0\.0\.1:\d+\/charts\/[0-9a-f]{32}\.png)"/.exec(cardText(reply.body))?.[1];
+    expect(url).toBeDefined();
+    const image = await fetch(url!);
+    expect(image.headers.get('content-type')).toBe('image/png');
+    const bytes = new Uint8Array(await image.arrayBuffer());
+    expect([...bytes.slice(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect((await fetch(url!.replace(/[0-9a-f]{32}/, '0'.repeat(32)))).status).toBe(404);
   });
 
   it('answers a command in a channel with the mention stripped, in the reply chain; a follow-up is answered there', async () => {

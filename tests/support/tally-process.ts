@@ -23,7 +23,8 @@ export interface TallyProcess {
 
 /** Starts `tally start` as a real process and waits until `/healthz` answers. */
 export async function startTally(env: Record<string, string>, timeoutMs = 30_000): Promise<TallyProcess> {
-  const port = await freePort();
+  // A caller that needs the port beforehand (e.g. for TALLY_PUBLIC_URL) passes PORT.
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   let output = '';
   const child: ChildProcess = spawn(process.execPath, [TALLY_BIN, 'start'], {
     env: {

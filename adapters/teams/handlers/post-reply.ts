@@ -19,7 +19,8 @@ export async function replyCard(deps: TeamsDeps, reply: Reply, command?: string)
   if (!reply.chart || !deps.charts) return renderCard(reply, options);
   try {
     const chart = await deps.charts.render(reply.chart);
-    return renderCard(reply, { ...options, chartPng: chart.png, chartAltText: chart.altText });
+    const hosted = deps.hostChart ? { chartUrl: await deps.hostChart(chart.png) } : { chartPng: chart.png };
+    return renderCard(reply, { ...options, ...hosted, chartAltText: chart.altText });
   } catch (err) {
     deps.logger.warn({ err, title: reply.chart.title }, 'could not draw the chart of a Teams answer');
     return renderCard(reply, options);

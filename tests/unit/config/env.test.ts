@@ -44,6 +44,7 @@ const FULL_ENV = {
   TALLY_QUEUE_PREFIX: 'tally-eu',
   TALLY_JOB_LOCK_SECONDS: '45',
   TALLY_SYNC_CRON: '15 */4 * * *',
+  TALLY_PUBLIC_URL: 'https://tally.example.com',
   MICROSOFT_OPENID_METADATA_URL: 'http://127.0.0.1:8090/v1/.well-known/openidconfiguration',
   TALLY_TEAMS_ANONYMOUS: 'false',
   NODE_ENV: 'test',
