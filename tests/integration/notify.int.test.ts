@@ -113,7 +113,8 @@ async function settled(id: string, timeoutMs = 15_000): Promise<Job> {
   for (;;) {
     const job = await queue.getJob(id);
     const state = job ? await job.getState() : 'missing';
-    if (job && (state === 'completed' || state === 'failed')) return job;
+    // Read the job again once it is final: the copy above may predate the move (attemptsMade still 0).
+    if (job && (state === 'completed' || state === 'failed')) return (await queue.getJob(id)) ?? job;
     if (Date.now() > until) throw new Error(`job ${id} is ${state} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
