@@ -42,8 +42,27 @@ export class SyncService {
     return this.deps.sources.map((s) => s.name);
   }
 
-  accounts(sourceName: string): Promise<string[]> {
-    return this.source(sourceName).accounts();
+  /**
+   * The accounts of a source. A failure is recorded under `<source>:*` (so `/cost status` shows it) and rethrown.
+   */
+  async accounts(sourceName: string): Promise<string[]> {
+    const startedAt = this.deps.clock.now();
+    try {
+      return await this.source(sourceName).accounts();
+    } catch (err) {
+      const code = err instanceof TallyError ? err.code : 'INTERNAL';
+      const message = err instanceof Error ? err.message : String(err);
+      await this.record({
+        key: syncSourceKey(sourceName, '*'),
+        startedAt,
+        rows: 0,
+        error: `${code}: listing accounts failed: ${message}`,
+        range: null,
+        totals: [],
+      });
+      this.deps.logger.warn({ err, source: sourceName }, 'listing the accounts of a cost source failed');
+      throw err;
+    }
   }
 
   /** The day range the next sync of this account fetches. */

@@ -105,4 +105,16 @@ describe('SyncService', () => {
     // The failed run is not a success: the next sync re-fetches from the last good window.
     expect((await t.runs.lastSuccess('table:111'))?.error).toBeUndefined();
   });
+
+  it('records a failure to list the accounts under <source>:*, for status', async () => {
+    const t = setup({});
+    t.source.accounts = async () => {
+      throw new TallyError('CLOUD_DENIED', 'not authorised to list accounts');
+    };
+    const err = await t.sync.accounts('table').catch((e: unknown) => e);
+    expect((err as TallyError).code).toBe('CLOUD_DENIED');
+    const [status] = sourceStatuses(await t.runs.latest(10));
+    expect(status).toMatchObject({ source: 'table:*', kind: 'sync', lastSuccess: null });
+    expect(status?.lastError?.error).toMatch(/^CLOUD_DENIED: listing accounts failed/);
+  });
 });
