@@ -78,7 +78,8 @@ export class ApprovalRig {
   readonly approvals = new MemoryApprovalRepository();
   readonly audit = new MemoryAuditLog();
   readonly messenger = new TimedMessenger();
-  readonly runtime: ApprovalRuntime;
+  /** Built asynchronously (the runtime loads the AWS SDK and BullMQ on demand). */
+  private readonly runtime: Promise<ApprovalRuntime>;
   readonly connection: Redis;
   private workers: Workers | null = null;
   private readonly queues: Queue[] = [];
@@ -104,7 +105,7 @@ export class ApprovalRig {
   }
 
   async startWorkers(): Promise<void> {
-    this.workers = await this.runtime.startWorkers();
+    this.workers = await (await this.runtime).startWorkers();
   }
 
   /** Proposes to stop an instance, as Rita in {@link CHANNEL}; returns the new approval's id. */
@@ -112,7 +113,7 @@ export class ApprovalRig {
     const text = `propose stop ${instanceId} in ${this.options.region} because idle for two weeks`;
     const parsed = parseCommand(text);
     if (!parsed.ok) throw new Error(`not a command: ${text}`);
-    const reply = await this.runtime.commands(parsed.command as ApprovalCommand, {
+    const reply = await (await this.runtime).commands(parsed.command as ApprovalCommand, {
       user: { id: PEOPLE.rita },
       location: { platform: 'slack', channel: CHANNEL },
       text,
@@ -123,8 +124,8 @@ export class ApprovalRig {
   }
 
   /** An approve click by one approver, as the Slack button handler makes it. */
-  vote(approvalId: string, as: Person): Promise<Reply> {
-    const interactions = this.runtime.interactions;
+  async vote(approvalId: string, as: Person): Promise<Reply> {
+    const interactions = (await this.runtime).interactions;
     if (!interactions) throw new Error('approvals are not available in this runtime');
     return interactions.vote({ approvalId, voter: { platform: 'slack', id: PEOPLE[as] }, decision: 'approve' });
   }
@@ -151,7 +152,7 @@ export class ApprovalRig {
 
   async close(): Promise<void> {
     await this.workers?.close();
-    await this.runtime.close();
+    await (await this.runtime).close();
     for (const queue of this.queues) await queue.close();
     this.connection.disconnect();
   }

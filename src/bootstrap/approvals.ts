@@ -1,13 +1,6 @@
 import type { Redis } from 'ioredis';
-import { createAwsClients } from '../../adapters/aws/aws-clients.js';
-import { AwsEc2Actions } from '../../adapters/aws/aws-ec2.actions.js';
-import { AwsEc2Inventory } from '../../adapters/aws/aws-ec2.inventory.js';
-import { BullmqApprovalTimers } from '../../adapters/queue/bullmq-approval-timers.js';
-import { BullmqExecutionQueue } from '../../adapters/queue/bullmq-execution.queue.js';
-import { approvalTimerProcessor } from '../../jobs/processors/approval-timer.processor.js';
-import { executeProcessor } from '../../jobs/processors/execute.processor.js';
 import { QUEUES } from '../../jobs/queues.js';
-import { startWorkers, type Workers } from '../../jobs/worker-registry.js';
+import type { Workers } from '../../jobs/worker-registry.js';
 import { ExecutorService } from '../actions/executor.service.js';
 import { ApprovalService } from '../approvals/approval.service.js';
 import { ApprovalCommandService, type ApprovalFeatures } from '../approvals/approval-commands.service.js';
@@ -56,30 +49,33 @@ export interface ApprovalRuntime {
  * Wires the approval feature (DESIGN §6–7). Recommendations need AWS; approvals need AWS and Redis (timers and
  * execution jobs); the savings ledger needs neither. What is missing is said in the answer.
  */
-export function createApprovalRuntime(config: Config, options: ApprovalRuntimeOptions): ApprovalRuntime {
+export async function createApprovalRuntime(config: Config, options: ApprovalRuntimeOptions): Promise<ApprovalRuntime> {
   const { stores, policy, clock, logger, queueConnection } = options;
   const missing: string[] = [];
   if (!config.aws.enabled) missing.push('AWS (set AWS_REGION and credentials, or AWS_PROFILE)');
   if (!queueConnection) missing.push('Redis (REDIS_URL) for timers and execution jobs');
   const unavailable = `This needs ${missing.join(' and ')}.`;
-  const aws = config.aws.enabled ? createAwsClients(config.aws) : null;
-  const inventory = aws ? new AwsEc2Inventory(aws, { clock }) : null;
+  // The AWS SDK and BullMQ load only when used, so `tally ask` without them starts fast.
+  const awsSdk = config.aws.enabled ? await loadAws() : null;
+  const queue = queueConnection ? await loadQueue() : null;
+  const aws = awsSdk ? awsSdk.createAwsClients(config.aws) : null;
+  const inventory = awsSdk && aws ? new awsSdk.AwsEc2Inventory(aws, { clock }) : null;
   const recommendations =
     inventory && config.aws.regions.length > 0
       ? new RecommendationService({ inventory, regions: [...config.aws.regions], clock })
       : null;
   const savings = new SavingsService({ approvals: stores.approvals, costs: stores.costs, clock });
   const prefix = config.queues.prefix;
-  const timers = queueConnection ? new BullmqApprovalTimers(queueConnection, prefix) : null;
-  const execution = queueConnection ? new BullmqExecutionQueue(queueConnection, prefix) : null;
+  const timers = queue && queueConnection ? new queue.BullmqApprovalTimers(queueConnection, prefix) : null;
+  const execution = queue && queueConnection ? new queue.BullmqExecutionQueue(queueConnection, prefix) : null;
   const audit = auditor(stores.audit, clock);
   const messages = new ApprovalMessages({ messengers: options.messengers, policy, audit: stores.audit, clock, logger });
 
   let approvals: ApprovalService | null = null;
   let timerService: ApprovalTimerService | null = null;
   let executor: ExecutorService | null = null;
-  if (aws && inventory && timers && execution) {
-    const cloud = new AwsEc2Actions(aws);
+  if (awsSdk && aws && inventory && timers && execution) {
+    const cloud = new awsSdk.AwsEc2Actions(aws);
     const repo = stores.approvals;
     const outcomes = new ApprovalOutcomes({ approvals: repo, timers, execution, messages, audit, logger });
     timerService = new ApprovalTimerService({ approvals: repo, policy, timers, messages, outcomes, audit, clock });
@@ -115,14 +111,14 @@ export function createApprovalRuntime(config: Config, options: ApprovalRuntimeOp
     interactions: approvals,
     show: approvals ? (id) => approvals!.show(id) : null,
     async startWorkers() {
-      if (!queueConnection || !timerService || !executor || !execution) return { close: async () => {} };
-      const workers = startWorkers({
+      if (!queue || !queueConnection || !timerService || !executor || !execution) return { close: async () => {} };
+      const workers = queue.startWorkers({
         connection: queueConnection,
         prefix,
         queues: [QUEUES.approvalTimer, QUEUES.execute],
         processors: {
-          [QUEUES.approvalTimer]: approvalTimerProcessor(timerService),
-          [QUEUES.execute]: executeProcessor(executor),
+          [QUEUES.approvalTimer]: queue.approvalTimerProcessor(timerService),
+          [QUEUES.execute]: queue.executeProcessor(executor),
         },
         lockDurationMs: config.queues.lockSeconds * 1000,
         // Executions mostly wait on the cloud (a stop takes a minute on AWS): run many at once; the daily limit per
@@ -141,4 +137,24 @@ export function createApprovalRuntime(config: Config, options: ApprovalRuntimeOp
       await execution?.close();
     },
   };
+}
+
+async function loadAws() {
+  const [clients, actions, inventory] = await Promise.all([
+    import('../../adapters/aws/aws-clients.js'),
+    import('../../adapters/aws/aws-ec2.actions.js'),
+    import('../../adapters/aws/aws-ec2.inventory.js'),
+  ]);
+  return { ...clients, ...actions, ...inventory };
+}
+
+async function loadQueue() {
+  const [timers, execution, timerJob, executeJob, registry] = await Promise.all([
+    import('../../adapters/queue/bullmq-approval-timers.js'),
+    import('../../adapters/queue/bullmq-execution.queue.js'),
+    import('../../jobs/processors/approval-timer.processor.js'),
+    import('../../jobs/processors/execute.processor.js'),
+    import('../../jobs/worker-registry.js'),
+  ]);
+  return { ...timers, ...execution, ...timerJob, ...executeJob, ...registry };
 }

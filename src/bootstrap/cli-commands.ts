@@ -37,13 +37,13 @@ async function optionalQueueConnection(ctx: CliContext) {
 
 export async function shellCommand(ctx: CliContext, opts: { focus?: string; as?: string }): Promise<void> {
   const queueConnection = await optionalQueueConnection(ctx);
-  const { createMessengers } = await import('./start.js');
+  const { createMessengers } = await import('./messengers.js');
   const deps = await createDeps(ctx.config, {
     focusPath: opts.focus,
     clock: clockFor(ctx.config),
     logger: ctx.logger,
     queueConnection,
-    messengers: createMessengers(ctx.config, ctx.logger).factory,
+    messengers: (await createMessengers(ctx.config, ctx.logger)).factory,
   });
   // With Redis, the shell runs the approval workers itself, so a whole approval can be tried without Slack.
   const workers = queueConnection ? await deps.startWorkers() : null;
@@ -73,13 +73,13 @@ export async function askCommand(
   opts: { focus?: string; json?: boolean; as?: string },
 ): Promise<void> {
   const queueConnection = await optionalQueueConnection(ctx);
-  const { createMessengers } = await import('./start.js');
+  const { createMessengers } = await import('./messengers.js');
   const deps = await createDeps(ctx.config, {
     focusPath: opts.focus,
     clock: clockFor(ctx.config),
     logger: ctx.logger,
     queueConnection,
-    messengers: createMessengers(ctx.config, ctx.logger).factory,
+    messengers: (await createMessengers(ctx.config, ctx.logger)).factory,
   });
   try {
     if (deps.initialImport?.rowsRejected) ctx.err(importSummary(deps.initialImport));

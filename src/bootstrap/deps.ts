@@ -39,7 +39,7 @@ import type { Clock } from '../shared/clock.js';
 import { addDays, dayOf } from '../shared/day.js';
 import type { Logger } from '../shared/logger.port.js';
 import { type ApprovalRuntime, createApprovalRuntime } from './approvals.js';
-import { createScheduledWork, type ScheduledWork } from './scheduled-work.js';
+import type { ScheduledWork } from './scheduled-work.js';
 
 /** The source name of the built-in sample dataset in the store. */
 export const SAMPLE_SOURCE = 'sample';
@@ -190,7 +190,7 @@ export async function createDeps(
     clock: options.clock,
   });
   const scheduled = options.queueConnection
-    ? createScheduledWork(config, {
+    ? (await import('./scheduled-work.js')).createScheduledWork(config, {
         stores,
         policy,
         costs,
@@ -209,7 +209,7 @@ export async function createDeps(
     digests,
     clock: options.clock,
   });
-  const approvals = createApprovalRuntime(config, {
+  const approvals = await createApprovalRuntime(config, {
     stores,
     policy: policy.approvals,
     clock: options.clock,

@@ -5,23 +5,14 @@ import { createQueueConnection } from '../../adapters/queue/queue-connection.js'
 import { RedisDedupeStore } from '../../adapters/queue/redis-dedupe.store.js';
 import { pingRedis } from '../../adapters/queue/redis-probe.js';
 import { createSlackAdapter } from '../../adapters/slack/slack-app.js';
-import { createSlackMessenger } from '../../adapters/slack/slack-messenger.js';
-import { renderCard } from '../../adapters/teams/render-card.js';
-import {
-  createTeamsAdapter,
-  createTeamsCloudAdapter,
-  type TeamsAdapterConfig,
-} from '../../adapters/teams/teams-app.js';
-import { createTeamsMessenger } from '../../adapters/teams/teams-messenger.js';
-import type { ChatMessenger } from '../approvals/chat-messenger.port.js';
-import type { Config } from '../config/env.js';
+import { createTeamsAdapter } from '../../adapters/teams/teams-app.js';
 import type { TurnHandler } from '../conversation/handle-turn.service.js';
 import type { Reply } from '../conversation/reply.types.js';
 import { TallyError } from '../shared/errors.js';
-import type { Logger } from '../shared/logger.port.js';
 import type { CliContext } from './cli.js';
 import { clockFor } from './cli-commands.js';
-import { createDeps, type Stores } from './deps.js';
+import { createDeps } from './deps.js';
+import { createMessengers, teamsAdapterConfig } from './messengers.js';
 import { startWebServer } from './web.js';
 
 /** The App Home sections, as commands of the command language. */
@@ -51,7 +42,7 @@ export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; f
     );
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3, lazyConnect: false });
   const queueConnection = createQueueConnection(config.redis.url);
-  const messengers = createMessengers(config, logger);
+  const messengers = await createMessengers(config, logger);
   const deps = await createDeps(config, {
     focusPath: opts.focus,
     clock: clockFor(config),
@@ -123,53 +114,6 @@ export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; f
   queueConnection.disconnect();
 }
 
-/** The Teams settings of the adapter, from the config slice. */
-function teamsAdapterConfig(config: Config): TeamsAdapterConfig {
-  const t = config.teams;
-  return {
-    ...(t.appId ? { appId: t.appId } : {}),
-    ...(t.appPassword ? { appPassword: t.appPassword } : {}),
-    ...(t.tenantId ? { tenantId: t.tenantId } : {}),
-    appType: t.appType,
-    ...(t.openIdMetadataUrl ? { openIdMetadataUrl: t.openIdMetadataUrl } : {}),
-    anonymous: t.anonymous,
-  };
-}
-
-/**
- * The chat platforms Tally can message proactively (approval requests, reminders, alerts, digests). Teams sends
- * through stored conversation references, so its messenger is built once the stores exist; `teamsCloud` is the
- * Bot Framework adapter it uses, shared with the `/api/messages` handler.
- */
-export function createMessengers(config: Config, logger: Logger) {
-  const teamsCloud = config.teams.enabled ? createTeamsCloudAdapter(teamsAdapterConfig(config), logger) : null;
-  const factory = (stores: Stores): ChatMessenger[] => [
-    ...(config.slack.enabled && config.slack.botToken
-      ? [
-          createSlackMessenger({
-            botToken: config.slack.botToken,
-            ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
-            // A vote waits for its message update: retry briefly, never for half an hour (REFERENCE.md §1.6).
-            retries: 2,
-            logger,
-          }),
-        ]
-      : []),
-    ...(teamsCloud
-      ? [
-          createTeamsMessenger({
-            adapter: teamsCloud.adapter,
-            appId: teamsCloud.appId,
-            refs: stores.conversationRefs,
-            render: (reply) => renderCard(reply),
-            logger,
-          }),
-        ]
-      : []),
-  ];
-  return { factory, teamsCloud };
-}
-
 /** `tally worker`: the job workers only (approval timers and executions), until SIGTERM. */
 export async function startWorker(ctx: CliContext): Promise<void> {
   const { config, logger } = ctx;
@@ -178,7 +122,7 @@ export async function startWorker(ctx: CliContext): Promise<void> {
     clock: clockFor(config),
     logger,
     queueConnection,
-    messengers: createMessengers(config, logger).factory,
+    messengers: (await createMessengers(config, logger)).factory,
   });
   const workers = await deps.startWorkers();
   logger.info({}, 'worker started');

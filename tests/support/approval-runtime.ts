@@ -82,7 +82,7 @@ export async function createTestRuntime(options: TestRuntimeOptions): Promise<Te
   const approvals = options.stores?.approvals ?? new MemoryApprovalRepository();
   const audit = options.stores?.audit ?? new MemoryAuditLog();
   const messenger = new RecordingMessenger();
-  const runtime = createApprovalRuntime(config, {
+  const runtime = await createApprovalRuntime(config, {
     stores: { approvals, audit, costs: new MemoryCostRepository() },
     policy,
     clock: systemClock,
