@@ -38,6 +38,13 @@ COPY --from=build /app/bin ./bin
 COPY --from=build /app/prompts ./prompts
 COPY --from=build /app/manifest ./manifest
 
+# Cost data (Parquet files, docs/cost-data.md) lives in one volume that the web and worker containers share.
+# DuckDB's native binding (@duckdb/node-bindings-linux-*) needs glibc, which this Debian (bookworm) image has;
+# an Alpine (musl) image would not load it.
+ENV TALLY_DATA_DIR=/data
+RUN mkdir -p /data && chown node:node /data
+VOLUME ["/data"]
+
 USER node
 EXPOSE 3000
 

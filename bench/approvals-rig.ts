@@ -3,7 +3,6 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { MemoryApprovalRepository } from '../adapters/memory/memory-approval.repository.js';
 import { MemoryAuditLog } from '../adapters/memory/memory-audit.log.js';
-import { MemoryCostRepository } from '../adapters/memory/memory-cost.repository.js';
 import type { Workers } from '../jobs/worker-registry.js';
 import type { Approval, ApprovalState } from '../src/approvals/approval.types.js';
 import { type ApprovalRuntime, createApprovalRuntime } from '../src/bootstrap/approvals.js';
@@ -14,6 +13,7 @@ import { parsePolicy } from '../src/config/policy.js';
 import type { Reply } from '../src/conversation/reply.types.js';
 import { systemClock } from '../src/shared/clock.js';
 import type { Logger } from '../src/shared/logger.port.js';
+import { type BenchCostStore, benchCostStore } from './bench-stores.js';
 import { TimedMessenger } from './timed-messenger.js';
 
 /** The people of the bench policy: Slack ids by policy key. Rita proposes; Alice, Bob and Carol approve. */
@@ -71,8 +71,9 @@ export interface RigOptions {
 }
 
 /**
- * The real approval runtime of one Tally process (`createApprovalRuntime`): in-process stores, BullMQ on Redis, EC2
- * in moto, and a {@link TimedMessenger} as the chat platform.
+ * The real approval runtime of one Tally process (`createApprovalRuntime`): in-process approval and audit stores, an
+ * empty cost store in a temporary folder, BullMQ on Redis, EC2 in moto, and a {@link TimedMessenger} as the chat
+ * platform.
  */
 export class ApprovalRig {
   readonly approvals = new MemoryApprovalRepository();
@@ -80,6 +81,8 @@ export class ApprovalRig {
   readonly messenger = new TimedMessenger();
   /** Built asynchronously (the runtime loads the AWS SDK and BullMQ on demand). */
   private readonly runtime: Promise<ApprovalRuntime>;
+  /** An empty cost store in a temporary folder (the runtime needs one; the bench never reads costs). */
+  private readonly costs: Promise<BenchCostStore>;
   readonly connection: Redis;
   private workers: Workers | null = null;
   private readonly queues: Queue[] = [];
@@ -94,14 +97,17 @@ export class ApprovalRig {
       TALLY_QUEUE_PREFIX: options.prefix,
     });
     this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-    this.runtime = createApprovalRuntime(config, {
-      stores: { approvals: this.approvals, audit: this.audit, costs: new MemoryCostRepository() },
-      policy: parsePolicy(benchPolicy(options.timers), 'bench policy').approvals,
-      clock: systemClock,
-      logger: options.logger,
-      queueConnection: this.connection,
-      messengers: [this.messenger],
-    });
+    this.costs = benchCostStore();
+    this.runtime = this.costs.then((costs) =>
+      createApprovalRuntime(config, {
+        stores: { approvals: this.approvals, audit: this.audit, costs: costs.costs },
+        policy: parsePolicy(benchPolicy(options.timers), 'bench policy').approvals,
+        clock: systemClock,
+        logger: options.logger,
+        queueConnection: this.connection,
+        messengers: [this.messenger],
+      }),
+    );
   }
 
   async startWorkers(): Promise<void> {
@@ -155,6 +161,7 @@ export class ApprovalRig {
     await (await this.runtime).close();
     for (const queue of this.queues) await queue.close();
     this.connection.disconnect();
+    await (await this.costs).close();
   }
 }
 

@@ -1,10 +1,10 @@
 /**
  * Digest benchmark: builds the weekly (and some daily) digest for N channels (default 100) over the built-in sample
- * dataset (13 months, three clouds, USD and EUR) in the in-process store, loaded as `tally shell` loads it
- * (`loadSample`). Each channel has its own scope (all data, one provider, one or two sub-accounts, a provider and an
- * account), so every digest runs its own queries: the week and the week before by service, the month-end forecast,
- * the daily trend of the week, anomalies (the sample's injected anomalies, as the scan would report them), pending
- * approvals (25, in memory) and the savings ledger. It reports the time per digest (p50 / p95 / max) one at a time,
+ * dataset (13 months, three clouds, USD and EUR) in the cost store (DuckDB over Parquet in a temporary folder), loaded
+ * as `tally shell` loads it (`loadSample`). Each channel has its own scope (all data, one provider, one or two
+ * sub-accounts, a provider and an account), so every digest runs its own queries: the week and the week before by
+ * service, the month-end forecast, the daily trend of the week, anomalies (the sample's injected anomalies, as the
+ * scan would report them), pending approvals (25, in memory) and the savings ledger. It reports the time per digest (p50 / p95 / max) one at a time,
  * then the wall time of all N with the digest worker's concurrency.
  *
  *   npm run bench                        # every bench
@@ -14,14 +14,13 @@
  * (5: every fifth channel has a daily digest).
  */
 import { MemoryApprovalRepository } from '../adapters/memory/memory-approval.repository.js';
-import { MemoryCostRepository } from '../adapters/memory/memory-cost.repository.js';
 import type { Anomaly } from '../src/anomalies/anomaly.types.js';
 import type { Approval } from '../src/approvals/approval.types.js';
 import { SavingsService } from '../src/approvals/savings.service.js';
 import { loadSample } from '../src/bootstrap/deps.js';
 import type { ChannelScope } from '../src/config/policy.js';
 import { CostQueryService } from '../src/costs/cost-query.service.js';
-import type { AccountName } from '../src/costs/cost-repository.port.js';
+import type { AccountName, CostRepository } from '../src/costs/cost-repository.port.js';
 import { ForecastService } from '../src/costs/forecast.service.js';
 import { generateSample } from '../src/costs/sample/sample-data.js';
 import { type DigestOptions, DigestService } from '../src/reports/digest.service.js';
@@ -29,6 +28,7 @@ import { fixedClock } from '../src/shared/clock.js';
 import { addDays, type Day } from '../src/shared/day.js';
 import { BENCH_TODAY } from './bench-data.js';
 import { envInt, int, ms, percentile, secs, table } from './bench-stats.js';
+import { benchCostStore } from './bench-stores.js';
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
 const CHANNELS = Math.max(1, envInt('BENCH_DIGEST_CHANNELS', 100));
@@ -37,7 +37,15 @@ const DAILY_EVERY = envInt('BENCH_DIGEST_DAILY_EVERY', 5);
 
 async function main(): Promise<void> {
   log(`Tally digest benchmark — ${CHANNELS} channels, node ${process.version}, today pinned to ${BENCH_TODAY}`);
-  const repo = new MemoryCostRepository();
+  const store = await benchCostStore();
+  try {
+    await benchDigests(store.costs);
+  } finally {
+    await store.close();
+  }
+}
+
+async function benchDigests(repo: CostRepository): Promise<void> {
   const t0 = performance.now();
   await loadSample(repo, BENCH_TODAY);
   const range = await repo.dataRange();

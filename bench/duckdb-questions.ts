@@ -1,37 +1,53 @@
+import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { AnomalyScanService } from '../src/anomalies/anomaly-scan.service.js';
 import type { Command } from '../src/commands/command.types.js';
-import type { Dimension } from '../src/costs/cost-query.types.js';
-import { UNTAGGED } from '../src/costs/cost-query.types.js';
+import { EMPTY_POLICY } from '../src/config/policy.js';
+import type { CostFilter, Dimension } from '../src/costs/cost-query.types.js';
+import { NO_RESOURCE, UNTAGGED } from '../src/costs/cost-query.types.js';
 import type { Metric } from '../src/costs/cost-record.types.js';
+import type { CostRepository } from '../src/costs/cost-repository.port.js';
 import type { Period } from '../src/costs/period.js';
 import { previousPeriod, resolvePeriod } from '../src/costs/period.js';
-import type { Day } from '../src/shared/day.js';
+import { addDays, type Day } from '../src/shared/day.js';
 import { roundCents } from '../src/shared/money.js';
-import type { Amounts } from './tally-questions.js';
+import { type Amounts, parseQuestion } from './tally-questions.js';
 
 /**
- * The raw-file reference: DuckDB answering each question straight from the FOCUS CSV with `read_csv` on every run,
- * as a FinOps analyst would. Same semantics as Tally: the UTC day of ChargePeriodStart, EffectiveCost summed per
- * currency and group key, tags read from the Tags JSON.
+ * The reference: each question answered by hand-written DuckDB SQL over the Parquet files Tally stored
+ * (`TALLY_DATA_DIR/costs/v1/<source>/<month>.parquet`, read with one glob), as an analyst would query the same
+ * files: one statement per question, the rows read into JS by columns. Same semantics as Tally (docs/cost-data.md):
+ * the stored `day`, the metric summed per currency and group key, `(untagged)` and `(no resource)` keys, totals over
+ * every group, top N by amount.
+ *
+ * For an anomaly scan there is no SQL for the detector: the reference is the scan's input, the daily series per
+ * sub-account × service over the period and the detector's history, summed by SQL and read into JS.
  */
 
-export interface DuckDb {
+export interface ReferenceDb {
   connection: DuckDBConnection;
   threads: string;
   version: string;
+  memoryLimit: string;
   close(): void;
 }
 
-export async function openDuckDb(): Promise<DuckDb> {
-  const instance = await DuckDBInstance.create(':memory:');
+/** An in-memory DuckDB with the memory limit Tally's engine gets (`TALLY_DUCKDB_MEMORY`, default 512MB). */
+export async function openReference(tempDir: string): Promise<ReferenceDb> {
+  const instance = await DuckDBInstance.create(':memory:', {
+    memory_limit: process.env.TALLY_DUCKDB_MEMORY ?? '512MB',
+    temp_directory: tempDir,
+  });
   const connection = await instance.connect();
-  await connection.run("SET TimeZone = 'UTC'");
-  const info = await connection.runAndReadAll("SELECT current_setting('threads') AS threads, version() AS version");
+  const info = await connection.runAndReadAll(
+    "SELECT current_setting('threads') AS threads, version() AS version, current_setting('memory_limit') AS m",
+  );
   const row = info.getRowObjectsJS()[0] ?? {};
   return {
     connection,
     threads: String(row.threads),
     version: String(row.version),
+    memoryLimit: String(row.m),
     close: () => {
       connection.closeSync();
       instance.closeSync();
@@ -39,105 +55,135 @@ export async function openDuckDb(): Promise<DuckDb> {
   };
 }
 
+/** The glob of every stored partition of a data directory. */
+export const partitionGlob = (dataDir: string) => join(dataDir, 'costs', 'v1', '*', '*.parquet');
+
 const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
-const METRIC_COLUMNS: Record<Metric, string> = {
-  effective: 'EffectiveCost',
-  billed: 'BilledCost',
-  list: 'ListCost',
-};
-
-/** The SQL of a group key, as Tally's FOCUS mapper and `dimensionValue` read it. */
+/** The group key as Tally's aggregate reads it from the stored columns (adapters/duckdb/aggregate-sql.ts). */
 function keyExpression(d: Dimension | undefined): string {
   if (!d) return "'Total'";
   switch (d.kind) {
     case 'provider':
-      return 'ProviderName';
+      return 'provider';
     case 'account':
-      return 'SubAccountId';
+      return 'sub_account_id';
     case 'service':
-      return "coalesce(ServiceName, '(none)')";
+      return 'service_name';
     case 'category':
-      return "coalesce(ServiceCategory, 'Other')";
+      return 'service_category';
     case 'region':
-      return "coalesce(RegionId, 'global')";
+      return 'region';
     case 'charge':
-      return 'ChargeCategory';
+      return 'charge_category';
+    case 'resource':
+      return `coalesce(nullif(resource_id, ''), ${quote(NO_RESOURCE)})`;
     case 'tag':
-      return `coalesce(json_extract_string(Tags, ${quote(`$."${d.key.replaceAll('"', '\\"')}"`)}), ${quote(UNTAGGED)})`;
+      return `coalesce(tags[${quote(d.key)}], ${quote(UNTAGGED)})`;
   }
-}
-
-/** Rows of the file with the day, currency, group key and cost. Every column is read as text and cast here. */
-function source(path: string, metric: Metric, groupBy: Dimension | undefined): string {
-  return `SELECT CAST(CAST(ChargePeriodStart AS TIMESTAMPTZ) AS DATE) AS day,
-      BillingCurrency AS currency,
-      ${keyExpression(groupBy)} AS key,
-      CAST(${METRIC_COLUMNS[metric]} AS DOUBLE) AS cost
-    FROM read_csv(${quote(path)}, header = true, all_varchar = true, quote = '"', escape = '"')`;
 }
 
 const between = (p: { from: Day; to: Day }) => `day BETWEEN DATE ${quote(p.from)} AND DATE ${quote(p.to)}`;
 
-export interface DuckQuestion {
-  sql: string;
-  kind: 'cost' | 'compare';
+function noFilter(filter: CostFilter | undefined, question: string): void {
+  if (filter && Object.values(filter).some((v) => Array.isArray(v) && v.length > 0))
+    throw new Error(`reference SQL: "${question}" has a filter, which the reference does not write`);
 }
 
-/** The SQL for a parsed `cost` or `compare` command, with its periods resolved against `today`. */
-export function duckQuestion(command: Command, path: string, today: Day): DuckQuestion {
+export interface ReferenceQuestion {
+  question: string;
+  kind: 'cost' | 'compare' | 'series';
+  sql: string;
+}
+
+/** The hand-written SQL of a question, its periods resolved against `today`. */
+export function referenceQuestion(question: string, glob: string, today: Day): ReferenceQuestion {
+  const command: Command = parseQuestion(question);
+  const from = `read_parquet(${quote(glob)})`;
   if (command.kind === 'cost') {
+    noFilter(command.filter, question);
     const period = resolvePeriod(command.period, today);
+    const m = metricColumn(command.metric);
     const top = command.top
-      ? `QUALIFY is_total = 1 OR row_number() OVER (PARTITION BY currency, is_total ORDER BY amount DESC, key) <= ${command.top}`
+      ? `QUALIFY row_number() OVER (PARTITION BY currency ORDER BY amount DESC, key) <= ${command.top}`
       : '';
-    const sql = `WITH src AS (${source(path, command.metric, command.groupBy)}),
-      g AS (
-        SELECT currency, key, sum(cost) AS amount, grouping(key) AS is_total
-        FROM src WHERE ${between(period)}
-        GROUP BY GROUPING SETS ((currency, key), (currency))
-      )
-      SELECT currency, key, amount, is_total FROM g ${top}`;
-    return { sql, kind: 'cost' };
+    const sql = `SELECT currency, key, CAST(amount AS VARCHAR) AS amount,
+        CAST(sum(amount) OVER (PARTITION BY currency) AS VARCHAR) AS total
+      FROM (
+        SELECT currency, ${keyExpression(command.groupBy)} AS key, sum(${m}) AS amount
+        FROM ${from} WHERE ${between(period)} GROUP BY ALL
+      ) ${top}`;
+    return { question, kind: 'cost', sql };
   }
   if (command.kind === 'compare') {
+    noFilter(command.filter, question);
     const current = resolvePeriod(command.current, today);
     const previous: Period =
       command.previous.kind === 'previous'
         ? previousPeriod(command.current, current)
         : resolvePeriod(command.previous, today);
-    const top = command.top
-      ? `QUALIFY is_total = 1 OR row_number() OVER (PARTITION BY currency, is_total ORDER BY abs(cur - prev) DESC, key) <= ${command.top}`
-      : '';
-    const sql = `WITH src AS (${source(path, command.metric, command.groupBy)}),
-      g AS (
-        SELECT currency, key,
-          coalesce(sum(cost) FILTER (WHERE ${between(current)}), 0) AS cur,
-          coalesce(sum(cost) FILTER (WHERE ${between(previous)}), 0) AS prev,
-          grouping(key) AS is_total
-        FROM src WHERE ${between(current)} OR ${between(previous)}
-        GROUP BY GROUPING SETS ((currency, key), (currency))
-      )
-      SELECT currency, key, cur, prev, is_total FROM g ${top}`;
-    return { sql, kind: 'compare' };
+    const m = metricColumn(command.metric);
+    const sql = `SELECT currency, key, CAST(cur AS VARCHAR) AS cur, CAST(prev AS VARCHAR) AS prev,
+        CAST(sum(cur) OVER w AS VARCHAR) AS cur_total, CAST(sum(prev) OVER w AS VARCHAR) AS prev_total
+      FROM (
+        SELECT currency, ${keyExpression(command.groupBy)} AS key,
+          coalesce(sum(${m}) FILTER (WHERE ${between(current)}), 0) AS cur,
+          coalesce(sum(${m}) FILTER (WHERE ${between(previous)}), 0) AS prev
+        FROM ${from} WHERE ${between(current)} OR ${between(previous)} GROUP BY ALL
+      ) WINDOW w AS (PARTITION BY currency)`;
+    return { question, kind: 'compare', sql };
   }
-  throw new Error(`DuckDB reference: no SQL for a ${command.kind} command`);
+  if (command.kind === 'anomalies') {
+    noFilter(command.filter, question);
+    const period = resolvePeriod(command.period, today);
+    const start = addDays(period.from, -anomalyHistoryDays());
+    const sql = `SELECT sub_account_id, service_name, CAST(day AS VARCHAR) AS day, currency,
+        CAST(sum(effective) AS VARCHAR) AS effective
+      FROM ${from} WHERE ${between({ from: start, to: period.to })} GROUP BY ALL`;
+    return { question, kind: 'series', sql };
+  }
+  throw new Error(`reference SQL: no SQL for a ${command.kind} command ("${question}")`);
 }
 
-/** Runs the question's SQL once and returns its amounts keyed like {@link replyAmounts}. */
-export async function runDuck(db: DuckDb, q: DuckQuestion): Promise<Amounts> {
+/** Days of history an anomaly scan reads before its period, with the detector Tally uses. */
+export function anomalyHistoryDays(): number {
+  return new AnomalyScanService({} as CostRepository, { detector: EMPTY_POLICY.notifications.anomalies }).historyDays;
+}
+
+function metricColumn(metric: Metric): string {
+  return metric === 'billed' ? 'billed' : metric === 'list' ? '"list"' : 'effective';
+}
+
+/**
+ * Runs the question's SQL once and reads the result into JS by columns. Returns its amounts keyed like
+ * `replyAmounts` (cost and compare), and the number of result rows (for a series, its only output: the rows are
+ * turned into numbers, as a detector would need them).
+ */
+export async function runReference(db: ReferenceDb, q: ReferenceQuestion): Promise<{ amounts: Amounts; rows: number }> {
   const reader = await db.connection.runAndReadAll(q.sql);
+  const cols = reader.getColumnsObjectJS();
+  const n = reader.currentRowCount;
   const out: Amounts = new Map();
-  for (const row of reader.getRowObjectsJS()) {
-    const cur = String(row.currency);
-    const total = Number(row.is_total) === 1;
+  const text = (name: string) => (cols[name] ?? []) as (string | null)[];
+  if (q.kind === 'series') {
+    const values = new Float64Array(n);
+    const effective = text('effective');
+    for (let i = 0; i < n; i++) values[i] = Number(effective[i]);
+    return { amounts: out, rows: n };
+  }
+  const currency = text('currency');
+  const key = text('key');
+  for (let i = 0; i < n; i++) {
+    const cur = String(currency[i]);
     if (q.kind === 'cost') {
-      out.set(total ? `${cur} total` : `${cur} row ${String(row.key)}`, roundCents(Number(row.amount)));
+      out.set(`${cur} total`, roundCents(Number(text('total')[i])));
+      out.set(`${cur} row ${String(key[i])}`, roundCents(Number(text('amount')[i])));
     } else {
-      const prefix = total ? cur : `${cur} row ${String(row.key)}`;
-      out.set(`${prefix} current`, roundCents(Number(row.cur)));
-      out.set(`${prefix} previous`, roundCents(Number(row.prev)));
+      out.set(`${cur} current`, roundCents(Number(text('cur_total')[i])));
+      out.set(`${cur} previous`, roundCents(Number(text('prev_total')[i])));
+      out.set(`${cur} row ${String(key[i])} current`, roundCents(Number(text('cur')[i])));
+      out.set(`${cur} row ${String(key[i])} previous`, roundCents(Number(text('prev')[i])));
     }
   }
-  return out;
+  return { amounts: out, rows: n };
 }

@@ -6,8 +6,9 @@
  *    month calendar (every series gets its own baseline model, as in a scan). Reports the time of one pass over all
  *    series (p50 / p95 of the runs), series per second, and precision / recall on the injected days (days whose
  *    injected change is at least 2 × minImpact; the first maxRunDays days of a level shift).
- * 2. Scan: `AnomalyScanService.scan` on the full built-in sample dataset (13 months) in the in-process store, for the
- *    last 7 days (a bare `anomalies`), the last 182 days (the sample's anomaly window) and the whole range.
+ * 2. Scan: `AnomalyScanService.scan` on the full built-in sample dataset (13 months) in the cost store (DuckDB over
+ *    Parquet in a temporary folder), for the last 7 days (a bare `anomalies`), the last 182 days (the sample's anomaly
+ *    window) and the whole range.
  *
  *   npm run bench                    # every bench
  *   BENCH_ONLY=scan npm run bench    # this one only
@@ -15,7 +16,6 @@
  *
  * Knobs: BENCH_SCAN_SERIES (10000), BENCH_SCAN_DAYS (400), BENCH_SCAN_WARMUP / BENCH_SCAN_RUNS (1 / 5).
  */
-import { MemoryCostRepository } from '../adapters/memory/memory-cost.repository.js';
 import {
   DEFAULT_DETECTOR_OPTIONS,
   detectWithModel,
@@ -23,11 +23,12 @@ import {
   SeriesModel,
 } from '../src/anomalies/anomaly-detector.js';
 import { AnomalyScanService } from '../src/anomalies/anomaly-scan.service.js';
-import { RollupBuilder } from '../src/costs/rollup-builder.js';
+import type { CostRepository } from '../src/costs/cost-repository.port.js';
 import { mulberry32 } from '../src/costs/sample/prng.js';
 import { generateSample } from '../src/costs/sample/sample-data.js';
 import { addDays, type Day } from '../src/shared/day.js';
 import { envInt, int, measure, ms, type RepeatPlan, secs, table, timing } from './bench-stats.js';
+import { benchCostStore } from './bench-stores.js';
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -121,15 +122,24 @@ async function benchDetector(plan: RepeatPlan): Promise<string[]> {
 }
 
 async function benchSampleScan(plan: RepeatPlan): Promise<string[][]> {
+  const store = await benchCostStore();
+  try {
+    return await scanSample(store.costs, plan);
+  } finally {
+    await store.close();
+  }
+}
+
+async function scanSample(repo: CostRepository, plan: RepeatPlan): Promise<string[][]> {
   const t0 = performance.now();
   const sample = generateSample({ endDay: SAMPLE_END });
-  const builder = new RollupBuilder('sample');
-  for (const r of sample.records) builder.add(r);
-  const repo = new MemoryCostRepository();
-  await repo.replaceRollups('sample', builder.range()!, builder.rollups());
+  const writer = await repo.writer('sample');
+  for (let i = 0; i < sample.records.length; i += 10_000) await writer.add(sample.records.slice(i, i + 10_000));
+  const range = { from: sample.from, to: sample.to };
+  await writer.commit({ range, files: [], skipped: [], rowsRejected: 0, rejected: [], rejectedByMonth: {} });
   log(
-    `\n[scan] sample ${sample.from}..${sample.to}: ${int(sample.records.length)} rows, ${int(builder.rollups().length)} ` +
-      `rollups, loaded in ${secs(performance.now() - t0)}`,
+    `\n[scan] sample ${sample.from}..${sample.to}: ${int(sample.records.length)} rows, loaded in ` +
+      `${secs(performance.now() - t0)}`,
   );
   const service = new AnomalyScanService(repo);
   const ranges: [string, Day][] = [

@@ -1,9 +1,12 @@
+import { AnomalyScanService } from '../src/anomalies/anomaly-scan.service.js';
+import { createStores, type Stores } from '../src/bootstrap/deps.js';
 import { CommandService } from '../src/commands/command.service.js';
 import type { Command } from '../src/commands/command.types.js';
 import { parseCommand } from '../src/commands/parse-command.js';
+import { loadConfig } from '../src/config/env.js';
+import { EMPTY_POLICY } from '../src/config/policy.js';
 import type { Reply } from '../src/conversation/reply.types.js';
 import { CostQueryService } from '../src/costs/cost-query.service.js';
-import type { CostRepository } from '../src/costs/cost-repository.port.js';
 import { ForecastService } from '../src/costs/forecast.service.js';
 import type { Clock } from '../src/shared/clock.js';
 
@@ -15,6 +18,16 @@ export const QUESTIONS = [
   'compare last week vs the week before by service',
   'cost last 90 days by tag:team',
 ] as const;
+
+/** Questions over the per-resource detail: by resource, by a tag with a few values, by a tag unique per resource. */
+export const DETAIL_QUESTIONS = [
+  'top 10 resources last month',
+  'cost last month by tag:team',
+  'top 10 by tag:Name last month',
+] as const;
+
+/** Anomaly scans: each reads about 19 weeks of daily series per account × service (the detector's history). */
+export const ANOMALY_QUESTIONS = ['anomalies last 30 days', 'anomalies'] as const;
 
 /**
  * Comparable answer amounts in cents, keyed `<currency> total|current|previous` and `<currency> row <key> [current|
@@ -28,15 +41,39 @@ export function parseQuestion(question: string): Command {
   return parsed.command;
 }
 
-/** The real command path on a store: CostQueryService + ForecastService + CommandService with a fixed clock. */
-export function commandServiceFor(repo: CostRepository, clock: Clock, store: string): CommandService {
-  const costs = new CostQueryService(repo);
-  return new CommandService({
+export interface TallyAnswerer {
+  stores: Stores;
+  commands: CommandService;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a data directory as a Tally process does (src/bootstrap/deps.ts createDeps): `createStores` on it (DuckDB over
+ * the Parquet partitions, `TALLY_DUCKDB_MEMORY` from the environment), and the real command path: CostQueryService,
+ * ForecastService and AnomalyScanService (the default policy's detector) behind CommandService, with `clock`.
+ */
+export async function openTally(dataDir: string, clock: Clock): Promise<TallyAnswerer> {
+  const config = loadConfig({
+    TALLY_DATA_DIR: dataDir,
+    ...(process.env.TALLY_DUCKDB_MEMORY ? { TALLY_DUCKDB_MEMORY: process.env.TALLY_DUCKDB_MEMORY } : {}),
+  });
+  const stores = await createStores(config);
+  const costs = new CostQueryService(stores.costs);
+  const scan = new AnomalyScanService(stores.costs, { detector: EMPTY_POLICY.notifications.anomalies });
+  const commands = new CommandService({
     costs,
     forecast: new ForecastService(costs),
     clock,
-    status: async () => ({ store, dataRange: await repo.dataRange(), imports: [], notes: [] }),
+    anomalies: (request) => scan.scan(request),
+    status: async () => ({
+      store: stores.description,
+      dataRange: await stores.costs.dataRange(),
+      imports: [],
+      sources: await stores.costs.sources(),
+      notes: [],
+    }),
   });
+  return { stores, commands, close: () => stores.close() };
 }
 
 /** Parses and runs one question, as a chat turn does (parse → CommandService.run → Reply). */

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The benchmarks of `npm run bench`, on the test services (Redis, FerretDB, moto).
 # BENCH_ONLY=query|slack-ack|teams|agent|approvals|scan|digest runs one.
+# query: BENCH_ROWS=10000000 by default; BENCH_ROWS=10000000,30000000,100000000 for the large sizes (100M takes hours on
+# 2 cores and is skipped when the disk is too small; see bench/query.bench.ts for every knob).
 set -euo pipefail
 only="${BENCH_ONLY:-}"
 run() { [ -z "$only" ] || [ "$only" = "$1" ]; }

@@ -1,30 +1,23 @@
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import Papa from 'papaparse';
-import type { FocusFileChunk, FocusReader, FocusRowBatch } from '../../src/costs/focus-reader.port.js';
+import type { FocusFileChunk, FocusRowBatch } from '../../src/costs/focus-reader.port.js';
 import { TallyError } from '../../src/shared/errors.js';
 
-const CSV_RE = /\.csv(\.gz)?$/i;
 /** Papa Parse hands over about this many bytes per chunk. */
 const CHUNK_BYTES = 1 << 20;
 
 /**
- * Reads FOCUS CSV exports with Papa Parse, streaming: RFC 4180 quoting (commas, quotes and newlines inside fields),
- * gzip (`.csv.gz`), and folders (every `.csv` / `.csv.gz` below, by name). Papa Parse was chosen over csv-parse for
- * speed: about 3.5× faster on FOCUS-shaped rows here (see bench/), which dominates import time.
+ * Reads one FOCUS CSV file with Papa Parse, streaming: RFC 4180 quoting (commas, quotes and newlines inside fields),
+ * CRLF, a UTF-8 byte order mark, and gzip (`.csv.gz`). Papa Parse was chosen over csv-parse for speed: about 3.5×
+ * faster on FOCUS-shaped rows (bench/query), which dominates import time. Null when the file has no header.
  */
-export class FocusCsvReader implements FocusReader {
-  async *read(path: string): AsyncIterable<FocusFileChunk> {
-    for (const file of await listFiles(path)) {
-      const chunks = streamRows(file);
-      const lines = new LineCounter();
-      const head = await readHeader(chunks, lines);
-      if (head) yield { file, header: head.header, batches: batches(head.rest, chunks, lines) };
-    }
-  }
+export async function readFocusCsv(file: string): Promise<FocusFileChunk | null> {
+  const chunks = streamRows(file);
+  const lines = new LineCounter();
+  const head = await readHeader(chunks, lines);
+  return head ? { file, header: head.header, batches: batches(head.rest, chunks, lines) } : null;
 }
 
 /** The first non-blank record is the header; the records after it in the same chunk are returned as `rest`. */
@@ -52,24 +45,6 @@ interface ParsedChunk {
   errors: Map<number, string> | undefined;
 }
 
-async function listFiles(path: string): Promise<string[]> {
-  let info: Awaited<ReturnType<typeof stat>>;
-  try {
-    info = await stat(path);
-  } catch (err) {
-    throw new TallyError('FOCUS_FILE_UNREADABLE', `${path}: no such file or folder`, {
-      cause: err,
-      metadata: { path },
-    });
-  }
-  if (!info.isDirectory()) return [path];
-  const entries = await readdir(path, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile() && CSV_RE.test(e.name))
-    .map((e) => join(e.parentPath, e.name))
-    .sort();
-}
-
 /**
  * Papa Parse's push-style chunks as an async iterator with back-pressure: the parser pauses after each chunk until
  * the consumer asks for the next one.
@@ -77,6 +52,7 @@ async function listFiles(path: string): Promise<string[]> {
 async function* streamRows(file: string): AsyncGenerator<ParsedChunk> {
   let input: Readable = createReadStream(file, { highWaterMark: CHUNK_BYTES });
   if (file.toLowerCase().endsWith('.gz')) input = input.pipe(createGunzip());
+  input = input.pipe(stripByteOrderMark());
   const queue: ParsedChunk[] = [];
   let done = false;
   let failure: unknown = null;
@@ -183,4 +159,18 @@ class LineCounter {
     this.next += 1 + newlines;
     return start;
   }
+}
+
+/** Drops a UTF-8 byte order mark before the header (Excel and some exporters write one, before a quoted header too). */
+function stripByteOrderMark(): Transform {
+  let first = true;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (first) {
+        first = false;
+        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+      }
+      done(null, chunk);
+    },
+  });
 }

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
-import { FocusCsvReader } from '../../adapters/focus-file/focus-csv.reader.js';
 import { writeFocusCsv } from '../../adapters/focus-file/focus-csv.writer.js';
+import { FocusExportReader } from '../../adapters/focus-file/focus-export.reader.js';
 import { pingRedis } from '../../adapters/queue/redis-probe.js';
 import { renderText } from '../../adapters/shell/render-text.js';
 import { runShell } from '../../adapters/shell/shell-repl.js';
@@ -105,15 +105,14 @@ export async function importCommand(ctx: CliContext, path: string, opts: { sourc
   const stores = await createStores(ctx.config);
   try {
     const importer = new ImportService({
-      reader: new FocusCsvReader(),
+      reader: new FocusExportReader(stores.engine),
       costs: stores.costs,
       runs: stores.runs,
       clock: clockFor(ctx.config),
     });
     const run = await importer.importPath(path, opts);
     ctx.out(importSummary(run));
-    if (!ctx.config.mongo.uri)
-      ctx.err('Note: MONGODB_URI is unset, so the in-process store was used and nothing was kept.');
+    ctx.err(`Stored in ${stores.dataDir}.`);
   } finally {
     await stores.close();
   }
@@ -129,6 +128,7 @@ export function importSummary(run: ImportRun): string {
     lines.push(
       `Total ${t.currency}: billed ${formatMoney(t.billed, t.currency)}, effective ${formatMoney(t.effective, t.currency)}`,
     );
+  for (const f of run.skipped ?? []) lines.push(`Skipped ${f.file}: ${f.reason}`);
   for (const r of run.rejected.slice(0, 20))
     lines.push(`Rejected ${r.file} line ${r.line}, column ${r.column}: ${r.reason}`);
   if (run.rowsRejected > 20) lines.push(`… and ${run.rowsRejected - 20} more rejected rows.`);
@@ -148,7 +148,7 @@ export async function sampleCommand(ctx: CliContext, opts: { out: string; seed: 
     `${JSON.stringify({ seed, from: sample.from, to: sample.to, anomalies: sample.anomalies }, null, 2)}\n`,
   );
   ctx.out(
-    `Wrote ${rows} FOCUS rows (${sample.from} to ${sample.to}) to ${opts.out} and ${sample.anomalies.length} injected anomalies to ${anomaliesPath}.`,
+    `Wrote ${rows} FOCUS 1.2 rows (${sample.from} to ${sample.to}) to ${opts.out} and ${sample.anomalies.length} injected anomalies to ${anomaliesPath}.`,
   );
 }
 
@@ -170,4 +170,32 @@ export async function workerCommand(ctx: CliContext): Promise<void> {
     throw new TallyError('STORE_UNAVAILABLE', 'Redis does not answer at REDIS_URL; `tally worker` needs it');
   const { startWorker } = await import('./start.js');
   await startWorker(ctx);
+}
+
+/** `tally sources`: every source in the data directory; `tally sources remove NAME` deletes one. */
+export async function sourcesCommand(ctx: CliContext, action: string | undefined, name: string | undefined) {
+  const stores = await createStores(ctx.config);
+  try {
+    if (action === 'remove') {
+      if (!name) throw new TallyError('USAGE', 'usage: tally sources remove NAME');
+      if (!(await stores.costs.removeSource(name)))
+        throw new TallyError('USAGE', `no cost source named ${name} in ${stores.dataDir} (see \`tally sources\`)`);
+      ctx.out(`Removed ${name} and its cost data.`);
+      return;
+    }
+    if (action !== undefined) throw new TallyError('USAGE', 'usage: tally sources [remove NAME]');
+    const sources = await stores.costs.sources();
+    if (sources.length === 0) {
+      ctx.out(`No cost data in ${stores.dataDir}.`);
+      return;
+    }
+    for (const s of sources) {
+      const days = s.range ? `${s.range.from} to ${s.range.to}` : 'no days';
+      ctx.out(
+        `${s.name}\t${s.rows} rows, ${s.rejectedRows} rejected, ${days}, ${s.files.length} file(s), last import ${s.lastImport}`,
+      );
+    }
+  } finally {
+    await stores.close();
+  }
 }

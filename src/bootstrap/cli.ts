@@ -7,7 +7,15 @@ import { loadProcessConfig } from '../config/env.js';
 import { TallyError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.port.js';
-import { askCommand, importCommand, sampleCommand, shellCommand, startCommand, workerCommand } from './cli-commands.js';
+import {
+  askCommand,
+  importCommand,
+  sampleCommand,
+  shellCommand,
+  sourcesCommand,
+  startCommand,
+  workerCommand,
+} from './cli-commands.js';
 
 /** Exit codes of `tally` (DESIGN §4). */
 export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2 } as const;
@@ -99,10 +107,16 @@ function buildProgram(ctx: CliContext): Command {
     );
   program
     .command('import')
-    .description('load a FOCUS export into the configured store')
-    .argument('<path>', 'a FOCUS CSV, .csv.gz, or a folder of them')
+    .description('load a FOCUS export into the cost data directory (TALLY_DATA_DIR)')
+    .argument('<path>', 'a FOCUS CSV, .csv.gz or Parquet file, or a folder of them')
     .option('--source <name>', 'source name; re-importing a source replaces its data for the days it covers')
     .action((path: string, opts: { source?: string }) => importCommand(ctx, resolve(path), opts));
+  program
+    .command('sources')
+    .description('list the cost sources in TALLY_DATA_DIR; `sources remove NAME` deletes one source and its data')
+    .argument('[action]', '`remove`')
+    .argument('[name]', 'the source to remove')
+    .action((action?: string, name?: string) => sourcesCommand(ctx, action, name));
   program
     .command('sample')
     .description('write the built-in sample dataset as a FOCUS CSV (and its injected anomalies as JSON)')

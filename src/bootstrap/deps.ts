@@ -1,12 +1,16 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import type { Redis } from 'ioredis';
-import { FocusCsvReader } from '../../adapters/focus-file/focus-csv.reader.js';
+import { LAYOUT_VERSION } from '../../adapters/duckdb/cost-data-layout.js';
+import { DuckDbCostRepository } from '../../adapters/duckdb/duckdb-cost.repository.js';
+import { DuckDbEngine, spillDir } from '../../adapters/duckdb/duckdb-engine.js';
+import { FocusExportReader } from '../../adapters/focus-file/focus-export.reader.js';
 import { MemoryAlertRepository } from '../../adapters/memory/memory-alert.repository.js';
 import { MemoryApprovalRepository } from '../../adapters/memory/memory-approval.repository.js';
 import { MemoryAuditLog } from '../../adapters/memory/memory-audit.log.js';
 import { MemoryConversationRefStore } from '../../adapters/memory/memory-conversation-ref.store.js';
-import { MemoryCostRepository } from '../../adapters/memory/memory-cost.repository.js';
 import { MemoryDeliveryLog } from '../../adapters/memory/memory-delivery.log.js';
 import { MemoryDigestSubscriptionRepository } from '../../adapters/memory/memory-digest-subscription.repository.js';
 import { MemoryImportRunRepository } from '../../adapters/memory/memory-import-run.repository.js';
@@ -29,7 +33,6 @@ import type { CostRepository } from '../costs/cost-repository.port.js';
 import { ForecastService } from '../costs/forecast.service.js';
 import { ImportService } from '../costs/import.service.js';
 import type { ImportRun, ImportRunRepository } from '../costs/import-run.types.js';
-import { RollupBuilder } from '../costs/rollup-builder.js';
 import { generateSample } from '../costs/sample/sample-data.js';
 import type { DeliveryLog } from '../notifications/notification.types.js';
 import { DigestService } from '../reports/digest.service.js';
@@ -46,6 +49,10 @@ export const SAMPLE_SOURCE = 'sample';
 
 export interface Stores {
   costs: CostRepository;
+  /** The process's DuckDB (cost queries, Parquet reads). */
+  engine: DuckDbEngine;
+  /** Where the cost data of this process lives (a temporary folder for `--focus` and the sample). */
+  dataDir: string;
   runs: ImportRunRepository;
   approvals: ApprovalRepository;
   audit: AuditLog;
@@ -72,11 +79,23 @@ export interface AppDeps {
   close(): Promise<void>;
 }
 
-/** MongoDB when `MONGODB_URI` is set, else the in-process store. */
-export async function createStores(config: Config): Promise<Stores> {
+/**
+ * Cost data in Parquet under `dataDir` (docs/cost-data.md), queried by this process's DuckDB; application state in
+ * MongoDB when `MONGODB_URI` is set, else in-process.
+ */
+export async function createStores(config: Config, options: { dataDir?: string } = {}): Promise<Stores> {
+  const dataDir = options.dataDir ?? config.dataDir;
+  const engine = await DuckDbEngine.create({ tempDir: spillDir(dataDir), memoryLimit: config.duckdbMemory });
+  const costs = new DuckDbCostRepository(engine, dataDir);
+  const closeEngine = async () => {
+    engine.close();
+    await rm(spillDir(dataDir), { recursive: true, force: true });
+  };
   if (!config.mongo.uri) {
     return {
-      costs: new MemoryCostRepository(),
+      costs,
+      engine,
+      dataDir,
       runs: new MemoryImportRunRepository(),
       approvals: new MemoryApprovalRepository(),
       audit: new MemoryAuditLog(),
@@ -84,13 +103,12 @@ export async function createStores(config: Config): Promise<Stores> {
       digestSubscriptions: new MemoryDigestSubscriptionRepository(),
       deliveries: new MemoryDeliveryLog(),
       conversationRefs: new MemoryConversationRefStore(),
-      description: 'in-process (nothing is kept after exit)',
-      close: async () => {},
+      description: `cost data in ${dataDir}; application state in-process (nothing is kept after exit)`,
+      close: closeEngine,
     };
   }
   // Loaded only when used: mongoose adds a fifth of a second to every start of the CLI.
   const { createMongoConnection } = await import('../../adapters/mongo/mongo-connection.js');
-  const { MongoCostRepository } = await import('../../adapters/mongo/mongo-cost.repository.js');
   const { MongoImportRunRepository } = await import('../../adapters/mongo/mongo-import-run.repository.js');
   const { MongoApprovalRepository } = await import('../../adapters/mongo/mongo-approval.repository.js');
   const { MongoAuditLog } = await import('../../adapters/mongo/mongo-audit.log.js');
@@ -101,8 +119,7 @@ export async function createStores(config: Config): Promise<Stores> {
   );
   const { MongoDeliveryLog } = await import('../../adapters/mongo/mongo-delivery.log.js');
   const { MongoConversationRefStore } = await import('../../adapters/mongo/mongo-conversation-ref.store.js');
-  const [costs, runs, approvals, audit, alerts, digestSubscriptions, deliveries, conversationRefs] = await Promise.all([
-    MongoCostRepository.create(conn),
+  const [runs, approvals, audit, alerts, digestSubscriptions, deliveries, conversationRefs] = await Promise.all([
     MongoImportRunRepository.create(conn),
     MongoApprovalRepository.create(conn),
     MongoAuditLog.create(conn),
@@ -117,17 +134,24 @@ export async function createStores(config: Config): Promise<Stores> {
     deliveries,
     conversationRefs,
     costs,
+    engine,
+    dataDir,
     runs,
     approvals,
     audit,
-    description: `MongoDB ${redactUrlCredentials(config.mongo.uri)}`,
-    close: () => conn.close(),
+    description: `cost data in ${dataDir}; application state in MongoDB ${redactUrlCredentials(config.mongo.uri)}`,
+    close: async () => {
+      await conn.close();
+      await closeEngine();
+    },
   };
 }
 
 /**
- * The one wiring point (STYLE rule 8). Data at start: the FOCUS export given by `--focus` or `TALLY_FOCUS_FILE` is
- * imported into the store; with neither and the in-process store, the built-in sample dataset is loaded.
+ * The one wiring point. Cost data at start (docs/cost-data.md): with `--focus`, that export alone, imported into a
+ * temporary data directory removed at exit; else `TALLY_FOCUS_FILE` is imported into `TALLY_DATA_DIR`; and when the
+ * data directory holds no cost data and no export was named, answers come from the built-in sample dataset (kept in
+ * its own folder, never mixed with real data).
  */
 export async function createDeps(
   config: Config,
@@ -141,9 +165,25 @@ export async function createDeps(
     messengers?: ChatMessenger[] | ((stores: Stores) => ChatMessenger[]);
   },
 ): Promise<AppDeps> {
-  const stores = await createStores(config);
+  const today = dayOf(options.clock.now());
+  const dataDir = options.focusPath
+    ? await mkdtemp(join(tmpdir(), 'tally-focus-'))
+    : !config.focusFile && !(await hasCostData(config.dataDir))
+      ? sampleDataDir(config.dataDir, today)
+      : config.dataDir;
+  const temporary = options.focusPath ? dataDir : null;
+  const opened = await createStores(config, { dataDir });
+  const stores: Stores = temporary
+    ? {
+        ...opened,
+        close: async () => {
+          await opened.close();
+          await rm(temporary, { recursive: true, force: true });
+        },
+      }
+    : opened;
   const importer = new ImportService({
-    reader: new FocusCsvReader(),
+    reader: new FocusExportReader(stores.engine),
     costs: stores.costs,
     runs: stores.runs,
     clock: options.clock,
@@ -153,8 +193,9 @@ export async function createDeps(
   const notes: string[] = [];
   try {
     if (focusPath) initialImport = await importer.importPath(focusPath);
-    else if (!config.mongo.uri) {
-      await loadSample(stores.costs, dayOf(options.clock.now()));
+    else if (dataDir !== config.dataDir) {
+      await removeOldSamples(config.dataDir, today);
+      await loadSample(stores.costs, today);
       notes.push('Answers use the built-in sample dataset (`tally sample` writes it as a FOCUS file).');
     }
   } catch (err) {
@@ -178,6 +219,8 @@ export async function createDeps(
       store: stores.description,
       dataRange: await stores.costs.dataRange(),
       imports: await stores.runs.latest(200),
+      sources: await stores.costs.sources(),
+      overlaps: await overlapsOf(stores.costs),
       notes: [...notes, ...(await deliveryNotes(stores.deliveries))],
     }),
   });
@@ -260,6 +303,12 @@ export async function createDeps(
   };
 }
 
+/** Sources that cover the same billing account on the same days, over all the data. */
+async function overlapsOf(costs: CostRepository) {
+  const range = await costs.dataRange();
+  return range ? (await costs.coverage(range)).overlaps : [];
+}
+
 /** Deliveries that failed recently, for `/cost status` (failures are recorded and visible: issue 6). */
 async function deliveryNotes(log: DeliveryLog): Promise<string[]> {
   const failed = await log.latest({ limit: 5, status: 'failed' });
@@ -268,13 +317,50 @@ async function deliveryNotes(log: DeliveryLog): Promise<string[]> {
   );
 }
 
-/** Puts the sample dataset (13 months ending yesterday) into a store under the source `sample`. */
+/**
+ * Puts the sample dataset (13 months ending yesterday) into a store under the source `sample`, unless it is there
+ * already (the sample's folder is kept per day, so only the first start of a day writes it).
+ */
 export async function loadSample(repo: CostRepository, today: string): Promise<void> {
   const sample = generateSample({ endDay: addDays(today, -1) });
-  const builder = new RollupBuilder(SAMPLE_SOURCE);
-  for (const r of sample.records) builder.add(r);
-  const range = builder.range();
-  if (range) await repo.replaceRollups(SAMPLE_SOURCE, range, builder.rollups());
+  const have = (await repo.sources()).find((s) => s.name === SAMPLE_SOURCE);
+  if (have?.range?.from === sample.from && have.range.to === sample.to && have.rows === sample.records.length) return;
+  const writer = await repo.writer(SAMPLE_SOURCE);
+  try {
+    for (let i = 0; i < sample.records.length; i += 10_000) await writer.add(sample.records.slice(i, i + 10_000));
+    await writer.commit({
+      range: { from: sample.from, to: sample.to },
+      files: [],
+      skipped: [],
+      rowsRejected: 0,
+      rejected: [],
+      rejectedByMonth: {},
+    });
+  } catch (err) {
+    await writer.abort();
+    throw err;
+  }
+}
+
+/** The sample's own data directory, beside the real cost data and never mixed with it. */
+function sampleDataDir(dataDir: string, today: string): string {
+  return join(dataDir, 'sample', today);
+}
+
+/** Removes the sample folders of other days (a new day's sample is written at its first start). */
+async function removeOldSamples(dataDir: string, today: string): Promise<void> {
+  const root = join(dataDir, 'sample');
+  const days = await readdir(root).catch(() => [] as string[]);
+  await Promise.all(days.filter((d) => d !== today).map((d) => rm(join(root, d), { recursive: true, force: true })));
+}
+
+/** True when the data directory holds at least one cost source. */
+async function hasCostData(dataDir: string): Promise<boolean> {
+  try {
+    return (await readdir(join(dataDir, 'costs', LAYOUT_VERSION))).some((e) => !e.startsWith('.'));
+  } catch {
+    return false;
+  }
 }
 
 /** The service names in the data (for recognising "EC2" in a question), read once per minute at most. */

@@ -16,7 +16,7 @@ const STATUS_NOTE: Record<ComparisonRow['status'], string> = {
 export function compareReply(r: ComparisonResult): Reply {
   const dim = r.groupBy ? dimensionLabel(r.groupBy) : null;
   const title = `${metricTitle(r.metric)}${dim ? ` by ${dim.toLowerCase()}` : ''}: ${r.current.label} vs ${r.previous.label}`;
-  const context = costContext(r.metric, [r.current, r.previous], r.dataRange);
+  const context = costContext(r.metric, [r.current, r.previous], r.dataRange, r.coverage);
   const fields = r.currencies.map((c) => ({
     label: `Change (${c.currency})`,
     value: `${formatMoney(c.current, c.currency)} vs ${formatMoney(c.previous, c.currency)}: ${signed(c.change, c.currency)} (${formatPercent(c.ratio)})`,

@@ -12,7 +12,7 @@ export function breakdownReply(r: BreakdownResult, top?: number): Reply {
       ? `Top ${top} ${dimensionPlural(r.groupBy)} by ${metricTitle(r.metric).toLowerCase()}`
       : metricTitle(r.metric);
   const title = `${what}${dim && !top ? ` by ${dim.toLowerCase()}` : ''} — ${periodText(r.period)}`;
-  const context = costContext(r.metric, [r.period], r.dataRange);
+  const context = costContext(r.metric, [r.period], r.dataRange, r.coverage);
   if (r.currencies.length === 0) {
     return {
       kind: 'answer',
@@ -77,6 +77,7 @@ export function breakdownData(r: BreakdownResult): Record<string, unknown> {
     to: r.period.to,
     period: r.period.label,
     groupBy: r.groupBy ? dimensionName(r.groupBy) : null,
+    ...(r.coverage && (r.coverage.rejected.length || r.coverage.overlaps.length) ? { coverage: r.coverage } : {}),
   };
   const rowsOf = (c: CurrencyBreakdown, withCurrency: boolean) =>
     c.rows.map((row) => ({

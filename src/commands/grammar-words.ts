@@ -41,6 +41,8 @@ const DIMENSION_WORDS: Record<string, Dimension['kind']> = {
   charge: 'charge',
   charges: 'charge',
   'charge-category': 'charge',
+  resource: 'resource',
+  resources: 'resource',
 };
 
 export const COST_NOUNS = new Set(['cost', 'costs', 'spend', 'spending', 'spent']);

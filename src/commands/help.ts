@@ -12,11 +12,18 @@ export const HELP_TOPICS: Record<string, { summary: string; examples: string[] }
       'cost yesterday by region',
       'cost last 7 days by tag:team',
       'cost this month by service for provider AWS',
+      'cost last month by resource for service "Amazon Elastic Compute Cloud"',
+      'cost last month by tag:Name',
     ],
   },
   top: {
     summary: 'The biggest items of a dimension.',
-    examples: ['top 5 services last 30 days', 'top 3 accounts last month', 'top 10 regions year to date'],
+    examples: [
+      'top 5 services last 30 days',
+      'top 3 accounts last month',
+      'top 10 regions year to date',
+      'top 10 resources last month',
+    ],
   },
   compare: {
     summary: 'Two periods side by side, with absolute and percentage change, new and gone items.',
@@ -74,7 +81,7 @@ export const HELP_TOPICS: Record<string, { summary: string; examples: string[] }
 };
 
 const REFERENCE = [
-  'Dimensions: provider, account, service, category, region, charge, tag:<key>.',
+  'Dimensions: provider, account, service, category, region, charge, resource (FOCUS ResourceId), tag:<key> (any key).',
   'Periods: today, yesterday, this/last week, this/last month, last N days, month to date, year to date, ' +
     '`from YYYY-MM-DD to YYYY-MM-DD` (both days inclusive), YYYY-MM, `in May 2026`. Days are UTC.',
   'Metrics: cost = effective (amortised, the default), billed, list.',

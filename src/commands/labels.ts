@@ -1,5 +1,6 @@
 import type { CostFilter, Dimension } from '../costs/cost-query.types.js';
 import type { Metric } from '../costs/cost-record.types.js';
+import type { CoverageNotes } from '../costs/cost-repository.port.js';
 import type { Period } from '../costs/period.js';
 import type { Day } from '../shared/day.js';
 
@@ -29,6 +30,8 @@ export function dimensionLabel(d: Dimension): string {
       return 'Region';
     case 'charge':
       return 'Charge category';
+    case 'resource':
+      return 'Resource';
     case 'tag':
       return `Tag ${d.key}`;
   }
@@ -58,10 +61,26 @@ export function periodText(p: Period): string {
   return p.label === range ? range : `${p.label} (${range})`;
 }
 
-/** The context line every cost answer carries: metric, period, and how fresh the data is. */
-export function costContext(metric: Metric, periods: Period[], dataRange: { from: Day; to: Day } | null): string[] {
+/**
+ * The context lines every cost answer carries: metric, period, how fresh the data is, and what the figures may
+ * lack or double (rows rejected on import; two sources covering the same billing account and days).
+ */
+export function costContext(
+  metric: Metric,
+  periods: Period[],
+  dataRange: { from: Day; to: Day } | null,
+  coverage?: CoverageNotes,
+): string[] {
   const lines = [`Metric: ${METRIC_LABELS[metric]}`, `Period: ${periods.map(periodText).join(' vs ')}`];
   lines.push(dataRange ? `Data: ${dataRange.from} to ${dataRange.to} (UTC days)` : 'Data: none loaded');
+  for (const r of coverage?.rejected ?? [])
+    lines.push(
+      `Incomplete: ${r.rows} row${r.rows === 1 ? '' : 's'} of ${r.source} in this period were rejected on import and are not counted (see \`status\`)`,
+    );
+  for (const o of coverage?.overlaps ?? [])
+    lines.push(
+      `May be counted twice: ${o.sources[0]} and ${o.sources[1]} both cover billing account ${o.billingAccountId} from ${o.from} to ${o.to} (see \`status\`; \`tally sources remove NAME\` drops one)`,
+    );
   return lines;
 }
 
@@ -73,6 +92,7 @@ export function filterContext(filter: CostFilter): string | null {
     ...(filter.services ?? []).map((v) => `service "${v}"`),
     ...(filter.categories ?? []).map((v) => `category ${v}`),
     ...(filter.regions ?? []).map((v) => `region ${v}`),
+    ...(filter.resourceIds ?? []).map((v) => `resource ${v}`),
     ...(filter.tags ?? []).map((t) => `tag ${t.key}=${t.value}`),
   ];
   return parts.length ? `Only: ${parts.join(', ')}` : null;

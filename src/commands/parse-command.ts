@@ -64,7 +64,7 @@ function invalid(message: string, topic: string): ParseResult {
   return { ok: false, reason: 'INVALID', message, topic };
 }
 
-const DIMENSIONS_HINT = 'provider, account, service, category, region, charge or tag:<key>';
+const DIMENSIONS_HINT = 'provider, account, service, category, region, charge, resource or tag:<key>';
 
 /**
  * A word the grammar could not place. After "by" it is a wrong dimension: usage help. Anything else means the line

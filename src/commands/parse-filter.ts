@@ -47,6 +47,9 @@ function addFilter(filter: CostFilter, name: string, value: string): boolean {
     case 'region':
       filter.regions = push(filter.regions);
       return true;
+    case 'resource':
+      filter.resourceIds = push(filter.resourceIds);
+      return true;
     default:
       return false;
   }

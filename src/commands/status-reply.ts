@@ -1,5 +1,6 @@
 import type { Reply } from '../conversation/reply.types.js';
 import { text } from '../conversation/reply.types.js';
+import type { CostSourceInfo, CoverageNotes } from '../costs/cost-repository.port.js';
 import type { ImportRun } from '../costs/import-run.types.js';
 import type { Day } from '../shared/day.js';
 import { formatMoney } from '../shared/money.js';
@@ -9,6 +10,10 @@ export interface StatusFacts {
   dataRange: { from: Day; to: Day } | null;
   /** Recent imports and syncs, newest first. */
   imports: ImportRun[];
+  /** What the cost store holds, per source (docs/cost-data.md). */
+  sources?: CostSourceInfo[];
+  /** Sources that cover the same billing account and days (answers warn that figures may be counted twice). */
+  overlaps?: CoverageNotes['overlaps'];
   notes: string[];
 }
 
@@ -41,6 +46,40 @@ const when = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC
 /** What data Tally has: the store, the days covered, and each source's last success, rows and latest error. */
 export function statusReply(s: StatusFacts): Reply {
   const sources = sourceStatuses(s.imports);
+  const stored = s.sources ?? [];
+  const notes = [...s.notes];
+  for (const o of s.overlaps ?? [])
+    notes.push(
+      `Counted twice: ${o.sources[0]} and ${o.sources[1]} both cover billing account ${o.billingAccountId} from ${o.from} to ${o.to}; remove one with \`tally sources remove NAME\`.`,
+    );
+  for (const src of stored) {
+    for (const r of src.rejected.slice(0, 5))
+      notes.push(`Rejected in ${src.name}: ${r.file} line ${r.line}, column ${r.column}: ${r.reason}.`);
+    if (src.rejectedRows > 5) notes.push(`… ${src.rejectedRows - 5} more rejected rows in ${src.name}.`);
+    for (const f of src.skipped) notes.push(`Skipped in ${src.name}: ${f.file} (${f.reason}).`);
+  }
+  const storedTable = stored.length
+    ? [
+        {
+          columns: [
+            { header: 'Source', align: 'left' as const },
+            { header: 'Files', align: 'right' as const },
+            { header: 'Rows', align: 'right' as const },
+            { header: 'Rejected', align: 'right' as const },
+            { header: 'Days', align: 'left' as const },
+            { header: 'Last import', align: 'left' as const },
+          ],
+          rows: stored.map((src) => [
+            text(src.name),
+            text(String(src.files.length)),
+            text(String(src.rows)),
+            text(String(src.rejectedRows)),
+            text(src.range ? `${src.range.from} to ${src.range.to}` : 'none'),
+            text(when(new Date(src.lastImport))),
+          ]),
+        },
+      ]
+    : [];
   return {
     kind: 'answer',
     title: 'Tally status',
@@ -48,9 +87,10 @@ export function statusReply(s: StatusFacts): Reply {
       { label: 'Store', value: s.store },
       { label: 'Cost data', value: s.dataRange ? `${s.dataRange.from} to ${s.dataRange.to}` : 'none loaded' },
     ],
-    ...(sources.length
+    ...(sources.length || storedTable.length
       ? {
           tables: [
+            ...storedTable,
             {
               columns: [
                 { header: 'Source', align: 'left' as const },
@@ -71,13 +111,15 @@ export function statusReply(s: StatusFacts): Reply {
                 text(bad ? `${when(bad.finishedAt)}: ${bad.error ?? ''}` : ''),
               ]),
             },
-          ],
+          ].filter((t) => t.rows.length > 0),
         }
       : {}),
-    ...(s.notes.length ? { footnote: s.notes.join(' ') } : {}),
+    ...(notes.length ? { footnote: notes.join(' ') } : {}),
     data: {
       store: s.store,
       dataRange: s.dataRange,
+      costSources: stored,
+      overlaps: s.overlaps ?? [],
       sources: sources.map(({ source, kind, lastSuccess: ok, lastError: bad }) => ({
         source,
         kind,

@@ -26,6 +26,10 @@ export interface Config {
   readonly queues: QueuesConfig;
   readonly schedules: SchedulesConfig;
   readonly focusFile?: string;
+  /** `TALLY_DATA_DIR`: where cost data is stored as Parquet (docs/cost-data.md). */
+  readonly dataDir: string;
+  /** `TALLY_DUCKDB_MEMORY`: DuckDB's memory limit per process. */
+  readonly duckdbMemory: string;
   readonly policyFile?: string;
   readonly slack: SlackConfig;
   readonly teams: TeamsConfig;

@@ -7,6 +7,8 @@
  * and `.env.example` all come from the same place.
  */
 
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { isDay } from '../shared/day.js';
@@ -125,7 +127,21 @@ const variables = z.object({
     'schedules.historyDays',
     'Days fetched by the first sync of an account.',
   ),
-  TALLY_FOCUS_FILE: doc(text().optional(), 'focusFile', 'FOCUS export (CSV, .csv.gz or a folder) loaded at start.'),
+  TALLY_FOCUS_FILE: doc(
+    text().optional(),
+    'focusFile',
+    'FOCUS export (CSV, .csv.gz, Parquet or a folder) imported at start and on the sync schedule.',
+  ),
+  TALLY_DATA_DIR: doc(
+    text().optional(),
+    'dataDir',
+    'Cost data directory (Parquet files), shared by every Tally process of an installation. Default ~/.tally/data.',
+  ),
+  TALLY_DUCKDB_MEMORY: doc(
+    pattern(/^\d{1,6}(\.\d+)?\s?(KB|MB|GB|KiB|MiB|GiB)$/i, 'a size such as 512MB or 2GB').default('512MB'),
+    'duckdbMemory',
+    'Memory DuckDB may use per process for queries and imports before it spills to the data directory.',
+  ),
   TALLY_POLICY_FILE: doc(text().optional(), 'policyFile', 'Approval and notification policy YAML.'),
   SLACK_BOT_TOKEN: secret(
     pattern(/^xoxb-\S+$/, 'a token starting with xoxb-').optional(),
@@ -365,6 +381,8 @@ function toConfig(env: Env): Config {
       historyDays: env.TALLY_SYNC_HISTORY_DAYS,
     },
     focusFile: env.TALLY_FOCUS_FILE,
+    dataDir: env.TALLY_DATA_DIR ?? join(homedir(), '.tally', 'data'),
+    duckdbMemory: env.TALLY_DUCKDB_MEMORY,
     policyFile: env.TALLY_POLICY_FILE,
     slack: {
       botToken: env.SLACK_BOT_TOKEN,

@@ -1,5 +1,5 @@
 import type { Day } from '../shared/day.js';
-import { CompensatedSum } from '../shared/money.js';
+import { CompensatedSum, DecimalSum } from '../shared/money.js';
 import type { AggregateRow, CostFilter, Dimension } from './cost-query.types.js';
 import type { Metric } from './cost-record.types.js';
 import type { AccountName, CostRepository } from './cost-repository.port.js';
@@ -42,7 +42,7 @@ export class CostQueryService {
       groupBy,
       metrics: [req.metric],
     });
-    const labels = await this.labeller(req.groupBy);
+    const labels = await this.labeller(req.groupBy, rows);
     const currencies = groupByCurrency(rows).map(([currency, list]) =>
       toCurrencyBreakdown(currency, list, req.metric, labels, req.top),
     );
@@ -52,6 +52,7 @@ export class CostQueryService {
       groupBy: req.groupBy ?? null,
       currencies,
       dataRange: await this.repo.dataRange(),
+      coverage: await this.repo.coverage(req.period),
     };
   }
 
@@ -73,7 +74,7 @@ export class CostQueryService {
         metrics: [req.metric],
       }),
     ]);
-    const labels = await this.labeller(req.groupBy);
+    const labels = await this.labeller(req.groupBy, [...cur, ...prev]);
     const currencies = new Set([...cur, ...prev].map((r) => r.currency));
     const result: CurrencyComparison[] = [...currencies].sort().map((currency) => {
       const a = sumByKey(
@@ -84,7 +85,25 @@ export class CostQueryService {
         prev.filter((r) => r.currency === currency),
         req.metric,
       );
-      return toCurrencyComparison(currency, a, b, labels, req.top);
+      const curRows = cur.filter((r) => r.currency === currency);
+      const prevRows = prev.filter((r) => r.currency === currency);
+      // Changes are taken between exact sums and rounded once, as the totals are.
+      const curByKey = exactSumsByKey(curRows, req.metric);
+      const prevByKey = exactSumsByKey(prevRows, req.metric);
+      const curAll = exactSum(curRows, req.metric);
+      const prevAll = exactSum(prevRows, req.metric);
+      const exactChange = (key?: string) => {
+        const zero = new DecimalSum();
+        const x = key === undefined ? curAll : curByKey && (curByKey.get(key) ?? zero);
+        const y = key === undefined ? prevAll : prevByKey && (prevByKey.get(key) ?? zero);
+        return x && y ? x.minusCents(y) : null;
+      };
+      const totals = {
+        current: exactTotal(curRows, req.metric),
+        previous: exactTotal(prevRows, req.metric),
+        change: exactChange,
+      };
+      return toCurrencyComparison(currency, a, b, labels, req.top, totals);
     });
     return {
       metric: req.metric,
@@ -93,6 +112,10 @@ export class CostQueryService {
       groupBy: req.groupBy ?? null,
       currencies: result,
       dataRange: await this.repo.dataRange(),
+      coverage: await this.repo.coverage({
+        from: req.previous.from < req.current.from ? req.previous.from : req.current.from,
+        to: req.previous.to > req.current.to ? req.previous.to : req.current.to,
+      }),
     };
   }
 
@@ -113,8 +136,22 @@ export class CostQueryService {
     return this.repo.dataRange();
   }
 
-  /** A function from a group key to the label people read (account names for account ids). */
-  async labeller(groupBy: Dimension | undefined): Promise<(key: string) => string> {
+  /**
+   * A function from a group key to the label people read: account names for account ids, resource names for
+   * resource ids (from the rows' `names`).
+   */
+  async labeller(groupBy: Dimension | undefined, rows: AggregateRow[] = []): Promise<(key: string) => string> {
+    if (groupBy?.kind === 'resource') {
+      const names = new Map<string, string>();
+      for (const r of rows) {
+        const name = r.names?.[0];
+        if (name && r.keys[0]) names.set(r.keys[0], name);
+      }
+      return (key) => {
+        const name = names.get(key);
+        return name && name !== key ? `${name} (${key})` : key;
+      };
+    }
     if (groupBy?.kind !== 'account') return (key) => key;
     this.accountNames ??= this.repo.accounts().then((list) => new Map(list.map((a) => [a.subAccountId, a])));
     const names = await this.accountNames;
@@ -137,19 +174,50 @@ function groupByCurrency(rows: AggregateRow[]): [string, AggregateRow[]][] {
   return [...map.entries()].sort(([a], [b]) => a.localeCompare(b));
 }
 
-/** Sums the metric per first group key (an aggregation may already be one row per key; this also merges). */
+/**
+ * Sums the metric per first group key (an aggregation may already be one row per key; this also merges). Where the
+ * store gives exact decimal sums, they are added exactly and rounded to cents once (docs/cost-data.md).
+ */
 export function sumByKey(rows: AggregateRow[], metric: Metric): Map<string, number> {
-  const sums = new Map<string, CompensatedSum>();
+  const sums = new Map<string, { approx: CompensatedSum; exact: DecimalSum | null }>();
   for (const r of rows) {
     const key = r.keys[0] ?? 'Total';
     let s = sums.get(key);
     if (!s) {
-      s = new CompensatedSum();
+      s = { approx: new CompensatedSum(), exact: new DecimalSum() };
       sums.set(key, s);
     }
-    s.add(r[metric]);
+    s.approx.add(r[metric]);
+    if (s.exact && !(r.exact && s.exact.add(r.exact[metric]))) s.exact = null;
   }
-  return new Map([...sums].map(([k, s]) => [k, s.value]));
+  return new Map([...sums].map(([k, s]) => [k, s.exact ? s.exact.cents : s.approx.value]));
+}
+
+/** The exact total of a metric over rows; null when some row has no exact sum. */
+function exactSum(rows: AggregateRow[], metric: Metric): DecimalSum | null {
+  const sum = new DecimalSum();
+  for (const r of rows) if (!r.exact || !sum.add(r.exact[metric])) return null;
+  return sum;
+}
+
+/** Exact sums per first group key; null when some row has no exact sum. */
+function exactSumsByKey(rows: AggregateRow[], metric: Metric): Map<string, DecimalSum> | null {
+  const sums = new Map<string, DecimalSum>();
+  for (const r of rows) {
+    const key = r.keys[0] ?? 'Total';
+    let s = sums.get(key);
+    if (!s) {
+      s = new DecimalSum();
+      sums.set(key, s);
+    }
+    if (!r.exact || !s.add(r.exact[metric])) return null;
+  }
+  return sums;
+}
+
+/** The exact total of a metric over rows, rounded to cents; null when some row has no exact sum. */
+function exactTotal(rows: AggregateRow[], metric: Metric): number | null {
+  return exactSum(rows, metric)?.cents ?? null;
 }
 
 function toCurrencyBreakdown(
@@ -162,13 +230,14 @@ function toCurrencyBreakdown(
   const byKey = sumByKey(rows, metric);
   const total = new CompensatedSum();
   for (const v of byKey.values()) total.add(v);
+  const exact = exactTotal(rows, metric);
   const sorted: BreakdownRow[] = [...byKey]
     .map(([key, amount]) => ({ key, label: label(key), amount }))
     .sort((a, b) => b.amount - a.amount || a.key.localeCompare(b.key));
   const shown = top ? sorted.slice(0, top) : sorted;
   const rest = sorted.slice(shown.length);
   const others = rest.length ? { count: rest.length, amount: sumRows(rest.map((r) => r.amount)) } : null;
-  return { currency, total: total.value, rows: shown, others };
+  return { currency, total: exact ?? total.value, rows: shown, others };
 }
 
 function sumRows(values: number[]): number {
@@ -183,31 +252,33 @@ function toCurrencyComparison(
   prev: Map<string, number>,
   label: (key: string) => string,
   top: number | undefined,
+  exact: { current: number | null; previous: number | null; change: (key?: string) => number | null },
 ): CurrencyComparison {
   const keys = new Set([...cur.keys(), ...prev.keys()]);
   const rows: ComparisonRow[] = [...keys].map((key) => {
     const current = cur.get(key) ?? 0;
     const previous = prev.get(key) ?? 0;
-    return { key, label: label(key), current, previous, ...change(current, previous, cur.has(key), prev.has(key)) };
+    const moved = change(current, previous, cur.has(key), prev.has(key), exact.change(key));
+    return { key, label: label(key), current, previous, ...moved };
   });
   rows.sort((a, b) => Math.abs(b.change) - Math.abs(a.change) || a.key.localeCompare(b.key));
   const shown = top ? rows.slice(0, top) : rows;
   const rest = rows.slice(shown.length);
-  const current = sumRows([...cur.values()]);
-  const previous = sumRows([...prev.values()]);
+  const current = exact.current ?? sumRows([...cur.values()]);
+  const previous = exact.previous ?? sumRows([...prev.values()]);
   return {
     currency,
     current,
     previous,
-    change: current - previous,
+    change: exact.change() ?? current - previous,
     ratio: previous === 0 ? null : (current - previous) / Math.abs(previous),
     rows: shown,
     others: rest.length ? { count: rest.length, change: sumRows(rest.map((r) => r.change)) } : null,
   };
 }
 
-function change(current: number, previous: number, inCurrent: boolean, inPrevious: boolean) {
-  const delta = current - previous;
+function change(current: number, previous: number, inCurrent: boolean, inPrevious: boolean, exact: number | null) {
+  const delta = exact ?? current - previous;
   let status: ChangeStatus = delta > 0.005 ? 'up' : delta < -0.005 ? 'down' : 'same';
   if (!inPrevious) status = 'new';
   else if (!inCurrent) status = 'gone';

@@ -9,12 +9,16 @@ export type Dimension =
   | { kind: 'category' }
   | { kind: 'region' }
   | { kind: 'charge' }
+  | { kind: 'resource' }
   | { kind: 'tag'; key: string };
 
 export type DimensionKind = Dimension['kind'];
 
-/** The key a rollup without the grouped tag gets. */
+/** The key a row without the grouped tag gets. */
 export const UNTAGGED = '(untagged)';
+
+/** The key of rows without a resource (taxes, purchases, credits, billing-level charges). */
+export const NO_RESOURCE = '(no resource)';
 
 /** Restricts which rollups count. Every list is an allow-list; an empty or absent list allows all. */
 export interface CostFilter {
@@ -23,6 +27,7 @@ export interface CostFilter {
   services?: string[];
   categories?: string[];
   regions?: string[];
+  resourceIds?: string[];
   tags?: { key: string; value: string }[];
 }
 
@@ -45,10 +50,17 @@ export interface AggregateQuery {
 /** One group of an aggregation: keys in `groupBy` order, per currency. */
 export interface AggregateRow {
   keys: string[];
+  /** Display names parallel to `keys` where the data has one (a resource's ResourceName); absent otherwise. */
+  names?: (string | null)[];
   day?: Day;
   currency: string;
   billed: number;
   effective: number;
   list: number;
   rows: number;
+  /**
+   * The same sums as exact decimal texts, where the store has them (DuckDB's `DECIMAL`); answers then round these to
+   * cents instead of the numbers, which can be off by a binary fraction.
+   */
+  exact?: { billed: string; effective: string; list: string };
 }

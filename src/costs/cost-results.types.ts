@@ -1,6 +1,7 @@
 import type { Day } from '../shared/day.js';
 import type { Dimension } from './cost-query.types.js';
 import type { Metric } from './cost-record.types.js';
+import type { CoverageNotes } from './cost-repository.port.js';
 import type { Period } from './period.js';
 
 /** One line of a breakdown: the group key, a label for people, and the amount in the metric. */
@@ -25,6 +26,8 @@ export interface BreakdownResult {
   groupBy: Dimension | null;
   currencies: CurrencyBreakdown[];
   dataRange: { from: Day; to: Day } | null;
+  /** Rejected rows and double-counted sources behind the period (stated in the answer). */
+  coverage?: CoverageNotes;
 }
 
 export type ChangeStatus = 'new' | 'gone' | 'up' | 'down' | 'same';
@@ -57,6 +60,7 @@ export interface ComparisonResult {
   groupBy: Dimension | null;
   currencies: CurrencyComparison[];
   dataRange: { from: Day; to: Day } | null;
+  coverage?: CoverageNotes;
 }
 
 export interface ForecastRow {

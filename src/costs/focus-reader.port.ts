@@ -14,6 +14,11 @@ export interface FocusFileChunk {
   file: string;
   header: string[];
   batches: AsyncIterable<FocusRowBatch>;
+  /**
+   * Set for a columnar file (Parquet) that the cost store can load itself, in bulk, with the same rules as the row
+   * mapper (docs/cost-data.md); `batches` is then not read.
+   */
+  bulk?: { format: 'parquet'; columns: { name: string; type: string }[] };
 }
 
 /** Reads FOCUS exports: a CSV file, a `.csv.gz`, or a folder of them (sorted by name). */

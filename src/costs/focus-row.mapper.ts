@@ -1,6 +1,7 @@
 import type { ChargeCategory, CostRecord, Tag } from './cost-record.types.js';
 import type { FocusField } from './focus-columns.js';
-import { FOCUS_COLUMNS, REQUIRED_FIELDS } from './focus-columns.js';
+import { FOCUS_COLUMNS, OTHER_FOCUS_DATASETS, REQUIRED_FIELDS } from './focus-columns.js';
+import { isNullToken, parseFocusAmount, parseFocusTags, parseFocusTime } from './focus-values.js';
 
 /** Why a row was refused: the FOCUS column and a short reason. */
 export interface RowProblem {
@@ -12,16 +13,13 @@ export type RowResult = { ok: true; record: CostRecord } | { ok: false; problem:
 
 export type FocusRowMapper = (values: string[]) => RowResult;
 
-/** Column names a header lacks, or a mapper from raw values to records. */
-export type MapperResult = { ok: true; map: FocusRowMapper } | { ok: false; missing: string[] };
+/**
+ * What a header is: a cost-and-usage file with its row mapper; another FOCUS dataset (skipped); or neither, with
+ * the required columns it lacks.
+ */
+export type MapperResult = { ok: true; map: FocusRowMapper } | { ok: false; dataset: string; missing: string[] };
 
-const ZONE_RE = /(Z|[+-]\d{2}:?\d{2})$/i;
 const CATEGORIES: Record<string, ChargeCategory> = {
-  Usage: 'Usage',
-  Purchase: 'Purchase',
-  Tax: 'Tax',
-  Credit: 'Credit',
-  Adjustment: 'Adjustment',
   usage: 'Usage',
   purchase: 'Purchase',
   tax: 'Tax',
@@ -29,34 +27,36 @@ const CATEGORIES: Record<string, ChargeCategory> = {
   adjustment: 'Adjustment',
 };
 
-/** Builds a row mapper for a header. Column names match FOCUS 1.0–1.3 aliases; unknown columns are ignored. */
+/** Builds a row mapper for a header (FOCUS 1.0–1.4 names, docs/cost-data.md); unknown columns are ignored. */
 export function createFocusRowMapper(header: string[]): MapperResult {
-  const index = {} as Record<FocusField, number>;
   const trimmed = header.map((h) => h.trim().replace(/^\uFEFF/, ''));
+  const index = {} as Record<FocusField, number[]>;
   for (const [field, names] of Object.entries(FOCUS_COLUMNS) as [FocusField, readonly string[]][]) {
-    index[field] = names.map((n) => trimmed.indexOf(n)).find((i) => i >= 0) ?? -1;
+    index[field] = names.map((n) => trimmed.indexOf(n)).filter((i) => i >= 0);
   }
-  const missing = REQUIRED_FIELDS.filter((f) => index[f] < 0).map((f) => FOCUS_COLUMNS[f][0]);
-  if (missing.length > 0) return { ok: false, missing };
+  const missing = REQUIRED_FIELDS.filter((f) => index[f].length === 0).map((f) => FOCUS_COLUMNS[f][0]);
+  if (missing.length > 0) {
+    const other = OTHER_FOCUS_DATASETS.find((d) => d.columns.every((c) => trimmed.includes(c)));
+    return { ok: false, dataset: other?.name ?? '', missing };
+  }
   const caches: Caches = { tags: new Map(), times: new Map(), strings: new Map(), currencies: new Map() };
-  return { ok: true, map: (values) => mapRow(values, index, caches) };
+  return { ok: true, map: (values) => mapRow(values, trimmed, index, caches) };
 }
 
 /**
- * Exports repeat the same timestamps and tag sets on many rows: parsed values are shared (and never mutated), which
- * saves most of the parsing and allocation of an import.
+ * Exports repeat the same timestamps, tag sets and names on many rows: parsed values are shared (and never
+ * mutated), which saves most of the parsing and allocation of an import.
  */
 interface Caches {
-  tags: Map<string, Tag[]>;
+  tags: Map<string, Tag[] | null>;
   times: Map<string, Date | null>;
   strings: Map<string, string>;
   currencies: Map<string, string | null>;
 }
 
-/**
- * Returns one shared copy of a dimension value. Parsers hand out slices of their input chunk; keeping one slice per
- * row in a rollup would keep every chunk of the file alive.
- */
+const CACHE_LIMIT = 50_000;
+
+/** One shared copy of a value (parsers hand out slices of their input; keeping one per row keeps the input alive). */
 function intern(text: string, cache: Map<string, string>): string {
   const hit = cache.get(text);
   if (hit !== undefined) return hit;
@@ -65,119 +65,137 @@ function intern(text: string, cache: Map<string, string>): string {
   return copy;
 }
 
-const CACHE_LIMIT = 50_000;
-
-function cachedTime(text: string, cache: Map<string, Date | null>): Date | null {
-  let d = cache.get(text);
-  if (d === undefined) {
-    d = parseTime(text);
-    if (cache.size < CACHE_LIMIT) cache.set(text, d);
+function cached<T>(text: string, cache: Map<string, T>, parse: (t: string) => T): T {
+  let v = cache.get(text);
+  if (v === undefined) {
+    v = parse(text);
+    if (cache.size < CACHE_LIMIT) cache.set(text, v);
   }
-  return d;
+  return v;
 }
 
-function mapRow(v: string[], ix: Record<FocusField, number>, caches: Caches): RowResult {
-  const get = (f: FocusField) => (ix[f] >= 0 ? (v[ix[f]] ?? '') : '');
-  const dim = (f: FocusField) => intern(get(f).trim(), caches.strings);
-  const start = cachedTime(get('chargePeriodStart'), caches.times);
-  if (start === null) return fail('ChargePeriodStart', get('chargePeriodStart'), 'not a date-time');
-  const endText = get('chargePeriodEnd');
-  const end = endText === '' ? new Date(start.getTime() + 86_400_000) : cachedTime(endText, caches.times);
-  if (end === null) return fail('ChargePeriodEnd', endText, 'not a date-time');
-  const categoryText = get('chargeCategory');
-  const category = CATEGORIES[categoryText] ?? CATEGORIES[categoryText.trim().toLowerCase()];
-  if (!category)
-    return fail('ChargeCategory', get('chargeCategory'), 'not one of Usage, Purchase, Tax, Credit, Adjustment');
-  const billed = parseAmount(get('billedCost'));
-  if (billed === null) return fail('BilledCost', get('billedCost'), 'not a number');
-  const effective = parseAmount(get('effectiveCost'));
-  if (effective === null) return fail('EffectiveCost', get('effectiveCost'), 'not a number');
-  const listText = get('listCost');
-  const list = listText === '' ? 0 : parseAmount(listText);
-  if (list === null) return fail('ListCost', listText, 'not a number');
-  const currency = currencyCode(get('currency'), caches.currencies);
-  if (currency === null) return fail('BillingCurrency', get('currency'), 'not a 3-letter currency code');
-  const tags = parseTags(get('tags'), caches.tags);
-  if (tags === null) return fail('Tags', get('tags'), 'not a JSON object');
-  const provider = dim('provider');
-  if (provider === '') return fail('ProviderName', '', 'empty');
-  const subAccountId = dim('subAccountId');
-  return {
-    ok: true,
-    record: {
-      provider,
-      billingAccountId: dim('billingAccountId'),
-      subAccountId,
-      subAccountName: dim('subAccountName') || subAccountId,
-      serviceName: dim('serviceName') || '(none)',
-      serviceCategory: dim('serviceCategory') || 'Other',
-      region: dim('region') || 'global',
-      resourceId: get('resourceId').trim(),
-      chargePeriodStart: start,
-      chargePeriodEnd: end,
-      chargeCategory: category,
-      billedCost: billed,
-      effectiveCost: effective,
-      listCost: list,
-      currency,
-      tags,
-    },
+function mapRow(v: string[], header: string[], ix: Record<FocusField, number[]>, caches: Caches): RowResult {
+  if (v.length !== header.length) {
+    const column = v.length < header.length ? header[v.length] : '(end of row)';
+    return {
+      ok: false,
+      problem: {
+        column: column ?? '(end of row)',
+        reason: `the row has ${v.length} fields, the header ${header.length}`,
+      },
+    };
+  }
+  /** The first non-null value among a field's columns, and the column it came from. */
+  const pick = (f: FocusField): [string, string] => {
+    const cols = ix[f];
+    for (const i of cols) {
+      const value = v[i] ?? '';
+      if (!isNullToken(value)) return [value, header[i] ?? ''];
+    }
+    return ['', header[cols[0] ?? -1] ?? FOCUS_COLUMNS[f][0]];
   };
+  const get = (f: FocusField) => pick(f)[0];
+  const dim = (f: FocusField) => intern(get(f).trim(), caches.strings);
+  const opt = (f: FocusField) => {
+    const s = dim(f);
+    return s === '' ? undefined : s;
+  };
+
+  const [startText, startCol] = pick('chargePeriodStart');
+  if (startText === '') return fail(startCol, '', 'empty');
+  const start = cached(startText, caches.times, parseFocusTime);
+  if (start === null) return fail(startCol, startText, 'not a date-time');
+  const [endText, endCol] = pick('chargePeriodEnd');
+  const end = endText === '' ? new Date(start.getTime() + 86_400_000) : cached(endText, caches.times, parseFocusTime);
+  if (end === null) return fail(endCol, endText, 'not a date-time');
+  const [categoryText, categoryCol] = pick('chargeCategory');
+  const category = CATEGORIES[categoryText.trim().toLowerCase()];
+  if (!category) return fail(categoryCol, categoryText, 'not one of Usage, Purchase, Tax, Credit, Adjustment');
+  const billed = amount(pick('billedCost'), true);
+  if (isFailure(billed)) return billed;
+  const effective = amount(pick('effectiveCost'), true);
+  if (isFailure(effective)) return effective;
+  // ListCost and ContractedCost are null for some rows of real exports (credits, taxes): they count as 0.
+  const list = amount(pick('listCost'), false);
+  if (isFailure(list)) return list;
+  const contracted = amount(pick('contractedCost'), false);
+  if (isFailure(contracted)) return contracted;
+  const quantity = amount(pick('pricingQuantity'), false);
+  if (isFailure(quantity)) return quantity;
+  const [currencyText, currencyCol] = pick('currency');
+  const currency = cached(currencyText, caches.currencies, currencyCode);
+  if (currency === null) return fail(currencyCol, currencyText, 'not a 3-letter currency code');
+  const [tagText, tagCol] = pick('tags');
+  const tags = cached(tagText, caches.tags, parseFocusTags);
+  if (tags === null) return fail(tagCol, tagText, 'not a JSON object');
+  const [providerText, providerCol] = pick('provider');
+  if (providerText.trim() === '') return fail(providerCol, '', 'empty');
+  const [periodText, periodCol] = pick('billingPeriodStart');
+  let billingPeriodStart: string | undefined;
+  if (periodText !== '') {
+    const d = cached(periodText, caches.times, parseFocusTime);
+    if (d === null) return fail(periodCol, periodText, 'not a date-time');
+    billingPeriodStart = d.toISOString().slice(0, 10);
+  }
+  const provider = intern(providerText.trim(), caches.strings);
+  const subAccountId = dim('subAccountId');
+  const record: CostRecord = {
+    provider,
+    billingAccountId: dim('billingAccountId'),
+    subAccountId,
+    subAccountName: dim('subAccountName') || subAccountId,
+    serviceName: dim('serviceName') || '(none)',
+    serviceCategory: dim('serviceCategory') || 'Other',
+    region: dim('region') || 'global',
+    resourceId: dim('resourceId'),
+    chargePeriodStart: start,
+    chargePeriodEnd: end,
+    chargeCategory: category,
+    billedCost: billed,
+    effectiveCost: effective,
+    listCost: list ?? '0',
+    currency,
+    tags,
+  };
+  const details: [keyof CostRecord, string | undefined][] = [
+    ['serviceProvider', opt('serviceProvider')],
+    ['hostProvider', opt('hostProvider')],
+    ['billingAccountName', opt('billingAccountName')],
+    ['serviceSubcategory', opt('serviceSubcategory')],
+    ['chargeClass', opt('chargeClass')],
+    ['resourceName', opt('resourceName')],
+    ['resourceType', opt('resourceType')],
+    ['skuId', opt('skuId')],
+    ['pricingUnit', opt('pricingUnit')],
+    ['commitmentDiscountId', opt('commitmentDiscountId')],
+    ['commitmentDiscountType', opt('commitmentDiscountType')],
+    ['invoiceId', opt('invoiceId')],
+    ['billingPeriodStart', billingPeriodStart],
+    ['contractedCost', contracted ?? undefined],
+    ['pricingQuantity', quantity ?? undefined],
+  ];
+  const out = record as unknown as Record<string, unknown>;
+  for (const [key, value] of details) if (value !== undefined) out[key] = value;
+  return { ok: true, record };
 }
 
-function fail(column: string, value: string, reason: string): RowResult {
+/** An amount's exact text; undefined-able when the column may be null; a failure result otherwise. */
+function amount([text, column]: [string, string], required: true): string | RowResult;
+function amount([text, column]: [string, string], required: false): string | null | RowResult;
+function amount([text, column]: [string, string], required: boolean): string | null | RowResult {
+  if (text === '') return required ? fail(column, '', 'empty') : null;
+  return parseFocusAmount(text) ?? fail(column, text, 'not a number');
+}
+
+function fail(column: string, value: string, reason: string): RowResult & { ok: false } {
   const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-  return { ok: false, problem: { column, reason: value === '' ? 'empty' : `${reason} ("${shown}")` } };
+  return { ok: false, problem: { column, reason: value === '' ? reason : `${reason} ("${shown}")` } };
 }
 
-/** A decimal amount; `Number()` does the parsing, and only what it would read as hex, octal or binary is refused. */
-function parseAmount(text: string): number | null {
-  if (text === '') return null;
-  const n = Number(text);
-  if (!Number.isFinite(n) || (n === 0 && text.trim() === '')) return null;
-  if (text.length > 2 && /[xob]/i.test(text)) return null;
-  return n;
-}
+const isFailure = (x: unknown): x is RowResult => typeof x === 'object' && x !== null;
 
-/** An ISO 4217-style code (`usd` → `USD`); checked once per distinct value. */
-function currencyCode(text: string, cache: Map<string, string | null>): string | null {
-  let code = cache.get(text);
-  if (code === undefined) {
-    const upper = text.trim().toUpperCase();
-    code = /^[A-Z]{3}$/.test(upper) ? upper : null;
-    if (cache.size < CACHE_LIMIT) cache.set(text, code);
-  }
-  return code;
-}
-
-/** ISO 8601 date-times; a value without a zone is UTC (FOCUS requires UTC). */
-function parseTime(text: string): Date | null {
-  let t = text.trim();
-  if (t === '') return null;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(t)) t += 'T00:00:00Z';
-  else if (/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}/.test(t)) {
-    t = t.replace(' ', 'T');
-    if (!ZONE_RE.test(t)) t += 'Z';
-  } else return null;
-  const ms = Date.parse(t);
-  return Number.isNaN(ms) ? null : new Date(ms);
-}
-
-function parseTags(text: string, cache: Map<string, Tag[]>): Tag[] | null {
-  if (text === '' || text === '{}' || text === 'null') return [];
-  const hit = cache.get(text);
-  if (hit) return hit;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
-  const tags = Object.entries(parsed as Record<string, unknown>)
-    .filter(([, value]) => value !== null && value !== undefined)
-    .map(([key, value]) => ({ key, value: typeof value === 'string' ? value : JSON.stringify(value) }))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  if (cache.size < CACHE_LIMIT) cache.set(text, tags);
-  return tags;
+/** An ISO 4217-style code (`usd` → `USD`). */
+function currencyCode(text: string): string | null {
+  const upper = text.trim().toUpperCase();
+  return /^[A-Z]{3}$/.test(upper) ? upper : null;
 }

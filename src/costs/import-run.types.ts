@@ -26,6 +26,9 @@ export interface ImportRun {
   kind?: 'import' | 'sync';
   /** Why a sync failed (the run then imported nothing). */
   error?: string;
+  /** The files a file import read, and those it skipped with the reason (another FOCUS dataset, …). */
+  files?: string[];
+  skipped?: { file: string; reason: string }[];
 }
 
 export interface ImportRunRepository {

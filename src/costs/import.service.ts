@@ -2,14 +2,17 @@ import type { Clock } from '../shared/clock.js';
 import { TallyError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { CostRecord } from './cost-record.types.js';
-import type { CostRepository } from './cost-repository.port.js';
+import type { CostRepository, CostWriter, SkippedFile } from './cost-repository.port.js';
 import type { FocusReader } from './focus-reader.port.js';
 import { createFocusRowMapper } from './focus-row.mapper.js';
+import { parseFocusTime } from './focus-values.js';
 import type { ImportRun, ImportRunRepository, RejectedRow } from './import-run.types.js';
-import { RollupBuilder } from './rollup-builder.js';
 
 /** How many rejected rows an import run keeps (all are counted). */
 export const MAX_KEPT_REJECTIONS = 100;
+
+/** Records handed to the store per batch. */
+const WRITE_BATCH = 10_000;
 
 export interface ImportDeps {
   reader: FocusReader;
@@ -18,10 +21,22 @@ export interface ImportDeps {
   clock: Clock;
 }
 
+/** What reading an export found, besides the records. */
+export interface ReadCounts {
+  read: number;
+  rejected: number;
+  kept: RejectedRow[];
+  rejectedByMonth: Record<string, number>;
+  files: string[];
+  skipped: SkippedFile[];
+}
+
 /**
- * Imports a FOCUS export: streams every row, refuses a file that lacks required columns (nothing is written then),
- * skips and reports rows with unparseable values, rolls the rest up by day and replaces this source's rollups
- * for the days the export covers. Re-importing the same export is idempotent.
+ * Imports a FOCUS export (docs/cost-data.md): streams every row of every file into the cost store's writer; a
+ * file of another FOCUS dataset (Contract Commitment, Invoice Detail, …) is skipped and listed; a file that is no
+ * FOCUS cost file is refused (exit 2) when it is the only file, and skipped with the columns it lacks otherwise;
+ * rows with unreadable values are counted and reported with file, line and column. Nothing is visible until the
+ * whole export has been read; then the source's data for the days it covers is replaced. Re-importing is idempotent.
  */
 export class ImportService {
   constructor(private readonly deps: ImportDeps) {}
@@ -29,10 +44,22 @@ export class ImportService {
   async importPath(path: string, options: { source?: string } = {}): Promise<ImportRun> {
     const source = options.source ?? `focus:${path}`;
     const startedAt = this.deps.clock.now();
-    const builder = new RollupBuilder(source);
-    const counts = await this.readInto(path, (r) => builder.add(r));
-    const range = builder.range();
-    if (range) await this.deps.costs.replaceRollups(source, range, builder.rollups());
+    const writer = await this.deps.costs.writer(source);
+    let result: Awaited<ReturnType<CostWriter['commit']>>;
+    let counts: ReadCounts;
+    try {
+      counts = await this.readInto(path, writer);
+      result = await writer.commit({
+        files: counts.files,
+        skipped: counts.skipped,
+        rowsRejected: counts.rejected,
+        rejected: counts.kept,
+        rejectedByMonth: counts.rejectedByMonth,
+      });
+    } catch (err) {
+      await writer.abort();
+      throw err;
+    }
     const run: ImportRun = {
       id: newId('imp'),
       source,
@@ -42,27 +69,51 @@ export class ImportService {
       rowsImported: counts.read - counts.rejected,
       rowsRejected: counts.rejected,
       rejected: counts.kept,
-      totals: builder.currencyTotals(),
-      range,
+      totals: result.totals,
+      range: result.range,
+      files: counts.files,
+      skipped: counts.skipped,
     };
     await this.deps.runs.record(run);
     return run;
   }
 
-  /** Loads records from a path into `sink` without storing anything (used for in-memory sessions too). */
-  async readInto(path: string, sink: (r: CostRecord) => void) {
-    const counts = { read: 0, rejected: 0, kept: [] as RejectedRow[] };
-    let files = 0;
+  /** Reads every row of an export into a writer (in batches), without committing. */
+  async readInto(path: string, writer: Pick<CostWriter, 'add' | 'addBulk'>): Promise<ReadCounts> {
+    const counts: ReadCounts = { read: 0, rejected: 0, kept: [], rejectedByMonth: {}, files: [], skipped: [] };
+    let refused: TallyError | null = null;
+    let seen = 0;
     for await (const chunk of this.deps.reader.read(path)) {
-      files++;
+      seen++;
       const mapper = createFocusRowMapper(chunk.header);
       if (!mapper.ok) {
-        throw new TallyError(
-          'FOCUS_MISSING_COLUMNS',
-          `${chunk.file} lacks required FOCUS column${mapper.missing.length > 1 ? 's' : ''}: ${mapper.missing.join(', ')}`,
-          { metadata: { file: chunk.file, missing: mapper.missing } },
-        );
+        if (mapper.dataset) {
+          counts.skipped.push({ file: chunk.file, reason: `FOCUS ${mapper.dataset} dataset, not cost and usage` });
+          continue;
+        }
+        const plural = mapper.missing.length > 1 ? 's' : '';
+        const message = `${chunk.file} lacks required FOCUS column${plural}: ${mapper.missing.join(', ')}`;
+        refused ??= new TallyError('FOCUS_MISSING_COLUMNS', message, {
+          metadata: { file: chunk.file, missing: mapper.missing },
+        });
+        counts.skipped.push({
+          file: chunk.file,
+          reason: `lacks required FOCUS column${plural} ${mapper.missing.join(', ')}`,
+        });
+        continue;
       }
+      counts.files.push(chunk.file);
+      const bulk = chunk.bulk && writer.addBulk ? await writer.addBulk(chunk.file, chunk.bulk.columns) : null;
+      if (bulk) {
+        counts.read += bulk.read;
+        counts.rejected += bulk.rejected;
+        for (const r of bulk.firstRejected) if (counts.kept.length < MAX_KEPT_REJECTIONS) counts.kept.push(r);
+        for (const [month, n] of Object.entries(bulk.rejectedByMonth))
+          counts.rejectedByMonth[month] = (counts.rejectedByMonth[month] ?? 0) + n;
+        continue;
+      }
+      const startIndex = chunk.header.findIndex((h) => h.trim().replace(/^\uFEFF/, '') === 'ChargePeriodStart');
+      let pending: CostRecord[] = [];
       for await (const batch of chunk.batches) {
         const { rows, lines, csvErrors } = batch;
         for (let i = 0; i < rows.length; i++) {
@@ -71,17 +122,33 @@ export class ImportService {
           const result = csvError
             ? { ok: false as const, problem: { column: '(CSV record)', reason: csvError } }
             : mapper.map(rows[i]!);
-          if (result.ok) sink(result.record);
-          else {
-            counts.rejected++;
-            if (counts.kept.length < MAX_KEPT_REJECTIONS)
-              counts.kept.push({ file: chunk.file, line: lines[i]!, ...result.problem });
+          if (result.ok) {
+            pending.push(result.record);
+            if (pending.length >= WRITE_BATCH) {
+              await writer.add(pending);
+              pending = [];
+            }
+            continue;
           }
+          counts.rejected++;
+          const when = startIndex >= 0 ? parseFocusTime(rows[i]?.[startIndex] ?? '') : null;
+          if (when) {
+            const month = when.toISOString().slice(0, 7);
+            counts.rejectedByMonth[month] = (counts.rejectedByMonth[month] ?? 0) + 1;
+          }
+          if (counts.kept.length < MAX_KEPT_REJECTIONS)
+            counts.kept.push({ file: chunk.file, line: lines[i]!, ...result.problem });
         }
       }
+      if (pending.length) await writer.add(pending);
     }
-    if (files === 0)
-      throw new TallyError('FOCUS_FILE_UNREADABLE', `${path}: no FOCUS CSV files found`, { metadata: { path } });
+    if (seen === 0)
+      throw new TallyError('FOCUS_FILE_UNREADABLE', `${path}: no FOCUS files (.csv, .csv.gz, .parquet) found`, {
+        metadata: { path },
+      });
+    // One file that is not a FOCUS cost file is refused; in a folder, such files are listed and the rest imports.
+    if (refused && counts.files.length === 0 && counts.skipped.every((s) => !s.reason.startsWith('FOCUS ')))
+      throw refused;
     return counts;
   }
 }

@@ -3,10 +3,10 @@ import { addDays, dayOf, maxDay, minDay } from '../shared/day.js';
 import { TallyError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.port.js';
+import type { CostRecord } from './cost-record.types.js';
 import type { CostRepository } from './cost-repository.port.js';
 import type { CostSource } from './cost-source.port.js';
 import type { ImportRun, ImportRunRepository } from './import-run.types.js';
-import { RollupBuilder } from './rollup-builder.js';
 
 export interface SyncServiceDeps {
   sources: CostSource[];
@@ -82,23 +82,39 @@ export class SyncService {
     const key = syncSourceKey(sourceName, account);
     const startedAt = this.deps.clock.now();
     const window = await this.window(sourceName, account);
-    const builder = new RollupBuilder(key);
+    const writer = await this.deps.costs.writer(key);
     let rows = 0;
+    let totals: ImportRun['totals'] = [];
     try {
+      let batch: CostRecord[] = [];
       for await (const record of source.fetch(account, window)) {
-        builder.add(record);
+        batch.push(record);
         rows++;
+        if (batch.length >= 10_000) {
+          await writer.add(batch);
+          batch = [];
+        }
       }
+      await writer.add(batch);
       // The whole window is replaced, including days that now have no rows (a corrected day can become empty).
-      await this.deps.costs.replaceRollups(key, window, builder.rollups());
+      const result = await writer.commit({
+        range: window,
+        files: [],
+        skipped: [],
+        rowsRejected: 0,
+        rejected: [],
+        rejectedByMonth: {},
+      });
+      totals = result.totals;
     } catch (err) {
+      await writer.abort();
       const code = err instanceof TallyError ? err.code : 'INTERNAL';
       const message = err instanceof Error ? err.message : String(err);
       await this.record({ key, startedAt, rows, error: `${code}: ${message}`, range: null, totals: [] });
       this.deps.logger.warn({ err, source: key }, 'sync failed');
       throw err;
     }
-    const run = await this.record({ key, startedAt, rows, range: window, totals: builder.currencyTotals() });
+    const run = await this.record({ key, startedAt, rows, range: window, totals });
     this.deps.logger.info({ source: key, rows, from: window.from, to: window.to }, 'sync done');
     return run;
   }

@@ -133,9 +133,9 @@ function expectedGroups(
     const id = groupId(keyOf(r), byDay ? r.day : undefined, r.currency);
     const s = acc.get(id) ?? { billed: 0, effective: 0, list: 0, rows: 0 };
     acc.set(id, {
-      billed: s.billed + r.billed,
-      effective: s.effective + r.effective,
-      list: s.list + r.list,
+      billed: s.billed + Number(r.billed),
+      effective: s.effective + Number(r.effective),
+      list: s.list + Number(r.list),
       rows: s.rows + r.rows,
     });
     return acc;

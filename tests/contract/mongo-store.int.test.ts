@@ -2,23 +2,20 @@ import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVALS_COLLECTION } from '../../adapters/mongo/approval.model.js';
 import { AUDIT_ENTRIES_COLLECTION } from '../../adapters/mongo/audit-entry.model.js';
-import { COST_ROLLUPS_COLLECTION } from '../../adapters/mongo/cost-rollup.model.js';
 import { IMPORT_RUNS_COLLECTION } from '../../adapters/mongo/import-run.model.js';
 import { MongoApprovalRepository } from '../../adapters/mongo/mongo-approval.repository.js';
 import { MongoAuditLog } from '../../adapters/mongo/mongo-audit.log.js';
 import { createMongoConnection } from '../../adapters/mongo/mongo-connection.js';
-import { MongoCostRepository } from '../../adapters/mongo/mongo-cost.repository.js';
 import { MongoImportRunRepository } from '../../adapters/mongo/mongo-import-run.repository.js';
 import type { ImportRun } from '../../src/costs/import-run.types.js';
 import { TallyError } from '../../src/shared/errors.js';
 import { testApproval, testAuditEntry } from '../support/approvals.js';
-import { testRollup } from '../support/rollups.js';
 import { mongoUrl, uniqueName } from '../support/services.js';
 import { approvalRepositoryContract } from './approval-repository.contract.js';
 import { auditLogContract } from './audit-log.contract.js';
-import { costRepositoryContract } from './cost-repository.contract.js';
 import { importRunRepositoryContract } from './import-run-repository.contract.js';
 
+// Cost rows are not in MongoDB (they are Parquet files queried by DuckDB: tests/contract/duckdb-cost-store.test.ts).
 // One database for this file (FerretDB from scripts/test-services.sh, or a real MongoDB via MONGODB_URI); each
 // test empties the collection it used.
 let conn: Connection;
@@ -36,11 +33,6 @@ afterAll(async () => {
 const emptying = (collection: string) => async () => {
   await conn.collection(collection).deleteMany({});
 };
-
-costRepositoryContract('mongo', async () => ({
-  repo: await MongoCostRepository.create(conn),
-  cleanup: emptying(COST_ROLLUPS_COLLECTION),
-}));
 
 importRunRepositoryContract('mongo', async () => ({
   repo: await MongoImportRunRepository.create(conn),
@@ -163,30 +155,11 @@ describe('MongoDB approval and audit specifics', () => {
 });
 
 describe('MongoDB adapter specifics', () => {
-  it('builds the declared indexes', async () => {
-    await MongoCostRepository.create(conn);
+  it('builds the declared import-run indexes', async () => {
     await MongoImportRunRepository.create(conn);
-    const keys = async (name: string) => (await conn.collection(name).indexes()).map((i) => JSON.stringify(i.key));
-    expect(await keys(COST_ROLLUPS_COLLECTION)).toEqual(expect.arrayContaining(['{"source":1,"day":1}']));
     const runIndexes = await conn.collection(IMPORT_RUNS_COLLECTION).indexes();
     expect(runIndexes.find((i) => JSON.stringify(i.key) === '{"id":1}')?.unique).toBe(true);
     expect(runIndexes.map((i) => JSON.stringify(i.key))).toContain('{"startedAt":-1}');
-  });
-
-  it('a second repository on the same database sees every write of the first (snapshot reloaded by version)', async () => {
-    const writer = await MongoCostRepository.create(conn);
-    const reader = await MongoCostRepository.create(conn);
-    const rollup = (effective: number) =>
-      testRollup('2030-01-01', 'S', effective, { source: 'snap', subAccountId: 'a', subAccountName: 'a', region: 'r' });
-    const total = async () =>
-      (await reader.aggregate({ from: '2030-01-01', to: '2030-01-01', groupBy: [] })).map((r) => r.effective);
-    const range = { from: '2030-01-01', to: '2030-01-01' };
-    await writer.replaceRollups('snap', range, [rollup(5)]);
-    expect(await total()).toEqual([5]);
-    await writer.replaceRollups('snap', range, [rollup(7)]);
-    expect(await total()).toEqual([7]);
-    await writer.replaceRollups('snap', range, []);
-    expect(await total()).toEqual([]);
   });
 
   it('rejects a second run with the same id as STORE_UNAVAILABLE with the server code', async () => {

@@ -47,6 +47,60 @@ describe('tally sample', () => {
   });
 });
 
+describe('resources and any tag on the sample', () => {
+  const ask = async (question: string) => {
+    const r = await runCli(['ask', '--json', question], { TALLY_TODAY: TODAY });
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as {
+      from: string;
+      to: string;
+      rows: { key: string; cost: number; currency?: string }[];
+    };
+  };
+  const sampleRows = async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tally-sample-'));
+    const csv = join(dir, 's.csv');
+    await runCli(['sample', '--out', csv], { TALLY_TODAY: TODAY });
+    return readFixture(csv);
+  };
+  const isNull = (v: string | undefined) => v === undefined || v === '' || v === 'NULL';
+
+  it('`top 10 resources last month` equals the ten largest ResourceId sums of the CSV, per currency', async () => {
+    const rows = await sampleRows();
+    const json = await ask('top 10 resources last month');
+    const expected = expectedSums(rows, {
+      from: json.from,
+      to: json.to,
+      amount: 'EffectiveCost',
+      key: (x) => (isNull(x.ResourceId) ? '(no resource)' : (x.ResourceId ?? '')),
+    });
+    for (const [currency, sums] of expected) {
+      const top = [...sums].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 10);
+      const got = json.rows.filter((r) => (r.currency ?? 'USD') === currency).map((r) => [r.key, r.cost]);
+      expect(got).toEqual(top);
+    }
+  });
+
+  it('`cost last month by tag:Name` equals the sums of the CSV per Name tag value', async () => {
+    const rows = await sampleRows();
+    const json = await ask('cost last month by tag:Name');
+    const expected = expectedSums(rows, {
+      from: json.from,
+      to: json.to,
+      amount: 'EffectiveCost',
+      key: (x) => {
+        const tags = isNull(x.Tags) ? {} : (JSON.parse(x.Tags ?? '{}') as Record<string, unknown>);
+        return typeof tags.Name === 'string' ? tags.Name : '(untagged)';
+      },
+    });
+    const names = new Set(json.rows.map((r) => r.key));
+    expect(names.size).toBeGreaterThan(20);
+    for (const row of json.rows) expect(row.cost).toBe(expected.get(row.currency ?? 'USD')?.get(row.key));
+    const expectedCount = [...expected.values()].reduce((n, m) => n + m.size, 0);
+    expect(json.rows.length).toBe(expectedCount);
+  });
+});
+
 describe('tally shell', () => {
   it('answers lines from stdin, shows help, and leaves on exit', async () => {
     const r = await runCli(

@@ -3,6 +3,7 @@ import { createDeps } from '../../src/bootstrap/deps.js';
 import { loadConfig } from '../../src/config/env.js';
 import type { Reply } from '../../src/conversation/reply.types.js';
 import { fixedClock } from '../../src/shared/clock.js';
+import { testDataDir } from '../support/data-dir.js';
 import { EVAL_TODAY } from './eval-set.js';
 
 /**
@@ -13,7 +14,7 @@ export async function evalTally(llm: Record<string, string> = {}): Promise<{
   ask: (text: string) => Promise<Reply>;
   close: () => Promise<void>;
 }> {
-  const config = loadConfig({ TALLY_TODAY: EVAL_TODAY, ...llm });
+  const config = loadConfig({ TALLY_TODAY: EVAL_TODAY, TALLY_DATA_DIR: testDataDir(), ...llm });
   const deps = await createDeps(config, {
     clock: fixedClock(new Date(`${EVAL_TODAY}T12:00:00Z`)),
     logger: createPinoLogger({ level: 'silent' }),

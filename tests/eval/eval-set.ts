@@ -81,7 +81,8 @@ type Filter = (r: CostRecord) => boolean;
 type KeyOf = (r: CostRecord) => string;
 
 const dayOfRecord = (r: CostRecord): string => r.chargePeriodStart.toISOString().slice(0, 10);
-const amountOf = (r: CostRecord, metric: Metric): number => (metric === 'billed' ? r.billedCost : r.effectiveCost);
+const amountOf = (r: CostRecord, metric: Metric): number =>
+  Number(metric === 'billed' ? r.billedCost : r.effectiveCost);
 const inRange = (r: CostRecord, range: Range): boolean => {
   const d = dayOfRecord(r);
   return d >= range.from && d <= range.to;

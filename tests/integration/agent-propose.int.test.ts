@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config/env.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { silentLogger } from '../../src/shared/logger.port.js';
 import { dropPrefix, PEOPLE_YAML } from '../support/approval-runtime.js';
+import { testDataDir } from '../support/data-dir.js';
 import { runInstance } from '../support/moto.js';
 import { type OpenAiFake, startOpenAiFake } from '../support/openai-fake.js';
 import { awsEndpoint, redisUrl, uniqueName } from '../support/services.js';
@@ -40,6 +41,7 @@ describe('the agent and approvals', () => {
   it('proposes through propose_action: one PENDING approval by the asking user, nothing executed', async () => {
     const instance = await runInstance(awsEndpoint(), REGION, { instanceType: 't3.large' });
     const config = loadConfig({
+      TALLY_DATA_DIR: testDataDir(),
       OPENAI_BASE_URL: fake.url,
       OPENAI_API_KEY: 'sk-test',
       TALLY_MODEL: 'gpt-test',

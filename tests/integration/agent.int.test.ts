@@ -6,6 +6,7 @@ import { createDeps } from '../../src/bootstrap/deps.js';
 import { loadConfig } from '../../src/config/env.js';
 import type { Turn } from '../../src/conversation/turn.types.js';
 import { fixedClock } from '../../src/shared/clock.js';
+import { testDataDir } from '../support/data-dir.js';
 import { expectedSums, readFixture } from '../support/focus-oracle.js';
 import { type OpenAiFake, type OpenAiRequest, startOpenAiFake } from '../support/openai-fake.js';
 import { mongoUrl, uniqueName } from '../support/services.js';
@@ -32,6 +33,7 @@ const turn = (text: string, thread = 't1'): Turn => ({
 });
 const env = (extra: Record<string, string> = {}) =>
   loadConfig({
+    TALLY_DATA_DIR: testDataDir(),
     OPENAI_BASE_URL: fake.url,
     OPENAI_API_KEY: 'sk-test',
     TALLY_MODEL: 'gpt-test',
@@ -157,7 +159,10 @@ describe('the agent when the model is slow', () => {
     const { createOpenAiChatModel } = await import('../../adapters/llm/openai-chat.model.js');
     const { MemorySaver } = await import('@langchain/langgraph');
     const { delayed } = await import('../support/openai-fake.js');
-    const deps = await createDeps(loadConfig({ TALLY_FOCUS_FILE: EXPORT }), { clock, logger });
+    const deps = await createDeps(loadConfig({ TALLY_FOCUS_FILE: EXPORT, TALLY_DATA_DIR: testDataDir() }), {
+      clock,
+      logger,
+    });
     const fallbackText = 'fast path answer';
     const agent = new AgentService({
       model: createOpenAiChatModel({

@@ -194,7 +194,7 @@ describe('AwsCostExplorerSource on moto', () => {
     const cents = (pick: (m: (typeof seeded)[number]['g']['Metrics']) => { Amount: string }) =>
       unitsToCents(seeded.reduce((sum, { g }) => sum + toUnits(pick(g.Metrics).Amount), 0n));
     const total = (field: 'effectiveCost' | 'billedCost') =>
-      Math.round(records.reduce((s, r) => s + r[field], 0) * 100) / 100;
+      Math.round(records.reduce((s, r) => s + Number(r[field]), 0) * 100) / 100;
     expect(total('effectiveCost')).toBe(cents((m) => m.AmortizedCost));
     expect(total('billedCost')).toBe(cents((m) => m.UnblendedCost));
 

@@ -129,8 +129,8 @@ describe('AzureCostSource on a Cost Management fake', () => {
     expect(records.map(keyOf).sort()).toEqual([...want.keys()].sort());
     for (const r of records) {
       const w = want.get(keyOf(r));
-      expect(cents(r.billedCost)).toBe(unitsToCents(w?.billed ?? 0n));
-      expect(cents(r.effectiveCost)).toBe(unitsToCents(w?.effective ?? 0n));
+      expect(cents(Number(r.billedCost))).toBe(unitsToCents(w?.billed ?? 0n));
+      expect(cents(Number(r.effectiveCost))).toBe(unitsToCents(w?.effective ?? 0n));
       expect(r).toMatchObject({
         provider: 'Microsoft',
         billingAccountId: SUB,

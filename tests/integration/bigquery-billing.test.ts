@@ -153,8 +153,8 @@ describe('BigQueryBillingSource on a BigQuery fake', () => {
     expect(records.map(keyOf).sort()).toEqual([...want.keys()].sort());
     for (const r of records) {
       const w = want.get(keyOf(r));
-      expect(cents(r.billedCost)).toBe(unitsToCents(w?.billed ?? 0n));
-      expect(cents(r.effectiveCost)).toBe(unitsToCents(w?.effective ?? 0n));
+      expect(cents(Number(r.billedCost))).toBe(unitsToCents(w?.billed ?? 0n));
+      expect(cents(Number(r.effectiveCost))).toBe(unitsToCents(w?.effective ?? 0n));
       expect(r).toMatchObject({
         provider: 'Google Cloud',
         billingAccountId: BILLING,

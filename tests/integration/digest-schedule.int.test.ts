@@ -1,8 +1,8 @@
 import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { DuckDbCostRepository } from '../../adapters/duckdb/duckdb-cost.repository.js';
 import { MemoryApprovalRepository } from '../../adapters/memory/memory-approval.repository.js';
-import { MemoryCostRepository } from '../../adapters/memory/memory-cost.repository.js';
 import { MemoryDigestSubscriptionRepository } from '../../adapters/memory/memory-digest-subscription.repository.js';
 import { BullmqDigestScheduler } from '../../adapters/queue/bullmq-digest.scheduler.js';
 import { createQueueConnection } from '../../adapters/queue/queue-connection.js';
@@ -17,6 +17,7 @@ import { nextRunOf } from '../../src/reports/digest-cron.js';
 import { DigestSubscriptionService } from '../../src/reports/digest-subscription.service.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { addDays, dayOf, eachDay } from '../../src/shared/day.js';
+import { testCostRepository } from '../support/cost-store.js';
 import { testRollup } from '../support/rollups.js';
 import { redisUrl, uniqueName } from '../support/services.js';
 
@@ -74,7 +75,7 @@ function nextMondayNineInBerlin(now: number): number {
   throw new Error('no Monday 09:00 in Berlin within 8 days');
 }
 
-function digestService(repo: MemoryCostRepository): DigestService {
+function digestService(repo: DuckDbCostRepository): DigestService {
   const costs = new CostQueryService(repo);
   return new DigestService({
     costs,
@@ -87,8 +88,8 @@ function digestService(repo: MemoryCostRepository): DigestService {
 }
 
 /** Two weeks of EC2 cost ending yesterday, so a digest built now has a last week and a week before. */
-async function costsOfTwoWeeks(): Promise<MemoryCostRepository> {
-  const repo = new MemoryCostRepository();
+async function costsOfTwoWeeks(): Promise<DuckDbCostRepository> {
+  const repo = await testCostRepository();
   const to = addDays(dayOf(new Date()), -1);
   const days = eachDay(addDays(to, -20), to);
   await repo.replaceRollups(
@@ -118,7 +119,7 @@ describe('digest schedules on BullMQ', () => {
     const service = new DigestSubscriptionService({
       repo,
       scheduler,
-      digests: digestService(new MemoryCostRepository()),
+      digests: digestService(await testCostRepository()),
       clock: systemClock,
     });
     const before = Date.now();
@@ -215,7 +216,7 @@ describe('digest schedules on BullMQ', () => {
     const delivered: string[] = [];
     const processor = digestProcessor({
       subscriptions: new MemoryDigestSubscriptionRepository(),
-      digests: digestService(new MemoryCostRepository()),
+      digests: digestService(await testCostRepository()),
       deliver: async (s) => void delivered.push(s.id),
       scheduler,
     });

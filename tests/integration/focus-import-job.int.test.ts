@@ -5,8 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FocusCsvReader } from '../../adapters/focus-file/focus-csv.reader.js';
-import { MemoryCostRepository } from '../../adapters/memory/memory-cost.repository.js';
+import { FocusExportReader } from '../../adapters/focus-file/focus-export.reader.js';
 import { MemoryImportRunRepository } from '../../adapters/memory/memory-import-run.repository.js';
 import { syncProcessor } from '../../jobs/processors/sync.processor.js';
 import { QUEUES } from '../../jobs/queues.js';
@@ -16,11 +15,12 @@ import { SyncService } from '../../src/costs/sync.service.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { silentLogger } from '../../src/shared/logger.port.js';
 import { dropPrefix } from '../support/approval-runtime.js';
+import { createTestCostStore } from '../support/cost-store.js';
 import { expectedSums, readFixture } from '../support/focus-oracle.js';
 import { redisUrl, uniqueName } from '../support/services.js';
 
 // A FOCUS export folder on the sync schedule: each `sync-all` imports it again, so files added later land, and
-// a scan follows. Real BullMQ on the test Redis; the in-process store.
+// a scan follows. Real BullMQ on the test Redis; a real cost store in a temporary folder.
 const FIXTURE = fileURLToPath(new URL('../fixtures/focus/export-2026-05.csv', import.meta.url));
 const prefix = uniqueName('focus_job');
 let connection: Redis;
@@ -28,7 +28,8 @@ let workers: Workers;
 let syncQueue: Queue;
 let scanQueue: Queue;
 let folder: string;
-const costs = new MemoryCostRepository();
+const store = await createTestCostStore();
+const costs = store.repo;
 const runs = new MemoryImportRunRepository();
 
 beforeAll(async () => {
@@ -37,7 +38,7 @@ beforeAll(async () => {
   await copyFile(FIXTURE, join(folder, '2026-05.csv'));
   syncQueue = new Queue(QUEUES.sync, { connection, prefix });
   scanQueue = new Queue(QUEUES.anomalyScan, { connection, prefix });
-  const importer = new ImportService({ reader: new FocusCsvReader(), costs, runs, clock: systemClock });
+  const importer = new ImportService({ reader: new FocusExportReader(store.engine), costs, runs, clock: systemClock });
   const sync = new SyncService({ sources: [], costs, runs, clock: systemClock, logger: silentLogger });
   workers = startWorkers({
     connection,
@@ -62,6 +63,7 @@ afterAll(async () => {
   await scanQueue?.close();
   connection?.disconnect();
   await dropPrefix(prefix);
+  await store.cleanup();
 });
 
 async function runSyncAll(): Promise<void> {

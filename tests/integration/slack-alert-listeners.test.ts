@@ -5,7 +5,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryAlertRepository } from '../../adapters/memory/memory-alert.repository.js';
-import { MemoryCostRepository } from '../../adapters/memory/memory-cost.repository.js';
 import { MemoryDedupeStore } from '../../adapters/memory/memory-dedupe.store.js';
 import { createSlackAdapter } from '../../adapters/slack/slack-app.js';
 import type { SlackListenerDeps } from '../../adapters/slack/slack-deps.types.js';
@@ -22,6 +21,7 @@ import type { Delivery } from '../../src/notifications/notification.types.js';
 import { fixedClock } from '../../src/shared/clock.js';
 import { silentLogger } from '../../src/shared/logger.port.js';
 import { testAnomaly } from '../support/alert-fixtures.js';
+import { testCostRepository } from '../support/cost-store.js';
 import { testRollup } from '../support/rollups.js';
 import { type SlackCall, type SlackFake, startSlackFake } from '../support/slack-fake.js';
 import { blockActions, postSigned, type SlackRequest } from '../support/slack-requests.js';
@@ -42,7 +42,7 @@ const ec2 = testAnomaly();
 
 /** EC2 by account on the alert day and a week before, plus S3 that the comparison must leave out. */
 async function costTurns(): Promise<TurnHandler> {
-  const costs = new MemoryCostRepository();
+  const costs = await testCostRepository();
   const search = { subAccountId: '444455556666', subAccountName: 'search' };
   await costs.replaceRollups('t', { from: '2026-05-07', to: '2026-05-14' }, [
     testRollup('2026-05-14', 'Amazon EC2', 1400, { subAccountId: '111122223333' }),

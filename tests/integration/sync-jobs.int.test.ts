@@ -59,10 +59,10 @@ afterAll(async () => {
 });
 
 /** A harness acting as a fresh moto account, its AWS calls going through the fault proxy. */
-function harness(options: Partial<SyncHarnessOptions> = {}) {
+async function harness(options: Partial<SyncHarnessOptions> = {}) {
   const payer = newMotoAccountId();
   const clock = steppingClock(NOW);
-  const h = createSyncHarness({ awsEndpoint: proxy.url, accountId: payer, clock, historyDays: 3, ...options });
+  const h = await createSyncHarness({ awsEndpoint: proxy.url, accountId: payer, clock, historyDays: 3, ...options });
   harnesses.push(h);
   return { h, payer, clock, seed: (results: CeResult[]) => seedCostAndUsage(endpoint, payer, results) };
 }
@@ -172,7 +172,7 @@ describe('sync and scan schedules', () => {
 
 describe('sync jobs on BullMQ with Cost Explorer on moto', () => {
   it('fans sync-all out into one sync per linked account, stores each, and scans once after them', async () => {
-    const { h, seed } = harness({ historyDays: 3, scanDebounceMs: 1500 });
+    const { h, seed } = await harness({ historyDays: 3, scanDebounceMs: 1500 });
     // Linked accounts of this test only (the proxy's record is shared by the file); fan-out syncs them in this order.
     const [linkedA, linkedB] = [newMotoAccountId(), newMotoAccountId()].sort() as [string, string];
     const accounts: CeResult = {
@@ -257,7 +257,7 @@ describe('sync jobs on BullMQ with Cost Explorer on moto', () => {
   });
 
   it('is incremental and idempotent: a second run re-syncs the last days to the same totals, late data replaces them', async () => {
-    const { h, clock, seed } = harness({ historyDays: 5, resyncDays: 2 });
+    const { h, clock, seed } = await harness({ historyDays: 5, resyncDays: 2 });
     const amounts: Record<string, [string, string]> = {
       '2026-06-05': ['10.1', '10.1'],
       '2026-06-06': ['11.2200000001', '9.5'],
@@ -341,7 +341,7 @@ describe('sync jobs on BullMQ with Cost Explorer on moto', () => {
     'retries a sync throttled by Cost Explorer (%s) after a backoff, and it succeeds',
     async (awsCode) => {
       const backoffMs = 400;
-      const { h, seed } = harness({ historyDays: 3, backoffMs, attempts: 3 });
+      const { h, seed } = await harness({ historyDays: 3, backoffMs, attempts: 3 });
       const page: CeResult = {
         ResultsByTime: [
           ceDay('2026-06-08', [ceGroup(EC2, 'us-west-2', '5.5', '5.25')]),
@@ -386,7 +386,7 @@ describe('sync jobs on BullMQ with Cost Explorer on moto', () => {
   );
 
   it('fails a denied sync at once, keeps the stored data, and /cost status shows the last success and the error', async () => {
-    const { h, seed } = harness({ historyDays: 3, attempts: 3, backoffMs: 200, scanDebounceMs: 100 });
+    const { h, seed } = await harness({ historyDays: 3, attempts: 3, backoffMs: 200, scanDebounceMs: 100 });
     const page: CeResult = {
       ResultsByTime: [
         ceDay('2026-06-07', [ceGroup(S3, 'eu-west-1', '1.23', '1.23')]),
@@ -443,7 +443,7 @@ describe('sync jobs on BullMQ with Cost Explorer on moto', () => {
   });
 
   it('with resyncDays 0, a second sync on the same day asks Cost Explorer for no empty period', async () => {
-    const { h, seed } = harness({ historyDays: 3, resyncDays: 0 });
+    const { h, seed } = await harness({ historyDays: 3, resyncDays: 0 });
     const page: CeResult = { ResultsByTime: [ceDay('2026-06-09', [ceGroup(EC2, 'us-east-1', '4.5', '4.5')])] };
     // What a fetch of just yesterday would get (the same figures), in case the fix re-fetches the last day.
     await seed([page, page]);

@@ -30,6 +30,7 @@ import {
   signWith,
   startBotTokenIssuer,
 } from '../support/bot-tokens.js';
+import { testDataDir } from '../support/data-dir.js';
 import { expectedSums, readFixture } from '../support/focus-oracle.js';
 import {
   cardAction,
@@ -181,7 +182,10 @@ const isCard = (c: ConnectorCall) =>
 
 beforeAll(async () => {
   const clock = fixedClock(new Date('2026-06-10T12:00:00Z'));
-  core = await createDeps(loadConfig({ TALLY_FOCUS_FILE: EXPORT }), { clock, logger: silentLogger });
+  core = await createDeps(loadConfig({ TALLY_FOCUS_FILE: EXPORT, TALLY_DATA_DIR: testDataDir() }), {
+    clock,
+    logger: silentLogger,
+  });
   connector = await startBotConnectorFake();
   issuer = await startBotTokenIssuer();
   foreignIssuer = await startBotTokenIssuer({ endorsements: ['webchat'] });

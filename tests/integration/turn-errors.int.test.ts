@@ -4,6 +4,7 @@ import { createPinoLogger } from '../../adapters/logging/pino-logger.js';
 import { createDeps } from '../../src/bootstrap/deps.js';
 import { loadConfig } from '../../src/config/env.js';
 import { fixedClock } from '../../src/shared/clock.js';
+import { testDataDir } from '../support/data-dir.js';
 import { mongoUrl, uniqueName } from '../support/services.js';
 
 const MONGODB_URI = `${mongoUrl()}/${uniqueName('turn_errors')}`;
@@ -18,7 +19,7 @@ describe('a turn that fails unexpectedly', () => {
   it('is answered with a short apology and an error id, and logged with that id and context', async () => {
     const lines: string[] = [];
     const logger = createPinoLogger({ level: 'info', stream: { write: (line: string) => lines.push(line) } });
-    const deps = await createDeps(loadConfig({ MONGODB_URI }), {
+    const deps = await createDeps(loadConfig({ MONGODB_URI, TALLY_DATA_DIR: testDataDir() }), {
       clock: fixedClock(new Date('2026-11-18T12:00:00Z')),
       logger,
     });

@@ -14,7 +14,7 @@ import { createMongoConnection } from '../../adapters/mongo/mongo-connection.js'
 import type { Approval, ApprovalState } from '../../src/approvals/approval.types.js';
 import { dropPrefix, PEOPLE_YAML } from './approval-runtime.js';
 import { putCpu, runInstance, terminateInstance } from './moto.js';
-import { type CliResult, runCli, TALLY_BIN } from './run-cli.js';
+import { type CliResult, runCli, TALLY_BIN, TEST_DATA_DIR } from './run-cli.js';
 import { awsEndpoint, mongoUrl, redisUrl, uniqueName } from './services.js';
 
 const HOUR_MS = 3_600_000;
@@ -86,7 +86,13 @@ export interface WorkerProcess {
 export async function startWorkerProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<WorkerProcess> {
   let output = '';
   const child: ChildProcess = spawn(process.execPath, [TALLY_BIN, 'worker'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env, LOG_LEVEL: 'info' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      TALLY_DATA_DIR: TEST_DATA_DIR,
+      ...env,
+      LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const collect = (d: Buffer) => {

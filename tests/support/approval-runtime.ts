@@ -2,7 +2,6 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { MemoryApprovalRepository } from '../../adapters/memory/memory-approval.repository.js';
 import { MemoryAuditLog } from '../../adapters/memory/memory-audit.log.js';
-import { MemoryCostRepository } from '../../adapters/memory/memory-cost.repository.js';
 import type { Workers } from '../../jobs/worker-registry.js';
 import type { Approval, ApprovalState, Identity } from '../../src/approvals/approval.types.js';
 import { type ApprovalRuntime, createApprovalRuntime } from '../../src/bootstrap/approvals.js';
@@ -13,6 +12,7 @@ import { parsePolicy } from '../../src/config/policy.js';
 import type { Reply } from '../../src/conversation/reply.types.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { silentLogger } from '../../src/shared/logger.port.js';
+import { testCostRepository } from './cost-store.js';
 import { RecordingMessenger } from './recording-messenger.js';
 import { redisUrl, uniqueName } from './services.js';
 
@@ -83,7 +83,7 @@ export async function createTestRuntime(options: TestRuntimeOptions): Promise<Te
   const audit = options.stores?.audit ?? new MemoryAuditLog();
   const messenger = new RecordingMessenger();
   const runtime = await createApprovalRuntime(config, {
-    stores: { approvals, audit, costs: new MemoryCostRepository() },
+    stores: { approvals, audit, costs: await testCostRepository() },
     policy,
     clock: systemClock,
     logger: silentLogger,

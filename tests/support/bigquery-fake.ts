@@ -102,12 +102,15 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-/** 1e-12 units → a plain decimal string, as BigQuery prints NUMERIC. */
+/** Decimal places of the units of decimal-sum.ts. */
+const SCALE = toUnits('1').toString().length - 1;
+
+/** Units of decimal-sum.ts → a plain decimal string, as BigQuery prints NUMERIC. */
 function decimal(units: bigint): string {
   const neg = units < 0n;
-  const digits = (neg ? -units : units).toString().padStart(13, '0');
-  const fraction = digits.slice(-12).replace(/0+$/, '');
-  return `${neg ? '-' : ''}${digits.slice(0, -12)}${fraction ? `.${fraction}` : ''}`;
+  const digits = (neg ? -units : units).toString().padStart(SCALE + 1, '0');
+  const fraction = digits.slice(-SCALE).replace(/0+$/, '');
+  return `${neg ? '-' : ''}${digits.slice(0, -SCALE)}${fraction ? `.${fraction}` : ''}`;
 }
 
 /** Named parameters as `{ name: { type, value } }`. */

@@ -1,7 +1,8 @@
 /**
- * Exact decimal arithmetic for test oracles: amounts as BigInt at 1e-12, independent of Tally's float sums.
+ * Exact decimal arithmetic for test oracles: amounts as BigInt at 1e-30, independent of Tally's sums. Real exports
+ * carry amounts such as `0.0000001234567891`: every digit they write is kept (digits past the 30th decimal are cut).
  */
-const SCALE = 12;
+const SCALE = 30;
 
 export function toUnits(text: string): bigint {
   const t = text.trim();
@@ -18,6 +19,13 @@ export function toUnits(text: string): bigint {
   const fraction = digits.slice(point).padEnd(SCALE, '0').slice(0, SCALE);
   const units = BigInt(whole) * 10n ** BigInt(SCALE) + BigInt(fraction || '0');
   return sign === '-' ? -units : units;
+}
+
+/** Whether units are exactly half a cent past a whole cent: then only the rounding rule decides the cents. */
+export function isHalfCentTie(units: bigint): boolean {
+  const per = 10n ** BigInt(SCALE - 2);
+  const abs = units < 0n ? -units : units;
+  return (abs % per) * 2n === per;
 }
 
 /** Units → number of cents, rounded half away from zero. */

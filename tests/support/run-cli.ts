@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const TALLY_BIN = fileURLToPath(new URL('../../bin/tally.js', import.meta.url));
@@ -9,11 +12,23 @@ export interface CliResult {
   stderr: string;
 }
 
+/**
+ * The cost data directory of this test file's CLI runs unless a test names its own (`TALLY_DATA_DIR`): never the
+ * user's `~/.tally/data`.
+ */
+export const TEST_DATA_DIR = mkdtempSync(join(tmpdir(), 'tally-cli-data-'));
+
 /** Runs `tally` as a subprocess (the built dist/), with a clean environment plus `env`. */
 export function runCli(args: string[], env: Record<string, string> = {}, input?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [TALLY_BIN, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        LOG_LEVEL: 'warn',
+        TALLY_DATA_DIR: TEST_DATA_DIR,
+        ...env,
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,12 +1,13 @@
 // The cloud sync jobs of Tally wired as createScheduledWork wires them, on the test Redis under a prefix of their own:
-// the real SyncService with the real AwsCostExplorerSource (acting as one moto account), memory stores, the real
-// syncProcessor on the `sync` queue, and a recording processor on `anomaly-scan` (the scan itself is tested elsewhere).
+// the real SyncService with the real AwsCostExplorerSource (acting as one moto account), a real cost store in a
+// temporary folder, memory import runs, the real syncProcessor on the `sync` queue, and a recording processor on
+// `anomaly-scan` (the scan itself is tested elsewhere).
 import type { Job, Queue } from 'bullmq';
 import { Queue as BullQueue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createAwsClients } from '../../adapters/aws/aws-clients.js';
 import { AwsCostExplorerSource } from '../../adapters/aws/aws-cost-explorer.source.js';
-import { MemoryCostRepository } from '../../adapters/memory/memory-cost.repository.js';
+import type { DuckDbCostRepository } from '../../adapters/duckdb/duckdb-cost.repository.js';
 import { MemoryImportRunRepository } from '../../adapters/memory/memory-import-run.repository.js';
 import { createQueueConnection } from '../../adapters/queue/queue-connection.js';
 import { syncProcessor } from '../../jobs/processors/sync.processor.js';
@@ -16,6 +17,7 @@ import { SyncService } from '../../src/costs/sync.service.js';
 import type { Clock } from '../../src/shared/clock.js';
 import { silentLogger } from '../../src/shared/logger.port.js';
 import { dropPrefix } from './approval-runtime.js';
+import { createTestCostStore } from './cost-store.js';
 import { awsTestConfig } from './moto.js';
 import { asMotoAccount } from './moto-ce.js';
 import { redisUrl, uniqueName } from './services.js';
@@ -66,7 +68,7 @@ export interface SyncHarness {
   prefix: string;
   syncQueue: Queue;
   scanQueue: Queue;
-  costs: MemoryCostRepository;
+  costs: DuckDbCostRepository;
   runs: MemoryImportRunRepository;
   sync: SyncService;
   scans: ScanSeen[];
@@ -88,10 +90,11 @@ async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean, time
 }
 
 /** Builds the harness and starts the `sync` (one job at a time) and `anomaly-scan` workers. */
-export function createSyncHarness(options: SyncHarnessOptions): SyncHarness {
+export async function createSyncHarness(options: SyncHarnessOptions): Promise<SyncHarness> {
   const prefix = uniqueName('sync_jobs');
   const connection: Redis = createQueueConnection(redisUrl());
-  const costs = new MemoryCostRepository();
+  const store = await createTestCostStore();
+  const costs = store.repo;
   const runs = new MemoryImportRunRepository();
   const clients = asMotoAccount(createAwsClients(awsTestConfig(options.awsEndpoint)), options.accountId);
   const source = new AwsCostExplorerSource(clients, { clock: options.clock });
@@ -164,6 +167,7 @@ export function createSyncHarness(options: SyncHarnessOptions): SyncHarness {
       clients.costExplorer.destroy();
       clients.sts.destroy();
       await dropPrefix(prefix);
+      await store.cleanup();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { TALLY_BIN } from './run-cli.js';
+import { TALLY_BIN, TEST_DATA_DIR } from './run-cli.js';
 
 /** A free loopback TCP port. */
 export async function freePort(): Promise<number> {
@@ -31,6 +31,7 @@ export async function startTally(env: Record<string, string>, timeoutMs = 30_000
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
       LOG_LEVEL: 'warn',
+      TALLY_DATA_DIR: TEST_DATA_DIR,
       PORT: String(port),
       ...env,
     },

@@ -1,24 +1,36 @@
 import { addDays, addMonths, type Day, isDay } from '../../shared/day.js';
 import { TallyError } from '../../shared/errors.js';
 import { roundCents, sumAmounts } from '../../shared/money.js';
-import type { CostRecord } from '../cost-record.types.js';
 import { hashString, mixSeed, mulberry32, type Random, randomInt } from './prng.js';
 import { SAMPLE_COMMITMENTS } from './sample-catalog.js';
 import { commitmentRecords, taxRecords } from './sample-charges.js';
-import { buildLines, type Calendar, calendarOf, emitLineDay, rowAmounts, type UsageLine } from './sample-series.js';
+import {
+  buildLines,
+  type Calendar,
+  calendarOf,
+  emitLineDay,
+  rowAmounts,
+  type SampleRecord,
+  type UsageLine,
+} from './sample-series.js';
+
+export type { FocusCell, SampleFocusColumns, SampleRecord } from './sample-series.js';
 
 /**
  * A deterministic, seeded, multi-cloud FOCUS sample dataset: 13 months of daily (and some hourly) usage for three
  * providers, commitment purchases, credits, taxes, one EUR sub-account, and anomalies injected on known series so
- * that anomaly detection, digests and forecasts can be demonstrated and tested.
+ * that anomaly detection, digests and forecasts can be demonstrated and tested. Every row is a complete FOCUS 1.2
+ * row (`tally sample` writes them; the FinOps Foundation's validator checks them in tests/e2e): usage is of one
+ * resource (provider-format ResourceId, ResourceName, ResourceType, a name tag) priced by SKU, so that its list and
+ * contracted costs are exactly its quantity times its unit prices.
  */
 
 /**
- * One anomaly injected into a usage series (sub-account × service, summed over its regions and hourly rows) on one
- * day. With the defaults there are 12 point anomalies (9 spikes of 3–10×, 3 drops to 1–5 % of normal), each on a
- * Monday–Friday, plus one 7-day level shift (×1.7–2.2, starting on a Tuesday, so two of its days are a weekend),
- * all on distinct days within the last ~6 months and on distinct series. Purchase, Credit and Tax rows, usage
- * covered by commitments and the credited series are never anomalous.
+ * One anomaly injected into a usage series (sub-account × service, summed over its regions, resources and hourly
+ * rows) on one day. With the defaults there are 12 point anomalies (9 spikes of 3–10×, 3 drops to 1–5 % of normal),
+ * each on a Monday–Friday, plus one 7-day level shift (×1.7–2.2, starting on a Tuesday, so two of its days are a
+ * weekend), all on distinct days within the last ~6 months and on distinct series. Purchase, Credit and Tax rows,
+ * usage covered by commitments and the credited series are never anomalous.
  */
 export interface InjectedAnomaly {
   day: Day;
@@ -38,8 +50,12 @@ export interface InjectedAnomaly {
 
 /** The generated rows, the anomalies injected into them, and the inclusive day range they cover. */
 export interface SampleDataset {
-  /** In day order (UTC day of ChargePeriodStart); within a day, Purchase/Credit/Tax rows first, then catalog order. */
-  records: CostRecord[];
+  /**
+   * In day order (UTC day of ChargePeriodStart); within a day, Purchase/Credit/Tax rows first, then catalog order.
+   * Each carries the FOCUS detail Tally keeps (resource, SKU, pricing quantity, commitment, invoice, …) and, in
+   * `focus`, the other FOCUS 1.2 columns a complete file has.
+   */
+  records: SampleRecord[];
   /** Sorted by day. */
   anomalies: InjectedAnomaly[];
   from: Day;
@@ -86,8 +102,8 @@ interface PlannedAnomaly {
 }
 
 /**
- * Generates the sample dataset: one row per (sub-account, service, region, day), 24 hourly rows for Compute Engine
- * on `shop-prod`, plus Purchase, Credit and Tax rows. Pure: no clock, no `Math.random`.
+ * Generates the sample dataset: one row per (sub-account, service, region, resource, day), 24 hourly rows for Compute
+ * Engine on `shop-prod`, plus Purchase, Credit and Tax rows. Pure: no clock, no `Math.random`.
  *
  * @example
  * const { records, anomalies } = generateSample({ endDay: '2026-11-21' }); // 2025-10-22 … 2026-11-21
@@ -98,11 +114,11 @@ export function generateSample(options: SampleOptions): SampleDataset {
   const cal = calendarOf(from, endDay);
   const lines = buildLines(seed);
   const plans = planAnomalies(lines, cal, seed);
-  const usage: CostRecord[] = [];
+  const usage: SampleRecord[] = [];
   for (let i = 0; i < cal.days.length; i++) {
     for (const line of lines) emitLineDay(usage, line, cal, i, seed);
   }
-  const charges = commitmentRecords(lines, cal, seed);
+  const charges = commitmentRecords(lines, cal);
   charges.push(...taxRecords([usage, charges], cal));
   const records = mergeByDay(usage, charges);
   const anomalies = plans.flatMap((plan) => describePlan(plan, cal, seed));
@@ -124,10 +140,10 @@ function resolveOptions(options: SampleOptions): Required<SampleOptions> {
 }
 
 /** Merges `extra` (sorted here) into `usage`, which is already in day order; extra rows start at midnight. */
-function mergeByDay(usage: CostRecord[], extra: CostRecord[]): CostRecord[] {
-  const startOf = (r: CostRecord): number => r.chargePeriodStart.getTime();
+function mergeByDay(usage: SampleRecord[], extra: SampleRecord[]): SampleRecord[] {
+  const startOf = (r: SampleRecord): number => r.chargePeriodStart.getTime();
   extra.sort((a, b) => startOf(a) - startOf(b));
-  const out: CostRecord[] = [];
+  const out: SampleRecord[] = [];
   let j = 0;
   for (const row of usage) {
     for (let next = extra[j]; next && startOf(next) <= startOf(row); next = extra[++j]) out.push(next);

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MemoryCostRepository } from '../../../adapters/memory/memory-cost.repository.js';
+import type { DuckDbCostRepository } from '../../../adapters/duckdb/duckdb-cost.repository.js';
 import type { Anomaly } from '../../../src/anomalies/anomaly.types.js';
 import { AnomalyScanService, anomalyId } from '../../../src/anomalies/anomaly-scan.service.js';
 import type { DailyRollup } from '../../../src/costs/cost-record.types.js';
-import { RollupBuilder } from '../../../src/costs/rollup-builder.js';
 import { generateSample, type InjectedAnomaly } from '../../../src/costs/sample/sample-data.js';
 import { addDays, type Day, eachDay } from '../../../src/shared/day.js';
 import { TallyError } from '../../../src/shared/errors.js';
+import { testCostRepository } from '../../support/cost-store.js';
 
 interface Account {
   id: string;
@@ -36,8 +36,8 @@ function rollup(day: Day, account: Account, service: string, region: string, amo
   };
 }
 
-async function repoOf(rollups: DailyRollup[]): Promise<MemoryCostRepository> {
-  const repo = new MemoryCostRepository();
+async function repoOf(rollups: DailyRollup[]): Promise<DuckDbCostRepository> {
+  const repo = await testCostRepository();
   const days = rollups.map((r) => r.day).sort();
   await repo.replaceRollups('test', { from: days[0]!, to: days.at(-1)! }, rollups);
   return repo;
@@ -51,10 +51,11 @@ describe('AnomalyScanService on the sample dataset', () => {
   let found: Anomaly[] = [];
 
   beforeAll(async () => {
-    const builder = new RollupBuilder('sample');
-    for (const r of sample.records) builder.add(r);
-    const repo = new MemoryCostRepository();
-    await repo.replaceRollups('sample', builder.range()!, builder.rollups());
+    const repo = await testCostRepository();
+    const writer = await repo.writer('sample');
+    for (let i = 0; i < sample.records.length; i += 10_000) await writer.add(sample.records.slice(i, i + 10_000));
+    const range = { from: sample.from, to: sample.to };
+    await writer.commit({ range, files: [], skipped: [], rowsRejected: 0, rejected: [], rejectedByMonth: {} });
     found = await new AnomalyScanService(repo).scan({ from, to: END });
   });
 
@@ -150,7 +151,7 @@ describe('AnomalyScanService on a handmade dataset', () => {
     ),
   );
   let found: Anomaly[] = [];
-  let repo: MemoryCostRepository;
+  let repo: DuckDbCostRepository;
 
   beforeAll(async () => {
     repo = await repoOf(rollups);
@@ -230,7 +231,7 @@ describe('AnomalyScanService on a handmade dataset', () => {
   });
 
   it('returns nothing for an empty store and refuses a range that ends before it starts', async () => {
-    const scan = new AnomalyScanService(new MemoryCostRepository());
+    const scan = new AnomalyScanService(await testCostRepository());
     expect(await scan.scan({ from: '2026-01-01', to: '2026-01-31' })).toEqual([]);
     const err = await scan.scan({ from: '2026-02-01', to: '2026-01-01' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TallyError);

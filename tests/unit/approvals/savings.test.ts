@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryApprovalRepository } from '../../../adapters/memory/memory-approval.repository.js';
-import { MemoryCostRepository } from '../../../adapters/memory/memory-cost.repository.js';
 import { SavingsService, savingsReply } from '../../../src/approvals/savings.service.js';
 import { fixedClock } from '../../../src/shared/clock.js';
 import { testApproval } from '../../support/approvals.js';
+import { testCostRepository } from '../../support/cost-store.js';
 import { testRollup } from '../../support/rollups.js';
 
 const EC2 = 'Amazon Elastic Compute Cloud';
@@ -11,7 +11,7 @@ const slice = { subAccountId: '123456789012', region: 'us-east-1', source: 'focu
 
 /** Daily EC2 cost of the action's account and region: `before` per day for 14 days, then `after` per day. */
 async function costs(executedOn: string, before: number, after: number, daysAfter: number) {
-  const repo = new MemoryCostRepository();
+  const repo = await testCostRepository();
   const rollups = [];
   const base = Date.parse(`${executedOn}T00:00:00Z`);
   const day = (n: number) => new Date(base + n * 86_400_000).toISOString().slice(0, 10);

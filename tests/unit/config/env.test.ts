@@ -21,6 +21,8 @@ const FULL_ENV = {
   MONGODB_URI: 'mongodb+srv://tally:mongo-pass@cluster0.example.net/tally',
   REDIS_URL: 'rediss://:redis-pass@redis.example.net:6380/0',
   TALLY_FOCUS_FILE: './exports/focus.csv.gz',
+  TALLY_DATA_DIR: '/var/lib/tally',
+  TALLY_DUCKDB_MEMORY: '1GB',
   TALLY_POLICY_FILE: './policy.yml',
   TALLY_TODAY: '2026-05-15',
   SLACK_BOT_TOKEN: 'xoxb-1-2-abc',

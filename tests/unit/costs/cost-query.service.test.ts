@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryCostRepository } from '../../../adapters/memory/memory-cost.repository.js';
 import { CostQueryService } from '../../../src/costs/cost-query.service.js';
 import type { DailyRollup } from '../../../src/costs/cost-record.types.js';
 import { ForecastService } from '../../../src/costs/forecast.service.js';
 import { addDays, eachDay, weekdayIndex } from '../../../src/shared/day.js';
+import { testCostRepository } from '../../support/cost-store.js';
 import { testRollup } from '../../support/rollups.js';
 
 const rollup = (day: string, serviceName: string, effective: number, extra: Partial<DailyRollup> = {}) =>
   testRollup(day, serviceName, effective, { list: effective * 1.2, ...extra });
 
 async function serviceWith(rollups: DailyRollup[]) {
-  const repo = new MemoryCostRepository();
+  const repo = await testCostRepository();
   const days = rollups.map((r) => r.day).sort();
   await repo.replaceRollups('t', { from: days[0]!, to: days[days.length - 1]! }, rollups);
   return new CostQueryService(repo);

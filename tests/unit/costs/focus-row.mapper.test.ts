@@ -47,9 +47,10 @@ describe('FOCUS row mapping', () => {
         provider: 'AWS',
         region: 'eu-west-1',
         currency: 'USD',
-        billedCost: 1.5,
-        effectiveCost: 1.25,
-        listCost: 2,
+        // Amounts keep their exact text for the store's decimal sums.
+        billedCost: '1.5',
+        effectiveCost: '1.25',
+        listCost: '2',
       },
     });
     if (r.ok)
@@ -97,6 +98,56 @@ describe('FOCUS row mapping', () => {
   });
 
   it('accepts exponents and signs', () => {
-    expect(map({ BilledCost: '-1.5e-7' })).toMatchObject({ ok: true, record: { billedCost: -1.5e-7 } });
+    expect(map({ BilledCost: '-1.5e-7' })).toMatchObject({ ok: true, record: { billedCost: '-1.5e-7' } });
+    expect(map({ BilledCost: '+2.50' })).toMatchObject({ ok: true, record: { billedCost: '2.50' } });
+  });
+
+  it('reads the timestamp forms real exports write, and refuses days that do not exist', () => {
+    const at = (t: string) => {
+      const r = map({ ChargePeriodStart: t });
+      return r.ok ? r.record.chargePeriodStart.toISOString() : null;
+    };
+    expect(at('2024-09-18 22:00:00 UTC')).toBe('2024-09-18T22:00:00.000Z');
+    expect(at('2024-09-18T22:00:00+00')).toBe('2024-09-18T22:00:00.000Z');
+    expect(at('2024-09-18T22:00:00+00:00')).toBe('2024-09-18T22:00:00.000Z');
+    expect(at('2024-09-18T22:00:00.123456Z')).toBe('2024-09-18T22:00:00.123Z');
+    expect(at('2024-09-18T23:30:00-0200')).toBe('2024-09-19T01:30:00.000Z');
+    expect(at('2024-09-31T00:00:00Z')).toBeNull();
+    expect(at('2023-02-29T00:00:00Z')).toBeNull();
+    expect(at('2024-02-29T00:00:00Z')).toBe('2024-02-29T00:00:00.000Z');
+    expect(map({ ChargePeriodStart: '2024-09-31T00:00:00Z' })).toMatchObject({
+      ok: false,
+      problem: { column: 'ChargePeriodStart' },
+    });
+  });
+
+  it('reads the NULL token as a null wherever FOCUS allows one', () => {
+    const r = map({ Tags: 'NULL', SubAccountId: 'NULL', RegionName: 'NULL', ListCost: 'NULL' });
+    expect(r).toMatchObject({ ok: true, record: { tags: [], subAccountId: '', region: 'global', listCost: '0' } });
+    expect(map({ BilledCost: 'NULL' })).toMatchObject({ ok: false, problem: { column: 'BilledCost' } });
+  });
+
+  it('takes ServiceProviderName when ProviderName is empty, per row, and reads FOCUS 1.4 without it', () => {
+    const header13 = [...HEADER_13, 'ProviderName'];
+    expect(map({ ProviderName: '' }, header13)).toMatchObject({ ok: true, record: { provider: 'AWS' } });
+    expect(map({ ProviderName: 'Snowflake' }, header13)).toMatchObject({
+      ok: true,
+      record: { provider: 'Snowflake', serviceProvider: 'AWS' },
+    });
+  });
+
+  it('refuses rows with too few or too many fields, naming the first missing column', () => {
+    const mapper = createFocusRowMapper(HEADER_13);
+    if (!mapper.ok) throw new Error('header refused');
+    expect(mapper.map(['AWS', '1', '2'])).toMatchObject({ ok: false, problem: { column: 'ServiceName' } });
+    expect(mapper.map([...HEADER_13.map(() => 'x'), 'extra'])).toMatchObject({ ok: false });
+  });
+
+  it('recognises other FOCUS datasets by their columns', () => {
+    expect(createFocusRowMapper(['ContractId', 'ContractCommitmentId', 'ContractCommitmentCost'])).toMatchObject({
+      ok: false,
+      dataset: 'Contract Commitment',
+    });
+    expect(createFocusRowMapper(['Foo', 'Bar'])).toMatchObject({ ok: false, dataset: '' });
   });
 });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryCostRepository } from '../../../adapters/memory/memory-cost.repository.js';
 import { MemoryImportRunRepository } from '../../../adapters/memory/memory-import-run.repository.js';
 import { sourceStatuses } from '../../../src/commands/status-reply.js';
 import type { CostRecord } from '../../../src/costs/cost-record.types.js';
@@ -8,6 +7,7 @@ import { SyncService } from '../../../src/costs/sync.service.js';
 import type { Clock } from '../../../src/shared/clock.js';
 import { TallyError } from '../../../src/shared/errors.js';
 import { silentLogger } from '../../../src/shared/logger.port.js';
+import { testCostRepository } from '../../support/cost-store.js';
 
 /** A billing API in memory: a cost per day per account, and the windows it was asked for. */
 class TableSource implements CostSource {
@@ -54,9 +54,9 @@ const clockAt = (iso: string): Clock & { set(iso: string): void } => {
   return { now: () => new Date(now), set: (s) => (now = new Date(s)) };
 };
 
-function setup(days: Record<string, number>) {
+async function setup(days: Record<string, number>) {
   const source = new TableSource(new Map(Object.entries(days)));
-  const costs = new MemoryCostRepository();
+  const costs = await testCostRepository();
   const runs = new MemoryImportRunRepository();
   const clock = clockAt('2026-06-10T08:00:00Z');
   const sync = new SyncService({ sources: [source], costs, runs, clock, logger: silentLogger, historyDays: 30 });
@@ -67,7 +67,7 @@ function setup(days: Record<string, number>) {
 
 describe('SyncService', () => {
   it('first syncs the history window up to yesterday, then re-fetches only the last days', async () => {
-    const t = setup({ '2026-05-11': 5, '2026-06-08': 7, '2026-06-09': 11, '2026-06-10': 999 });
+    const t = await setup({ '2026-05-11': 5, '2026-06-08': 7, '2026-06-09': 11, '2026-06-10': 999 });
     const first = await t.sync.sync('table', '111');
     expect(t.source.asked[0]).toEqual({ account: '111', from: '2026-05-11', to: '2026-06-09' });
     expect(first.range).toEqual({ from: '2026-05-11', to: '2026-06-09' });
@@ -85,14 +85,14 @@ describe('SyncService', () => {
   });
 
   it('is idempotent: syncing the same window twice leaves the same data', async () => {
-    const t = setup({ '2026-06-01': 3.33, '2026-06-02': 4.44 });
+    const t = await setup({ '2026-06-01': 3.33, '2026-06-02': 4.44 });
     await t.sync.sync('table', '111');
     await t.sync.sync('table', '111');
     expect(await t.total('2026-06-01', '2026-06-30')).toBeCloseTo(7.77, 10);
   });
 
   it('records a failure with its code and rethrows it; status shows the last success and the error', async () => {
-    const t = setup({ '2026-06-01': 1 });
+    const t = await setup({ '2026-06-01': 1 });
     await t.sync.sync('table', '111');
     t.clock.set('2026-06-10T09:00:00Z');
     t.source.failNext = new TallyError('CLOUD_THROTTLED', 'Rate exceeded');
@@ -107,7 +107,7 @@ describe('SyncService', () => {
   });
 
   it('records a failure to list the accounts under <source>:*, for status', async () => {
-    const t = setup({});
+    const t = await setup({});
     t.source.accounts = async () => {
       throw new TallyError('CLOUD_DENIED', 'not authorised to list accounts');
     };

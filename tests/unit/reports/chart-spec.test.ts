@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryCostRepository } from '../../../adapters/memory/memory-cost.repository.js';
 import { CostQueryService } from '../../../src/costs/cost-query.service.js';
 import type { BreakdownResult, CurrencyBreakdown } from '../../../src/costs/cost-results.types.js';
 import { breakdownChart, type DailyCost, OTHER_SERIES, trendChart } from '../../../src/reports/chart-spec.js';
+import { testCostRepository } from '../../support/cost-store.js';
 import { testRollup } from '../../support/rollups.js';
 
 const cost = (day: string, key: string, amount: number, currency = 'USD'): DailyCost => ({
@@ -128,7 +128,7 @@ describe('trendChart', () => {
   });
 
   it('turns CostQueryService.daily() rows into a trend', async () => {
-    const repo = new MemoryCostRepository();
+    const repo = await testCostRepository();
     const rollups = [rollup('2026-05-01', 'EC2', 10), rollup('2026-05-03', 'EC2', 30), rollup('2026-05-03', 'S3', 2)];
     await repo.replaceRollups('t', { from: '2026-05-01', to: '2026-05-03' }, rollups);
     const daily = await new CostQueryService(repo).daily(

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryApprovalRepository } from '../../../adapters/memory/memory-approval.repository.js';
-import { MemoryCostRepository } from '../../../adapters/memory/memory-cost.repository.js';
 import { MemoryDigestSubscriptionRepository } from '../../../adapters/memory/memory-digest-subscription.repository.js';
 import type { DigestCommand } from '../../../src/commands/command.types.js';
 import { parseDigestCommand } from '../../../src/commands/parse-digest-command.js';
@@ -11,6 +10,7 @@ import type { DigestScheduler, DigestSubscription } from '../../../src/reports/d
 import { cronOf, type DigestSubscribeCommand, nextRunOf } from '../../../src/reports/digest-cron.js';
 import { type DigestRequester, DigestSubscriptionService } from '../../../src/reports/digest-subscription.service.js';
 import { fixedClock } from '../../../src/shared/clock.js';
+import { testCostRepository } from '../../support/cost-store.js';
 
 /** A scheduler that records what it was asked (the BullMQ one is tested in tests/integration). */
 class RecordingScheduler implements DigestScheduler {
@@ -38,11 +38,11 @@ function cmd(text: string): DigestCommand {
 }
 
 /** `now` is Sunday 2026-11-22 17:00 UTC unless given (Berlin is on CET, UTC+1, then). */
-function setup(now = '2026-11-22T17:00:00Z', withScheduler = true) {
+async function setup(now = '2026-11-22T17:00:00Z', withScheduler = true) {
   const repo = new MemoryDigestSubscriptionRepository();
   const scheduler = new RecordingScheduler();
   const clock = fixedClock(new Date(now));
-  const costs = new CostQueryService(new MemoryCostRepository());
+  const costs = new CostQueryService(await testCostRepository());
   const digests = new DigestService({
     costs,
     forecast: new ForecastService(costs),
@@ -86,7 +86,7 @@ describe('cronOf and nextRunOf', () => {
 
 describe('DigestSubscriptionService', () => {
   it('subscribes a channel, schedules it, and says when the next digest comes in its time zone', async () => {
-    const { repo, scheduler, service } = setup();
+    const { repo, scheduler, service } = await setup();
     const reply = await service.run(cmd('digest subscribe weekly mon 09:00 Europe/Berlin'), ALICE);
     expect(reply.kind).toBe('answer');
     const [saved] = await repo.list();
@@ -107,7 +107,7 @@ describe('DigestSubscriptionService', () => {
   });
 
   it('computes the next run in the zone of each subscription', async () => {
-    const { service } = setup();
+    const { service } = await setup();
     const ny = await service.run(
       cmd('digest subscribe weekly fri 17:00 America/New_York to finops@example.com, cfo@example.com'),
       ALICE,
@@ -122,7 +122,7 @@ describe('DigestSubscriptionService', () => {
   });
 
   it('does not subscribe the same schedule twice', async () => {
-    const { repo, scheduler, service } = setup();
+    const { repo, scheduler, service } = await setup();
     await service.run(cmd('digest subscribe weekly mon 09:00 Europe/Berlin to a@example.com'), ALICE);
     const again = await service.run(cmd('digest subscribe weekly monday 9am europe/berlin to A@example.com'), ALICE);
     expect(again.kind).toBe('notice');
@@ -131,7 +131,7 @@ describe('DigestSubscriptionService', () => {
   });
 
   it('refuses to subscribe without a channel unless there are addresses to email', async () => {
-    const { repo, scheduler, service } = setup();
+    const { repo, scheduler, service } = await setup();
     const refused = await service.run(cmd('digest subscribe weekly mon 09:00 UTC'), SHELL);
     expect(refused).toMatchObject({ kind: 'notice', visibility: 'ephemeral' });
     expect(await repo.list()).toEqual([]);
@@ -144,21 +144,21 @@ describe('DigestSubscriptionService', () => {
   });
 
   it('without Redis, answers that digests need it and stores nothing', async () => {
-    const { repo, service } = setup(undefined, false);
+    const { repo, service } = await setup(undefined, false);
     const reply = await service.run(cmd('digest subscribe weekly mon 09:00 UTC'), ALICE);
     expect(reply.kind).toBe('notice');
     expect(await repo.list()).toEqual([]);
   });
 
   it('keeps no subscription whose schedule could not be made', async () => {
-    const { repo, scheduler, service } = setup();
+    const { repo, scheduler, service } = await setup();
     scheduler.failNext = true;
     await expect(service.run(cmd('digest subscribe daily 08:30 UTC'), ALICE)).rejects.toThrow();
     expect(await repo.list()).toEqual([]);
   });
 
   it("lists a channel's subscriptions with their next run; the shell sees them all", async () => {
-    const { service } = setup();
+    const { service } = await setup();
     await service.run(cmd('digest subscribe weekly mon 09:00 Europe/Berlin'), ALICE);
     await service.run(cmd('digest subscribe daily 08:30 UTC'), { ...ALICE, channel: 'C0OTHER' });
     const mine = await service.run(cmd('digest list'), ALICE);
@@ -172,7 +172,7 @@ describe('DigestSubscriptionService', () => {
   });
 
   it('unsubscribes one subscription by id, only from its own channel', async () => {
-    const { repo, scheduler, service } = setup();
+    const { repo, scheduler, service } = await setup();
     const other = await service.run(cmd('digest subscribe daily 08:30 UTC'), { ...ALICE, channel: 'C0OTHER' });
     const id = (other.data as { subscription: DigestSubscription }).subscription.id;
     const refused = await service.run({ kind: 'digest', action: 'unsubscribe', id }, ALICE);
@@ -185,7 +185,7 @@ describe('DigestSubscriptionService', () => {
   });
 
   it("unsubscribe without an id removes every subscription of the channel and no other channel's", async () => {
-    const { repo, scheduler, service } = setup();
+    const { repo, scheduler, service } = await setup();
     await service.run(cmd('digest subscribe weekly mon 09:00 UTC'), ALICE);
     await service.run(cmd('digest subscribe daily 08:30 UTC'), ALICE);
     await service.run(cmd('digest subscribe daily 08:30 UTC'), { ...ALICE, channel: 'C0OTHER' });
@@ -201,7 +201,7 @@ describe('DigestSubscriptionService', () => {
   });
 
   it('reschedules every stored subscription (at start)', async () => {
-    const { scheduler, service } = setup();
+    const { scheduler, service } = await setup();
     await service.run(cmd('digest subscribe weekly mon 09:00 UTC'), ALICE);
     await service.run(cmd('digest subscribe daily 08:30 UTC'), ALICE);
     scheduler.upserts.length = 0;
@@ -211,7 +211,7 @@ describe('DigestSubscriptionService', () => {
   });
 
   it('`digest now` builds the digest for the channel, in its scope', async () => {
-    const { service } = setup();
+    const { service } = await setup();
     const reply = await service.run(cmd('digest now'), ALICE, { providers: ['AWS'] });
     expect(reply.data).toMatchObject({
       kind: 'digest',

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryApprovalRepository } from '../../../adapters/memory/memory-approval.repository.js';
-import { MemoryCostRepository } from '../../../adapters/memory/memory-cost.repository.js';
 import type { Anomaly } from '../../../src/anomalies/anomaly.types.js';
 import type { Approval } from '../../../src/approvals/approval.types.js';
 import { SavingsService } from '../../../src/approvals/savings.service.js';
@@ -12,6 +11,7 @@ import { DigestService } from '../../../src/reports/digest.service.js';
 import { fixedClock } from '../../../src/shared/clock.js';
 import { type Day, eachDay } from '../../../src/shared/day.js';
 import { testApproval } from '../../support/approvals.js';
+import { testCostRepository } from '../../support/cost-store.js';
 import { testRollup } from '../../support/rollups.js';
 
 // Today is Wednesday 2026-06-10: the last complete week is Monday 2026-06-01 to Sunday 2026-06-07, the week before
@@ -117,7 +117,7 @@ function approval(id: string, savings: number, o: Partial<Approval> = {}, accoun
 }
 
 async function setup() {
-  const repo = new MemoryCostRepository();
+  const repo = await testCostRepository();
   await repo.replaceRollups('fixture', { from: DATA_DAYS[0]!, to: DATA_DAYS.at(-1)! }, rollups());
   const approvals = new MemoryApprovalRepository();
   for (const a of [

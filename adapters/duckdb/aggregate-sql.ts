@@ -1,0 +1,88 @@
+import type { AggregateQuery, CostFilter, Dimension } from '../../src/costs/cost-query.types.js';
+import { NO_RESOURCE, UNTAGGED } from '../../src/costs/cost-query.types.js';
+import type { Metric } from '../../src/costs/cost-record.types.js';
+import { literal } from './cost-table.schema.js';
+
+/** A compiled query: SQL with `$n` parameters and their values (every value from a user is bound, never spliced). */
+export interface CompiledQuery {
+  sql: string;
+  params: string[];
+  /** How many group keys the rows have, and whether a names column follows each key. */
+  keys: number;
+  names: boolean[];
+}
+
+/**
+ * Compiles an aggregation into one DuckDB statement over the given Parquet partitions. Amounts are summed as
+ * `DECIMAL(38,16)` and returned as text, so the exact sum reaches the caller (docs/cost-data.md).
+ */
+export function compileAggregate(query: AggregateQuery, files: string[]): CompiledQuery {
+  const params: string[] = [];
+  const bind = (value: string) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const select: string[] = [];
+  const names: boolean[] = [];
+  query.groupBy.forEach((d, i) => {
+    select.push(`${dimensionSql(d, bind)} AS k${i}`);
+    names.push(d.kind === 'resource');
+    if (d.kind === 'resource') select.push(`max(NULLIF(resource_name, '')) AS n${i}`);
+  });
+  if (query.byDay) select.push('CAST(day AS VARCHAR) AS day');
+  select.push('currency');
+  const metrics: Metric[] = query.metrics ?? ['billed', 'effective', 'list'];
+  for (const m of ['billed', 'effective', 'list'] as const) {
+    select.push(metrics.includes(m) ? `CAST(sum("${m}") AS VARCHAR) AS "${m}"` : `'0' AS "${m}"`);
+  }
+  select.push(query.metrics ? '0 AS n' : 'CAST(sum("rows") AS BIGINT) AS n');
+  const where = [
+    `day BETWEEN CAST(${bind(query.from)} AS DATE) AND CAST(${bind(query.to)} AS DATE)`,
+    ...filterSql(query.filter, bind),
+  ];
+  const groups = [...query.groupBy.map((_, i) => `k${i}`), ...(query.byDay ? ['day'] : []), 'currency'];
+  const from = `read_parquet([${files.map(literal).join(', ')}], union_by_name = true)`;
+  return {
+    sql: `SELECT ${select.join(', ')} FROM ${from} WHERE ${where.join(' AND ')} GROUP BY ${groups.join(', ')}`,
+    params,
+    keys: query.groupBy.length,
+    names,
+  };
+}
+
+function dimensionSql(d: Dimension, bind: (v: string) => string): string {
+  switch (d.kind) {
+    case 'provider':
+      return 'provider';
+    case 'account':
+      return 'sub_account_id';
+    case 'service':
+      return 'service_name';
+    case 'category':
+      return 'service_category';
+    case 'region':
+      return 'region';
+    case 'charge':
+      return 'charge_category';
+    case 'resource':
+      return `COALESCE(NULLIF(resource_id, ''), ${literal(NO_RESOURCE)})`;
+    case 'tag':
+      return `COALESCE(tags[${bind(d.key)}], ${literal(UNTAGGED)})`;
+  }
+}
+
+function filterSql(filter: CostFilter | undefined, bind: (v: string) => string): string[] {
+  if (!filter) return [];
+  const out: string[] = [];
+  const allow = (column: string, values: string[] | undefined) => {
+    if (values && values.length > 0) out.push(`${column} IN (${values.map(bind).join(', ')})`);
+  };
+  allow('provider', filter.providers);
+  allow('sub_account_id', filter.subAccountIds);
+  allow('service_name', filter.services);
+  allow('service_category', filter.categories);
+  allow('region', filter.regions);
+  allow('resource_id', filter.resourceIds);
+  for (const t of filter.tags ?? []) out.push(`tags[${bind(t.key)}] = ${bind(t.value)}`);
+  return out;
+}

@@ -1,0 +1,352 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AggregateQuery, AggregateRow } from '../../src/costs/cost-query.types.js';
+import type { CostRecord, DailyRollup } from '../../src/costs/cost-record.types.js';
+import type {
+  AccountName,
+  BulkLoad,
+  CostRepository,
+  CostSourceInfo,
+  CostWriteResult,
+  CostWriter,
+  CostWriteSummary,
+  CoverageNotes,
+} from '../../src/costs/cost-repository.port.js';
+import type { Day } from '../../src/shared/day.js';
+import { newId } from '../../src/shared/ids.js';
+import { compileAggregate } from './aggregate-sql.js';
+import { CostDataLayout, isNotFound, monthOf, type SourceManifest } from './cost-data-layout.js';
+import { stagingColumnsArg } from './cost-table.schema.js';
+import type { DuckDbEngine } from './duckdb-engine.js';
+import { bulkLoadParquet } from './parquet-bulk-load.js';
+import { loadStaging, replacePartitions } from './partition-writer.js';
+import { StagingFile } from './staging-file.js';
+
+/** Rows per staging file: DuckDB reads several files in parallel. */
+const STAGING_FILE_ROWS = 2_000_000;
+
+/**
+ * `CostRepository` on DuckDB over Parquet partitions under `TALLY_DATA_DIR` (docs/cost-data.md). Holds no cost
+ * data in memory: each question lists the partitions of the months it asks about and lets DuckDB read them, so a
+ * partition replaced by another process is seen by the next question, and nothing else is reloaded.
+ */
+export class DuckDbCostRepository implements CostRepository {
+  readonly layout: CostDataLayout;
+  /** Writes of this process run one at a time (each rewrites whole partitions). */
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly engine: DuckDbEngine,
+    dataDir: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.layout = new CostDataLayout(dataDir);
+  }
+
+  async replaceRollups(source: string, range: { from: Day; to: Day }, rollups: readonly DailyRollup[]): Promise<void> {
+    const writer = await this.writer(source);
+    try {
+      await writer.addRollups(rollups.filter((r) => r.source === source && r.day >= range.from && r.day <= range.to));
+      await writer.commit({ range, files: [], skipped: [], rowsRejected: 0, rejected: [], rejectedByMonth: {} });
+    } catch (err) {
+      await writer.abort();
+      throw err;
+    }
+  }
+
+  async writer(source: string): Promise<DuckDbCostWriter> {
+    const dir = this.layout.stagingDir(newId('stg', 8));
+    await mkdir(dir, { recursive: true });
+    return new DuckDbCostWriter(
+      source,
+      dir,
+      (files, summary) => this.commit(source, files, summary),
+      (file, columns, staging) => this.engine.withConnection((c) => bulkLoadParquet(c, file, columns, staging)),
+    );
+  }
+
+  private commit(source: string, files: string[], summary: CostWriteSummary): Promise<CostWriteResult> {
+    const run = this.writes.then(() =>
+      this.engine.withConnection(async (c) => {
+        await loadStaging(c, files, stagingColumnsArg());
+        try {
+          let range = summary.range;
+          if (!range) {
+            const r = (
+              await c.runAndReadAll(
+                'SELECT CAST(min(day) AS VARCHAR) AS f, CAST(max(day) AS VARCHAR) AS t FROM new_rows',
+              )
+            ).getRowObjectsJS()[0];
+            range = r && r.f !== null ? { from: String(r.f), to: String(r.t) } : undefined;
+          }
+          if (!range) {
+            // Nothing readable: record the attempt (files, rejections) without touching any partition.
+            await this.recordEmpty(source, summary);
+            return { range: null, rows: 0, totals: [] };
+          }
+          return await replacePartitions(c, this.layout, source, range, summary, this.now());
+        } finally {
+          await c.run('DROP TABLE IF EXISTS new_rows');
+        }
+      }),
+    );
+    this.writes = run.catch(() => undefined);
+    return run;
+  }
+
+  private async recordEmpty(source: string, summary: CostWriteSummary): Promise<void> {
+    const old = await this.layout.manifest(source);
+    if (!old && summary.files.length === 0 && summary.rowsRejected === 0) return;
+    await mkdir(this.layout.sourceDir(source), { recursive: true });
+    await this.layout.writeManifest({
+      name: source,
+      files: summary.files,
+      skipped: summary.skipped,
+      rejectedRows: summary.rowsRejected,
+      rejected: summary.rejected,
+      rejectedByMonth: summary.rejectedByMonth,
+      lastImport: this.now().toISOString(),
+      partitions: old?.partitions ?? {},
+    });
+  }
+
+  async aggregate(query: AggregateQuery): Promise<AggregateRow[]> {
+    this.engine.assertOpen();
+    if (query.from > query.to) return [];
+    for (let attempt = 0; ; attempt++) {
+      const files = await this.layout.partitionFiles(monthOf(query.from), monthOf(query.to));
+      if (files.length === 0) return [];
+      try {
+        return await this.run(query, files);
+      } catch (err) {
+        // A source removed between listing and reading: list again once.
+        if (attempt === 0 && /No files found|No such file|does not exist|IO Error/i.test(String(err))) continue;
+        throw err;
+      }
+    }
+  }
+
+  private run(query: AggregateQuery, files: string[]): Promise<AggregateRow[]> {
+    const compiled = compileAggregate(query, files);
+    return this.engine.withConnection(async (c) => {
+      const reader = await c.runAndReadAll(compiled.sql, compiled.params);
+      const cols = reader.getColumnsObjectJS();
+      const n = reader.currentRowCount;
+      const out: AggregateRow[] = new Array(n);
+      const keyCols = Array.from({ length: compiled.keys }, (_, i) => cols[`k${i}`] as (string | null)[]);
+      const nameCols = compiled.names.map((has, i) => (has ? (cols[`n${i}`] as (string | null)[]) : null));
+      const day = cols.day as string[] | undefined;
+      const currency = cols.currency as string[];
+      const billed = cols.billed as string[];
+      const effective = cols.effective as string[];
+      const list = cols.list as string[];
+      const rows = cols.n as (number | bigint)[];
+      for (let i = 0; i < n; i++) {
+        const row: AggregateRow = {
+          keys: keyCols.map((k) => k[i] ?? ''),
+          currency: currency[i] ?? '',
+          billed: Number(billed[i]),
+          effective: Number(effective[i]),
+          list: Number(list[i]),
+          rows: Number(rows[i]),
+          exact: { billed: billed[i] ?? '0', effective: effective[i] ?? '0', list: list[i] ?? '0' },
+        };
+        if (nameCols.some((c) => c)) row.names = nameCols.map((c) => c?.[i] ?? null);
+        if (day) row.day = day[i] as Day;
+        out[i] = row;
+      }
+      return out;
+    });
+  }
+
+  async dataRange(): Promise<{ from: Day; to: Day } | null> {
+    let from: Day | null = null;
+    let to: Day | null = null;
+    for (const m of await this.layout.allManifests()) {
+      for (const p of Object.values(m.partitions)) {
+        if (from === null || p.from < from) from = p.from;
+        if (to === null || p.to > to) to = p.to;
+      }
+    }
+    return from && to ? { from, to } : null;
+  }
+
+  async accounts(): Promise<AccountName[]> {
+    const seen = new Map<string, { name: AccountName; month: string }>();
+    for (const m of await this.layout.allManifests()) {
+      for (const [month, p] of Object.entries(m.partitions)) {
+        for (const [id, name, provider] of p.accounts) {
+          const prev = seen.get(id);
+          if (!prev || month >= prev.month)
+            seen.set(id, { month, name: { subAccountId: id, subAccountName: name, provider } });
+        }
+      }
+    }
+    return [...seen.values()].map((v) => v.name).sort((a, b) => a.subAccountId.localeCompare(b.subAccountId));
+  }
+
+  async tagKeys(): Promise<string[]> {
+    const keys = new Set<string>();
+    for (const m of await this.layout.allManifests())
+      for (const p of Object.values(m.partitions)) for (const k of p.tagKeys) keys.add(k);
+    return [...keys].sort();
+  }
+
+  async sources(): Promise<CostSourceInfo[]> {
+    return (await this.layout.allManifests()).map(sourceInfo).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async removeSource(name: string): Promise<boolean> {
+    const run = this.writes.then(() => this.layout.removeSource(name));
+    this.writes = run.catch(() => undefined);
+    return run;
+  }
+
+  async coverage(range: { from: Day; to: Day }): Promise<CoverageNotes> {
+    const manifests = await this.layout.allManifests();
+    const from = monthOf(range.from);
+    const to = monthOf(range.to);
+    const rejected: CoverageNotes['rejected'] = [];
+    for (const m of manifests) {
+      if (m.rejectedRows === 0) continue;
+      const dated = Object.values(m.rejectedByMonth).reduce((a, b) => a + b, 0);
+      let rows = m.rejectedRows - dated;
+      const touches = Object.entries(m.partitions).some(([month]) => month >= from && month <= to);
+      if (!touches) rows = 0;
+      for (const [month, n] of Object.entries(m.rejectedByMonth)) if (month >= from && month <= to) rows += n;
+      if (rows > 0) rejected.push({ source: m.name, rows });
+    }
+    return { rejected, overlaps: overlaps(manifests, range) };
+  }
+}
+
+/** The streaming writer of one source: records go to staging files until commit. */
+export class DuckDbCostWriter implements CostWriter {
+  private readonly files: string[] = [];
+  private current: StagingFile | null = null;
+  private done = false;
+
+  constructor(
+    readonly source: string,
+    private readonly dir: string,
+    private readonly onCommit: (files: string[], summary: CostWriteSummary) => Promise<CostWriteResult>,
+    private readonly onBulk: (
+      file: string,
+      columns: { name: string; type: string }[],
+      staging: string,
+    ) => Promise<BulkLoad>,
+  ) {}
+
+  /** Loads a Parquet file in SQL into a staging Parquet file (see `parquet-bulk-load.ts`). */
+  async addBulk(file: string, columns: { name: string; type: string }[]): Promise<BulkLoad> {
+    const staging = join(this.dir, `bulk-${this.files.length}.parquet`);
+    this.files.push(staging);
+    return this.onBulk(file, columns, staging);
+  }
+
+  async add(records: readonly CostRecord[]): Promise<void> {
+    await (await this.file()).addRecords(records);
+  }
+
+  async addRollups(rollups: readonly DailyRollup[]): Promise<void> {
+    await (await this.file()).addRollups(rollups);
+  }
+
+  async commit(summary: CostWriteSummary): Promise<CostWriteResult> {
+    if (this.done) throw new Error('this cost writer is closed');
+    await this.current?.close();
+    this.current = null;
+    try {
+      return await this.onCommit(this.files, summary);
+    } finally {
+      await this.cleanup();
+    }
+  }
+
+  async abort(): Promise<void> {
+    await this.current?.close().catch(() => undefined);
+    this.current = null;
+    await this.cleanup();
+  }
+
+  private async file(): Promise<StagingFile> {
+    if (this.current && this.current.rows >= STAGING_FILE_ROWS) {
+      await this.current.close();
+      this.current = null;
+    }
+    if (!this.current) {
+      const path = join(this.dir, `part-${this.files.length}.csv`);
+      this.files.push(path);
+      this.current = new StagingFile(path);
+    }
+    return this.current;
+  }
+
+  private async cleanup(): Promise<void> {
+    this.done = true;
+    await rm(this.dir, { recursive: true, force: true }).catch((err) => {
+      if (!isNotFound(err)) throw err;
+    });
+  }
+}
+
+function sourceInfo(m: SourceManifest): CostSourceInfo {
+  const parts = Object.values(m.partitions);
+  const accounts = new Map<string, [Day, Day]>();
+  for (const p of parts) {
+    for (const [id, [f, t]] of Object.entries(p.billingAccounts)) {
+      const prev = accounts.get(id);
+      accounts.set(id, prev ? [f < prev[0] ? f : prev[0], t > prev[1] ? t : prev[1]] : [f, t]);
+    }
+  }
+  const from = parts.reduce<Day | null>((a, p) => (a === null || p.from < a ? p.from : a), null);
+  const to = parts.reduce<Day | null>((a, p) => (a === null || p.to > a ? p.to : a), null);
+  return {
+    name: m.name,
+    files: m.files,
+    skipped: m.skipped,
+    rows: parts.reduce((a, p) => a + p.rows, 0),
+    rejectedRows: m.rejectedRows,
+    rejected: m.rejected,
+    range: from && to ? { from, to } : null,
+    lastImport: m.lastImport,
+    billingAccounts: [...accounts].map(([id, [f, t]]) => ({ id, from: f, to: t })),
+  };
+}
+
+/** Pairs of sources whose partitions cover the same billing account on overlapping days within the range. */
+function overlaps(manifests: SourceManifest[], range: { from: Day; to: Day }): CoverageNotes['overlaps'] {
+  const spans = new Map<string, { source: string; from: Day; to: Day }[]>();
+  for (const m of manifests) {
+    for (const p of Object.values(m.partitions)) {
+      for (const [id, [f, t]] of Object.entries(p.billingAccounts)) {
+        const from = f > range.from ? f : range.from;
+        const to = t < range.to ? t : range.to;
+        if (from > to || id === '') continue;
+        const list = spans.get(id) ?? [];
+        list.push({ source: m.name, from, to });
+        spans.set(id, list);
+      }
+    }
+  }
+  const found = new Map<string, CoverageNotes['overlaps'][number]>();
+  for (const [id, list] of spans) {
+    for (const a of list) {
+      for (const b of list) {
+        if (a.source >= b.source) continue;
+        const from = a.from > b.from ? a.from : b.from;
+        const to = a.to < b.to ? a.to : b.to;
+        if (from > to) continue;
+        const key = `${a.source}\u0000${b.source}\u0000${id}`;
+        const prev = found.get(key);
+        found.set(key, {
+          sources: [a.source, b.source],
+          billingAccountId: id,
+          from: prev && prev.from < from ? prev.from : from,
+          to: prev && prev.to > to ? prev.to : to,
+        });
+      }
+    }
+  }
+  return [...found.values()];
+}

@@ -1,0 +1,67 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+
+/** Settings of the DuckDB instance embedded in a process (docs/cost-data.md, "Sizing"). */
+export interface DuckDbOptions {
+  /** Where DuckDB spills when a query or an import needs more than `memoryLimit`. */
+  tempDir: string;
+  /** DuckDB's memory limit, e.g. `512MB`. @defaultValue 512MB */
+  memoryLimit?: string;
+  /** Worker threads. @defaultValue the number of cores */
+  threads?: number;
+}
+
+/**
+ * The process's in-memory DuckDB instance. Cost data is not in it: every query reads the Parquet partitions it needs
+ * (docs/cost-data.md), so several processes share one data directory without sharing a database file.
+ */
+export class DuckDbEngine {
+  private closed = false;
+
+  private constructor(private readonly instance: DuckDBInstance) {}
+
+  /** Throws once the engine is closed, so that a late question fails loudly instead of answering "no data". */
+  assertOpen(): void {
+    if (this.closed) throw new Error('the DuckDB engine of this process is closed');
+  }
+
+  static async create(options: DuckDbOptions): Promise<DuckDbEngine> {
+    await mkdir(options.tempDir, { recursive: true });
+    const settings: Record<string, string> = {
+      memory_limit: options.memoryLimit ?? '512MB',
+      temp_directory: options.tempDir,
+      // Parquet files are replaced by rename: never serve a footer cached from a file that is gone.
+      enable_object_cache: 'false',
+      preserve_insertion_order: 'false',
+    };
+    if (options.threads) settings.threads = String(options.threads);
+    return new DuckDbEngine(await DuckDBInstance.create(':memory:', settings));
+  }
+
+  /** Runs `work` on a connection of its own, closed afterwards. */
+  async withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    const connection = await this.instance.connect();
+    try {
+      return await work(connection);
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  /** A connection the caller closes (for results read as a stream). */
+  connect(): Promise<DuckDBConnection> {
+    this.assertOpen();
+    return this.instance.connect();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.instance.closeSync();
+  }
+}
+
+/** The folder DuckDB spills to under a data directory. */
+export const spillDir = (dataDir: string) => join(dataDir, 'tmp', `duckdb-${process.pid}`);

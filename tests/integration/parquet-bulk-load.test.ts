@@ -1,0 +1,167 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FocusExportReader } from '../../adapters/focus-file/focus-export.reader.js';
+import { MemoryImportRunRepository } from '../../adapters/memory/memory-import-run.repository.js';
+import { ImportService } from '../../src/costs/import.service.js';
+import { systemClock } from '../../src/shared/clock.js';
+import { createTestCostStore } from '../support/cost-store.js';
+
+/**
+ * Parquet files are loaded in bulk, in SQL (adapters/duckdb/parquet-bulk-load.ts); CSV files row by row through
+ * the row mapper. The same rows, as text, must give the same figures and the same rejections either way.
+ */
+const HEADER = [
+  'ProviderName',
+  'ServiceProviderName',
+  'BillingAccountId',
+  'SubAccountId',
+  'ServiceName',
+  'RegionId',
+  'ChargePeriodStart',
+  'ChargeCategory',
+  'BilledCost',
+  'EffectiveCost',
+  'ListCost',
+  'BillingCurrency',
+  'Tags',
+  'ResourceId',
+];
+const ROWS = [
+  [
+    'AWS',
+    'AWS',
+    'p1',
+    'a1',
+    'EC2',
+    'us-east-1',
+    '2024-09-18 22:00:00 UTC',
+    'Usage',
+    '1.10',
+    '1.00',
+    '1.2',
+    'USD',
+    'NULL',
+    'i-1',
+  ],
+  [
+    '',
+    'Datadog',
+    'p1',
+    'a1',
+    'Datadog',
+    'NULL',
+    '2024-09-18T23:30:00-02:00',
+    'usage',
+    '2.5',
+    '2.5',
+    'NULL',
+    'usd',
+    '{"team":"a","n":3}',
+    '',
+  ],
+  ['AWS', '', 'p1', 'NULL', 'Tax', '', '2024-09-19T00:00:00+00', 'Tax', '0.33', '0.33', '', 'USD', '', 'NULL'],
+  ['AWS', '', 'p1', 'a1', 'EC2', 'us-east-1', '2024-09-31T00:00:00Z', 'Usage', '1', '1', '1', 'USD', '', 'i-1'],
+  ['AWS', '', 'p1', 'a1', 'EC2', 'us-east-1', '2024-09-20T00:00:00Z', 'Refund', '1', '1', '1', 'USD', '', 'i-1'],
+  ['AWS', '', 'p1', 'a1', 'EC2', 'us-east-1', '2024-09-20T00:00:00Z', 'Usage', 'abc', '1', '1', 'USD', '', 'i-1'],
+  ['AWS', '', 'p1', 'a1', 'EC2', 'us-east-1', '2024-09-20T00:00:00Z', 'Usage', '1', '1', '1', 'dollars', '', 'i-1'],
+  ['AWS', '', 'p1', 'a1', 'EC2', 'us-east-1', '2024-09-20T00:00:00Z', 'Usage', '1', '1', '1', 'USD', '{bad', 'i-1'],
+  ['', '', 'p1', 'a1', 'EC2', 'us-east-1', '2024-09-20T00:00:00Z', 'Usage', '1', '1', '1', 'USD', '', 'i-1'],
+  [
+    'OCI',
+    '',
+    'p2',
+    'a9',
+    'Compute',
+    'eu-1',
+    '2024-09-20',
+    'Credit',
+    '-12345678901.23',
+    '-12345678901.23',
+    '',
+    'IDR',
+    '{}',
+    'ocid1.x',
+  ],
+];
+
+const dir = mkdtempSync(join(tmpdir(), 'tally-bulk-'));
+const quote = (v: string) => `"${v.replaceAll('"', '""')}"`;
+const csvPath = join(dir, 'rows.csv');
+writeFileSync(csvPath, `${[HEADER, ...ROWS].map((r) => r.map(quote).join(',')).join('\n')}\n`);
+
+async function parquetOf(csv: string): Promise<string> {
+  const out = join(dir, 'rows.parquet');
+  const db = await DuckDBInstance.create(':memory:');
+  const c = await db.connect();
+  await c.run(
+    `COPY (SELECT * FROM read_csv('${csv}', all_varchar = true, header = true)) TO '${out}' (FORMAT parquet)`,
+  );
+  c.closeSync();
+  db.closeSync();
+  return out;
+}
+
+describe('Parquet bulk load and CSV row mapping agree', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0)) await c();
+  });
+
+  async function importOne(path: string) {
+    const store = await createTestCostStore();
+    cleanups.push(store.cleanup);
+    const importer = new ImportService({
+      reader: new FocusExportReader(store.engine),
+      costs: store.repo,
+      runs: new MemoryImportRunRepository(),
+      clock: systemClock,
+    });
+    const run = await importer.importPath(path, { source: 'rows' });
+    const rows = await store.repo.aggregate({
+      from: '2024-01-01',
+      to: '2024-12-31',
+      groupBy: [{ kind: 'provider' }, { kind: 'account' }],
+      byDay: true,
+    });
+    const figures = rows
+      .map(
+        (r) => `${r.day} ${r.keys.join('/')} ${r.currency} ${r.exact?.billed} ${r.exact?.effective} ${r.exact?.list}`,
+      )
+      .sort();
+    const byTag = await store.repo.aggregate({
+      from: '2024-01-01',
+      to: '2024-12-31',
+      groupBy: [{ kind: 'tag', key: 'n' }, { kind: 'resource' }],
+    });
+    return {
+      read: run.rowsRead,
+      rejected: run.rejected.map((r) => [r.line, r.column]),
+      figures,
+      tags: byTag.map((r) => `${r.keys.join('/')} ${r.exact?.effective}`).sort(),
+    };
+  }
+
+  it('gives the same figures and rejects the same rows for the same reasons', async () => {
+    const csv = await importOne(csvPath);
+    const parquet = await importOne(await parquetOf(csvPath));
+    // CSV lines count the header; Parquet rows do not.
+    expect(parquet.rejected).toEqual(csv.rejected.map(([line, column]) => [Number(line) - 1, column]));
+    expect(csv.rejected.map(([, column]) => column)).toEqual([
+      'ChargePeriodStart',
+      'ChargeCategory',
+      'BilledCost',
+      'BillingCurrency',
+      'Tags',
+      'ProviderName',
+    ]);
+    expect(parquet.read).toBe(csv.read);
+    expect(parquet.figures).toEqual(csv.figures);
+    expect(parquet.tags).toEqual(csv.tags);
+    expect(csv.figures).toContain(
+      '2024-09-20 OCI/a9 IDR -12345678901.2300000000000000 -12345678901.2300000000000000 0.0000000000000000',
+    );
+  });
+});
