@@ -7,22 +7,11 @@ import { DuckDbEngine, spillDir } from '../adapters/duckdb/duckdb-engine.js';
 import { FocusExportReader } from '../adapters/focus-file/focus-export.reader.js';
 import { createStores } from '../src/bootstrap/deps.js';
 import { loadConfig } from '../src/config/env.js';
-import type { AggregateQuery, AggregateRow } from '../src/costs/cost-query.types.js';
-import type { CostRecord, DailyRollup } from '../src/costs/cost-record.types.js';
-import type {
-  AccountName,
-  CostRepository,
-  CostSourceInfo,
-  CostWriteResult,
-  CostWriter,
-  CostWriteSummary,
-  CoverageNotes,
-} from '../src/costs/cost-repository.port.js';
+import type { CostRepository, CostWriter } from '../src/costs/cost-repository.port.js';
 import type { FocusFileChunk, FocusReader } from '../src/costs/focus-reader.port.js';
 import { ImportService } from '../src/costs/import.service.js';
 import type { ImportRun } from '../src/costs/import-run.types.js';
 import type { Clock } from '../src/shared/clock.js';
-import type { Day } from '../src/shared/day.js';
 
 /** A cost store (DuckDB over Parquet) in a fresh temporary data directory, removed with its engine by `close()`. */
 export interface BenchCostStore {
@@ -51,81 +40,58 @@ export async function benchCostStore(): Promise<BenchCostStore> {
   }
 }
 
+/** Time spent in the cost store's writer during an import, by method. */
+export interface WriteTimes {
+  /** `add`: records written to the staging files (row path). */
+  addMs: number;
+  /** `addBulk`: a columnar file loaded by the store itself, in SQL (bulk path). */
+  bulkMs: number;
+  /** `commit`: staged rows summed into daily rows, month partitions rewritten, manifest written. */
+  commitMs: number;
+  /** Calls per method. */
+  calls: Record<string, number>;
+}
+
+const TIMED_WRITER_METHODS: Record<string, keyof Omit<WriteTimes, 'calls'>> = {
+  add: 'addMs',
+  addRollups: 'addMs',
+  addBulk: 'bulkMs',
+  commit: 'commitMs',
+};
+
 /**
- * Wraps the store to time its writes: `add` (the staging files) and `commit` (DuckDB sums the staged rows into daily
- * rows and rewrites the month partitions) of a streaming writer, and `replaceRollups`; counts the daily rows stored.
+ * The store as it is, with each writer it hands out wrapped (a proxy: every method of the store and of the writer is
+ * forwarded, optional ones such as `addBulk` included) to time `add`, `addBulk` and `commit`.
  */
-export class TimedCostRepository implements CostRepository {
-  addMs = 0;
-  commitMs = 0;
-  rollupsWritten = 0;
-
-  constructor(private readonly inner: DuckDbCostRepository) {}
-
-  get writeMs(): number {
-    return this.addMs + this.commitMs;
-  }
-
-  async replaceRollups(source: string, range: { from: Day; to: Day }, rollups: readonly DailyRollup[]): Promise<void> {
-    const t0 = performance.now();
-    await this.inner.replaceRollups(source, range, rollups);
-    this.commitMs += performance.now() - t0;
-    this.rollupsWritten += await this.storedRows(source);
-  }
-
-  async writer(source: string): Promise<CostWriter> {
-    const inner = await this.inner.writer(source);
-    const timed = async <T>(work: () => Promise<T>, phase: 'addMs' | 'commitMs'): Promise<T> => {
-      const t0 = performance.now();
-      try {
-        return await work();
-      } finally {
-        this[phase] += performance.now() - t0;
-      }
-    };
-    return {
-      add: (records: readonly CostRecord[]) => timed(() => inner.add(records), 'addMs'),
-      commit: async (summary: CostWriteSummary): Promise<CostWriteResult> => {
-        const result = await timed(() => inner.commit(summary), 'commitMs');
-        this.rollupsWritten += await this.storedRows(source);
-        return result;
+export function timeWrites(inner: CostRepository): { costs: CostRepository; times: WriteTimes } {
+  const times: WriteTimes = { addMs: 0, bulkMs: 0, commitMs: 0, calls: {} };
+  const wrapWriter = (writer: CostWriter): CostWriter =>
+    new Proxy(writer, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target) as unknown;
+        if (typeof value !== 'function') return value;
+        const phase = typeof prop === 'string' ? TIMED_WRITER_METHODS[prop] : undefined;
+        if (!phase) return value.bind(target);
+        return async (...args: unknown[]) => {
+          const t0 = performance.now();
+          try {
+            return await value.apply(target, args);
+          } finally {
+            times[phase] += performance.now() - t0;
+            times.calls[String(prop)] = (times.calls[String(prop)] ?? 0) + 1;
+          }
+        };
       },
-      abort: () => inner.abort(),
-    };
-  }
-
-  private async storedRows(source: string): Promise<number> {
-    const manifest = await this.inner.layout.manifest(source);
-    return Object.values(manifest?.partitions ?? {}).reduce((n, p) => n + p.storedRows, 0);
-  }
-
-  aggregate(query: AggregateQuery): Promise<AggregateRow[]> {
-    return this.inner.aggregate(query);
-  }
-
-  dataRange(): Promise<{ from: Day; to: Day } | null> {
-    return this.inner.dataRange();
-  }
-
-  accounts(): Promise<AccountName[]> {
-    return this.inner.accounts();
-  }
-
-  tagKeys(): Promise<string[]> {
-    return this.inner.tagKeys();
-  }
-
-  sources(): Promise<CostSourceInfo[]> {
-    return this.inner.sources();
-  }
-
-  removeSource(name: string): Promise<boolean> {
-    return this.inner.removeSource(name);
-  }
-
-  coverage(range: { from: Day; to: Day }): Promise<CoverageNotes> {
-    return this.inner.coverage(range);
-  }
+    });
+  const costs = new Proxy(inner, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target) as unknown;
+      if (typeof value !== 'function') return value;
+      if (prop !== 'writer') return value.bind(target);
+      return async (source: string) => wrapWriter(await target.writer(source));
+    },
+  });
+  return { costs, times };
 }
 
 /** Wraps a FOCUS reader to time the wait for each batch of rows (DuckDB reading Parquet into JS string arrays). */
@@ -162,20 +128,30 @@ export class TimedFocusReader implements FocusReader {
   }
 }
 
-/** Time spent in DuckDB statements, by kind (see {@link timeStatements}). */
-export type StatementTimes = Map<string, { ms: number; count: number }>;
+/** Time spent in DuckDB statements, by kind (see {@link timeStatements}); `failed`: the kind of the last one that threw. */
+export type StatementTimes = Map<string, { ms: number; count: number }> & { failed?: string };
 
-/** What a statement does, for the time split of an import or a question. */
+/** What a statement does, for the time split of an import or a question; else its first words. */
+const STATEMENT_KINDS: [RegExp, string][] = [
+  [/^DESCRIBE/i, 'DESCRIBE export file'],
+  [/^CREATE OR REPLACE TEMP VIEW "?bulk_rows"?/i, 'bulk: define the FOCUS mapping view'],
+  [/^COPY \(SELECT .* FROM "?bulk_rows"?/is, 'bulk: FOCUS Parquet -> staging Parquet (mapping in SQL)'],
+  [/FROM "?bulk_rows"?/i, 'bulk: rejected rows'],
+  [/^SELECT count\(\*\) AS n FROM read_parquet/i, 'bulk: row count'],
+  [/^CREATE OR REPLACE TEMP TABLE "?new_rows"? AS/i, 'staging -> daily rows (read_csv, GROUP BY)'],
+  [/^COPY \(SELECT \*, strftime\(day/i, 'staging -> one folder per month (COPY PARTITION_BY)'],
+  [/^CREATE OR REPLACE TEMP TABLE "?fresh"?/i, 'month: staged rows -> daily rows (GROUP BY)'],
+  [/^CREATE OR REPLACE TEMP TABLE "?part"?/i, 'month: old rows kept + new rows'],
+  [/^COPY "?part"?/i, 'month partition -> Parquet (COPY)'],
+  [/FROM "?part"?/i, 'month: stats for the manifest'],
+  [/FROM "?(fresh|new_rows)"?/i, 'import range and totals'],
+  [/^SELECT .* FROM read_parquet\(\[/is, 'aggregate over partitions'],
+];
+
 function statementKind(sql: string): string {
   const s = sql.trimStart();
-  if (/^CREATE OR REPLACE TEMP TABLE "?new_rows"? AS/i.test(s)) return 'staging CSV -> daily rows (read_csv, GROUP BY)';
-  if (/^CREATE OR REPLACE TEMP TABLE "?part"?/i.test(s)) return 'month partition (old rows kept + new rows)';
-  if (/^COPY "?part"?/i.test(s)) return 'month partition -> Parquet (COPY)';
-  if (/FROM "?part"?/i.test(s)) return 'partition stats for the manifest';
-  if (/FROM "?new_rows"?/i.test(s)) return 'import range and totals';
-  if (/^DESCRIBE/i.test(s)) return 'DESCRIBE export file';
-  if (/^SELECT .* FROM read_parquet\(\[/is.test(s)) return 'aggregate (read_parquet)';
-  return 'other';
+  for (const [re, kind] of STATEMENT_KINDS) if (re.test(s)) return kind;
+  return s.replace(/\s+/g, ' ').slice(0, 48);
 }
 
 /**
@@ -184,8 +160,9 @@ function statementKind(sql: string): string {
  */
 export function timeStatements(engine: DuckDbEngine): StatementTimes {
   const times: StatementTimes = new Map();
-  const record = (sql: string, ms: number) => {
+  const record = (sql: string, ms: number, failed: boolean) => {
     const kind = statementKind(sql);
+    if (failed) times.failed = kind;
     const t = times.get(kind) ?? { ms: 0, count: 0 };
     t.ms += ms;
     t.count++;
@@ -197,7 +174,10 @@ export function timeStatements(engine: DuckDbEngine): StatementTimes {
   return times;
 }
 
-function timedConnection(c: DuckDBConnection, record: (sql: string, ms: number) => void): DuckDBConnection {
+function timedConnection(
+  c: DuckDBConnection,
+  record: (sql: string, ms: number, failed: boolean) => void,
+): DuckDBConnection {
   return new Proxy(c, {
     get(target, prop) {
       const value = Reflect.get(target, prop, target) as unknown;
@@ -205,10 +185,13 @@ function timedConnection(c: DuckDBConnection, record: (sql: string, ms: number) 
       if (prop !== 'run' && prop !== 'runAndReadAll') return value.bind(target);
       return async (sql: string, ...rest: unknown[]) => {
         const t0 = performance.now();
+        let failed = true;
         try {
-          return await value.call(target, sql, ...rest);
+          const result = await value.call(target, sql, ...rest);
+          failed = false;
+          return result;
         } finally {
-          record(sql, performance.now() - t0);
+          record(sql, performance.now() - t0, failed);
         }
       };
     },
@@ -219,14 +202,19 @@ export interface ImportResult {
   run: ImportRun;
   ms: number;
   rowsPerSecond: number;
-  /** Waiting for rows from the export reader (DuckDB → JS string arrays). */
+  /** Waiting for rows from the export reader (DuckDB → JS string arrays; row path only). */
   readMs: number;
-  /** Writing records to the staging files. */
+  /** Writing records to the staging files (row path). */
   addMs: number;
+  /** Loading whole Parquet files in SQL (bulk path). */
+  bulkMs: number;
   /** The commit: staged rows → daily rows → month partitions → manifest. */
   commitMs: number;
-  /** The rest: mapping FOCUS rows to records (ImportService + FocusRowMapper). */
-  mapMs: number;
+  /** The rest: listing and opening files, mapping FOCUS rows to records (ImportService + FocusRowMapper). */
+  otherMs: number;
+  /** Calls per writer method (`addBulk` > 0: the bulk path ran). */
+  calls: Record<string, number>;
+  /** Daily rows stored (from the manifest). */
   rollups: number;
   statements: [string, { ms: number; count: number }][];
 }
@@ -234,7 +222,7 @@ export interface ImportResult {
 /**
  * Imports a FOCUS export into `dataDir` as `tally import PATH` does (src/bootstrap/cli-commands.ts importCommand):
  * `createStores` on the data directory, then `ImportService` with `FocusExportReader` on the process's DuckDB; the
- * reader and the store are wrapped only to time their parts.
+ * reader, the store's writer and the engine's statements are wrapped (proxies) only to time their parts.
  */
 export async function importExport(dataDir: string, path: string, clock: Clock): Promise<ImportResult> {
   const config = loadConfig({
@@ -244,22 +232,37 @@ export async function importExport(dataDir: string, path: string, clock: Clock):
   const stores = await createStores(config);
   try {
     if (!(stores.costs instanceof DuckDbCostRepository)) throw new Error('bench: the cost store is not DuckDB');
+    const store = stores.costs;
     const statements = timeStatements(stores.engine);
-    const costs = new TimedCostRepository(stores.costs);
+    const { costs, times } = timeWrites(store);
     const reader = new TimedFocusReader(new FocusExportReader(stores.engine));
     const importer = new ImportService({ reader, costs, runs: stores.runs, clock });
     const t0 = performance.now();
-    const run = await importer.importPath(path);
+    let run: ImportRun;
+    try {
+      run = await importer.importPath(path);
+    } catch (err) {
+      const spent = [...statements].map(([k, s]) => `${k} ${(s.ms / 1000).toFixed(1)} s (${s.count}x)`).join('; ');
+      throw new Error(
+        `import failed after ${((performance.now() - t0) / 1000).toFixed(1)} s` +
+          `${statements.failed ? `, in the statement "${statements.failed}"` : ''}; DuckDB statements so far: ${spent}. ` +
+          `${err instanceof Error ? err.message : String(err)}`,
+        { cause: err },
+      );
+    }
     const ms = performance.now() - t0;
+    const manifest = await store.layout.manifest(run.source);
     return {
       run,
       ms,
       rowsPerSecond: (run.rowsRead / ms) * 1000,
       readMs: reader.readMs,
-      addMs: costs.addMs,
-      commitMs: costs.commitMs,
-      mapMs: ms - reader.readMs - costs.addMs - costs.commitMs,
-      rollups: costs.rollupsWritten,
+      addMs: times.addMs,
+      bulkMs: times.bulkMs,
+      commitMs: times.commitMs,
+      otherMs: ms - reader.readMs - times.addMs - times.bulkMs - times.commitMs,
+      calls: times.calls,
+      rollups: Object.values(manifest?.partitions ?? {}).reduce((n, p) => n + p.storedRows, 0),
       statements: [...statements].sort((a, b) => b[1].ms - a[1].ms),
     };
   } finally {

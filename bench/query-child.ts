@@ -59,6 +59,13 @@ export interface AnswerResult {
 
 export type ChildResult = { role: 'import'; result: ImportResult; rss: Rss } | AnswerResult;
 
+/** Sent instead of a result when the job failed; `rss`: the process's peak RSS until then. */
+export interface ChildFailure {
+  role: 'failed';
+  message: string;
+  rss: number;
+}
+
 const log = (line = '') => process.stdout.write(`${line}\n`);
 const clockOf = (today: Day) => fixedClock(new Date(`${today}T09:00:00Z`));
 
@@ -167,18 +174,26 @@ function median(values: number[]): number {
   return sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN;
 }
 
+const send = (message: ChildResult | ChildFailure) =>
+  new Promise<void>((resolve, reject) => {
+    if (!process.send) return reject(new Error('bench/query-child: started without an IPC channel'));
+    process.send(message, (err: Error | null) => (err ? reject(err) : resolve()));
+  });
+
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '{}') as ChildJob;
-  const result =
-    job.role === 'import'
-      ? await runImport(job)
-      : job.role === 'tally'
-        ? await runTally(job)
-        : await runReferenceJob(job);
-  await new Promise<void>((resolve, reject) => {
-    if (!process.send) return reject(new Error('bench/query-child: started without an IPC channel'));
-    process.send(result, (err: Error | null) => (err ? reject(err) : resolve()));
-  });
+  try {
+    await send(
+      job.role === 'import'
+        ? await runImport(job)
+        : job.role === 'tally'
+          ? await runTally(job)
+          : await runReferenceJob(job),
+    );
+  } catch (err) {
+    await send({ role: 'failed', message: err instanceof Error ? err.message : String(err), rss: rssNow().peak });
+    throw err;
+  }
 }
 
 main().then(

@@ -31,7 +31,7 @@
  * BENCH_CPU_PROF=DIR writes V8 CPU profiles of the import and answering processes to DIR; TALLY_DUCKDB_MEMORY is
  * passed on (Tally's and the reference's DuckDB memory limit, default 512MB).
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -54,7 +54,15 @@ import {
 } from './bench-stats.js';
 import type { ImportResult } from './bench-stores.js';
 import { anomalyHistoryDays } from './duckdb-questions.js';
-import type { AnswerResult, ChildJob, ChildResult, QuestionPlan, QuestionResult, Rss } from './query-child.js';
+import type {
+  AnswerResult,
+  ChildFailure,
+  ChildJob,
+  ChildResult,
+  QuestionPlan,
+  QuestionResult,
+  Rss,
+} from './query-child.js';
 import { ANOMALY_QUESTIONS, crossCheck, DETAIL_QUESTIONS, QUESTIONS } from './tally-questions.js';
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
@@ -96,7 +104,7 @@ async function main(): Promise<void> {
   const range = exportRange(today);
   const { months, subAccounts, services, resources } = FOCUS_BENCH_SHAPE;
   log(
-    `Tally query benchmark — node ${process.version}, ${cpus().length} cores, ${size(totalmem())} RAM, ` +
+    `Tally query benchmark — ${codeVersion()}, node ${process.version}, ${cpus().length} cores, ${size(totalmem())} RAM, ` +
       `today ${today}, TALLY_DUCKDB_MEMORY ${process.env.TALLY_DUCKDB_MEMORY ?? '512MB (default)'}`,
   );
   log(
@@ -132,6 +140,18 @@ async function main(): Promise<void> {
     printSize(result);
   }
   if (results.length > 1) printOverall(results);
+}
+
+/** The commit measured, and whether src/ or adapters/ had uncommitted changes ("git" unavailable: "unknown build"). */
+function codeVersion(): string {
+  try {
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = git('status', '--porcelain', '--', 'src', 'adapters') !== '';
+    return `commit ${git('rev-parse', '--short', 'HEAD')}${dirty ? ' + uncommitted changes in src/ or adapters/' : ''}`;
+  } catch {
+    return 'unknown build';
+  }
 }
 
 async function benchSize(rows: number, today: Day, base: string, questions: QuestionPlan[]): Promise<SizeResult> {
@@ -213,14 +233,16 @@ function runChild(job: ChildJob): Promise<ChildResult> {
       execArgv,
     });
     running.add(child);
-    let result: ChildResult | null = null;
+    let result: ChildResult | ChildFailure | null = null;
     child.on('message', (m) => {
-      result = m as ChildResult;
+      result = m as ChildResult | ChildFailure;
     });
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       running.delete(child);
-      if (result) resolve(result);
+      const r = result as ChildResult | ChildFailure | null;
+      if (r && r.role !== 'failed') resolve(r);
+      else if (r) reject(new Error(`${job.role} process (peak RSS ${size(r.rss)}): ${r.message}`));
       else reject(new Error(`bench child (${job.role}) exited with ${signal ?? code} and no result`));
     });
   });
@@ -228,17 +250,23 @@ function runChild(job: ChildJob): Promise<ChildResult> {
 
 function printImport(r: ImportResult, rss: Rss, peakDisk: number): void {
   const part = (label: string, v: number) => `${label} ${secs(v)} (${((v / r.ms) * 100).toFixed(0)}%)`;
+  const bulk = (r.calls.addBulk ?? 0) > 0;
   log(
     `[import] ${int(r.run.rowsRead)} rows read, ${int(r.run.rowsRejected)} rejected, ${int(r.rollups)} daily rows stored, ` +
-      `${r.run.range?.from}..${r.run.range?.to}, ${secs(r.ms)} => ${int(r.rowsPerSecond)} rows/s (one run)`,
+      `${r.run.range?.from}..${r.run.range?.to}, ${secs(r.ms)} => ${int(r.rowsPerSecond)} rows/s (one run; ` +
+      `${bulk ? `bulk path: ${r.calls.addBulk} files loaded in SQL` : 'row path: rows mapped in JS'})`,
   );
-  log(
-    `[import] ${part('reading Parquet into JS rows', r.readMs)}, ${part('mapping FOCUS rows', r.mapMs)}, ` +
-      `${part('writing staging CSV', r.addMs)}, ${part('commit', r.commitMs)}`,
-  );
+  const parts = [
+    r.readMs >= 1 ? part('reading rows into JS', r.readMs) : '',
+    r.addMs >= 1 ? part('writing staging CSV', r.addMs) : '',
+    r.bulkMs >= 1 ? part('bulk load (SQL)', r.bulkMs) : '',
+    part('commit', r.commitMs),
+    part(bulk ? 'other' : 'mapping rows and other', r.otherMs),
+  ].filter(Boolean);
+  log(`[import] ${parts.join(', ')}`);
   const statements = r.statements.filter(([, s]) => s.ms >= 50);
   if (statements.length)
-    log(`[import] DuckDB statements: ${statements.map(([k, s]) => `${k} ${secs(s.ms)} (${s.count}×)`).join('; ')}`);
+    log(`[import] DuckDB statements: ${statements.map(([k, s]) => `${k} ${secs(s.ms)} (${s.count}x)`).join('; ')}`);
   log(
     `[import] process peak RSS ${size(rss.peak)} (after start-up ${size(rss.start)}); peak disk of the bench folder ${size(peakDisk)}`,
   );

@@ -23,7 +23,10 @@ export interface SlashFields {
   response_url: string;
 }
 
-/** A form-urlencoded `/cost` slash command in Slack's field order, signed like Slack (REFERENCE.md §1.2). */
+/**
+ * A form-urlencoded `/cost` slash command in Slack's field order, signed like Slack (`v0=` HMAC-SHA256 of
+ * `v0:<timestamp>:<body>`).
+ */
 export function signedSlashCommand(secret: string, fields: SlashFields): SignedRequest {
   const body = new URLSearchParams({
     token: 'legacy-verification-token',

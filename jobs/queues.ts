@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Reply } from '../src/conversation/reply.types.js';
 
-/** The BullMQ queues of Tally (DESIGN §7). Names never contain `:` (BullMQ uses it in keys). */
+/** The BullMQ queues of Tally (docs/architecture.md#job-queues). Names never contain `:` (BullMQ uses it in keys). */
 export const QUEUES = {
   approvalTimer: 'approval-timer',
   execute: 'execute',
@@ -56,7 +56,7 @@ export const deliveryPayload = z.object({
 export type DeliveryPayload = z.infer<typeof deliveryPayload>;
 
 /**
- * Job ids derived from the approval (REFERENCE.md §4.4–4.5): adding the same id twice adds one job. BullMQ refuses
+ * Job ids derived from the approval: adding the same id twice adds one job. BullMQ refuses
  * ids with `:`; approval ids are `apr_<hex>`.
  */
 export const jobIds = {

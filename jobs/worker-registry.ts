@@ -20,7 +20,7 @@ export interface WorkersConfig {
 }
 
 export interface Workers {
-  /** Stops fetching, waits for running jobs, closes the workers (SIGTERM: REFERENCE.md §4.6). */
+  /** Stops fetching, waits for running jobs, closes the workers (on SIGTERM: docs/operations.md#stopping). */
   close(): Promise<void>;
 }
 

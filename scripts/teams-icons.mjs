@@ -1,4 +1,4 @@
-// Renders the Teams app icons from manifest/teams/icons.svg (REFERENCE.md §2.5):
+// Renders the Teams app icons from manifest/teams/icons.svg (the sizes Teams requires):
 //   color.png   192×192, the whole drawing (accent background, white glyph);
 //   outline.png  32×32, the glyph alone, white on transparent, cropped to the glyph so that it stays legible.
 // Run `node scripts/teams-icons.mjs` after editing the SVG, and commit the PNGs.

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Installs (when missing) and runs the real services Tally's tests use, on 127.0.0.1 only (DESIGN.md §8,
-# REFERENCE.md §0.1, §5.5, §7):
+# Installs (when missing) and runs the real services Tally's tests use, on 127.0.0.1 only
+# (docs/architecture.md#testing):
 #   - Redis        Debian `redis-server` (apt)
-#   - FerretDB     v1.24.2, SQLite handler, built from the Go module proxy (REFERENCE.md §7.1) and cached
+#   - FerretDB     v1.24.2, SQLite handler, built from the Go module proxy and cached
 #   - moto server  PyPI `moto[server]`
 #
 # Usage:
@@ -176,7 +176,7 @@ install_ferretdb() {
   log "built $FERRETDB_BIN in $((SECONDS - start))s"
 }
 
-# REFERENCE.md §7.1: a plain `go install` binary panics at start because build/version/version.txt is not part of the
+# A plain `go install` binary panics at start because build/version/version.txt is not part of the
 # module, so build from a writable copy of the module source with that file written.
 build_ferretdb() { # WORK_DIR
   local work=$1 json dir commit

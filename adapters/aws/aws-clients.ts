@@ -8,7 +8,7 @@ import type { AwsConfig } from '../../src/config/config.types.js';
 export interface AwsClientsConfig
   extends Pick<AwsConfig, 'region' | 'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'profile' | 'endpointUrl'> {
   /**
-   * Attempts per request, retries included. Tests pass 1 so that a broken emulator fails at once (REFERENCE.md §0.1).
+   * Attempts per request, retries included. Tests pass 1 so that a broken emulator fails at once.
    * @defaultValue 3
    */
   maxAttempts?: number;
@@ -22,7 +22,7 @@ export interface AwsClients {
   readonly sts: STSClient;
   /**
    * Cost Explorer. Always `us-east-1`: CE has one endpoint per partition, `ce.us-east-1.amazonaws.com` for the
-   * commercial one (REFERENCE.md §5.1), whatever region the rest of Tally uses.
+   * commercial one, whatever region the rest of Tally uses.
    */
   readonly costExplorer: CostExplorerClient;
 }
@@ -43,7 +43,7 @@ type ClientOptions = {
 /**
  * Builds the options shared by every client. Explicit keys win; otherwise the SDK's default chain (env, profile,
  * SSO, container and instance metadata) finds credentials. An explicit `endpoint` (moto in tests) overrides
- * `AWS_ENDPOINT_URL` (REFERENCE.md §5.4).
+ * `AWS_ENDPOINT_URL`.
  */
 function clientOptions(config: AwsClientsConfig, region: string): ClientOptions {
   const options: ClientOptions = { region, maxAttempts: config.maxAttempts ?? 3 };

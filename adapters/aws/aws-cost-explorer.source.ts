@@ -47,7 +47,7 @@ export interface AwsCostExplorerSourceOptions {
 }
 
 /**
- * Tally's {@link CostSource} on AWS Cost Explorer `GetCostAndUsage` (REFERENCE.md §5.1): one linked account per sync,
+ * Tally's {@link CostSource} on AWS Cost Explorer `GetCostAndUsage`: one linked account per sync,
  * DAILY, grouped by SERVICE and REGION, AmortizedCost as EffectiveCost and UnblendedCost as BilledCost and ListCost.
  * Every page is a billed request ($0.01), so a sync asks only for its own days.
  *

@@ -29,7 +29,7 @@ export interface AwsEc2ActionsOptions {
 
 /**
  * Tally's {@link CloudActions} on EC2: one primitive per method, each mapped to `TallyError`s by `handleAwsError`.
- * The executor orders them (stop → modify → start, snapshot → delete; DESIGN §6).
+ * The executor orders them (stop → modify → start, snapshot → delete; docs/architecture.md#execution).
  */
 export class AwsEc2Actions implements CloudActions {
   private readonly instanceWait: number;
@@ -67,7 +67,7 @@ export class AwsEc2Actions implements CloudActions {
   }
 
   /**
-   * Sends the action's first real call with `DryRun: true` (REFERENCE.md §5.2). moto 5.2 checks `DryRun` before it
+   * Sends the action's first real call with `DryRun: true`. moto 5.2 checks `DryRun` before it
    * touches anything for all four calls used here (StopInstances, ModifyInstanceAttribute, CreateSnapshot,
    * ReleaseAddress) and answers `DryRunOperation`, without checking the resource's state; the integration test proves
    * that nothing changes. A call that *succeeds* under `DryRun` means the endpoint ignored the flag and may have acted,
@@ -122,7 +122,7 @@ export class AwsEc2Actions implements CloudActions {
     const ec2 = this.clients.ec2(ref.region);
     const input = { InstanceIds: [ref.resourceId] };
     await this.call(() => ec2.send(new StopInstancesCommand(input)), 'StopInstances');
-    // moto jumps straight to `stopped` (REFERENCE.md §5.5); the waiter's first check is immediate.
+    // moto jumps straight to `stopped`; the waiter's first check is immediate.
     await this.wait(() => waitUntilInstanceStopped({ client: ec2, maxWaitTime: this.instanceWait }, input), 'Stop');
   }
 
@@ -135,7 +135,7 @@ export class AwsEc2Actions implements CloudActions {
 
   /**
    * Refuses, without calling ModifyInstanceAttribute, unless the instance is `stopped`: AWS answers
-   * `IncorrectInstanceState` but moto ignores the rule (REFERENCE.md §5.5), so Tally checks it itself.
+   * `IncorrectInstanceState` but moto ignores the rule, so Tally checks it itself.
    */
   async modifyInstanceType(ref: TargetRef, instanceType: string): Promise<void> {
     const operation = 'ModifyInstanceAttribute';

@@ -16,7 +16,7 @@ import { handleAwsError } from './aws-errors.js';
 
 /** Every state but `terminated`. */
 const LIVE_STATES = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'];
-/** GetMetricData accepts at most 500 queries per call (REFERENCE.md §5.3). */
+/** GetMetricData accepts at most 500 queries per call. */
 const MAX_QUERIES = 500;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -90,7 +90,7 @@ export class AwsEc2Inventory implements Inventory {
     return found;
   }
 
-  /** DescribeAddresses has no paginator: it returns every address at once (REFERENCE.md §5.2). */
+  /** DescribeAddresses has no paginator: it returns every address at once. */
   async addresses(region: string): Promise<AddressFacts[]> {
     try {
       const out = await this.clients.ec2(region).send(new DescribeAddressesCommand({}));

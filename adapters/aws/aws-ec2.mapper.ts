@@ -2,7 +2,7 @@ import type { Address, Instance, Tag as SdkTag, Volume } from '@aws-sdk/client-e
 import type { Tag } from '../../src/actions/action.types.js';
 import type { AddressFacts, InstanceFacts, VolumeFacts } from '../../src/recommendations/inventory.port.js';
 
-/** EC2 tags as Tally tags (`{ key, value }`, never a map: keys may contain `.`; REFERENCE.md §0.1). */
+/** EC2 tags as Tally tags (`{ key, value }`, never a map: keys may contain `.`, which no stored document key may). */
 export function toTags(tags: SdkTag[] | undefined): Tag[] {
   return (tags ?? []).filter((t) => t.Key !== undefined).map((t) => ({ key: t.Key ?? '', value: t.Value ?? '' }));
 }

@@ -63,10 +63,10 @@ export function classifyAwsError(err: unknown): Extract<TallyErrorCode, `CLOUD_$
 }
 
 /**
- * Translates any failure of an AWS call into a `TallyError` at the adapter edge (STYLE rule 5): `CLOUD_THROTTLED`
- * (retry later), `CLOUD_DENIED`, `CLOUD_NOT_FOUND` or `CLOUD_FAILED` (everything else, network errors and waiter
- * time-outs included). Metadata holds `{ operation, awsCode, httpStatus }` and never a credential; the SDK error
- * stays reachable as `cause`. A `TallyError` passes through unchanged.
+ * Translates any failure of an AWS call into a `TallyError` at the adapter edge (docs/architecture.md#errors):
+ * `CLOUD_THROTTLED` (retry later), `CLOUD_DENIED`, `CLOUD_NOT_FOUND` or `CLOUD_FAILED` (everything else, network errors
+ * and waiter time-outs included). Metadata holds `{ operation, awsCode, httpStatus }` and never a credential; the SDK
+ * error stays reachable as `cause`. A `TallyError` passes through unchanged.
  *
  * @example
  * try { await ec2.send(new StopInstancesCommand({ InstanceIds: [id] })); }
@@ -84,7 +84,7 @@ export function handleAwsError(err: unknown, operation: string): never {
 }
 
 /**
- * Reads the answer to a `DryRun: true` call (REFERENCE.md §5.2): `DryRunOperation` means permitted,
+ * Reads the answer to a `DryRun: true` call: `DryRunOperation` means permitted,
  * `UnauthorizedOperation` (or `AccessDenied*`) means denied, and any other client error (`IncorrectInstanceState`,
  * `InvalidInstanceID.NotFound`, …) means the call would be rejected. Throttling, bad credentials, server and network
  * failures are not answers: they are thrown through `handleAwsError`.

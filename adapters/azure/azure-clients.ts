@@ -10,8 +10,8 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 /**
  * The credential for Azure's APIs: a service principal when `config.azure` names one (tenant, client id and secret),
  * otherwise `DefaultAzureCredential` (workload or managed identity, Azure CLI, …), told the tenant and the client id
- * of a user-assigned identity when they are set. The identity needs Cost Management Reader on each subscription
- * (REFERENCE.md §6.1). Tests pass a fake `TokenCredential` instead and never build this (REFERENCE.md §0.1).
+ * of a user-assigned identity when they are set. The identity needs Cost Management Reader on each subscription.
+ * Tests pass a fake `TokenCredential` instead and never build this.
  */
 export function createAzureCredential(
   config: Pick<AzureConfig, 'tenantId' | 'clientId' | 'clientSecret'>,
@@ -30,7 +30,7 @@ export function createAzureCredential(
 export interface CostManagementClientOptions {
   /**
    * ARM endpoint. `http://` is accepted for loopback hosts only (test fakes): the SDK's bearer-token policy refuses
-   * plain HTTP, so there it is replaced by one that sends the same token (REFERENCE.md §6.1).
+   * plain HTTP, so there it is replaced by one that sends the same token.
    * @defaultValue {@link ARM_ENDPOINT}
    */
   endpoint?: string;

@@ -55,7 +55,7 @@ interface CostRow {
 type Page = Pick<QueryResult, 'columns' | 'rows' | 'nextLink'>;
 
 /**
- * Tally's {@link CostSource} on the Azure Cost Management query API (REFERENCE.md §6.1): per subscription, two
+ * Tally's {@link CostSource} on the Azure Cost Management query API: per subscription, two
  * Custom-timeframe Daily queries grouped by ServiceName and ResourceLocation — ActualCost (BilledCost, ListCost: the
  * query API has no list price) and AmortizedCost (EffectiveCost) — joined by day × service × location × currency.
  * Pages are followed through `nextLink`, which the SDK does not do. Subscription names are not queried (that would

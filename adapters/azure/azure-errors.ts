@@ -22,7 +22,7 @@ const CREDENTIAL_ERRORS = new Set([
 /** ARM error codes for missing access, whatever the status. */
 const DENIED_CODES = new Set(['AuthorizationFailed', 'AuthenticationFailed', 'InvalidAuthenticationToken']);
 
-/** Headers Cost Management uses to say how long to wait after a 429 (REFERENCE.md §6.1); the largest wins. */
+/** Headers Cost Management uses to say how long to wait after a 429; the largest wins. */
 const RETRY_AFTER_HEADERS = [
   'retry-after',
   'x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after',
@@ -65,9 +65,9 @@ export function classifyAzureError(err: unknown): Extract<TallyErrorCode, `CLOUD
 }
 
 /**
- * Translates any failure of an Azure call into a `TallyError` at the adapter edge (STYLE rule 5): 429 and 503 are
- * `CLOUD_THROTTLED` (retry later; `retryAfterSeconds` in the metadata when Azure said), 401/403 and credential
- * failures `CLOUD_DENIED`, 404 `CLOUD_NOT_FOUND`, everything else (network errors included) `CLOUD_FAILED`.
+ * Translates any failure of an Azure call into a `TallyError` at the adapter edge (docs/architecture.md#errors): 429
+ * and 503 are `CLOUD_THROTTLED` (retry later; `retryAfterSeconds` in the metadata when Azure said), 401/403 and
+ * credential failures `CLOUD_DENIED`, 404 `CLOUD_NOT_FOUND`, everything else (network errors included) `CLOUD_FAILED`.
  * Metadata holds `{ operation, azureCode, httpStatus?, retryAfterSeconds? }` and never a token; the SDK error stays
  * reachable as `cause`. A `TallyError` passes through unchanged.
  *

@@ -1,6 +1,6 @@
 /**
  * Worker thread entry: renders charts off the main thread, so that drawing (tens of ms of CPU per chart in Vega)
- * never delays acknowledging chat requests (Slack's 3-second rule, REFERENCE.md §1.3).
+ * never delays acknowledging chat requests (Slack's 3-second rule).
  */
 import { parentPort } from 'node:worker_threads';
 import type { ChartSpec } from '../../src/conversation/reply.types.js';

@@ -79,7 +79,9 @@ export class CostDataLayout {
     for (const e of entries.sort().reverse()) {
       const month = PARTITION_RE.exec(e)?.[1];
       if (!month) continue;
-      byMonth.set(month, [...(byMonth.get(month) ?? []), join(dir, e)]);
+      const list = byMonth.get(month);
+      if (list) list.push(join(dir, e));
+      else byMonth.set(month, [join(dir, e)]);
     }
     return byMonth;
   }

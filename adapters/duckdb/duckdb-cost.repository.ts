@@ -19,7 +19,7 @@ import { CostDataLayout, isNotFound, monthOf, type SourceManifest } from './cost
 import { stagingColumnsArg } from './cost-table.schema.js';
 import type { DuckDbEngine } from './duckdb-engine.js';
 import { bulkLoadParquet } from './parquet-bulk-load.js';
-import { loadStaging, replacePartitions } from './partition-writer.js';
+import { replacePartitions, splitStaging } from './partition-writer.js';
 import { StagingFile } from './staging-file.js';
 
 /** Rows per staging file: DuckDB reads several files in parallel. */
@@ -60,34 +60,22 @@ export class DuckDbCostRepository implements CostRepository {
     return new DuckDbCostWriter(
       source,
       dir,
-      (files, summary) => this.commit(source, files, summary),
+      (files, summary) => this.commit(source, dir, files, summary),
       (file, columns, staging) => this.engine.withConnection((c) => bulkLoadParquet(c, file, columns, staging)),
     );
   }
 
-  private commit(source: string, files: string[], summary: CostWriteSummary): Promise<CostWriteResult> {
+  private commit(source: string, dir: string, files: string[], summary: CostWriteSummary): Promise<CostWriteResult> {
     const run = this.writes.then(() =>
       this.engine.withConnection(async (c) => {
-        await loadStaging(c, files, stagingColumnsArg());
-        try {
-          let range = summary.range;
-          if (!range) {
-            const r = (
-              await c.runAndReadAll(
-                'SELECT CAST(min(day) AS VARCHAR) AS f, CAST(max(day) AS VARCHAR) AS t FROM new_rows',
-              )
-            ).getRowObjectsJS()[0];
-            range = r && r.f !== null ? { from: String(r.f), to: String(r.t) } : undefined;
-          }
-          if (!range) {
-            // Nothing readable: record the attempt (files, rejections) without touching any partition.
-            await this.recordEmpty(source, summary);
-            return { range: null, rows: 0, totals: [] };
-          }
-          return await replacePartitions(c, this.layout, source, range, summary, this.now());
-        } finally {
-          await c.run('DROP TABLE IF EXISTS new_rows');
+        const staged = await splitStaging(c, files, stagingColumnsArg(), join(dir, 'by-month'));
+        const range = summary.range ?? staged.range;
+        if (!range) {
+          // Nothing readable: record the attempt (files, rejections) without touching any partition.
+          await this.recordEmpty(source, summary);
+          return { range: null, rows: 0, totals: [] };
         }
+        return replacePartitions(c, this.layout, source, range, summary, this.now(), staged);
       }),
     );
     this.writes = run.catch(() => undefined);

@@ -27,7 +27,7 @@ export async function bulkLoadParquet(
   // Zone-less timestamps are UTC (FOCUS requires UTC), whatever the machine's zone.
   await c.run(`SET TimeZone = 'UTC'`);
   const e = expressions(columns);
-  const normalized = `SELECT file_row_number + 1 AS line, ${e.select.join(', ')}, ${e.problemColumn} AS problem_column, ${e.problemReason} AS problem_reason FROM read_parquet(${literal(file)}, file_row_number = true)`;
+  const normalized = `SELECT line, ${e.select.join(', ')}, ${e.problemColumn} AS problem_column, ${e.problemReason} AS problem_reason FROM (SELECT file_row_number + 1 AS line, ${e.inner.join(', ')} FROM read_parquet(${literal(file)}, file_row_number = true))`;
   await c.run(`CREATE OR REPLACE TEMP VIEW bulk_rows AS ${normalized}`);
   const stored = STORED_COLUMNS.map((col) => ident(col.name)).join(', ');
   const copied = await c.runAndReadAll(
@@ -97,23 +97,68 @@ function expressions(columns: Column[]) {
     : /^MAP/i.test(tagsCol.type)
       ? `CASE WHEN ${ident(tagsCol.name)} IS NULL THEN MAP {} ELSE ${dropNullValues(`CAST(${ident(tagsCol.name)} AS MAP(VARCHAR, VARCHAR))`)} END`
       : `CASE WHEN ${tok(tagsCol)} IS NULL OR ${tok(tagsCol)} IN ('{}', 'null') THEN MAP {} ELSE ${dropNullValues(`TRY_CAST(TRY_CAST(${tok(tagsCol)} AS JSON) AS MAP(VARCHAR, VARCHAR))`)} END`;
-  const category = `CASE lower(${text('chargeCategory')}) WHEN 'usage' THEN 'Usage' WHEN 'purchase' THEN 'Purchase' WHEN 'tax' THEN 'Tax' WHEN 'credit' THEN 'Credit' WHEN 'adjustment' THEN 'Adjustment' END`;
-  const currency = `CASE WHEN regexp_full_match(upper(${text('currency')}), '[A-Z]{3}') THEN upper(${text('currency')}) END`;
-  const start = time('chargePeriodStart');
-  const empty = (f: FocusField) => `COALESCE(${text(f)}, '')`;
+  // Each value is computed once in an inner query (t_* text, ts_* timestamps, a_* amounts); the outer query builds
+  // the stored columns and the first problem of the row from them.
+  const TEXT_FIELDS: FocusField[] = [
+    'provider',
+    'serviceProvider',
+    'hostProvider',
+    'billingAccountId',
+    'billingAccountName',
+    'subAccountId',
+    'subAccountName',
+    'serviceName',
+    'serviceCategory',
+    'serviceSubcategory',
+    'region',
+    'chargeClass',
+    'resourceId',
+    'resourceName',
+    'resourceType',
+    'skuId',
+    'pricingUnit',
+    'commitmentDiscountId',
+    'commitmentDiscountType',
+    'invoiceId',
+    'chargePeriodStart',
+    'chargePeriodEnd',
+    'billingPeriodStart',
+    'chargeCategory',
+    'currency',
+    'billedCost',
+    'effectiveCost',
+    'listCost',
+    'contractedCost',
+    'pricingQuantity',
+  ];
+  const inner = [
+    ...TEXT_FIELDS.map((f) => `${text(f)} AS ${ident(`t_${f}`)}`),
+    `${time('chargePeriodStart')} AS ts_start`,
+    `${time('chargePeriodEnd')} AS ts_end`,
+    `${time('billingPeriodStart')} AS ts_period`,
+    ...(['billedCost', 'effectiveCost', 'listCost', 'contractedCost', 'pricingQuantity'] as const).map(
+      (f) => `${amount(f)} AS ${ident(`a_${f}`)}`,
+    ),
+    `${tags} AS tg`,
+  ];
+  const t = (f: FocusField) => ident(`t_${f}`);
+  const a = (f: FocusField) => ident(`a_${f}`);
+  const category = `CASE lower(${t('chargeCategory')}) WHEN 'usage' THEN 'Usage' WHEN 'purchase' THEN 'Purchase' WHEN 'tax' THEN 'Tax' WHEN 'credit' THEN 'Credit' WHEN 'adjustment' THEN 'Adjustment' END`;
+  const currency = `CASE WHEN regexp_full_match(upper(${t('currency')}), '[A-Z]{3}') THEN upper(${t('currency')}) END`;
+  const empty = (f: FocusField) => `COALESCE(${t(f)}, '')`;
   const select = [
-    `CAST(${start} AS DATE) AS "day"`,
-    `${text('provider')} AS provider`,
-    `COALESCE(${text('serviceProvider')}, '') AS service_provider`,
+    `CAST(ts_start AS DATE) AS "day"`,
+    `${t('provider')} AS provider`,
+    `${empty('serviceProvider')} AS service_provider`,
     `${empty('hostProvider')} AS host_provider`,
     `${empty('billingAccountId')} AS billing_account_id`,
     `${empty('billingAccountName')} AS billing_account_name`,
     `${empty('subAccountId')} AS sub_account_id`,
-    `COALESCE(${text('subAccountName')}, ${text('subAccountId')}, '') AS sub_account_name`,
-    `COALESCE(${text('serviceName')}, '(none)') AS service_name`,
-    `COALESCE(${text('serviceCategory')}, 'Other') AS service_category`,
+    `COALESCE(${t('subAccountName')}, ${t('subAccountId')}, '') AS sub_account_name`,
+    `COALESCE(${t('serviceName')}, '(none)') AS service_name`,
+    `COALESCE(${t('serviceCategory')}, 'Other') AS service_category`,
     `${empty('serviceSubcategory')} AS service_subcategory`,
-    `COALESCE(${text('region')}, 'global') AS region`,
+    `COALESCE(${t('region')}, 'global') AS region`,
     `${category} AS charge_category`,
     `${empty('chargeClass')} AS charge_class`,
     `${empty('resourceId')} AS resource_id`,
@@ -121,49 +166,49 @@ function expressions(columns: Column[]) {
     `${empty('resourceType')} AS resource_type`,
     `${empty('skuId')} AS sku_id`,
     `${empty('pricingUnit')} AS pricing_unit`,
-    `${amount('pricingQuantity')} AS pricing_quantity`,
+    `${a('pricingQuantity')} AS pricing_quantity`,
     `${empty('commitmentDiscountId')} AS commitment_discount_id`,
     `${empty('commitmentDiscountType')} AS commitment_discount_type`,
     `${empty('invoiceId')} AS invoice_id`,
-    `CAST(${time('billingPeriodStart')} AS DATE) AS billing_period_start`,
+    `CAST(ts_period AS DATE) AS billing_period_start`,
     `${currency} AS currency`,
-    `${tags} AS tags`,
-    `${amount('billedCost')} AS billed`,
-    `${amount('effectiveCost')} AS effective`,
-    `COALESCE(${amount('listCost')}, CAST(0 AS ${AMOUNT_TYPE})) AS "list"`,
-    `${amount('contractedCost')} AS contracted`,
+    `tg AS tags`,
+    `${a('billedCost')} AS billed`,
+    `${a('effectiveCost')} AS effective`,
+    `COALESCE(${a('listCost')}, CAST(0 AS ${AMOUNT_TYPE})) AS "list"`,
+    `${a('contractedCost')} AS contracted`,
     `CAST(1 AS BIGINT) AS "rows"`,
   ];
   // The checks of the row mapper, in its order: [condition, column, reason].
-  const shown = (f: FocusField) => `' ("' || left(${text(f)}, 40) || '")'`;
+  const shown = (f: FocusField) => `' ("' || left(${t(f)}, 40) || '")'`;
   const checks: [string, string, string][] = [
-    [`${text('chargePeriodStart')} IS NULL`, firstName('chargePeriodStart'), `'empty'`],
-    [`${start} IS NULL`, firstName('chargePeriodStart'), `'not a date-time' || ${shown('chargePeriodStart')}`],
+    [`${t('chargePeriodStart')} IS NULL`, firstName('chargePeriodStart'), `'empty'`],
+    [`ts_start IS NULL`, firstName('chargePeriodStart'), `'not a date-time' || ${shown('chargePeriodStart')}`],
     [
-      `${text('chargePeriodEnd')} IS NOT NULL AND ${time('chargePeriodEnd')} IS NULL`,
+      `${t('chargePeriodEnd')} IS NOT NULL AND ts_end IS NULL`,
       firstName('chargePeriodEnd'),
       `'not a date-time' || ${shown('chargePeriodEnd')}`,
     ],
     [`${category} IS NULL`, firstName('chargeCategory'), `'not one of Usage, Purchase, Tax, Credit, Adjustment'`],
     ...(['billedCost', 'effectiveCost'] as const).flatMap((f): [string, string, string][] => [
-      [`${text(f)} IS NULL`, firstName(f), `'empty'`],
-      [`${amount(f)} IS NULL`, firstName(f), `'not a number' || ${shown(f)}`],
+      [`${t(f)} IS NULL`, firstName(f), `'empty'`],
+      [`${a(f)} IS NULL`, firstName(f), `'not a number' || ${shown(f)}`],
     ]),
     ...(['listCost', 'contractedCost', 'pricingQuantity'] as const).map((f): [string, string, string] => [
-      `${text(f)} IS NOT NULL AND ${amount(f)} IS NULL`,
+      `${t(f)} IS NOT NULL AND ${a(f)} IS NULL`,
       firstName(f),
       `'not a number' || ${shown(f)}`,
     ]),
     [`${currency} IS NULL`, firstName('currency'), `'not a 3-letter currency code'`],
-    [`(${tags}) IS NULL`, firstName('tags'), `'not a JSON object'`],
-    [`${text('provider')} IS NULL`, firstName('provider'), `'empty'`],
+    [`tg IS NULL`, firstName('tags'), `'not a JSON object'`],
+    [`${t('provider')} IS NULL`, firstName('provider'), `'empty'`],
     [
-      `${text('billingPeriodStart')} IS NOT NULL AND ${time('billingPeriodStart')} IS NULL`,
+      `${t('billingPeriodStart')} IS NOT NULL AND ts_period IS NULL`,
       firstName('billingPeriodStart'),
       `'not a date-time' || ${shown('billingPeriodStart')}`,
     ],
   ];
   const problemColumn = `CASE ${checks.map(([when, col]) => `WHEN ${when} THEN ${literal(col)}`).join(' ')} END`;
   const problemReason = `CASE ${checks.map(([when, , reason]) => `WHEN ${when} THEN ${reason}`).join(' ')} END`;
-  return { select, problemColumn, problemReason };
+  return { inner, select, problemColumn, problemReason };
 }

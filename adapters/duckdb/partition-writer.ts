@@ -1,16 +1,18 @@
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir, readdir, rename } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CostWriteResult, CostWriteSummary } from '../../src/costs/cost-repository.port.js';
 import type { Day } from '../../src/shared/day.js';
-import { addDays } from '../../src/shared/day.js';
+import { DecimalSum } from '../../src/shared/money.js';
 import { type CostDataLayout, monthsBetween, type PartitionStats, type SourceManifest } from './cost-data-layout.js';
 import { createTableSql, dailyRowsSelect, ident, literal, STORED_COLUMNS } from './cost-table.schema.js';
 
 /**
- * Replaces a source's data for a day range with the rows of the temporary table `new_rows`, one month partition
- * at a time (docs/cost-data.md): the rows of the old partition outside the range are kept, the new rows of that
- * month are added, the result is written to a temporary file and renamed over the partition. Then the source's
- * manifest is rewritten. Runs on the writer's own connection.
+ * Replaces a source's data for a day range, one month partition at a time (docs/cost-data.md): the new rows of a
+ * month (from the staging files split by month, summed into daily rows) and the rows of the old partition outside
+ * the range are written to a temporary file, renamed into place as the month's newest version. Working month by
+ * month bounds the memory an import needs. Then the source's manifest is rewritten. Runs on the writer's own
+ * connection.
  */
 export async function replacePartitions(
   c: DuckDBConnection,
@@ -19,20 +21,36 @@ export async function replacePartitions(
   range: { from: Day; to: Day },
   summary: Omit<CostWriteSummary, 'range'>,
   now: Date,
+  staged: StagedMonths,
 ): Promise<CostWriteResult> {
   const old = await layout.manifest(source);
   const partitions: Record<string, PartitionStats> = { ...(old?.partitions ?? {}) };
-  const months = new Set(monthsBetween(range.from, range.to));
   const columns = STORED_COLUMNS.map((col) => ident(col.name)).join(', ');
-  for (const month of months) {
+  const totals = new Map<string, { billed: DecimalSum; effective: DecimalSum }>();
+  let rows = 0;
+  let first: Day | null = null;
+  let last: Day | null = null;
+  for (const month of monthsBetween(range.from, range.to)) {
     const path = await layout.currentPartition(source, month);
-    const monthStart = `${month}-01`;
-    const nextMonth = addDays(`${month}-28`, 5).slice(0, 7);
-    const fresh = `SELECT ${columns} FROM new_rows WHERE day >= DATE ${literal(monthStart)} AND day < DATE ${literal(`${nextMonth}-01`)}`;
-    const kept = path
-      ? `SELECT ${columns} FROM read_parquet(${literal(path)}) WHERE day < DATE ${literal(range.from)} OR day > DATE ${literal(range.to)} UNION ALL `
-      : '';
-    await c.run(`CREATE OR REPLACE TEMP TABLE part AS ${kept}${fresh}`);
+    const files = staged.files(month);
+    const inRange = `day BETWEEN DATE ${literal(range.from)} AND DATE ${literal(range.to)}`;
+    await c.run(
+      files.length
+        ? `CREATE OR REPLACE TEMP TABLE fresh AS ${dailyRowsSelect(`(SELECT ${columns} FROM read_parquet([${files.map(literal).join(', ')}]) WHERE ${inRange})`, false)}`
+        : createTableSql('fresh'),
+    );
+    const added = await freshTotals(c);
+    rows += added.rows;
+    if (added.from && (first === null || added.from < first)) first = added.from;
+    if (added.to && (last === null || added.to > last)) last = added.to;
+    for (const t of added.totals) {
+      const sums = totals.get(t.currency) ?? { billed: new DecimalSum(), effective: new DecimalSum() };
+      sums.billed.add(t.billed);
+      sums.effective.add(t.effective);
+      totals.set(t.currency, sums);
+    }
+    const kept = path ? `SELECT ${columns} FROM read_parquet(${literal(path)}) WHERE NOT (${inRange}) UNION ALL ` : '';
+    await c.run(`CREATE OR REPLACE TEMP TABLE part AS ${kept}SELECT ${columns} FROM fresh`);
     const stats = await partitionStats(c);
     if (!stats) {
       // An empty month: an empty newer version hides the old one (deleting it could break a running query).
@@ -54,6 +72,7 @@ export async function replacePartitions(
   }
   await layout.pruneSuperseded(source);
   await c.run('DROP TABLE IF EXISTS part');
+  await c.run('DROP TABLE IF EXISTS fresh');
   const manifest: SourceManifest = {
     name: source,
     files: summary.files,
@@ -70,20 +89,34 @@ export async function replacePartitions(
     await mkdirFor(layout, source);
     await layout.writeManifest(manifest);
   }
-  return writeResult(c);
+  return {
+    range: first && last ? { from: first, to: last } : null,
+    rows,
+    totals: [...totals]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([currency, t]) => ({ currency, billed: t.billed.cents, effective: t.effective.cents })),
+  };
+}
+
+/** The staging rows of a write, split into one folder per month (`m=YYYY-MM`). */
+export interface StagedMonths {
+  /** First and last day staged, or null when nothing was. */
+  range: { from: Day; to: Day } | null;
+  files(month: string): string[];
 }
 
 /**
- * Creates the temporary table `new_rows` (daily rows) from the staging files of a write: CSV files written from
- * records, and Parquet files written by bulk loads (already typed, tags as a map).
+ * Splits the staging files of a write (CSV files written from records; Parquet files written by bulk loads, typed,
+ * tags as a map) into Parquet files per month, in one pass, so that each month is then summed on its own.
  */
-export async function loadStaging(c: DuckDBConnection, files: string[], columnsArg: string): Promise<void> {
+export async function splitStaging(
+  c: DuckDBConnection,
+  files: string[],
+  columnsArg: string,
+  dir: string,
+): Promise<StagedMonths> {
   const csv = files.filter((f) => f.endsWith('.csv'));
   const parquet = files.filter((f) => f.endsWith('.parquet'));
-  if (csv.length === 0 && parquet.length === 0) {
-    await c.run(createTableSql('new_rows'));
-    return;
-  }
   const columns = STORED_COLUMNS.map((col) => ident(col.name));
   const parts: string[] = [];
   if (csv.length) {
@@ -94,7 +127,51 @@ export async function loadStaging(c: DuckDBConnection, files: string[], columnsA
   }
   if (parquet.length)
     parts.push(`SELECT ${columns.join(', ')} FROM read_parquet([${parquet.map(literal).join(', ')}])`);
-  await c.run(`CREATE OR REPLACE TEMP TABLE new_rows AS ${dailyRowsSelect(`(${parts.join(' UNION ALL ')})`, false)}`);
+  const byMonth = new Map<string, string[]>();
+  if (parts.length === 0) return { range: null, files: () => [] };
+  await c.run(
+    `COPY (SELECT *, strftime(day, '%Y-%m') AS m FROM (${parts.join(' UNION ALL ')})) TO ${literal(dir)} (FORMAT parquet, PARTITION_BY (m), WRITE_PARTITION_COLUMNS false)`,
+  );
+  for (const entry of await readdir(dir).catch(() => [] as string[])) {
+    const month = /^m=(\d{4}-\d{2})$/.exec(entry)?.[1];
+    if (!month) continue;
+    const inside = await readdir(join(dir, entry));
+    byMonth.set(
+      month,
+      inside.filter((f) => f.endsWith('.parquet')).map((f) => join(dir, entry, f)),
+    );
+  }
+  const all = [...byMonth.values()].flat();
+  if (all.length === 0) return { range: null, files: () => [] };
+  const r = (
+    await c.runAndReadAll(
+      `SELECT CAST(min(day) AS VARCHAR) AS f, CAST(max(day) AS VARCHAR) AS t FROM read_parquet([${all.map(literal).join(', ')}])`,
+    )
+  ).getRowObjectsJS()[0];
+  return {
+    range: r && r.f !== null ? { from: String(r.f), to: String(r.t) } : null,
+    files: (month) => byMonth.get(month) ?? [],
+  };
+}
+
+/** What the temporary table `fresh` (one month's new daily rows) adds: FOCUS rows, days, totals per currency. */
+async function freshTotals(c: DuckDBConnection) {
+  const head = (
+    await c.runAndReadAll(
+      `SELECT CAST(min(day) AS VARCHAR) AS f, CAST(max(day) AS VARCHAR) AS t, CAST(COALESCE(sum("rows"), 0) AS BIGINT) AS n FROM fresh`,
+    )
+  ).getRowObjectsJS()[0];
+  const totals = (
+    await c.runAndReadAll(
+      `SELECT currency, CAST(sum(billed) AS VARCHAR) AS b, CAST(sum(effective) AS VARCHAR) AS e FROM fresh GROUP BY 1`,
+    )
+  ).getRowObjectsJS();
+  return {
+    from: head?.f === null || head?.f === undefined ? null : String(head.f),
+    to: head?.t === null || head?.t === undefined ? null : String(head.t),
+    rows: Number(head?.n ?? 0),
+    totals: totals.map((t) => ({ currency: String(t.currency), billed: String(t.b), effective: String(t.e) })),
+  };
 }
 
 async function partitionStats(c: DuckDBConnection): Promise<PartitionStats | null> {
@@ -125,24 +202,6 @@ async function partitionStats(c: DuckDBConnection): Promise<PartitionStats | nul
     billingAccounts: Object.fromEntries(billing.map((b) => [String(b.id), [String(b.f), String(b.t)]])),
     accounts: accounts.map((a) => [String(a.id), String(a.name), String(a.provider)]),
     tagKeys: tagKeys.map((k) => String(k.k)),
-  };
-}
-
-async function writeResult(c: DuckDBConnection): Promise<CostWriteResult> {
-  const head = (
-    await c.runAndReadAll(
-      `SELECT CAST(min(day) AS VARCHAR) AS f, CAST(max(day) AS VARCHAR) AS t, CAST(COALESCE(sum("rows"), 0) AS BIGINT) AS n FROM new_rows`,
-    )
-  ).getRowObjectsJS()[0];
-  const totals = (
-    await c.runAndReadAll(
-      `SELECT currency, CAST(sum(billed) AS VARCHAR) AS b, CAST(sum(effective) AS VARCHAR) AS e FROM new_rows GROUP BY 1 ORDER BY 1`,
-    )
-  ).getRowObjectsJS();
-  return {
-    range: head && head.f !== null ? { from: String(head.f), to: String(head.t) } : null,
-    rows: Number(head?.n ?? 0),
-    totals: totals.map((t) => ({ currency: String(t.currency), billed: Number(t.b), effective: Number(t.e) })),
   };
 }
 

@@ -2,8 +2,8 @@ import type { Reply, ReplyField, ReplyItem, ReplyTable } from '../../src/convers
 import { cellText, renderText } from '../shell/render-text.js';
 
 /**
- * Email rendering of a `Reply` (STYLE rule 11): a self-contained HTML document (inline styles, no images, no
- * scripts, no remote resources) and its plain-text alternative. Every piece of text is HTML-escaped.
+ * Email rendering of a `Reply` (docs/architecture.md#the-reply-model): a self-contained HTML document (inline styles,
+ * no images, no scripts, no remote resources) and its plain-text alternative. Every piece of text is HTML-escaped.
  *
  * What email leaves out: buttons (they act in chat; the email is for reading), and the chart image. A chart becomes
  * one line of small print, `Chart: <its title>`, ahead of the context line — the figures it draws are in the tables.

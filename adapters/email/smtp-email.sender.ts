@@ -17,11 +17,11 @@ export interface SmtpEmailSenderConfig {
 const PERMANENT_CODES = new Set(['EAUTH', 'ENOAUTH', 'ECONFIG', 'EENVELOPE']);
 
 /**
- * Maps a nodemailer failure to a TallyError at the edge (STYLE rule 5). The code is `CHAT_FAILED`: Tally's code for
- * "a message could not be delivered", named when chat was the only channel, and kept so that callers handle every
- * delivery failure alike. Metadata: `{ operation, responseCode, smtpCode, retryable }`; `retryable` is false for a
- * permanent SMTP reply (5xx but 503, as nodemailer's `permanent` says) and for {@link PERMANENT_CODES}. A TallyError
- * passes unchanged.
+ * Maps a nodemailer failure to a TallyError at the edge (docs/architecture.md#errors). The code is `CHAT_FAILED`:
+ * Tally's code for "a message could not be delivered", named when chat was the only channel, and kept so that callers
+ * handle every delivery failure alike. Metadata: `{ operation, responseCode, smtpCode, retryable }`; `retryable` is
+ * false for a permanent SMTP reply (5xx but 503, as nodemailer's `permanent` says) and for {@link PERMANENT_CODES}. A
+ * TallyError passes unchanged.
  */
 export function handleSmtpError(err: unknown, operation: string): never {
   if (err instanceof TallyError) throw err;

@@ -42,7 +42,7 @@ export interface BigQueryBillingSourceOptions {
 }
 
 /**
- * Tally's {@link CostSource} on Google's Cloud Billing export to BigQuery, standard table schema (REFERENCE.md §6.2):
+ * Tally's {@link CostSource} on Google's Cloud Billing export to BigQuery, standard table schema:
  * one parameterised query job per sync, daily sums per project × service × region × cost type × currency, read page by
  * page (`pageToken`). EffectiveCost = `cost` + all `credits[].amount` (net cost); BilledCost and ListCost = `cost`
  * (the standard table's `cost_at_list` is not in every table or view, so it is not read).
@@ -187,7 +187,7 @@ function toCostRecord(row: Record<string, unknown>): CostRecord {
     chargePeriodEnd: dayToDate(addDays(day, 1)),
     chargeCategory: CHARGE_CATEGORIES[text(row.charge_type)] ?? 'Usage',
     billedCost: cost,
-    // Credits are negative amounts: net cost = cost + credits (REFERENCE.md §6.2).
+    // Credits are negative amounts: net cost = cost + credits.
     effectiveCost: cost + credits === 0 ? 0 : cost + credits,
     listCost: cost,
     currency: text(row.currency),

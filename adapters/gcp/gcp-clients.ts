@@ -11,7 +11,7 @@ export interface BigQueryClientOptions {
   apiEndpoint?: string;
   /**
    * An auth client to use instead of Application Default Credentials, e.g. an `OAuth2Client` holding a fake
-   * `access_token` in tests (with `METADATA_SERVER_DETECTION=none`, REFERENCE.md §6.2).
+   * `access_token` in tests (with `METADATA_SERVER_DETECTION=none`, so that nothing probes the metadata server).
    */
   authClient?: BigQueryOptions['authClient'];
   /** Retries of failed requests (rate limits, 5xx). Tests pass 0. @defaultValue 3 (the library's) */

@@ -49,7 +49,7 @@ export function classifyGcpError(err: unknown): Extract<TallyErrorCode, `CLOUD_$
 }
 
 /**
- * Translates any failure of a Google Cloud call into a `TallyError` at the adapter edge (STYLE rule 5):
+ * Translates any failure of a Google Cloud call into a `TallyError` at the adapter edge (docs/architecture.md#errors):
  * `CLOUD_THROTTLED` (429, 503, rate and quota reasons), `CLOUD_DENIED` (401, 403, missing credentials),
  * `CLOUD_NOT_FOUND` (404) or `CLOUD_FAILED` (everything else: invalid queries, failed jobs, network errors).
  * Metadata holds `{ operation, httpStatus?, reasons }`; the client error stays reachable as `cause`.

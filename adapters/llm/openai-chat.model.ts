@@ -11,7 +11,10 @@ export interface OpenAiChatModelConfig {
   maxRetries?: number;
 }
 
-/** The chat model on the Chat Completions API (REFERENCE.md §3.5: `useResponsesApi: false`, Node 20 pin 1.5.8). */
+/**
+ * The chat model on the Chat Completions API (`useResponsesApi: false`), which OpenAI-compatible servers and the tests'
+ * fake implement. `@langchain/openai` stays at 1.5.8: later versions need Node 22.
+ */
 export function createOpenAiChatModel(config: OpenAiChatModelConfig): ChatOpenAI {
   return new ChatOpenAI({
     model: config.model,

@@ -1,5 +1,5 @@
 /**
- * The Logger port on pino: JSON lines on stderr, secrets redacted (DESIGN §5, STYLE rule 7).
+ * The Logger port on pino: JSON lines on stderr, secrets redacted (docs/architecture.md#configuration-is-read-once).
  */
 import { type DestinationStream, type Logger as PinoBaseLogger, pino } from 'pino';
 import { LOG_LEVELS, REDACT_PATHS, redactUrlCredentials, SECRET_FIELD_NAMES } from '../../src/config/env.js';

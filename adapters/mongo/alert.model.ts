@@ -11,8 +11,9 @@ export const ALERT_MUTES_COLLECTION = 'alert_mutes';
 
 /**
  * A stored alert: the `AlertRecord` without its acknowledgement, which lives in `alert_acks` so that the first
- * acknowledger wins through a unique-index insert (FerretDB has no atomic compare-and-set update, REFERENCE.md §7.3).
- * `anomaly.relative` may be null; no key holds `.` or starts with `$`, and no array holds an array.
+ * acknowledger wins through a unique-index insert (FerretDB has no atomic compare-and-set update:
+ * docs/architecture.md#state-stores). `anomaly.relative` may be null; no key holds `.` or starts with `$`, and no array
+ * holds an array.
  */
 export type AlertDoc = Omit<AlertRecord, 'acknowledgedBy' | 'acknowledgedAt'>;
 

@@ -13,7 +13,7 @@ const MODEL_NAME = 'Approval';
  * approval has one full document. Tombstones are never deleted: the unique index must keep refusing their versions.
  * Instants stay ISO strings (they sort and compare as text); `_id` is the server's ObjectId and never leaves the
  * adapter. Every array holds strings or subdocuments, never another array: FerretDB rejects nested arrays, and it
- * rejects keys with `.` or a leading `$`, so resource tags are `[{ key, value }]` (REFERENCE.md §7.3).
+ * rejects keys with `.` or a leading `$`, so resource tags are `[{ key, value }]`.
  */
 export type ApprovalDoc = Approval & { superseded?: true };
 

@@ -15,7 +15,7 @@ export interface AuditDatumDoc {
 
 /**
  * A stored `AuditEntry`. `data` is `[{ key, value }]` instead of an object: its keys are free text, and FerretDB
- * (like MongoDB's query language) cannot use a key containing `.` or starting with `$` (REFERENCE.md §7.3).
+ * (like MongoDB's query language) cannot use a key containing `.` or starting with `$`.
  * `_id` is the server's ObjectId; it breaks ties between entries with the same `at` in append order.
  */
 export interface AuditEntryDoc extends Omit<AuditEntry, 'data'> {

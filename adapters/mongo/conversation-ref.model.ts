@@ -9,7 +9,7 @@ const MODEL_NAME = 'ConversationRef';
 /**
  * A stored conversation reference: the key (`teams/conv/<conversation id>`, `teams/user/<AAD object id>`) and the
  * reference as the JSON string the adapter wrote. Keeping it a string (not a sub-document) keeps the store opaque to
- * it and avoids keys FerretDB rejects (REFERENCE.md §7.3). `_id` stays the server's ObjectId and never leaves the adapter.
+ * it and avoids keys FerretDB rejects. `_id` stays the server's ObjectId and never leaves the adapter.
  */
 export interface ConversationRefDoc {
   key: string;

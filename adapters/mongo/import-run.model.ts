@@ -55,7 +55,7 @@ const importRunSchema = new Schema<ImportRunDoc>(
     rowsRead: { type: Number, required: true },
     rowsImported: { type: Number, required: true },
     rowsRejected: { type: Number, required: true },
-    // Arrays of subdocuments, never arrays of arrays: FerretDB rejects nested arrays (REFERENCE.md §7.3).
+    // Arrays of subdocuments, never arrays of arrays: FerretDB rejects nested arrays.
     rejected: { type: [rejectedRowSchema], default: [] },
     totals: { type: [totalSchema], default: [] },
     range: { type: rangeSchema, default: null },

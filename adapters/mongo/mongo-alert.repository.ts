@@ -17,7 +17,7 @@ function mongoCode(err: unknown): unknown {
  * never documents.
  *
  * Both first-time rules are unique-index inserts, the one atomic check FerretDB v1.24 has (it runs updates as a query
- * followed by an unconditional write, REFERENCE.md §7.3): `claim` inserts the alert under a unique `anomalyId`, and
+ * followed by an unconditional write): `claim` inserts the alert under a unique `anomalyId`, and
  * `acknowledge` inserts the acknowledgement under a unique `anomalyId` in `alert_acks`; a duplicate key means someone
  * else was first. Nothing is updated in place; mutes are only inserted. No TTL indexes or transactions.
  */

@@ -41,7 +41,7 @@ const TOMBSTONE_UNSET: Record<Exclude<keyof Approval, 'id' | 'version'>, 1> = {
  * writer of N in. Versions before N then become tombstones (`{ id, version, superseded: true }`). They are never
  * deleted: a deleted N could be inserted again by a writer that checked N - 1 long ago. Readers take the highest
  * version, so a version a crash left untombstoned is never returned, and the next update tombstones it. No
- * transactions (FerretDB has none, REFERENCE.md §7.3); MongoDB behaves the same.
+ * transactions (FerretDB has none); MongoDB behaves the same.
  */
 export class MongoApprovalRepository implements ApprovalRepository {
   private readonly model: Model<ApprovalDoc>;

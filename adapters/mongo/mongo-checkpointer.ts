@@ -3,8 +3,9 @@ import { MongoClient } from 'mongodb';
 import { TallyError } from '../../src/shared/errors.js';
 
 /**
- * LangGraph's MongoDB checkpointer on its own `mongodb` 6 client (REFERENCE.md §0, §3.3): conversation memory per
- * thread. No `ttl` option: FerretDB has no TTL indexes; old threads are purged by a job instead.
+ * LangGraph's MongoDB checkpointer on its own `mongodb` 6 client (mongoose brings mongodb 7, whose client types
+ * conflict with the checkpointer's): conversation memory per thread. No `ttl` option: FerretDB rejects TTL indexes.
+ * Nothing purges old threads yet.
  */
 export async function createMongoCheckpointer(
   uri: string,

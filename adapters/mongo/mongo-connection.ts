@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import { TallyError } from '../../src/shared/errors.js';
 
-/** Where the MongoDB-compatible store is (MongoDB, or FerretDB in tests: REFERENCE.md §7). */
+/** Where the MongoDB-compatible store is (MongoDB, or FerretDB in tests: docs/architecture.md#state-stores). */
 export interface MongoConnectionConfig {
   /** `mongodb://…` connection string. It may hold credentials, so it is never logged or put in error metadata. */
   uri: string;
@@ -47,7 +47,7 @@ function isMongoError(err: unknown): err is Error {
 }
 
 /**
- * Translates a driver or mongoose failure into a `TallyError` at the adapter edge (STYLE rule 5).
+ * Translates a driver or mongoose failure into a `TallyError` at the adapter edge (docs/architecture.md#errors).
  * Driver and server errors become `STORE_UNAVAILABLE`, mongoose validation errors and anything else `INTERNAL`; the
  * original stays as `cause`. Metadata holds only the operation, the error class and the server's numeric code
  * (e.g. 11000 for a duplicate key) — never the URI or a password.

@@ -9,7 +9,7 @@ const DUPLICATE_KEY = 11000;
 /**
  * `ConversationRefStore` on MongoDB (collection `conversation_refs`): one document per key, unique index on `key`,
  * saved with a replace-upsert. The last save wins; no compare-and-set is needed (a reference only ever gets fresher),
- * which suits FerretDB, whose updates are not atomic compare-and-set (REFERENCE.md §7.3).
+ * which suits FerretDB, whose updates are not atomic compare-and-set.
  */
 export class MongoConversationRefStore implements ConversationRefStore {
   private readonly model: Model<ConversationRefDoc>;

@@ -6,8 +6,8 @@ import type { ApprovalTimers, TimerKind } from '../../src/approvals/approval-job
 const KINDS: TimerKind[] = ['remind', 'escalate', 'expire'];
 
 /**
- * Approval timers as BullMQ delayed jobs (REFERENCE.md §4.4): ids derived from the approval, kind and tier, so arming
- * twice arms once, and they live in Redis, so they survive a restart of Tally.
+ * Approval timers as BullMQ delayed jobs (docs/architecture.md#timers): ids derived from the approval, kind and tier,
+ * so arming twice arms once, and they live in Redis, so they survive a restart of Tally.
  */
 export class BullmqApprovalTimers implements ApprovalTimers {
   readonly queue: Queue<ApprovalTimerPayload>;

@@ -12,7 +12,7 @@ export function digestSchedulerId(subscriptionId: string): string {
 }
 
 /**
- * Digest subscriptions as BullMQ job schedulers on the `digest` queue (REFERENCE.md §4.3): one per subscription,
+ * Digest subscriptions as BullMQ job schedulers on the `digest` queue: one per subscription,
  * with the subscription's cron pattern and time zone, so it fires at the subscriber's local time across daylight
  * saving changes. Upserting is idempotent (run it again at every start); a changed schedule replaces the pending run.
  */

@@ -16,9 +16,9 @@ export interface BullmqNotifyQueueOptions {
 }
 
 /**
- * The notify queue (DESIGN §7): one job per delivery, its id the delivery's id, so a delivery enqueued twice is sent
- * once (REFERENCE.md §4.5). Finished jobs are kept {@link KEEP_FINISHED_SECONDS} so that late duplicates are still
- * recognised.
+ * The notify queue (docs/architecture.md#job-queues): one job per delivery, its id the delivery's id, so a delivery
+ * enqueued twice is sent once (BullMQ adds no job whose id exists). Finished jobs are kept
+ * {@link KEEP_FINISHED_SECONDS} so that late duplicates are still recognised.
  */
 export class BullmqNotifyQueue implements NotifyQueue {
   readonly queue: Queue<DeliveryPayload>;

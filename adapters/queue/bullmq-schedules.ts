@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 
-/** Scheduler ids: upserting them at every start is idempotent (REFERENCE.md §4.3). */
+/** Scheduler ids: upserting them at every start is idempotent. */
 export const SCHEDULER_IDS = { syncAll: 'sync-all', scanDaily: 'scan-daily' } as const;
 
 /**

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { DedupeStore } from '../../src/shared/dedupe.port.js';
 
-/** Dedupe on Redis: `SET tally:dedupe:<key> 1 NX EX <ttl>` (REFERENCE.md §1.4); shared by every Tally process. */
+/** Dedupe on Redis: `SET tally:dedupe:<key> 1 NX EX <ttl>`; shared by every Tally process. */
 export class RedisDedupeStore implements DedupeStore {
   constructor(
     private readonly redis: Redis,

@@ -1,7 +1,7 @@
 /**
- * The modal that asks for a reject reason (DESIGN §6: any reject ends an approval, with a reason from a modal), and
+ * The modal that asks for a reject reason (any reject ends an approval, with a reason from a modal), and
  * the readers of what it sends back on submit: the approval and its message in `private_metadata`, the reason in
- * `view.state.values.reason.reason` (REFERENCE.md §1.5).
+ * `view.state.values.reason.reason`.
  */
 import type { types, ViewStateValue } from '@slack/bolt';
 import { REJECT_REASON_VIEW } from '../../src/conversation/actions.js';

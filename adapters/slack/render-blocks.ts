@@ -1,8 +1,8 @@
 /**
- * Block Kit rendering of the platform-neutral `Reply` (STYLE rule 11): messages, App Home, ephemeral acks.
- * Every data-derived string that lands in mrkdwn goes through `escapeMrkdwn`. Slack limits are in `SLACK_LIMITS`
- * (header 150, section text 3000, fields 10 × 2000, 50 blocks per message and 100 per home view, actions 25 elements,
- * button text 75, button value 2000); REFERENCE.md §1 has the Slack package facts.
+ * Block Kit rendering of the platform-neutral `Reply` (docs/architecture.md#the-reply-model): messages, App Home,
+ * ephemeral acks. Every data-derived string that lands in mrkdwn goes through `escapeMrkdwn`. Slack limits are in
+ * `SLACK_LIMITS` (header 150, section text 3000, fields 10 × 2000, 50 blocks per message and 100 per home view, actions
+ * 25 elements, button text 75, button value 2000).
  */
 import type { types } from '@slack/bolt';
 import type { Reply, ReplyButton, ReplyField, ReplyTable } from '../../src/conversation/reply.types.js';
@@ -115,8 +115,7 @@ function fallbackText(reply: Reply): string {
  * "Showing N of M rows" and, given `options.command`, a "Show all" button), the items (a section each, its button as
  * accessory), context and footnote blocks (≤ 10 elements each), then the buttons. At most 50 blocks: items are cut
  * first (whole items, with "Showing N of M items"), so the context and the buttons stay; beyond that the message is
- * cut and ends with a context block saying so. Charts are not rendered here (they are uploaded as images). See
- * REFERENCE.md §1.
+ * cut and ends with a context block saying so. Charts are not rendered here (they are uploaded as images).
  *
  * @throws TallyError `USAGE` when `maxTableRows` is not a positive integer.
  */

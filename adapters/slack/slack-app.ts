@@ -7,7 +7,7 @@ import { toSlackLogger } from './slack-logger.js';
 
 export interface SlackAdapterConfig {
   botToken: string;
-  /** HTTP mode: required; every request's signature is verified (REFERENCE.md §1.2). */
+  /** HTTP mode: required; every request's signature is verified. */
   signingSecret?: string;
   /** Socket Mode when set (`xapp-…`). */
   appToken?: string;
@@ -26,7 +26,8 @@ export interface SlackAdapter {
 
 /**
  * Slack on Bolt. HTTP mode mounts Bolt's HTTPReceiver on Tally's server (no `app.start()`); Socket Mode opens a
- * WebSocket with the app token instead. Listeners only translate between Slack and the core (STYLE rule 2).
+ * WebSocket with the app token instead. Listeners only translate between Slack and the core
+ * (docs/architecture.md#adapters-only-translate).
  */
 export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackListenerDeps): SlackAdapter {
   const logger = toSlackLogger(deps.logger);

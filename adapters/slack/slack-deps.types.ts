@@ -7,7 +7,10 @@ import type { ChartRenderer } from '../../src/reports/chart-renderer.port.js';
 import type { DedupeStore } from '../../src/shared/dedupe.port.js';
 import type { Logger } from '../../src/shared/logger.port.js';
 
-/** What the Slack listeners need from the core: one use case per kind of request (STYLE rule 2). */
+/**
+ * What the Slack listeners need from the core: one use case per kind of request
+ * (docs/architecture.md#adapters-only-translate).
+ */
 export interface SlackListenerDeps {
   /** The turn use case: commands first, free text to the agent. */
   handleTurn: (turn: Turn, hooks?: TurnHooks) => Promise<Reply>;

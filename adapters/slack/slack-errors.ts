@@ -1,6 +1,6 @@
 import { TallyError } from '../../src/shared/errors.js';
 
-/** Slack Web API error codes Tally answers users about (REFERENCE.md §1.6). */
+/** Slack Web API error codes Tally answers users about. */
 export type SlackErrorKind = 'not_in_channel' | 'channel_not_found' | 'rate_limited' | 'other';
 
 /** Reads what kind of Slack failure an error from `@slack/web-api` is, without leaking vendor types into callers. */
@@ -20,7 +20,7 @@ export function slackErrorCode(err: unknown): string {
 }
 
 /**
- * Maps a Web API failure to a TallyError at the edge (STYLE rule 5): code `CHAT_FAILED`, metadata
+ * Maps a Web API failure to a TallyError at the edge (docs/architecture.md#errors): code `CHAT_FAILED`, metadata
  * `{ operation, slackError, kind }` (the Web API method, Slack's error code, its kind). A TallyError passes unchanged.
  */
 export function handleSlackError(err: unknown, operation: string): never {

@@ -13,14 +13,16 @@ export interface SlackMessengerConfig {
   /** Web API base, e.g. a loopback fake in tests. @defaultValue `https://slack.com/api/` */
   apiUrl?: string;
   /**
-   * Web API retries. Tests pass 0: the default makes a failing fake hang the test (REFERENCE.md §1.6).
+   * Web API retries. Tests pass 0: the default makes a failing fake hang the test.
    * @defaultValue the client's own policy (`tenRetriesInAboutThirtyMinutes`): proactive messages can wait out an outage
    */
   retries?: number;
   logger: Logger;
 }
 
-/** Runs one Web API call; a failure becomes a `CHAT_FAILED` TallyError naming the method (STYLE rule 5). */
+/**
+ * Runs one Web API call; a failure becomes a `CHAT_FAILED` TallyError naming the method (docs/architecture.md#errors).
+ */
 async function call<T>(operation: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();

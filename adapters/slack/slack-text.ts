@@ -1,6 +1,6 @@
 /**
  * Slack text helpers: the Block Kit limits Tally renders within, mrkdwn escaping, and length-safe truncation and
- * chunking of escaped text. Limits per Slack's Block Kit reference; see REFERENCE.md §1 for the Slack package facts.
+ * chunking of escaped text. Limits per Slack's Block Kit reference.
  */
 
 /**

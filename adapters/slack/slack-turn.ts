@@ -8,7 +8,7 @@ export function stripMention(text: string, botUserId: string | undefined): strin
 
 /**
  * A Turn from Slack. The conversation is the thread: (team, channel, thread ts), or the message itself when it
- * starts a thread (DESIGN §4; the agent's memory is keyed on it).
+ * starts a thread (the agent's memory is keyed on it).
  */
 export function slackTurn(p: {
   team?: string | undefined;

@@ -12,7 +12,7 @@ export interface TwilioSmsSenderConfig {
   /** The sending number (E.164) or messaging service sender. */
   from: string;
   /**
-   * Where Twilio's API is, instead of `https://api.twilio.com` (tests point it at a loopback fake: REFERENCE.md §8).
+   * Where Twilio's API is, instead of `https://api.twilio.com` (tests point it at a loopback fake).
    * @defaultValue Twilio's own hosts
    */
   apiBaseUrl?: string;
@@ -22,7 +22,7 @@ export interface TwilioSmsSenderConfig {
 
 /**
  * A Twilio HTTP client that sends every request to `baseUrl` instead of `https://*.twilio.com`, keeping path and
- * query (REFERENCE.md §8: subclass `RequestClient` and rewrite `opts.uri`).
+ * query: a subclass of twilio's `RequestClient` that rewrites `opts.uri`.
  */
 class RebasedRequestClient extends twilio.RequestClient {
   constructor(
@@ -48,9 +48,9 @@ interface TwilioErrorShape {
 }
 
 /**
- * Maps a Twilio failure to a TallyError at the edge (STYLE rule 5): HTTP 429 → `CLOUD_THROTTLED`; anything else →
- * `CHAT_FAILED` (Tally's code for an undelivered message, named when chat was the only channel). Metadata:
- * `{ operation, status, twilioCode, retryable }`. `retryable` is false for the other 4xx replies (invalid or
+ * Maps a Twilio failure to a TallyError at the edge (docs/architecture.md#errors): HTTP 429 → `CLOUD_THROTTLED`;
+ * anything else → `CHAT_FAILED` (Tally's code for an undelivered message, named when chat was the only channel).
+ * Metadata: `{ operation, status, twilioCode, retryable }`. `retryable` is false for the other 4xx replies (invalid or
  * unsubscribed number, bad credentials: another attempt gets the same answer) and true for 408, 429, 5xx and network
  * errors (no status). A TallyError passes unchanged.
  */

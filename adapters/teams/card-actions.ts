@@ -1,5 +1,5 @@
 /**
- * Reply buttons as Adaptive Card actions (Universal Actions, REFERENCE.md §2.3). Each `ACTIONS` id maps to an
+ * Reply buttons as Adaptive Card actions (Universal Actions). Each `ACTIONS` id maps to an
  * `Action.Execute` verb; the invoke handler routes on `action.verb` and reads `action.data`. Every `Action.Execute`
  * carries an `Action.Submit` fallback for clients without Universal Actions: a Submit has no verb, so its data
  * repeats it as `data.verb` (it arrives as a message activity with `value: data`).

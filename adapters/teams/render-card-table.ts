@@ -1,7 +1,7 @@
 /**
  * Adaptive Card pieces shared by the Teams renderers: the element type, escaping of data text for Teams' TextBlock
  * markdown, text blocks, and `Reply` tables as the `Table` element (Adaptive Cards 1.5). Amounts read exactly as in
- * the shell and Slack (`cellText`: `1,234.56 USD`). Plain JSON: no botbuilder import (REFERENCE.md §2).
+ * the shell and Slack (`cellText`: `1,234.56 USD`). Plain JSON: no botbuilder import.
  */
 import type { Cell, ReplyTable } from '../../src/conversation/reply.types.js';
 import { cellText } from '../shell/render-text.js';

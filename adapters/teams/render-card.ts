@@ -1,9 +1,9 @@
 /**
- * Adaptive Card rendering of the platform-neutral `Reply` for Teams (STYLE rule 11), following the Slack renderer's
- * decisions: data text is always escaped (`escapeCardText`), amounts read `1,234.56 USD` (the shell's `cellText`),
- * tables are cut with "Showing N of M rows" and a "Show all" button, items with "Showing N of M items". A bot
- * message must stay under about 28 KB (card and activity together), so a card is kept within
- * {@link CARD_BUDGET_BYTES} of JSON. Plain JSON, no botbuilder import; REFERENCE.md §2.3 has the Universal Actions facts.
+ * Adaptive Card rendering of the platform-neutral `Reply` for Teams (docs/architecture.md#the-reply-model), following
+ * the Slack renderer's decisions: data text is always escaped (`escapeCardText`), amounts read `1,234.56 USD` (the
+ * shell's `cellText`), tables are cut with "Showing N of M rows" and a "Show all" button, items with "Showing N of M
+ * items". A bot message must stay under about 28 KB (card and activity together), so a card is kept within
+ * {@link CARD_BUDGET_BYTES} of JSON. Plain JSON, no botbuilder import.
  */
 import { ACTIONS } from '../../src/conversation/actions.js';
 import type { Reply, ReplyField, ReplyItem, ReplyTable } from '../../src/conversation/reply.types.js';
@@ -30,7 +30,7 @@ export const TEAMS_LIMITS = {
   messageBytes: 28 * 1024,
   /** The card's own budget: the message limit less 2 KB for the activity around it (ids, service URL, summary). */
   cardBytes: 26 * 1024,
-  /** Users whose clients refresh a card automatically (REFERENCE.md §2.3). */
+  /** Most users whose clients refresh a card automatically (Teams' limit for `refresh.userIds`). */
   refreshUserIds: 60,
   title: 300,
   text: 8000,
@@ -310,7 +310,7 @@ export function cardRefresh(refresh: ApprovalRefresh): CardRefresh {
   };
 }
 
-/** The answer to an `adaptiveCard/action` invoke that replaces the card for the clicker (REFERENCE.md §2.3). */
+/** The answer to an `adaptiveCard/action` invoke that replaces the card for the clicker. */
 export function toInvokeResponse(card: AdaptiveCard): CardInvokeResponse {
   return { statusCode: 200, type: CARD_CONTENT_TYPE, value: card };
 }

@@ -33,7 +33,7 @@ export interface TeamsAdapter extends TeamsCloud {
 }
 
 /**
- * botbuilder's `CloudAdapter` with Tally's authentication (REFERENCE.md §2.1) and turn-error handling. Separate from
+ * botbuilder's `CloudAdapter` with Tally's authentication and turn-error handling. Separate from
  * {@link createTeamsAdapter} so that the Teams messenger can be built on it before the core it serves exists.
  *
  * @throws TallyError `CONFIG_INVALID` when neither `appId` nor `anonymous` is given (issue 7: never accept

@@ -27,7 +27,7 @@ const TOKEN_ERRORS = new Set(['JsonWebTokenError', 'NotBeforeError', 'TokenExpir
 
 /**
  * The options of `ConfigurationBotFrameworkAuthentication`. With no app id the options are empty, which turns
- * inbound validation and outbound tokens off (REFERENCE.md §2.1; only for anonymous mode).
+ * inbound validation and outbound tokens off (only for anonymous mode).
  *
  * With `openIdMetadataUrl`, inbound channel tokens are verified with the keys published there. Setting any of the
  * "parameterized" options makes botbuilder take every one of them as given (`BotFrameworkAuthenticationFactory`
@@ -92,7 +92,7 @@ function asAuthenticationError(err: unknown): unknown {
   return err;
 }
 
-/** The inbound validation and outbound credentials of the bot (REFERENCE.md §2.1). */
+/** The inbound validation and outbound credentials of the bot. */
 export function createTeamsAuthentication(config: TeamsAuthConfig): ConfigurationBotFrameworkAuthentication {
   return new StrictBotFrameworkAuthentication(teamsAuthOptions(config));
 }

@@ -4,7 +4,7 @@ import type { AdaptiveCard, CardInvokeResponse, MessageInvokeResponse } from './
 import { toAttachment, toInvokeResponse, toMessageInvokeResponse } from './render-card.js';
 import type { TeamsDeps } from './teams-deps.types.js';
 
-/** The invoke Teams sends for an `Action.Execute` (Universal Actions, REFERENCE.md §2.3). */
+/** The invoke Teams sends for an `Action.Execute` (Universal Actions). */
 export const CARD_ACTION_INVOKE = 'adaptiveCard/action';
 
 /** How a card action is answered: the clicker's card replaced, or a short message for them. */
@@ -28,9 +28,9 @@ export type MessageHandler = (ctx: TurnContext) => Promise<void>;
 export type CardActionHandler = (click: CardClick) => Promise<void>;
 
 /**
- * Routes activities to the handlers registered on it, one per concern (STYLE rule 3): messages, conversation and
- * installation updates, and card actions by verb. Invokes without a handler get no invoke response, which
- * `CloudAdapter` answers with 501.
+ * Routes activities to the handlers registered on it, one per concern (docs/architecture.md#one-handler-per-file):
+ * messages, conversation and installation updates, and card actions by verb. Invokes without a handler get no invoke
+ * response, which `CloudAdapter` answers with 501.
  */
 export class TeamsBot {
   private readonly messages: MessageHandler[] = [];

@@ -8,7 +8,10 @@ import type { ChartRenderer } from '../../src/reports/chart-renderer.port.js';
 import type { DedupeStore } from '../../src/shared/dedupe.port.js';
 import type { Logger } from '../../src/shared/logger.port.js';
 
-/** What the Teams handlers need from the core: one use case per kind of activity (STYLE rule 2). */
+/**
+ * What the Teams handlers need from the core: one use case per kind of activity
+ * (docs/architecture.md#adapters-only-translate).
+ */
 export interface TeamsDeps {
   /** The turn use case: commands first, free text to the agent. */
   handleTurn: (turn: Turn, hooks?: TurnHooks) => Promise<Reply>;
@@ -33,7 +36,7 @@ export interface TeamsDeps {
   charts: ChartRenderer | null;
   /**
    * Where conversation references are kept for proactive messages: `teams/conv/<conversation id>` for every
-   * conversation, `teams/user/<AAD object id>` for a person's personal chat (REFERENCE.md §2.4).
+   * conversation, `teams/user/<AAD object id>` for a person's personal chat.
    */
   conversationRefs: ConversationRefStore;
   /**

@@ -19,7 +19,7 @@ export function teamsErrorInfo(err: unknown): TeamsErrorInfo {
 }
 
 /**
- * Maps a Bot Framework failure to a TallyError at the edge (STYLE rule 5): code `CHAT_FAILED`, metadata
+ * Maps a Bot Framework failure to a TallyError at the edge (docs/architecture.md#errors): code `CHAT_FAILED`, metadata
  * `{ operation, status, teamsError }`. A TallyError passes unchanged.
  */
 export function handleTeamsError(err: unknown, operation: string): never {

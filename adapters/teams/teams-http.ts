@@ -8,7 +8,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export type BodyProblem = { status: 400 | 413; error: string };
 
 /**
- * Reads a request body as a JSON object. `CloudAdapter.process` needs a parsed `req.body` (REFERENCE.md §2.1), which
+ * Reads a request body as a JSON object. `CloudAdapter.process` needs a parsed `req.body` (else it answers 400), which
  * Express's `json()` would give; Tally's server is plain `node:http`, so the body is read here.
  */
 export async function readJsonBody(

@@ -11,7 +11,7 @@ import { splitConversationId } from './teams-turn.js';
 export type TeamsCard = object;
 
 export interface TeamsMessengerConfig {
-  /** The adapter that serves `/api/messages`; proactive sends go through its connector (REFERENCE.md §2.4). */
+  /** The adapter that serves `/api/messages`; proactive sends go through its connector. */
   adapter: CloudAdapter;
   /** `MICROSOFT_APP_ID`; `''` when authentication is off (anonymous, the Bot Framework Emulator). */
   appId: string;
@@ -22,7 +22,7 @@ export interface TeamsMessengerConfig {
   logger: Logger;
 }
 
-/** What Teams appends to a channel's conversation id to address one reply chain (REFERENCE.md §2.2). */
+/** What Teams appends to a channel's conversation id to address one reply chain. */
 const MESSAGE_ID_SUFFIX = ';messageid=';
 
 /** A Teams conversation id without its reply-chain part: `19:x@thread.tacv2;messageid=17` → `19:x@thread.tacv2`. */
@@ -43,7 +43,7 @@ export function userRefKey(userId: string): string {
 }
 
 /**
- * Remembers where an inbound activity came from, so that Tally can write there later (REFERENCE.md §2.4). Call it
+ * Remembers where an inbound activity came from, so that Tally can write there later. Call it
  * on install (`installationUpdate`, `conversationUpdate`) and on every message: the conversation's reference is
  * saved under {@link conversationRefKey} (without the reply chain, without the activity id), and a personal chat's
  * also under {@link userRefKey} of the sender's AAD object id and of their `29:…` id. A channel's reference keeps no
@@ -155,7 +155,7 @@ export class TeamsMessenger implements ChatMessenger {
     return { type: 'message', summary: reply.title, attachments: [CardFactory.adaptiveCard(card)] };
   }
 
-  /** Runs `logic` in the stored conversation; a connector failure becomes `CHAT_FAILED` (REFERENCE.md §2.4). */
+  /** Runs `logic` in the stored conversation; a connector failure becomes `CHAT_FAILED`. */
   private async continue(
     operation: string,
     reference: Partial<ConversationReference>,

@@ -33,8 +33,8 @@ export function mentionsBot(activity: Partial<Activity>): boolean {
 }
 
 /**
- * The text of a message without the bot's `<at>Tally</at>` mention (REFERENCE.md §2.5), whitespace collapsed.
- * `removeRecipientMention` edits `activity.text` in place, so it works on a copy.
+ * The text of a message without the bot's `<at>Tally</at>` mention (team and group chats include it), whitespace
+ * collapsed. `removeRecipientMention` edits `activity.text` in place, so it works on a copy.
  */
 export function messageText(activity: Partial<Activity>): string {
   const copy = { ...activity, text: activity.text ?? '' };

@@ -6,7 +6,7 @@ import { executePayload } from '../queues.js';
 
 /**
  * Carries out one approved action. Only throttling is retried (with the queue's backoff); the executor records every
- * other failure on the approval, and anything unexpected fails the job without retry (STYLE rule 6).
+ * other failure on the approval, and anything unexpected fails the job without retry.
  */
 export function executeProcessor(executor: ExecutorService) {
   return async (job: Job): Promise<ExecuteResult> => {

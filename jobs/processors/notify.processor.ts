@@ -7,7 +7,7 @@ import { deliveryPayload } from '../queues.js';
 /**
  * Sends one delivery (chat, email or SMS). Failures the delivery service calls retryable (network, 5xx, throttling)
  * are thrown as they are, so BullMQ retries them with the queue's backoff; permanent ones (channel not configured,
- * invalid recipient, a 5xx SMTP reply) become `UnrecoverableError` and fail the job at once (STYLE rule 6).
+ * invalid recipient, a 5xx SMTP reply) become `UnrecoverableError` and fail the job at once.
  */
 export function notifyProcessor(service: Pick<DeliveryService, 'deliver'>) {
   return async (job: Job): Promise<void> => {

@@ -1,6 +1,6 @@
 /**
- * Cost-saving actions Tally can carry out once approved (DESIGN §6). Plain data: the approval keeps a copy of the
- * action as proposed, and the executor compares it with the resource as it is when the action runs.
+ * Cost-saving actions Tally can carry out once approved (docs/architecture.md#approvals). Plain data: the approval
+ * keeps a copy of the action as proposed, and the executor compares it with the resource as it is when the action runs.
  */
 export const ACTION_KINDS = ['stop_instance', 'resize_instance', 'delete_volume', 'release_address'] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];

@@ -1,6 +1,6 @@
 import type { ActionKind, ResourceFacts, Tag, TargetRef } from './action.types.js';
 
-/** The DryRun pre-check: permitted, or denied with the cloud's reason (REFERENCE.md §5.2). */
+/** The DryRun pre-check: permitted, or denied with the cloud's reason. */
 export type DryRunOutcome = { ok: true } | { ok: false; reason: 'UNAUTHORIZED' | 'INVALID'; message: string };
 
 /**

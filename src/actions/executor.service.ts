@@ -28,8 +28,9 @@ export interface ExecutorDeps {
 }
 
 /**
- * Carries out one approved action (DESIGN §6): re-read the approval, re-validate the target and the guardrails,
- * DryRun, act, record the result and the rollback information, update the messages and tell the requester.
+ * Carries out one approved action (docs/architecture.md#execution): re-read the approval, re-validate the target and
+ * the guardrails, DryRun, act, record the result and the rollback information, update the messages and tell the
+ * requester.
  *
  * Idempotent: a job that runs twice (a duplicate, or a recovered job of a crashed worker) finds the approval
  * EXECUTING or finished. EXECUTING resumes from the recorded steps and the resource's actual state, so the cloud is

@@ -2,7 +2,7 @@ import type { ChangeWindow, Guardrails } from '../approvals/approval-policy.type
 import type { Tag } from './action.types.js';
 
 /**
- * The executor's guardrails (DESIGN §6): a protected tag keeps a resource untouched, and actions run only inside a
+ * The executor's guardrails: a protected tag keeps a resource untouched, and actions run only inside a
  * change window. Pure checks over the policy's {@link Guardrails}; the executor turns a failure into its reason.
  */
 

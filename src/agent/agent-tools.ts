@@ -122,7 +122,8 @@ const VERB = { stop_instance: 'stop', resize_instance: 'resize', delete_volume: 
 
 /**
  * Recommendations (read only) and `propose_action`, which only creates a PENDING approval for people to vote on
- * (DESIGN §6). No tool can vote, approve or execute: the turn handler refuses those commands from the agent.
+ * (docs/architecture.md#approvals). No tool can vote, approve or execute: the turn handler refuses those commands from
+ * the agent.
  */
 function createActionTools(ctx: ToolContext) {
   const recommendations = tool(

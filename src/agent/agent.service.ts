@@ -25,7 +25,10 @@ export interface AgentServiceDeps {
   maxToolRounds?: number;
 }
 
-/** One conversation per thread: platform, workspace, channel, thread (DESIGN §4). */
+/**
+ * One conversation per thread: platform, workspace, channel, thread
+ * (docs/architecture.md#a-turn-from-platform-event-to-reply).
+ */
 export function threadIdOf(l: TurnLocation): string {
   return [l.platform, l.workspace ?? '-', l.channel ?? '-', l.thread ?? '-'].join(':');
 }

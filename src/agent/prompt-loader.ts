@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { TallyError } from '../shared/errors.js';
 
-/** The prompts in `prompts/` and the variables each one needs (STYLE rule 10). */
+/** The prompts in `prompts/` and the variables each one needs (docs/architecture.md#prompts-are-files). */
 export interface PromptVariables {
   system: { today: string; dataFrom: string; dataTo: string };
 }

@@ -29,7 +29,7 @@ export type AlertInvestigation = { command: string } | { reply: Reply };
 /**
  * What chat adapters call when someone clicks an alert's buttons (`ACTIONS.ALERT_ACK`, `ALERT_INVESTIGATE`,
  * `ALERT_MUTE`; each button's value is the anomaly id). Implemented by `AlertService`; adapters only translate and
- * render (STYLE rule 2).
+ * render (docs/architecture.md#adapters-only-translate).
  */
 export interface AlertInteractions {
   /** Acknowledges the alert; the first acknowledger wins. */

@@ -22,7 +22,7 @@ import { type AlertTarget, alertTargets } from './alert-routing.js';
 import type { Anomaly } from './anomaly.types.js';
 import { investigateCommand } from './investigate-command.js';
 
-/** The ports {@link AlertService} uses, and nothing else (STYLE rule 8). */
+/** The ports {@link AlertService} uses, and nothing else (docs/architecture.md#wiring). */
 export interface AlertServiceDeps {
   /** The anomalies found in a range of complete UTC days (both inclusive), e.g. the anomaly scan's detector. */
   anomalies: (range: { from: Day; to: Day }) => Promise<Anomaly[]>;

@@ -36,7 +36,7 @@ export interface SeriesMute {
 /**
  * Where alerts and mutes are kept (MongoDB, or memory). Only `claim` (and the first-acknowledger rule of
  * `acknowledge`) must be atomic: on MongoDB and FerretDB that is a unique-index insert, because FerretDB runs updates
- * as a read then a write, never as an atomic compare-and-set (REFERENCE.md §7.3).
+ * as a read then a write, never as an atomic compare-and-set (docs/architecture.md#state-stores).
  */
 export interface AlertRepository {
   /**

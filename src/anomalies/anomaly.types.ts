@@ -16,7 +16,7 @@ export interface Contributor {
   impact: number;
 }
 
-/** One anomalous day of one series (DESIGN §7, issue 6). Amounts are effective cost in `currency`. */
+/** One anomalous day of one series. Amounts are effective cost in `currency`. */
 export interface Anomaly {
   /** Stable: the same day, dimension, key and currency always give the same id (alerts are sent once per id). */
   id: string;

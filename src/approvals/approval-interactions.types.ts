@@ -3,7 +3,7 @@ import type { Identity } from './approval.types.js';
 
 /**
  * What chat adapters call when someone clicks an approval's buttons (Slack block actions, Teams `Action.Execute`).
- * Implemented by `ApprovalService`; adapters only translate and render (STYLE rule 2).
+ * Implemented by `ApprovalService`; adapters only translate and render (docs/architecture.md#adapters-only-translate).
  */
 export interface ApprovalInteractions {
   /**

@@ -1,4 +1,7 @@
-/** Approval timers (DESIGN §6): delayed jobs whose ids derive from the approval, so arming twice arms once. */
+/**
+ * Approval timers (docs/architecture.md#timers): delayed jobs whose ids derive from the approval, so arming twice arms
+ * once.
+ */
 export type TimerKind = 'remind' | 'escalate' | 'expire';
 
 export interface ApprovalTimers {

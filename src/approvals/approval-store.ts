@@ -10,7 +10,7 @@ const MAX_ATTEMPTS = 50;
 /**
  * Read-modify-write with compare-and-set on `version`: `change` sees the latest approval and returns the next one (or
  * nothing); on a lost race it runs again on the fresh copy. This is how votes are counted atomically without
- * transactions (which FerretDB lacks: REFERENCE.md §7.3).
+ * transactions (FerretDB, the MongoDB server of the tests, has none: docs/architecture.md#state-stores).
  */
 export async function changeApproval<R>(
   repo: ApprovalRepository,

@@ -14,8 +14,8 @@ import { eligibleVoters, tierEntries } from './approvers.js';
 export type TimerOutcome = 'reminded' | 'escalated' | 'expired' | 'stale';
 
 /**
- * Reminders, escalations and expiry (DESIGN §6). Each runs as a delayed job; a timer that finds the approval decided,
- * or on another tier than it was armed for, does nothing, so a late or duplicate timer is harmless.
+ * Reminders, escalations and expiry (docs/architecture.md#timers). Each runs as a delayed job; a timer that finds the
+ * approval decided, or on another tier than it was armed for, does nothing, so a late or duplicate timer is harmless.
  */
 export class ApprovalTimerService {
   constructor(

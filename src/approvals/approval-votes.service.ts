@@ -10,7 +10,7 @@ import type { ApprovalRepository } from './approval-repository.port.js';
 import { changeApproval } from './approval-store.js';
 import { eligibleVoters, personOf, tierEntries } from './approvers.js';
 
-/** Why a vote changed nothing (STYLE rule 6: outcomes are values). */
+/** Why a vote changed nothing (an outcome, not an exception: docs/architecture.md#expected-outcomes-are-values). */
 export type VoteRefusal =
   | 'NOT_FOUND'
   | 'NOT_PENDING'
@@ -32,9 +32,9 @@ export interface VoteInput {
 }
 
 /**
- * Votes (DESIGN §6): one per person, any reject ends it, approve votes counted atomically, and the quorum moves the
- * approval to APPROVED exactly once: the state change is a compare-and-set, so of two concurrent last votes only one
- * write wins and only its caller runs the follow-up (one execution job).
+ * Votes (docs/architecture.md#votes-and-compare-and-set): one per person, any reject ends it, approve votes counted
+ * atomically, and the quorum moves the approval to APPROVED exactly once: the state change is a compare-and-set, so of
+ * two concurrent last votes only one write wins and only its caller runs the follow-up (one execution job).
  */
 export class ApprovalVotes {
   constructor(

@@ -58,8 +58,8 @@ export interface ApprovalServiceDeps {
 }
 
 /**
- * Approvals of cost-saving actions (DESIGN §6). Proposing is the only way an approval comes to exist, and it only
- * creates a PENDING approval; execution happens in the `execute` job once the quorum is met.
+ * Approvals of cost-saving actions (docs/architecture.md#approvals). Proposing is the only way an approval comes to
+ * exist, and it only creates a PENDING approval; execution happens in the `execute` job once the quorum is met.
  */
 export class ApprovalService implements ApprovalInteractions {
   constructor(private readonly deps: ApprovalServiceDeps) {}

@@ -1,7 +1,10 @@
 import type { ProposedAction, RollbackInfo } from '../actions/action.types.js';
 import type { RiskRule } from './approval-policy.types.js';
 
-/** DESIGN §6: PENDING → APPROVED → EXECUTING → SUCCEEDED | FAILED, or PENDING → REJECTED | EXPIRED | CANCELLED. */
+/**
+ * PENDING → APPROVED → EXECUTING → SUCCEEDED | FAILED, or PENDING → REJECTED | EXPIRED | CANCELLED
+ * (docs/architecture.md#states).
+ */
 export const APPROVAL_STATES = [
   'PENDING',
   'APPROVED',

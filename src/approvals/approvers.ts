@@ -2,7 +2,7 @@ import type { Identity } from './approval.types.js';
 import type { ApprovalPolicy, Person, RiskRule } from './approval-policy.types.js';
 
 /**
- * Who is who in the approval policy (DESIGN §6): identities map to persons, approver entries expand to persons.
+ * Who is who in the approval policy: identities map to persons, approver entries expand to persons.
  * A person is a key of `policy.people` (`alice`), or `platform:id` (`slack:U0123`) for someone the policy does not
  * name. Votes are counted per person, so Alice voting from Slack and from Teams is one vote.
  */

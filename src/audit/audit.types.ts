@@ -1,4 +1,4 @@
-/** One line of the append-only audit log: who did what, when and why (DESIGN §6). */
+/** One line of the append-only audit log: who did what, when and why (docs/architecture.md#audit). */
 export interface AuditEntry {
   id: string;
   /** ISO instant. */

@@ -46,8 +46,8 @@ export interface ApprovalRuntime {
 }
 
 /**
- * Wires the approval feature (DESIGN §6–7). Recommendations need AWS; approvals need AWS and Redis (timers and
- * execution jobs); the savings ledger needs neither. What is missing is said in the answer.
+ * Wires the approval feature (docs/architecture.md#approvals). Recommendations need AWS; approvals need AWS and Redis
+ * (timers and execution jobs); the savings ledger needs neither. What is missing is said in the answer.
  */
 export async function createApprovalRuntime(config: Config, options: ApprovalRuntimeOptions): Promise<ApprovalRuntime> {
   const { stores, policy, clock, logger, queueConnection } = options;

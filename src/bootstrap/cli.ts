@@ -17,7 +17,7 @@ import {
   workerCommand,
 } from './cli-commands.js';
 
-/** Exit codes of `tally` (DESIGN §4). */
+/** Exit codes of `tally` (README.md#cli-reference). */
 export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2 } as const;
 
 export interface CliContext {

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { LAYOUT_VERSION } from '../../adapters/duckdb/cost-data-layout.js';
 import { DuckDbCostRepository } from '../../adapters/duckdb/duckdb-cost.repository.js';
 import { DuckDbEngine, spillDir } from '../../adapters/duckdb/duckdb-engine.js';
-import { FocusExportReader } from '../../adapters/focus-file/focus-export.reader.js';
+import { FocusExportReader, listExportFiles } from '../../adapters/focus-file/focus-export.reader.js';
 import { MemoryAlertRepository } from '../../adapters/memory/memory-alert.repository.js';
 import { MemoryApprovalRepository } from '../../adapters/memory/memory-approval.repository.js';
 import { MemoryAuditLog } from '../../adapters/memory/memory-audit.log.js';
@@ -192,7 +192,10 @@ export async function createDeps(
   let initialImport: ImportRun | null = null;
   const notes: string[] = [];
   try {
-    if (focusPath) initialImport = await importer.importPath(focusPath);
+    // TALLY_FOCUS_FILE is imported again only when a file of it changed since its last import (the scheduled import
+    // job keeps it fresh); `--focus` is always read, into its temporary folder.
+    if (focusPath && (options.focusPath || (await exportChanged(stores.costs, focusPath))))
+      initialImport = await importer.importPath(focusPath);
     else if (dataDir !== config.dataDir) {
       await removeOldSamples(config.dataDir, today);
       await loadSample(stores.costs, today);
@@ -340,6 +343,19 @@ export async function loadSample(repo: CostRepository, today: string): Promise<v
     await writer.abort();
     throw err;
   }
+}
+
+/** True when the export at `path` was never imported as `focus:<path>`, or a file of it is newer than that import. */
+async function exportChanged(costs: CostRepository, path: string): Promise<boolean> {
+  const source = (await costs.sources()).find((s) => s.name === `focus:${path}`);
+  if (!source) return true;
+  const files = await listExportFiles(path).catch(() => [] as string[]);
+  const imported = Date.parse(source.lastImport);
+  for (const f of files) {
+    const info = await stat(f).catch(() => null);
+    if (!info || info.mtimeMs >= imported) return true;
+  }
+  return files.length !== source.files.length + source.skipped.length;
 }
 
 /** The sample's own data directory, beside the real cost data and never mixed with it. */

@@ -29,7 +29,7 @@ export async function createMessengers(config: Config, logger: Logger) {
       ? (await import('../../adapters/slack/slack-messenger.js')).createSlackMessenger({
           botToken: config.slack.botToken,
           ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
-          // A vote waits for its message update: retry briefly, never for half an hour (REFERENCE.md §1.6).
+          // A vote waits for its message update: retry briefly (the client's default retries for about 30 minutes).
           retries: 2,
           logger,
         })

@@ -60,7 +60,10 @@ export interface ScheduledWorkOptions {
   messengers: ChatMessenger[];
 }
 
-/** Syncs, anomaly scans and alerts, digests and notifications (DESIGN §7), wired for one process with Redis. */
+/**
+ * Syncs, anomaly scans and alerts, digests and notifications (docs/architecture.md#job-queues), wired for one process
+ * with Redis.
+ */
 export interface ScheduledWork {
   alerts: AlertService;
   digestScheduler: BullmqDigestScheduler;

@@ -28,7 +28,7 @@ export type LaterFeature = (typeof LATER_FEATURES)[number];
 /** The second period of a comparison: explicit, or "the one before". */
 export type ComparePeriod = PeriodSpec | { kind: 'previous' };
 
-/** A parsed command of the command language (DESIGN §4). */
+/** A parsed command of the command language (README.md#the-command-language). */
 export type Command =
   | {
       kind: 'cost';

@@ -69,7 +69,7 @@ function share(amount: number, total: number): Cell {
   return text(total > 0 ? `${((amount / total) * 100).toFixed(1)}%` : '');
 }
 
-/** The `--json` payload of a breakdown: `metric, currency, from, to, total, rows[{key, cost}]` (DESIGN §4). */
+/** The `--json` payload of a breakdown: `metric, currency, from, to, total, rows[{key, cost}]` (README.md#the-command-language). */
 export function breakdownData(r: BreakdownResult): Record<string, unknown> {
   const base = {
     metric: r.metric,

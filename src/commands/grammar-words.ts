@@ -72,7 +72,7 @@ function word(t: Token[], i: number, ...options: string[]): boolean {
   return !!w && !w.quoted && options.includes(w.lower);
 }
 
-/** Every date range of DESIGN §4, plus `in May 2026` and `2026-05`. */
+/** Every date range of the command language (README.md#the-command-language), plus `in May 2026` and `2026-05`. */
 export function matchPeriod(t: Token[], i: number): Match<PeriodSpec> {
   const w = t[i];
   if (!w || w.quoted) return null;

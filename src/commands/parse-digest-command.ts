@@ -49,7 +49,7 @@ const ok = (command: DigestCommand): ParseResult => ({ ok: true, command });
 const invalid = (message: string): ParseResult => ({ ok: false, reason: 'INVALID', message, topic: TOPIC });
 
 /**
- * The digest commands of the command language (DESIGN §4): `digest` / `digest now` (the digest, built now),
+ * The digest commands of the command language (README.md#the-command-language): `digest` / `digest now` (the digest, built now),
  * `digest subscribe weekly mon 09:00 Europe/Berlin [to a@example.com, b@example.com]`, `digest subscribe daily 08:30 UTC`,
  * `digest list`, `digest unsubscribe [<id>]`. Left out, a subscription is weekly, on Monday, at 09:00, in UTC.
  * Returns null when the line is not a digest command; a malformed one is `INVALID` with topic `digest`.

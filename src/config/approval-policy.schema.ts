@@ -4,7 +4,8 @@ import { RISK_LEVELS, type RiskLevel } from '../actions/action.types.js';
 import type { ApprovalPolicy, ApprovalTier, Guardrails, RiskRule } from '../approvals/approval-policy.types.js';
 
 /**
- * The zod schema of the `approvals:` and `guardrails:` parts of the policy file (DESIGN §6), with their defaults.
+ * The zod schema of the `approvals:` and `guardrails:` parts of the policy file (README.md#policy-file), with their
+ * defaults.
  * `src/config/policy.ts` runs it; every problem is reported with its path, e.g. `approvals.risk.medium.quorum`.
  */
 

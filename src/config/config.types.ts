@@ -1,5 +1,6 @@
 /**
- * The shape of Tally's parsed configuration: one typed, frozen slice per adapter (STYLE rule 7).
+ * The shape of Tally's parsed configuration: one typed, frozen slice per adapter
+ * (docs/architecture.md#configuration-is-read-once).
  * Parsing lives in `env.ts`, which re-exports everything here; import from `env.ts`.
  */
 
@@ -7,7 +8,7 @@
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** Bot Framework app types accepted by `MICROSOFT_APP_TYPE` (REFERENCE.md §2.1). */
+/** Bot Framework app types accepted by `MICROSOFT_APP_TYPE` (README.md#microsoft-teams). */
 export const TEAMS_APP_TYPES = ['SingleTenant', 'MultiTenant', 'UserAssignedMSI'] as const;
 export type TeamsAppType = (typeof TEAMS_APP_TYPES)[number];
 

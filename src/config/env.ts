@@ -1,8 +1,9 @@
 /**
- * Every environment variable Tally reads, validated once by one zod schema (DESIGN §5, STYLE rule 7).
+ * Every environment variable Tally reads, validated once by one zod schema (README.md#configuration lists them;
+ * docs/architecture.md#configuration-is-read-once).
  *
  * `loadConfig(env)` is pure: callers pass the environment in. `loadProcessConfig()` is the one place in Tally that
- * reads the process environment (STYLE rule 7), at call time, never at import. Each variable's
+ * reads the process environment, at call time, never at import. Each variable's
  * documentation is registered on its schema, so `CONFIG_VARIABLES`, `SECRET_VARIABLES`, the log redaction lists
  * and `.env.example` all come from the same place.
  */
@@ -467,8 +468,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
 }
 
 /**
- * {@link loadConfig} over the process environment: the only read of `process.env` in Tally (STYLE rule 7).
- * Called once, by `src/bootstrap/`; everything else receives a {@link Config} or one of its slices.
+ * {@link loadConfig} over the process environment: the only read of `process.env` in Tally
+ * (`tests/unit/boundary.test.ts` checks it). Called once, by `src/bootstrap/`; everything else receives a
+ * {@link Config} or one of its slices.
  */
 export function loadProcessConfig(): Config {
   return loadConfig(process.env);

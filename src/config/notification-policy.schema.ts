@@ -3,7 +3,8 @@ import { SEVERITIES } from '../anomalies/anomaly.types.js';
 import type { AlertRoute, NotificationPolicy } from '../notifications/notification-policy.types.js';
 
 /**
- * The zod schema of the `notifications:` part of the policy file (DESIGN §7, issue 6), with its defaults.
+ * The zod schema of the `notifications:` part of the policy file, with its defaults
+ * (README.md#notifications-where-anomaly-alerts-go).
  * `src/config/policy.ts` runs it, and {@link onCallProblems} cross-checks `onCall` against `approvals.people`;
  * every problem is reported with its path, e.g. `notifications.routes.0.minSeverity`.
  *

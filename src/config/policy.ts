@@ -8,9 +8,9 @@ import { defaultNotificationPolicy, notificationsSchema, onCallProblems } from '
 
 /**
  * The policy file (`TALLY_POLICY_FILE`, YAML; README "Policy file" documents every key). It holds channel scopes
- * (which cost data a chat channel may see), the approval rules per risk level, the guardrails of the executor
- * (DESIGN §6) and where anomaly alerts go (`notifications:`). Every part is optional; what is left out takes the
- * defaults of `approval-policy.schema.ts` and `notification-policy.schema.ts`.
+ * (which cost data a chat channel may see), the approval rules per risk level, the guardrails of the executor and
+ * where anomaly alerts go (`notifications:`). Every part is optional; what is left out takes the defaults of
+ * `approval-policy.schema.ts` and `notification-policy.schema.ts`.
  *
  * @example
  * channels:

@@ -1,6 +1,6 @@
 /**
- * Action ids of the buttons Tally puts on replies, shared by every adapter (STYLE rule 11). A button's `value` is
- * what the handler receives back.
+ * Action ids of the buttons Tally puts on replies, shared by every adapter (docs/architecture.md#the-reply-model). A
+ * button's `value` is what the handler receives back.
  */
 export const ACTIONS = {
   /** Re-run a command without truncation; value: the command text. */

@@ -1,6 +1,6 @@
 /**
  * Stored conversation references of a chat platform (Teams needs one to message a channel or a person
- * proactively: REFERENCE.md §2.4). The reference is opaque to the core; adapters serialise it.
+ * proactively). The reference is opaque to the core; adapters serialise it.
  */
 export interface ConversationRefStore {
   /**

@@ -86,7 +86,7 @@ export class TurnHandler {
       }
       if (parsed.reason === 'EMPTY') return helpReply();
       if (parsed.reason === 'INVALID') return helpReply(parsed.topic, parsed.message);
-      // Free text (the agent) may run cost commands and propose actions, never vote, cancel or approve (STYLE rule 9).
+      // Free text (the agent) may run cost commands and propose actions, never vote, cancel or approve.
       const agentRun = (command: Command) =>
         command.kind === 'digest'
           ? this.runDigest({ kind: 'digest', action: 'show' }, turn, scope)

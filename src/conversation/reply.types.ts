@@ -1,6 +1,6 @@
 /**
- * The platform-neutral reply (STYLE rule 11). `src/` builds it as plain data; adapters render it as Block Kit,
- * Adaptive Cards or text. No platform JSON appears here.
+ * The platform-neutral reply (docs/architecture.md#the-reply-model). `src/` builds it as plain data; adapters render it
+ * as Block Kit, Adaptive Cards or text. No platform JSON appears here.
  */
 export type Cell =
   | { kind: 'text'; text: string }

@@ -170,7 +170,11 @@ export class CostQueryService {
 
 function groupByCurrency(rows: AggregateRow[]): [string, AggregateRow[]][] {
   const map = new Map<string, AggregateRow[]>();
-  for (const r of rows) map.set(r.currency, [...(map.get(r.currency) ?? []), r]);
+  for (const r of rows) {
+    const list = map.get(r.currency);
+    if (list) list.push(r);
+    else map.set(r.currency, [r]);
+  }
   return [...map.entries()].sort(([a], [b]) => a.localeCompare(b));
 }
 

@@ -2,7 +2,7 @@ import type { Day } from '../shared/day.js';
 import type { CostRecord } from './cost-record.types.js';
 
 /**
- * A cloud billing API Tally syncs from (DESIGN §3, §7): AWS Cost Explorer, Azure Cost Management, Google's BigQuery
+ * A cloud billing API Tally syncs from (docs/cost-data.md, docs/architecture.md#job-queues): AWS Cost Explorer, Azure Cost Management, Google's BigQuery
  * billing export. Each maps its rows into the same FOCUS `CostRecord`. Implemented in `adapters/aws`,
  * `adapters/azure`, `adapters/gcp`. Failures are `TallyError`s: `CLOUD_THROTTLED` is retried with backoff by the
  * sync job; `CLOUD_DENIED`, `CLOUD_NOT_FOUND`, `CLOUD_FAILED` are not.

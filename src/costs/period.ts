@@ -10,7 +10,7 @@ import {
   startOfWeek,
 } from '../shared/day.js';
 
-/** A date range as written in the command language (DESIGN §4). */
+/** A date range as written in the command language (README.md#the-command-language). */
 export type PeriodSpec =
   | { kind: 'today' }
   | { kind: 'yesterday' }

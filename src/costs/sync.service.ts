@@ -24,7 +24,7 @@ export interface SyncServiceDeps {
 export const syncSourceKey = (source: string, account: string) => `${source}:${account}`;
 
 /**
- * Incremental, idempotent syncs of cloud billing APIs into the cost store (DESIGN §7). Each run fetches from a few
+ * Incremental, idempotent syncs of cloud billing APIs into the cost store (docs/architecture.md#job-queues). Each run fetches from a few
  * days before the last successful sync (late data) up to yesterday, and replaces that source's rollups for exactly
  * those days, so running it twice leaves the same data. Every run is recorded (rows, range, or the error) for
  * `/cost status`.

@@ -5,10 +5,10 @@ import type { DeliveryChannel } from './notification.types.js';
 const UNSAFE = /[^A-Za-z0-9_.-]/g;
 
 /**
- * The id of one delivery: `<event>-<channel>-<first 12 hex of sha1(to)>`. The same event, channel and recipient
- * always give the same id, which is the notify job's id, so enqueueing it twice delivers once (REFERENCE.md §4.5).
- * The recipient is hashed so that no address or phone number appears in Redis keys or logs. The id never holds a
- * `:` and is never all digits.
+ * The id of one delivery: `<event>-<channel>-<first 12 hex of sha1(to)>`. The same event, channel and recipient always
+ * give the same id, which is the notify job's id, so enqueueing it twice delivers once (BullMQ adds no job whose id
+ * exists). The recipient is hashed so that no address or phone number appears in Redis keys or logs. The id never holds
+ * a `:` and is never all digits.
  *
  * @example
  * deliveryId('anomaly-2026-03-02-service-ec2', 'email', 'alice@example.com')

@@ -38,7 +38,8 @@ export function isRetryableDeliveryError(err: unknown): boolean {
 }
 
 /**
- * Sends one delivery of the notify queue (DESIGN §7) on its channel and records the outcome in the delivery log.
+ * Sends one delivery of the notify queue (docs/architecture.md#job-queues) on its channel and records the outcome in
+ * the delivery log.
  *
  * The log gets one record per delivery outcome: `sent` on success, `failed` when the failure is final (the last
  * attempt, or a permanent failure). A failure that will be retried is only logged as a warning, so that

@@ -3,8 +3,9 @@ import type { Reply } from '../conversation/reply.types.js';
 export type DeliveryChannel = 'chat' | 'email' | 'sms';
 
 /**
- * One message to one recipient on one channel, delivered by the `notify` queue with retries (DESIGN §7). Its id is
- * derived from the event, the recipient and the channel, so the same event never reaches the same recipient twice.
+ * One message to one recipient on one channel, delivered by the `notify` queue with retries
+ * (docs/architecture.md#job-queues). Its id is derived from the event, the recipient and the channel, so the same event
+ * never reaches the same recipient twice.
  */
 export interface Delivery {
   /** `<event>-<channel>-<recipient hash>`: the BullMQ job id (no `:`). */

@@ -44,8 +44,8 @@ export function cadenceOf(cron: string): 'weekly' | 'daily' {
 
 /**
  * The first run of `cron` in time zone `tz` strictly after `after`, computed the way BullMQ's job schedulers do
- * (cron-parser 5, REFERENCE.md §4.3), so that what Tally announces is what the scheduler does. Daylight saving time
- * is honoured: `0 9 * * 1` in Europe/Berlin is 07:00 UTC in summer and 08:00 UTC in winter.
+ * (cron-parser 5, BullMQ's own cron parser), so that what Tally announces is what the scheduler does. Daylight saving
+ * time is honoured: `0 9 * * 1` in Europe/Berlin is 07:00 UTC in summer and 08:00 UTC in winter.
  */
 export function nextRunOf(cron: string, tz: string, after: Date): Date {
   return CronExpressionParser.parse(cron, { tz, currentDate: after }).next().toDate();

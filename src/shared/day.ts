@@ -1,4 +1,4 @@
-/** A UTC calendar day as `YYYY-MM-DD`. Costs are bucketed by the UTC day of ChargePeriodStart (DESIGN §3). */
+/** A UTC calendar day as `YYYY-MM-DD`. Costs are bucketed by the UTC day of ChargePeriodStart (docs/cost-data.md). */
 export type Day = string;
 
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;

@@ -37,5 +37,5 @@ export function asTallyError(err: unknown, code: TallyErrorCode = 'INTERNAL'): T
   return new TallyError(code, message, { cause: err });
 }
 
-/** An expected outcome as a value (STYLE rule 6). */
+/** An expected outcome as a value (docs/architecture.md#expected-outcomes-are-values). */
 export type Result<T, R extends string = string> = { ok: true; value: T } | { ok: false; reason: R; message: string };

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationRefStore } from '../../src/conversation/conversation-ref.port.js';
 
-/** A serialised Teams conversation reference like the ones the Teams adapter stores (REFERENCE.md §2.4). */
+/** A serialised Teams conversation reference like the ones the Teams adapter stores. */
 export function testReference(conversationId: string, serviceUrl = 'https://smba.trafficmanager.net/emea/'): string {
   return JSON.stringify({
     channelId: 'msteams',

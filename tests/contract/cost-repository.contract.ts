@@ -3,7 +3,7 @@ import type { AggregateQuery, AggregateRow } from '../../src/costs/cost-query.ty
 import type { DailyRollup, Tag } from '../../src/costs/cost-record.types.js';
 import type { CostRepository } from '../../src/costs/cost-repository.port.js';
 
-/** A tag key with `.` and `/`, as Kubernetes writes them: it can never be a document key (REFERENCE.md §7.3). */
+/** A tag key with `.` and `/`, as Kubernetes writes them: it can never be a document key. */
 const K8S = 'kubernetes.io/cluster';
 const UNTAGGED = '(untagged)';
 const FROM = '2026-03-01';

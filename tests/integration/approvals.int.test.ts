@@ -195,7 +195,7 @@ describe('guardrails at execution', () => {
       endpoint: awsEndpoint(),
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     });
-    // moto lets a running instance change type (REFERENCE.md §5.5): someone resized it meanwhile.
+    // moto lets a running instance change type: someone resized it meanwhile.
     await ec2.send(new ModifyInstanceAttributeCommand({ InstanceId: instance, InstanceType: { Value: 't3.xlarge' } }));
     const done = await approveAll(t, id);
     expect(done.state).toBe('FAILED');

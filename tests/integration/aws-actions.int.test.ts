@@ -1,4 +1,4 @@
-// AwsEc2Actions against moto, through the recording proxy (REFERENCE.md §5.2, §5.5). moto is shared with other test
+// AwsEc2Actions against moto, through the recording proxy. moto is shared with other test
 // files and never reset here: this file creates its own resources in its own region and asserts only on them.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAwsClients } from '../../adapters/aws/aws-clients.js';

@@ -1,4 +1,4 @@
-// AwsCostExplorerSource against moto through the recording proxy (REFERENCE.md §5.1, §5.5). moto answers
+// AwsCostExplorerSource against moto through the recording proxy. moto answers
 // GetCostAndUsage only from results queued through `POST /moto-api/static/ce/cost-and-usage-results`, matched on the
 // raw request body. The queue is per account: this file seeds and reads in an account of its own, chosen by moto's
 // `x-moto-account-id` header (moto's `get_current_account`), so other test files sharing moto cannot take its results.

@@ -1,4 +1,4 @@
-// AwsEc2Inventory against moto (REFERENCE.md §5.5). moto is shared with other test files and never reset here: this
+// AwsEc2Inventory against moto. moto is shared with other test files and never reset here: this
 // file seeds its own resources in its own region and asserts only on the ids it created.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAwsClients } from '../../adapters/aws/aws-clients.js';

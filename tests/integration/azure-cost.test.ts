@@ -1,4 +1,4 @@
-// AzureCostSource against a loopback fake of the Cost Management query API (REFERENCE.md §6.1): two views (ActualCost,
+// AzureCostSource against a loopback fake of the Cost Management query API: two views (ActualCost,
 // AmortizedCost) joined per day × service × location, `nextLink` paging, and ARM failures mapped to Tally codes.
 // Expected records are computed here from the seeded lines with exact decimal sums, independently of the adapter.
 import type { AccessToken, TokenCredential } from '@azure/identity';
@@ -70,7 +70,10 @@ const keyOf = (r: CostRecord) =>
   [r.chargePeriodStart.toISOString().slice(0, 10), r.serviceName, r.region, r.currency].join('|');
 const cents = (n: number) => Math.round(n * 100) / 100;
 
-/** A fake TokenCredential that records the scopes asked for (REFERENCE.md §0.1: never DefaultAzureCredential). */
+/**
+ * A fake TokenCredential that records the scopes asked for (never DefaultAzureCredential, which would look for a real
+ * identity).
+ */
 const scopes: string[] = [];
 const credential: TokenCredential = {
   getToken: async (scope): Promise<AccessToken> => {

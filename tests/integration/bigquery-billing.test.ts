@@ -1,4 +1,4 @@
-// BigQueryBillingSource against a loopback fake of the BigQuery v2 API (REFERENCE.md §6.2): a query job on the
+// BigQueryBillingSource against a loopback fake of the BigQuery v2 API: a query job on the
 // standard billing export table, results read page by page with `pageToken` (after one `jobComplete: false` poll),
 // credits netted into EffectiveCost. Expected records are computed here from the seeded export rows with exact
 // decimal sums, independently of the adapter and of the fake.

@@ -1,4 +1,4 @@
-// Cloud cost syncs as BullMQ jobs (issue 6, DESIGN §7, REFERENCE.md §4, §5.1, §5.5): the schedules installed from
+// Cloud cost syncs as BullMQ jobs (docs/architecture.md#job-queues): the schedules installed from
 // configuration, the `sync-all` fan-out into one `sync` job per linked account, incremental idempotent syncs of the
 // real AwsCostExplorerSource against moto, retries with backoff on throttling, permanent failures shown by
 // `/cost status`, and the debounced anomaly scan after the syncs. Each test acts as a moto account of its own (its own

@@ -1,5 +1,5 @@
 // TeamsMessenger (the ChatMessenger port on stored conversation references) with a real botbuilder CloudAdapter in
-// anonymous mode (outbound calls carry no token, REFERENCE.md §2.1) against a loopback Bot Connector capture server:
+// anonymous mode (outbound calls carry no token) against a loopback Bot Connector capture server:
 // what it sends on the wire, what it returns, and how failures become TallyError CHAT_FAILED.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -38,7 +38,7 @@ interface ConnectorCall {
 }
 
 /**
- * A minimal Bot Connector (REFERENCE.md §2.2): records calls and answers `{ id }` (a fresh id each time, across
+ * A minimal Bot Connector: records calls and answers `{ id }` (a fresh id each time, across
  * tests), or a queued answer.
  */
 class ConnectorCapture {
@@ -213,7 +213,7 @@ describe('TeamsMessenger', () => {
     expect(connector.calls).toHaveLength(1);
     const call = connector.calls[0]!;
     expect(call).toMatchObject({ method: 'POST', conversationId: CHANNEL, authorization: undefined });
-    // The continuation activity has a generated id, so the send is a reply to it (REFERENCE.md §2.4).
+    // The continuation activity has a generated id, so the send is a reply to it.
     expect(call.activityId).toBe(call.body.replyToId);
     expect(call.activityId).toMatch(/^[0-9a-f-]{36}$/);
     expect(posted).toEqual({ channel: CHANNEL, messageId: (call.answer as { id: string }).id });

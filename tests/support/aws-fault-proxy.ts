@@ -1,6 +1,6 @@
 // A loopback HTTP proxy in front of moto that can answer the next requests of an AWS JSON operation with an AWS error
 // (moto never throttles or denies Cost Explorer). Everything else is forwarded unchanged; SigV4 signs the proxy's
-// host, which moto does not check (REFERENCE.md §5.4, §5.5). Errors use the AWS JSON 1.1 shape (`__type`, `message`,
+// host, which moto does not check. Errors use the AWS JSON 1.1 shape (`__type`, `message`,
 // `x-amzn-errortype`) that the SDK turns into its modeled exceptions, e.g. CE's `LimitExceededException`.
 import { createServer, type IncomingMessage, request } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,6 +1,6 @@
 // A loopback HTTP proxy in front of moto that records which AWS operations reach it and can hold them back. Requests
 // are forwarded unchanged (method, path, headers, body). SigV4 signs the Host header, so the SDK signs for the proxy's
-// host; moto does not verify signatures, so forwarding the request as signed is fine (REFERENCE.md §5.4, §5.5).
+// host; moto does not verify signatures, so forwarding the request as signed is fine.
 import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 

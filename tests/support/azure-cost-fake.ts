@@ -1,7 +1,8 @@
-// A loopback fake of Azure Resource Manager's Cost Management query API (REFERENCE.md §6.1): `POST
-// /{scope}/providers/Microsoft.CostManagement/query?api-version=…` answering `{ properties: { columns, rows, nextLink } }`.
-// It aggregates seeded cost lines the way the service does (Sum of Cost per UsageDate × requested groupings × Currency),
-// pages through `nextLink` with a `$skiptoken`, checks the bearer token, and records every request.
+// A loopback fake of Azure Resource Manager's Cost Management query API:
+// `POST /{scope}/providers/Microsoft.CostManagement/query?api-version=…` answering
+// `{ properties: { columns, rows, nextLink } }`. It aggregates seeded cost lines the way the service does (Sum of Cost
+// per UsageDate × requested groupings × Currency), pages through `nextLink` with a `$skiptoken`, checks the bearer
+// token, and records every request.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 

@@ -1,4 +1,4 @@
-// A loopback fake of the BigQuery v2 REST API for the Cloud Billing export (REFERENCE.md §6.2): `jobs.insert`
+// A loopback fake of the BigQuery v2 REST API for the Cloud Billing export: `jobs.insert`
 // (`POST /bigquery/v2/projects/{p}/jobs`), `jobs.get`, `jobs.query` (`POST …/queries`) and `jobs.getQueryResults`
 // (`GET …/queries/{jobId}`), answering in the real shapes (`schema.fields`, rows as `{ f: [{ v }] }`, `pageToken`,
 // `jobComplete`). It does not evaluate SQL: it recognises Tally's two billing queries, checks they name the

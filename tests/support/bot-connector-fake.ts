@@ -1,6 +1,6 @@
 // A loopback fake of the Bot Connector service for Teams tests: it speaks the v3 REST paths botbuilder's connector
-// client calls (REFERENCE.md §2.2, §2.4) and records every request, so tests assert on what Tally actually sent
-// instead of stubbing Tally's own modules (STYLE rule 13). Point an activity's `serviceUrl` at `fake.serviceUrl`.
+// client calls and records every request, so tests assert on what Tally actually sent instead of stubbing Tally's own
+// modules (docs/architecture.md#testing). Point an activity's `serviceUrl` at `fake.serviceUrl`.
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

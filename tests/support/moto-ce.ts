@@ -1,4 +1,4 @@
-// Cost Explorer on moto (REFERENCE.md §5.1, §5.5): builders for `GetCostAndUsage` results, seeding them into one moto
+// Cost Explorer on moto: builders for `GetCostAndUsage` results, seeding them into one moto
 // account's queue, clients that act as that account, and an exact-decimal oracle over what was seeded. moto keeps one
 // CE queue per account (chosen by the `x-moto-account-id` header), so a test with an account of its own cannot take
 // another file's results. Within an account, the first request with a new raw body takes the next queued result.

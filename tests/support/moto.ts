@@ -1,4 +1,4 @@
-// Seeding and inspection helpers for moto (REFERENCE.md §5.5). They talk to moto with the SDK directly, not through
+// Seeding and inspection helpers for moto. They talk to moto with the SDK directly, not through
 // Tally's adapters, so a test's setup and assertions do not depend on the code under test. moto is shared by test
 // files running in parallel: never reset it from a test; use your own region and assert only on ids you created.
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
@@ -22,12 +22,12 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { AwsClientsConfig } from '../../adapters/aws/aws-clients.js';
 
-/** moto's fixed account (REFERENCE.md §5.5). */
+/** moto's fixed account. */
 export const MOTO_ACCOUNT_ID = '123456789012';
 
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
-/** Client config for Tally's AWS adapters against moto: fake keys, us-east-1, no retries (REFERENCE.md §5.4). */
+/** Client config for Tally's AWS adapters against moto: fake keys, us-east-1, no retries. */
 export function awsTestConfig(endpoint: string): AwsClientsConfig {
   return { region: 'us-east-1', endpointUrl: endpoint, ...CREDENTIALS, maxAttempts: 1 };
 }

@@ -1,5 +1,5 @@
-// A loopback fake of an OpenAI-compatible chat-completions server (REFERENCE.md §3.5): it speaks the real wire format, JSON and
-// server-sent events, so tests drive the real `ChatOpenAI` client through `configuration.baseURL` and assert on what it sent.
+// A loopback fake of an OpenAI-compatible chat-completions server: it speaks the real wire format, JSON and server-sent
+// events, so tests drive the real `ChatOpenAI` client through `configuration.baseURL` and assert on what it sent.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 

@@ -1,5 +1,5 @@
-// A loopback fake of Slack's Web API for end-to-end tests: it speaks the real wire format (REFERENCE.md §1.6, §1.7) and records
-// every request, so tests assert on what Tally actually sent instead of stubbing Tally's own modules (STYLE rule 13).
+// A loopback fake of Slack's Web API for end-to-end tests: it speaks the real wire format and records every request, so
+// tests assert on what Tally actually sent instead of stubbing Tally's own modules (docs/architecture.md#testing).
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,5 +1,5 @@
-// Builders for signed inbound Slack requests, shaped exactly as Slack sends them to `/slack/events` (REFERENCE.md §1.2, §1.5):
-// slash commands and interactivity are form-urlencoded (interactivity as a single `payload=<JSON>` field), events are JSON.
+// Builders for signed inbound Slack requests, shaped exactly as Slack sends them to `/slack/events`: slash commands and
+// interactivity are form-urlencoded (interactivity as a single `payload=<JSON>` field), events are JSON.
 import { createHmac } from 'node:crypto';
 
 /** `Content-Type` of slash commands and interactive payloads. */
@@ -44,7 +44,7 @@ export function sign(
   };
 }
 
-/** `X-Slack-Retry-Num` / `X-Slack-Retry-Reason` as on an Events API redelivery (REFERENCE.md §1.4). */
+/** `X-Slack-Retry-Num` / `X-Slack-Retry-Reason` as on an Events API redelivery. */
 export function retryHeaders(n: number, reason = 'http_timeout'): Record<string, string> {
   return { 'x-slack-retry-num': String(n), 'x-slack-retry-reason': reason };
 }

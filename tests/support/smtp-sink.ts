@@ -1,5 +1,6 @@
-// A real SMTP server (the `smtp-server` package) on 127.0.0.1 for email tests (DESIGN §8, REFERENCE.md §8): it accepts
-// every message, records the envelope and the raw DATA, and decodes the parts tests look at (subject, text, HTML).
+// A real SMTP server (the `smtp-server` package) on 127.0.0.1 for email tests (docs/architecture.md#testing): it
+// accepts every message, records the envelope and the raw DATA, and decodes the parts tests look at (subject, text,
+// HTML).
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 

@@ -1,4 +1,4 @@
-// Builders of the activities Teams sends a bot, shaped as the Bot Connector delivers them (REFERENCE.md §2), with
+// Builders of the activities Teams sends a bot, shaped as the Bot Connector delivers them, with
 // overrides. Ids are unique per process run, so deduplication in a long-lived Redis never mistakes one test's
 // activity for another's.
 import { randomBytes } from 'node:crypto';
@@ -36,7 +36,7 @@ export interface ActivityOptions {
   from?: { id: string; name?: string; aadObjectId?: string };
   /** The bot's app id; the recipient is `28:<botAppId>`. @defaultValue {@link TEAMS}.botAppId */
   botAppId?: string;
-  /** `expectReplies` makes the replies the HTTP body of the request (REFERENCE.md §2.2). */
+  /** `expectReplies` makes the replies the HTTP body of the request. */
   deliveryMode?: 'normal' | 'expectReplies';
   /** Anything else to set or replace. */
   extra?: Record<string, unknown>;

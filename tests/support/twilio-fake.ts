@@ -1,6 +1,6 @@
-// A loopback fake of Twilio's Messages API (REFERENCE.md §8): `POST /2010-04-01/Accounts/{sid}/Messages.json` with a
+// A loopback fake of Twilio's Messages API: `POST /2010-04-01/Accounts/{sid}/Messages.json` with a
 // form body, HTTP basic auth (account SID and auth token), Twilio's JSON replies and error shape. It records every
-// request, so tests assert on what Tally sent instead of stubbing Tally's own modules (STYLE rule 13).
+// request, so tests assert on what Tally sent instead of stubbing Tally's own modules (docs/architecture.md#testing).
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

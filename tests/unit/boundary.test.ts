@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Vendor SDKs the core must not import (DESIGN §1, STYLE rule 1). */
+/** Vendor SDKs the core must not import (docs/architecture.md#dependencies-point-down). */
 const VENDOR = [
   /^@slack\//,
   /^botbuilder/,

@@ -14,7 +14,7 @@ import * as appMention from './events/app-mention.event.js';
 import * as directMessage from './events/direct-message.event.js';
 import * as rejectReason from './views/reject-reason.view.js';
 
-/** Registers every Slack listener, one per file (STYLE rule 3). */
+/** Registers every Slack listener, one per file (docs/architecture.md#one-handler-per-file). */
 export function register(app: App, deps: SlackListenerDeps): void {
   const listeners = [
     cost,

@@ -10,7 +10,7 @@ export function register(bot: TeamsBot, deps: TeamsDeps): void {
 }
 
 /**
- * Answers the viewer's own view (REFERENCE.md §2.3): the vote buttons only for someone who may vote now (the core's
+ * Answers the viewer's own view: the vote buttons only for someone who may vote now (the core's
  * `checkVoter`), the progress for everyone else.
  */
 export async function approvalRefresh(click: CardClick, deps: TeamsDeps): Promise<void> {

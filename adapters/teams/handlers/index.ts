@@ -11,7 +11,7 @@ import * as conversationUpdate from './conversation-update.handler.js';
 import * as message from './message.handler.js';
 import * as runCommand from './run-command.handler.js';
 
-/** Registers every Teams handler, one per file (STYLE rule 3). */
+/** Registers every Teams handler, one per file (docs/architecture.md#one-handler-per-file). */
 export function register(bot: TeamsBot, deps: TeamsDeps): void {
   const handlers = [
     message,

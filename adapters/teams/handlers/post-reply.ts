@@ -29,7 +29,7 @@ export async function replyCard(deps: TeamsDeps, reply: Reply, command?: string)
 
 /**
  * Posts a reply as an Adaptive Card into the turn's conversation. `sendActivity` answers the incoming activity, so
- * the card lands in its reply chain (`POST …/activities/{replyToId}`, REFERENCE.md §2.2). `summary` is what Teams
+ * the card lands in its reply chain (`POST …/activities/{replyToId}`). `summary` is what Teams
  * shows in notifications instead of "sent a card".
  */
 export async function postReply(ctx: TurnContext, deps: TeamsDeps, reply: Reply, command?: string): Promise<void> {

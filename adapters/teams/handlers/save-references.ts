@@ -3,7 +3,7 @@ import type { TeamsDeps } from '../teams-deps.types.js';
 import { saveConversationReferences } from '../teams-messenger.js';
 
 /**
- * Keeps the conversation reference of an activity for proactive messages (REFERENCE.md §2.4). A store failure is
+ * Keeps the conversation reference of an activity for proactive messages. A store failure is
  * logged and does not stop the answer: the next message saves it again.
  */
 export async function saveReferences(ctx: TurnContext, deps: TeamsDeps): Promise<void> {

@@ -7,7 +7,7 @@ const command = (text: string) => {
   return r.command;
 };
 
-describe('parseCommand: the examples of DESIGN §4', () => {
+describe('parseCommand: the examples of the command language', () => {
   it.each([
     ['cost', { kind: 'cost', metric: 'effective', period: { kind: 'month-to-date' } }],
     ['cost last month by service', { kind: 'cost', period: { kind: 'last-month' }, groupBy: { kind: 'service' } }],

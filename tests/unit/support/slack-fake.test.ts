@@ -1,5 +1,5 @@
-// Proves the Slack fake speaks the real wire format by driving it with the real WebClient (REFERENCE.md §1.6, §1.7), and that
-// the request signer matches Bolt's own verifier (§1.2).
+// Proves the Slack fake speaks the real wire format by driving it with the real WebClient, and that
+// the request signer matches Bolt's own verifier.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, verifySlackRequest } from '@slack/bolt';

@@ -1,4 +1,4 @@
-// The Teams app package: manifest/teams/manifest.json against the v1.22 rules Tally relies on (REFERENCE.md §2.5), and
+// The Teams app package: manifest/teams/manifest.json against the v1.22 rules Tally relies on, and
 // the two icons it names, read from the PNG bytes themselves.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -26,8 +26,8 @@ export interface AlertClick extends ClickerReplies {
 }
 
 /**
- * The frame of every alert button, like the approval buttons': ack at once (Slack's 3 seconds, REFERENCE.md §1.3),
- * then, inside `failSafely`, handle each click once (its `trigger_id`, REFERENCE.md §1.4), answer "not configured"
+ * The frame of every alert button, like the approval buttons': ack at once (Slack's 3 seconds),
+ * then, inside `failSafely`, handle each click once (its `trigger_id`), answer "not configured"
  * when alerts are absent, and run `work`.
  */
 export async function onAlertClick(

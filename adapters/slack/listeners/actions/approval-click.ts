@@ -17,8 +17,8 @@ export interface ApprovalClick extends ClickerReplies {
 }
 
 /**
- * The frame of every approval button: ack at once (Slack's 3 seconds, REFERENCE.md §1.3), then, inside `failSafely`,
- * handle each click once (its `trigger_id`, REFERENCE.md §1.4), answer "not configured" when approvals are absent,
+ * The frame of every approval button: ack at once (Slack's 3 seconds), then, inside `failSafely`,
+ * handle each click once (its `trigger_id`), answer "not configured" when approvals are absent,
  * and run `work`.
  */
 export async function onApprovalClick(

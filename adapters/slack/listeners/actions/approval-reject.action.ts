@@ -16,7 +16,7 @@ export function register(app: App, deps: SlackListenerDeps): void {
 
 /**
  * Checks first that the clicker may vote (someone who may not gets told why, privately, and no modal), then opens
- * the reason modal. The `trigger_id` expires about 3 s after the click (REFERENCE.md §1.3); the check is one quick
+ * the reason modal. The `trigger_id` expires about 3 s after the click; the check is one quick
  * read, and should Slack still refuse the trigger the clicker is asked to click again.
  */
 export async function approvalReject(args: ButtonArgs, deps: SlackListenerDeps): Promise<void> {

@@ -9,7 +9,7 @@ import { failSafely } from '../fail-safely.js';
 
 /**
  * "Show all" under a truncated table: the command runs again and its full tables are uploaded into the thread as CSV
- * files (a message cannot hold them: REFERENCE.md §1, Block Kit limits).
+ * files (a message cannot hold them: Block Kit limits).
  */
 export function register(app: App, deps: SlackListenerDeps): void {
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: ACTIONS.SHOW_ALL }, async (args) =>

@@ -7,7 +7,7 @@ import { answerTurn } from '../answer-turn.js';
 import { failSafely } from '../fail-safely.js';
 
 /**
- * Slack wants the ack within 3 seconds (REFERENCE.md §1.3): it is sent first, empty, before any work. Channel answers
+ * Slack wants the ack within 3 seconds: it is sent first, empty, before any work. Channel answers
  * are then posted with chat.postMessage (a slow one as "working on it", updated in place); answers for the asker only
  * (help, usage, errors) go back through the command's `response_url` as ephemeral messages.
  */

@@ -15,7 +15,7 @@ export async function appMention(
   { event, body, client, context }: AllMiddlewareArgs & SlackEventMiddlewareArgs<'app_mention'>,
   deps: SlackListenerDeps,
 ): Promise<void> {
-  // Slack redelivers events it thinks were not acknowledged (REFERENCE.md §1.4): answer each event id once.
+  // Slack redelivers events it thinks were not acknowledged: answer each event id once.
   if (!(await deps.dedupe.claim(`slack:event:${body.event_id}`, DEDUPE_TTL_SECONDS))) return;
   const user = event.user ?? 'unknown';
   const threadTs = event.thread_ts ?? event.ts;

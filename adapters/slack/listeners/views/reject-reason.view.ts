@@ -19,9 +19,9 @@ export function register(app: App, deps: SlackListenerDeps): void {
 }
 
 /**
- * A blank reason keeps the modal open with an error under the input (`response_action: 'errors'`, REFERENCE.md
- * §1.5). Otherwise the modal is closed by the ack, the reject vote is cast, and its reply goes to the voter alone:
- * ephemeral in the approval's channel, or as a DM when that fails.
+ * A blank reason keeps the modal open with an error under the input (`response_action: 'errors'`). Otherwise the
+ * modal is closed by the ack, the reject vote is cast, and its reply goes to the voter alone: ephemeral in the
+ * approval's channel, or as a DM when that fails.
  */
 export async function rejectReasonSubmitted(
   { ack, body, view, client }: AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>,
