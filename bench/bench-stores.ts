@@ -131,27 +131,32 @@ export class TimedFocusReader implements FocusReader {
 /** Time spent in DuckDB statements, by kind (see {@link timeStatements}); `failed`: the kind of the last one that threw. */
 export type StatementTimes = Map<string, { ms: number; count: number }> & { failed?: string };
 
-/** What a statement does, for the time split of an import or a question; else its first words. */
-const STATEMENT_KINDS: [RegExp, string][] = [
-  [/^DESCRIBE/i, 'DESCRIBE export file'],
-  [/^CREATE OR REPLACE TEMP VIEW "?bulk_rows"?/i, 'bulk: define the FOCUS mapping view'],
-  [/^COPY \(SELECT .* FROM "?bulk_rows"?/is, 'bulk: FOCUS Parquet -> staging Parquet (mapping in SQL)'],
-  [/FROM "?bulk_rows"?/i, 'bulk: rejected rows'],
-  [/^SELECT count\(\*\) AS n FROM read_parquet/i, 'bulk: row count'],
-  [/^CREATE OR REPLACE TEMP TABLE "?new_rows"? AS/i, 'staging -> daily rows (read_csv, GROUP BY)'],
-  [/^COPY \(SELECT \*, strftime\(day/i, 'staging -> one folder per month (COPY PARTITION_BY)'],
-  [/^CREATE OR REPLACE TEMP TABLE "?fresh"?/i, 'month: staged rows -> daily rows (GROUP BY)'],
-  [/^CREATE OR REPLACE TEMP TABLE "?part"?/i, 'month: old rows kept + new rows'],
-  [/^COPY "?part"?/i, 'month partition -> Parquet (COPY)'],
-  [/FROM "?part"?/i, 'month: stats for the manifest'],
-  [/FROM "?(fresh|new_rows)"?/i, 'import range and totals'],
-  [/^SELECT .* FROM read_parquet\(\[/is, 'aggregate over partitions'],
-];
+/** What the import's temporary tables and views hold (adapters/duckdb), for the statement labels. */
+const TABLES: Record<string, string> = {
+  bulk_rows: 'FOCUS rows mapped in SQL',
+  new_rows: 'staged rows summed by day',
+  fresh: "a month's new daily rows",
+  part: 'a month partition',
+};
 
+/**
+ * A statement's label for the time split of an import or a question: its verb and the table it reads or builds
+ * (generic, so that it follows changes to the adapters), e.g. `CREATE TEMP TABLE fresh (a month's new daily rows)`,
+ * `COPY part -> Parquet`, `SELECT FROM read_parquet`.
+ */
 function statementKind(sql: string): string {
-  const s = sql.trimStart();
-  for (const [re, kind] of STATEMENT_KINDS) if (re.test(s)) return kind;
-  return s.replace(/\s+/g, ' ').slice(0, 48);
+  const s = sql.trim().replace(/\s+/g, ' ');
+  const named = (table: string) => (TABLES[table] ? `${table} (${TABLES[table]})` : table);
+  const source = (text: string) => /\bFROM "?([A-Za-z_]\w*)"?/i.exec(text)?.[1] ?? '?';
+  if (/^DESCRIBE/i.test(s)) return 'DESCRIBE export file';
+  const create = /^CREATE (?:OR REPLACE )?TEMP(?:ORARY)? (TABLE|VIEW) "?(\w+)"?/i.exec(s);
+  if (create) return `CREATE TEMP ${create[1]?.toUpperCase()} ${named(create[2] ?? '?')}`;
+  if (/^COPY/i.test(s)) {
+    const table = /^COPY "?(\w+)"? TO/i.exec(s)?.[1] ?? source(s);
+    return `COPY ${named(table)} -> Parquet${/PARTITION_BY/i.test(s) ? ' PARTITION_BY month' : ''}`;
+  }
+  if (/^SELECT/i.test(s)) return `SELECT FROM ${named(source(s))}`;
+  return s.slice(0, 40);
 }
 
 /**

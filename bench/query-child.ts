@@ -11,7 +11,7 @@
  */
 import { fixedClock } from '../src/shared/clock.js';
 import type { Day } from '../src/shared/day.js';
-import { measure, ms, type RepeatPlan, rssNow, type SlowTier, type Timing, timing } from './bench-stats.js';
+import { measure, ms, type RepeatPlan, rssNow, type SlowTier, size, type Timing, timing } from './bench-stats.js';
 import { type ImportResult, importExport, timeStatements } from './bench-stores.js';
 import { openReference, partitionGlob, referenceQuestion, runReference } from './duckdb-questions.js';
 import { ask, openTally, replyAmounts } from './tally-questions.js';
@@ -114,7 +114,7 @@ async function runTally(job: Extract<ChildJob, { role: 'tally' }>): Promise<Chil
         });
         log(
           `[tally] ${question.padEnd(48)} p50/p95 ${timing(t)} ms  (first ${ms(firstMs)}, ${t.warmups} warm-up + ` +
-            `${t.runs} runs; in DuckDB ${ms(sqlMs)} ms) — ${first.title}`,
+            `${t.runs} runs; in DuckDB ${ms(sqlMs)} ms; peak RSS ${size(rssNow().peak)}) — ${first.title}`,
         );
       } catch (err) {
         out.push(failed(question, err));
@@ -142,7 +142,7 @@ async function runReferenceJob(job: Extract<ChildJob, { role: 'reference' }>): P
         out.push({ question, timing: t, firstMs, amounts: [...first.amounts], note: `${first.rows} result rows` });
         log(
           `[sql]   ${question.padEnd(48)} p50/p95 ${timing(t)} ms  (first ${ms(firstMs)}, ${t.warmups} warm-up + ` +
-            `${t.runs} runs) — ${first.rows} result rows`,
+            `${t.runs} runs; peak RSS ${size(rssNow().peak)}) — ${first.rows} result rows`,
         );
       } catch (err) {
         out.push(failed(question, err));

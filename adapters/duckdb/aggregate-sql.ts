@@ -33,19 +33,52 @@ export function compileAggregate(query: AggregateQuery, files: string[]): Compil
   select.push('currency');
   const metrics: Metric[] = query.metrics ?? ['billed', 'effective', 'list'];
   for (const m of ['billed', 'effective', 'list'] as const) {
-    select.push(metrics.includes(m) ? `CAST(sum("${m}") AS VARCHAR) AS "${m}"` : `'0' AS "${m}"`);
+    select.push(metrics.includes(m) ? `sum("${m}") AS "${m}"` : `CAST(0 AS DECIMAL(38,16)) AS "${m}"`);
   }
-  select.push(query.metrics ? '0 AS n' : 'CAST(sum("rows") AS BIGINT) AS n');
+  select.push(query.metrics ? 'CAST(0 AS BIGINT) AS n' : 'CAST(sum("rows") AS BIGINT) AS n');
   const where = [
     `day BETWEEN CAST(${bind(query.from)} AS DATE) AND CAST(${bind(query.to)} AS DATE)`,
     ...filterSql(query.filter, bind),
   ];
   const groups = [...query.groupBy.map((_, i) => `k${i}`), ...(query.byDay ? ['day'] : []), 'currency'];
   const from = `read_parquet([${files.map(literal).join(', ')}], union_by_name = true)`;
+  const grouped = `SELECT ${select.join(', ')} FROM ${from} WHERE ${where.join(' AND ')} GROUP BY ${groups.join(', ')}`;
+  const outer = [
+    ...query.groupBy.flatMap((d, i) => (d.kind === 'resource' ? [`k${i}`, `n${i}`] : [`k${i}`])),
+    ...(query.byDay ? ['day'] : []),
+    'currency',
+    // Daily series (anomaly scans, trends, forecasts) need no exact decimals, and are the large results: they come
+    // back as doubles, which are cheaper to hand to JavaScript; everything else as exact decimal text.
+    ...['billed', 'effective', 'list'].map((m) => `CAST("${m}" AS ${query.byDay ? 'DOUBLE' : 'VARCHAR'}) AS "${m}"`),
+    'n',
+  ];
+  const top = query.top;
+  if (!top || query.groupBy.length !== 1 || query.byDay) {
+    return {
+      sql: `SELECT ${outer.join(', ')}, 0 AS folded FROM (${grouped})`,
+      params,
+      keys: query.groupBy.length,
+      names,
+    };
+  }
+  // Top N per currency in SQL: the N largest groups, and the rest folded into one row per currency, so that a
+  // breakdown over 200,000 resources hands 11 rows to JavaScript, not 200,000 (docs/cost-data.md).
+  const rank = `"${top.metric}"`;
+  const folded = [
+    'NULL AS k0',
+    ...(names[0] ? ['NULL AS n0'] : []),
+    'currency',
+    ...['billed', 'effective', 'list'].map((m) => `CAST(sum("${m}") AS VARCHAR) AS "${m}"`),
+    'CAST(sum(n) AS BIGINT) AS n',
+    'count(*) AS folded',
+  ];
   return {
-    sql: `SELECT ${select.join(', ')} FROM ${from} WHERE ${where.join(' AND ')} GROUP BY ${groups.join(', ')}`,
+    sql:
+      `WITH g AS (${grouped}), r AS (SELECT *, row_number() OVER (PARTITION BY currency ORDER BY ${rank} DESC, k0) AS rn FROM g) ` +
+      `SELECT ${outer.join(', ')}, 0 AS folded FROM r WHERE rn <= ${Math.floor(top.n)} ` +
+      `UNION ALL SELECT ${folded.join(', ')} FROM r WHERE rn > ${Math.floor(top.n)} GROUP BY currency`,
     params,
-    keys: query.groupBy.length,
+    keys: 1,
     names,
   };
 }

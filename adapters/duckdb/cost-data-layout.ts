@@ -48,6 +48,25 @@ export interface SourceManifest {
   partitions: Record<string, PartitionStats>;
 }
 
+/** The manifest of a write: what the writer says of itself, and the partitions the source now has. */
+export function manifestOf(
+  name: string,
+  summary: Pick<SourceManifest, 'files' | 'skipped' | 'rejected' | 'rejectedByMonth'> & { rowsRejected: number },
+  now: Date,
+  partitions: Record<string, PartitionStats>,
+): SourceManifest {
+  return {
+    name,
+    files: summary.files,
+    skipped: summary.skipped,
+    rejectedRows: summary.rowsRejected,
+    rejected: summary.rejected,
+    rejectedByMonth: summary.rejectedByMonth,
+    lastImport: now.toISOString(),
+    partitions,
+  };
+}
+
 export class CostDataLayout {
   readonly root: string;
 

@@ -1,6 +1,7 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AggregateQuery, AggregateRow } from '../../src/costs/cost-query.types.js';
+import { FOLDED_KEY } from '../../src/costs/cost-query.types.js';
 import type { CostRecord, DailyRollup } from '../../src/costs/cost-record.types.js';
 import type {
   AccountName,
@@ -15,11 +16,11 @@ import type {
 import type { Day } from '../../src/shared/day.js';
 import { newId } from '../../src/shared/ids.js';
 import { compileAggregate } from './aggregate-sql.js';
-import { CostDataLayout, isNotFound, monthOf, type SourceManifest } from './cost-data-layout.js';
+import { CostDataLayout, isNotFound, manifestOf, monthOf, type SourceManifest } from './cost-data-layout.js';
 import { stagingColumnsArg } from './cost-table.schema.js';
 import type { DuckDbEngine } from './duckdb-engine.js';
 import { bulkLoadParquet } from './parquet-bulk-load.js';
-import { replacePartitions, splitStaging } from './partition-writer.js';
+import { replacePartitions, type StagedMonths } from './partition-writer.js';
 import { StagingFile } from './staging-file.js';
 
 /** Rows per staging file: DuckDB reads several files in parallel. */
@@ -60,22 +61,21 @@ export class DuckDbCostRepository implements CostRepository {
     return new DuckDbCostWriter(
       source,
       dir,
-      (files, summary) => this.commit(source, dir, files, summary),
-      (file, columns, staging) => this.engine.withConnection((c) => bulkLoadParquet(c, file, columns, staging)),
+      (staged, summary) => this.commit(source, staged, summary),
+      (file, columns, stagingDir) => this.engine.withConnection((c) => bulkLoadParquet(c, file, columns, stagingDir)),
     );
   }
 
-  private commit(source: string, dir: string, files: string[], summary: CostWriteSummary): Promise<CostWriteResult> {
+  private commit(source: string, staged: StagedMonths, summary: CostWriteSummary): Promise<CostWriteResult> {
     const run = this.writes.then(() =>
       this.engine.withConnection(async (c) => {
-        const staged = await splitStaging(c, files, stagingColumnsArg(), join(dir, 'by-month'));
         const range = summary.range ?? staged.range;
         if (!range) {
           // Nothing readable: record the attempt (files, rejections) without touching any partition.
           await this.recordEmpty(source, summary);
           return { range: null, rows: 0, totals: [] };
         }
-        return replacePartitions(c, this.layout, source, range, summary, this.now(), staged);
+        return replacePartitions(c, this.layout, source, range, summary, this.now(), staged, stagingColumnsArg());
       }),
     );
     this.writes = run.catch(() => undefined);
@@ -86,16 +86,7 @@ export class DuckDbCostRepository implements CostRepository {
     const old = await this.layout.manifest(source);
     if (!old && summary.files.length === 0 && summary.rowsRejected === 0) return;
     await mkdir(this.layout.sourceDir(source), { recursive: true });
-    await this.layout.writeManifest({
-      name: source,
-      files: summary.files,
-      skipped: summary.skipped,
-      rejectedRows: summary.rowsRejected,
-      rejected: summary.rejected,
-      rejectedByMonth: summary.rejectedByMonth,
-      lastImport: this.now().toISOString(),
-      partitions: old?.partitions ?? {},
-    });
+    await this.layout.writeManifest(manifestOf(source, summary, this.now(), old?.partitions ?? {}));
   }
 
   async aggregate(query: AggregateQuery): Promise<AggregateRow[]> {
@@ -125,10 +116,12 @@ export class DuckDbCostRepository implements CostRepository {
       const nameCols = compiled.names.map((has, i) => (has ? (cols[`n${i}`] as (string | null)[]) : null));
       const day = cols.day as string[] | undefined;
       const currency = cols.currency as string[];
-      const billed = cols.billed as string[];
-      const effective = cols.effective as string[];
-      const list = cols.list as string[];
+      const billed = cols.billed as (string | number)[];
+      const effective = cols.effective as (string | number)[];
+      const list = cols.list as (string | number)[];
+      const exact = typeof billed[0] === 'string';
       const rows = cols.n as (number | bigint)[];
+      const folded = cols.folded as (number | bigint)[];
       for (let i = 0; i < n; i++) {
         const row: AggregateRow = {
           keys: keyCols.map((k) => k[i] ?? ''),
@@ -137,10 +130,19 @@ export class DuckDbCostRepository implements CostRepository {
           effective: Number(effective[i]),
           list: Number(list[i]),
           rows: Number(rows[i]),
-          exact: { billed: billed[i] ?? '0', effective: effective[i] ?? '0', list: list[i] ?? '0' },
         };
+        if (exact)
+          row.exact = {
+            billed: String(billed[i] ?? '0'),
+            effective: String(effective[i] ?? '0'),
+            list: String(list[i] ?? '0'),
+          };
         if (nameCols.some((c) => c)) row.names = nameCols.map((c) => c?.[i] ?? null);
         if (day) row.day = day[i] as Day;
+        if (Number(folded[i] ?? 0) > 0) {
+          row.folded = Number(folded[i]);
+          row.keys = [FOLDED_KEY];
+        }
         out[i] = row;
       }
       return out;
@@ -208,66 +210,113 @@ export class DuckDbCostRepository implements CostRepository {
   }
 }
 
-/** The streaming writer of one source: records go to staging files until commit. */
+/**
+ * The streaming writer of one source: records go to staging files, one per month, until commit; a Parquet file
+ * loaded in bulk is written to staging split by month too (docs/cost-data.md).
+ */
 export class DuckDbCostWriter implements CostWriter {
-  private readonly files: string[] = [];
-  private current: StagingFile | null = null;
+  private readonly csv = new Map<string, StagingFile[]>();
+  private readonly bulkDirs: string[] = [];
+  private readonly range = new DayRange();
   private done = false;
 
   constructor(
     readonly source: string,
     private readonly dir: string,
-    private readonly onCommit: (files: string[], summary: CostWriteSummary) => Promise<CostWriteResult>,
+    private readonly onCommit: (staged: StagedMonths, summary: CostWriteSummary) => Promise<CostWriteResult>,
     private readonly onBulk: (
       file: string,
       columns: { name: string; type: string }[],
-      staging: string,
-    ) => Promise<BulkLoad>,
+      stagingDir: string,
+    ) => Promise<BulkLoad & { range: { from: Day; to: Day } | null }>,
   ) {}
 
-  /** Loads a Parquet file in SQL into a staging Parquet file (see `parquet-bulk-load.ts`). */
+  /** Loads a Parquet file in SQL into staging Parquet files per month (see `parquet-bulk-load.ts`). */
   async addBulk(file: string, columns: { name: string; type: string }[]): Promise<BulkLoad> {
-    const staging = join(this.dir, `bulk-${this.files.length}.parquet`);
-    this.files.push(staging);
-    return this.onBulk(file, columns, staging);
+    const stagingDir = join(this.dir, `bulk-${this.bulkDirs.length}`);
+    this.bulkDirs.push(stagingDir);
+    const { range, ...load } = await this.onBulk(file, columns, stagingDir);
+    if (range) {
+      this.range.add(range.from);
+      this.range.add(range.to);
+    }
+    return load;
   }
 
   async add(records: readonly CostRecord[]): Promise<void> {
-    await (await this.file()).addRecords(records);
+    const byMonth = new Map<string, CostRecord[]>();
+    for (const r of records) {
+      const month = r.chargePeriodStart.toISOString().slice(0, 7);
+      const list = byMonth.get(month);
+      if (list) list.push(r);
+      else byMonth.set(month, [r]);
+    }
+    for (const [month, list] of byMonth) {
+      const file = await this.file(month);
+      await file.addRecords(list);
+      this.range.add(file.from);
+      this.range.add(file.to);
+    }
   }
 
   async addRollups(rollups: readonly DailyRollup[]): Promise<void> {
-    await (await this.file()).addRollups(rollups);
+    const byMonth = new Map<string, DailyRollup[]>();
+    for (const r of rollups) {
+      const month = r.day.slice(0, 7);
+      const list = byMonth.get(month);
+      if (list) list.push(r);
+      else byMonth.set(month, [r]);
+    }
+    for (const [month, list] of byMonth) {
+      const file = await this.file(month);
+      await file.addRollups(list);
+      this.range.add(file.from);
+      this.range.add(file.to);
+    }
   }
 
   async commit(summary: CostWriteSummary): Promise<CostWriteResult> {
     if (this.done) throw new Error('this cost writer is closed');
-    await this.current?.close();
-    this.current = null;
     try {
-      return await this.onCommit(this.files, summary);
+      for (const files of this.csv.values()) for (const f of files) await f.close();
+      const csv = new Map([...this.csv].map(([month, files]) => [month, files.map((f) => f.path)]));
+      const bulkDirs = [...this.bulkDirs];
+      const staged: StagedMonths = {
+        range: this.range.value(),
+        csv: (month) => csv.get(month) ?? [],
+        parquet: async (month) => {
+          const found: string[] = [];
+          for (const d of bulkDirs) {
+            const inside = await readdir(join(d, `m=${month}`)).catch(() => [] as string[]);
+            for (const f of inside) if (f.endsWith('.parquet')) found.push(join(d, `m=${month}`, f));
+          }
+          return found;
+        },
+      };
+      return await this.onCommit(staged, summary);
     } finally {
       await this.cleanup();
     }
   }
 
   async abort(): Promise<void> {
-    await this.current?.close().catch(() => undefined);
-    this.current = null;
+    for (const files of this.csv.values()) for (const f of files) await f.close().catch(() => undefined);
     await this.cleanup();
   }
 
-  private async file(): Promise<StagingFile> {
-    if (this.current && this.current.rows >= STAGING_FILE_ROWS) {
-      await this.current.close();
-      this.current = null;
+  private async file(month: string): Promise<StagingFile> {
+    const files = this.csv.get(month) ?? [];
+    this.csv.set(month, files);
+    let current = files.at(-1);
+    if (current && current.rows >= STAGING_FILE_ROWS) {
+      await current.close();
+      current = undefined;
     }
-    if (!this.current) {
-      const path = join(this.dir, `part-${this.files.length}.csv`);
-      this.files.push(path);
-      this.current = new StagingFile(path);
+    if (!current) {
+      current = new StagingFile(join(this.dir, `${month}-${files.length}.csv`));
+      files.push(current);
     }
-    return this.current;
+    return current;
   }
 
   private async cleanup(): Promise<void> {
@@ -275,6 +324,22 @@ export class DuckDbCostWriter implements CostWriter {
     await rm(this.dir, { recursive: true, force: true }).catch((err) => {
       if (!isNotFound(err)) throw err;
     });
+  }
+}
+
+/** The first and last of a set of days. */
+class DayRange {
+  private first: Day | null = null;
+  private last: Day | null = null;
+
+  add(day: Day | null): void {
+    if (day === null) return;
+    if (this.first === null || day < this.first) this.first = day;
+    if (this.last === null || day > this.last) this.last = day;
+  }
+
+  value(): { from: Day; to: Day } | null {
+    return this.first && this.last ? { from: this.first, to: this.last } : null;
   }
 }
 

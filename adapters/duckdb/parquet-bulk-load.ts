@@ -14,7 +14,8 @@ interface Column {
 /**
  * Loads one FOCUS Parquet file into a staging Parquet file in bulk, in SQL, with the rules of the row mapper
  * (`src/costs/focus-row.mapper.ts`; docs/cost-data.md): per-row aliases (the first non-null of a field's columns),
- * `NULL` and '' as null, exact decimals, timestamps read as UTC, impossible dates refused. Rejected rows are counted
+ * `NULL` and '' as null, exact decimals, timestamps read as UTC, impossible dates refused; written split by month.
+ * Rejected rows are counted
  * and the first ones returned with their 1-based row number and column. Typed Parquet (TIMESTAMP, DECIMAL, DOUBLE,
  * MAP) is read as typed; text columns are parsed. Tests compare its results with the CSV path on the same data.
  */
@@ -22,18 +23,27 @@ export async function bulkLoadParquet(
   c: DuckDBConnection,
   file: string,
   columns: Column[],
-  stagingFile: string,
-): Promise<BulkLoad> {
+  stagingDir: string,
+): Promise<BulkLoad & { range: { from: string; to: string } | null }> {
   // Zone-less timestamps are UTC (FOCUS requires UTC), whatever the machine's zone.
   await c.run(`SET TimeZone = 'UTC'`);
   const e = expressions(columns);
   const normalized = `SELECT line, ${e.select.join(', ')}, ${e.problemColumn} AS problem_column, ${e.problemReason} AS problem_reason FROM (SELECT file_row_number + 1 AS line, ${e.inner.join(', ')} FROM read_parquet(${literal(file)}, file_row_number = true))`;
   await c.run(`CREATE OR REPLACE TEMP VIEW bulk_rows AS ${normalized}`);
   const stored = STORED_COLUMNS.map((col) => ident(col.name)).join(', ');
+  // Written split by month (`m=YYYY-MM` folders), so that the commit sums each month on its own.
   const copied = await c.runAndReadAll(
-    `COPY (SELECT ${stored} FROM bulk_rows WHERE problem_column IS NULL) TO ${literal(stagingFile)} (FORMAT parquet, COMPRESSION zstd)`,
+    `COPY (SELECT ${stored}, strftime("day", '%Y-%m') AS m FROM bulk_rows WHERE problem_column IS NULL) TO ${literal(stagingDir)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (m), WRITE_PARTITION_COLUMNS false)`,
   );
   const good = Number(copied.getRowObjectsJS()[0]?.Count ?? 0);
+  const staged = good
+    ? (
+        await c.runAndReadAll(
+          `SELECT CAST(min("day") AS VARCHAR) AS f, CAST(max("day") AS VARCHAR) AS t FROM read_parquet(${literal(`${stagingDir}/*/*.parquet`)})`,
+        )
+      ).getRowObjectsJS()[0]
+    : undefined;
+  const range = staged && staged.f !== null ? { from: String(staged.f), to: String(staged.t) } : null;
   // The row count comes from the Parquet footer, without reading the rows again.
   const total = (
     await c.runAndReadAll(`SELECT count(*) AS n FROM read_parquet(${literal(file)})`)
@@ -59,7 +69,7 @@ export async function bulkLoadParquet(
     for (const r of months.getRowObjectsJS()) rejectedByMonth[String(r.m)] = Number(r.n);
   }
   await c.run('DROP VIEW IF EXISTS bulk_rows');
-  return { read, rejected, firstRejected, rejectedByMonth };
+  return { read, rejected, firstRejected, rejectedByMonth, range };
 }
 
 /** The SQL of every stored column and of the first problem of a row, from the file's columns. */

@@ -1,10 +1,9 @@
-import { mkdir, readdir, rename } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rename } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CostWriteResult, CostWriteSummary } from '../../src/costs/cost-repository.port.js';
 import type { Day } from '../../src/shared/day.js';
 import { DecimalSum } from '../../src/shared/money.js';
-import { type CostDataLayout, monthsBetween, type PartitionStats, type SourceManifest } from './cost-data-layout.js';
+import { type CostDataLayout, manifestOf, monthsBetween, type PartitionStats } from './cost-data-layout.js';
 import { createTableSql, dailyRowsSelect, ident, literal, STORED_COLUMNS } from './cost-table.schema.js';
 
 /**
@@ -22,6 +21,7 @@ export async function replacePartitions(
   summary: Omit<CostWriteSummary, 'range'>,
   now: Date,
   staged: StagedMonths,
+  columnsArg: string,
 ): Promise<CostWriteResult> {
   const old = await layout.manifest(source);
   const partitions: Record<string, PartitionStats> = { ...(old?.partitions ?? {}) };
@@ -32,11 +32,11 @@ export async function replacePartitions(
   let last: Day | null = null;
   for (const month of monthsBetween(range.from, range.to)) {
     const path = await layout.currentPartition(source, month);
-    const files = staged.files(month);
+    const rowsOfMonth = await stagedRows(staged, month, columnsArg);
     const inRange = `day BETWEEN DATE ${literal(range.from)} AND DATE ${literal(range.to)}`;
     await c.run(
-      files.length
-        ? `CREATE OR REPLACE TEMP TABLE fresh AS ${dailyRowsSelect(`(SELECT ${columns} FROM read_parquet([${files.map(literal).join(', ')}]) WHERE ${inRange})`, false)}`
+      rowsOfMonth
+        ? `CREATE OR REPLACE TEMP TABLE fresh AS ${dailyRowsSelect(`(SELECT * FROM (${rowsOfMonth}) WHERE ${inRange})`, false)}`
         : createTableSql('fresh'),
     );
     const added = await freshTotals(c);
@@ -49,14 +49,18 @@ export async function replacePartitions(
       sums.effective.add(t.effective);
       totals.set(t.currency, sums);
     }
-    const kept = path ? `SELECT ${columns} FROM read_parquet(${literal(path)}) WHERE NOT (${inRange}) UNION ALL ` : '';
-    await c.run(`CREATE OR REPLACE TEMP TABLE part AS ${kept}SELECT ${columns} FROM fresh`);
-    const stats = await partitionStats(c);
+    // Without an old partition, the new rows are the partition (no copy).
+    const part = path ? 'part' : 'fresh';
+    if (path)
+      await c.run(
+        `CREATE OR REPLACE TEMP TABLE part AS SELECT ${columns} FROM read_parquet(${literal(path)}) WHERE NOT (${inRange}) UNION ALL SELECT ${columns} FROM fresh`,
+      );
+    const stats = await partitionStats(c, part);
     if (!stats) {
       // An empty month: an empty newer version hides the old one (deleting it could break a running query).
       if (path) {
         const empty = layout.newPartitionPath(source, month);
-        await c.run(`COPY (SELECT * FROM part LIMIT 0) TO ${literal(`${empty}.tmp`)} (FORMAT parquet)`);
+        await c.run(`COPY (SELECT * FROM ${part} LIMIT 0) TO ${literal(`${empty}.tmp`)} (FORMAT parquet)`);
         await rename(`${empty}.tmp`, empty);
       }
       delete partitions[month];
@@ -66,23 +70,16 @@ export async function replacePartitions(
     await mkdirFor(layout, source);
     const next = layout.newPartitionPath(source, month);
     const tmp = `${next}.tmp`;
-    await c.run(`COPY part TO ${literal(tmp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`);
+    await c.run(
+      `COPY (SELECT ${columns} FROM ${part}) TO ${literal(tmp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`,
+    );
     await rename(tmp, next);
     partitions[month] = stats;
   }
   await layout.pruneSuperseded(source);
   await c.run('DROP TABLE IF EXISTS part');
   await c.run('DROP TABLE IF EXISTS fresh');
-  const manifest: SourceManifest = {
-    name: source,
-    files: summary.files,
-    skipped: summary.skipped,
-    rejectedRows: summary.rowsRejected,
-    rejected: summary.rejected,
-    rejectedByMonth: summary.rejectedByMonth,
-    lastImport: now.toISOString(),
-    partitions,
-  };
+  const manifest = manifestOf(source, summary, now, partitions);
   if (Object.keys(partitions).length === 0 && summary.files.length === 0 && summary.rowsRejected === 0) {
     await layout.removeSource(source);
   } else {
@@ -98,60 +95,29 @@ export async function replacePartitions(
   };
 }
 
-/** The staging rows of a write, split into one folder per month (`m=YYYY-MM`). */
+/** The staging files of a write, per month: CSV files written from records, Parquet files from bulk loads. */
 export interface StagedMonths {
   /** First and last day staged, or null when nothing was. */
   range: { from: Day; to: Day } | null;
-  files(month: string): string[];
+  csv(month: string): string[];
+  parquet(month: string): Promise<string[]>;
 }
 
-/**
- * Splits the staging files of a write (CSV files written from records; Parquet files written by bulk loads, typed,
- * tags as a map) into Parquet files per month, in one pass, so that each month is then summed on its own.
- */
-export async function splitStaging(
-  c: DuckDBConnection,
-  files: string[],
-  columnsArg: string,
-  dir: string,
-): Promise<StagedMonths> {
-  const csv = files.filter((f) => f.endsWith('.csv'));
-  const parquet = files.filter((f) => f.endsWith('.parquet'));
+/** The rows staged for one month, as one SELECT with the stored columns (tags as a map); null when none. */
+async function stagedRows(staged: StagedMonths, month: string, columnsArg: string): Promise<string | null> {
   const columns = STORED_COLUMNS.map((col) => ident(col.name));
   const parts: string[] = [];
+  const csv = staged.csv(month);
   if (csv.length) {
     const read = `read_csv([${csv.map(literal).join(', ')}], header=true, auto_detect=false, delim=',', quote='"', escape='"', nullstr='\\N', columns=${columnsArg})`;
     parts.push(
       `SELECT ${columns.map((col) => (col === '"tags"' ? 'CAST(CAST(tags AS JSON) AS MAP(VARCHAR, VARCHAR)) AS tags' : col)).join(', ')} FROM ${read}`,
     );
   }
+  const parquet = await staged.parquet(month);
   if (parquet.length)
     parts.push(`SELECT ${columns.join(', ')} FROM read_parquet([${parquet.map(literal).join(', ')}])`);
-  const byMonth = new Map<string, string[]>();
-  if (parts.length === 0) return { range: null, files: () => [] };
-  await c.run(
-    `COPY (SELECT *, strftime(day, '%Y-%m') AS m FROM (${parts.join(' UNION ALL ')})) TO ${literal(dir)} (FORMAT parquet, PARTITION_BY (m), WRITE_PARTITION_COLUMNS false)`,
-  );
-  for (const entry of await readdir(dir).catch(() => [] as string[])) {
-    const month = /^m=(\d{4}-\d{2})$/.exec(entry)?.[1];
-    if (!month) continue;
-    const inside = await readdir(join(dir, entry));
-    byMonth.set(
-      month,
-      inside.filter((f) => f.endsWith('.parquet')).map((f) => join(dir, entry, f)),
-    );
-  }
-  const all = [...byMonth.values()].flat();
-  if (all.length === 0) return { range: null, files: () => [] };
-  const r = (
-    await c.runAndReadAll(
-      `SELECT CAST(min(day) AS VARCHAR) AS f, CAST(max(day) AS VARCHAR) AS t FROM read_parquet([${all.map(literal).join(', ')}])`,
-    )
-  ).getRowObjectsJS()[0];
-  return {
-    range: r && r.f !== null ? { from: String(r.f), to: String(r.t) } : null,
-    files: (month) => byMonth.get(month) ?? [],
-  };
+  return parts.length ? parts.join(' UNION ALL ') : null;
 }
 
 /** What the temporary table `fresh` (one month's new daily rows) adds: FOCUS rows, days, totals per currency. */
@@ -174,25 +140,25 @@ async function freshTotals(c: DuckDBConnection) {
   };
 }
 
-async function partitionStats(c: DuckDBConnection): Promise<PartitionStats | null> {
+async function partitionStats(c: DuckDBConnection, table: string): Promise<PartitionStats | null> {
   const head = (
     await c.runAndReadAll(
-      `SELECT CAST(min(day) AS VARCHAR) AS f, CAST(max(day) AS VARCHAR) AS t, CAST(COALESCE(sum("rows"), 0) AS BIGINT) AS n, count(*) AS s FROM part`,
+      `SELECT CAST(min(day) AS VARCHAR) AS f, CAST(max(day) AS VARCHAR) AS t, CAST(COALESCE(sum("rows"), 0) AS BIGINT) AS n, count(*) AS s FROM ${table}`,
     )
   ).getRowObjectsJS()[0];
   if (!head || head.f === null) return null;
   const billing = (
     await c.runAndReadAll(
-      `SELECT billing_account_id AS id, CAST(min(day) AS VARCHAR) AS f, CAST(max(day) AS VARCHAR) AS t FROM part GROUP BY 1 ORDER BY 1`,
+      `SELECT billing_account_id AS id, CAST(min(day) AS VARCHAR) AS f, CAST(max(day) AS VARCHAR) AS t FROM ${table} GROUP BY 1 ORDER BY 1`,
     )
   ).getRowObjectsJS();
   const accounts = (
     await c.runAndReadAll(
-      `SELECT sub_account_id AS id, arg_max(sub_account_name, day) AS name, arg_max(provider, day) AS provider FROM part GROUP BY 1 ORDER BY 1`,
+      `SELECT sub_account_id AS id, arg_max(sub_account_name, day) AS name, arg_max(provider, day) AS provider FROM ${table} GROUP BY 1 ORDER BY 1`,
     )
   ).getRowObjectsJS();
   const tagKeys = (
-    await c.runAndReadAll(`SELECT DISTINCT unnest(map_keys(tags)) AS k FROM part ORDER BY 1`)
+    await c.runAndReadAll(`SELECT DISTINCT unnest(map_keys(tags)) AS k FROM ${table} ORDER BY 1`)
   ).getRowObjectsJS();
   return {
     from: String(head.f),

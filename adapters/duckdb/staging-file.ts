@@ -16,6 +16,9 @@ export class StagingFile {
   private buffer = '';
   private readonly tagJson = new WeakMap<readonly Tag[], string>();
   rows = 0;
+  /** The first and last day written. */
+  from: string | null = null;
+  to: string | null = null;
 
   constructor(readonly path: string) {
     this.out = createWriteStream(path);
@@ -24,16 +27,9 @@ export class StagingFile {
 
   async addRecords(records: readonly CostRecord[]): Promise<void> {
     for (const r of records) {
-      this.buffer += this.line(
-        r.chargePeriodStart.toISOString().slice(0, 10),
-        r,
-        r.resourceId,
-        r.billedCost,
-        r.effectiveCost,
-        r.listCost,
-        r.contractedCost,
-        1,
-      );
+      const day = r.chargePeriodStart.toISOString().slice(0, 10);
+      this.seen(day);
+      this.buffer += this.line(day, r, r.resourceId, r.billedCost, r.effectiveCost, r.listCost, r.contractedCost, 1);
       this.rows++;
       if (this.buffer.length > 1 << 20) await this.flush();
     }
@@ -41,16 +37,26 @@ export class StagingFile {
 
   async addRollups(rollups: readonly DailyRollup[]): Promise<void> {
     for (const r of rollups) {
+      this.seen(r.day);
       this.buffer += this.line(r.day, r, r.resourceId ?? '', r.billed, r.effective, r.list, r.contracted, r.rows);
       this.rows++;
       if (this.buffer.length > 1 << 20) await this.flush();
     }
   }
 
+  private closed = false;
+
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.flush();
     this.out.end();
     await once(this.out, 'finish');
+  }
+
+  private seen(day: string): void {
+    if (this.from === null || day < this.from) this.from = day;
+    if (this.to === null || day > this.to) this.to = day;
   }
 
   private async flush(): Promise<void> {

@@ -13,7 +13,9 @@ export interface ToolContext {
 
 const DIMENSION = z
   .string()
-  .describe('one of provider, account, service, category, region, charge, or tag:<key> (e.g. tag:team)');
+  .describe(
+    'one of provider, account, service, category, region, charge, resource (cloud resource id), or tag:<key> (any tag key, e.g. tag:team, tag:Name)',
+  );
 const PERIOD = z
   .string()
   .describe(

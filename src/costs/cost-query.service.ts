@@ -1,6 +1,7 @@
 import type { Day } from '../shared/day.js';
 import { CompensatedSum, DecimalSum } from '../shared/money.js';
 import type { AggregateRow, CostFilter, Dimension } from './cost-query.types.js';
+import { FOLDED_KEY } from './cost-query.types.js';
 import type { Metric } from './cost-record.types.js';
 import type { AccountName, CostRepository } from './cost-repository.port.js';
 import type {
@@ -41,6 +42,7 @@ export class CostQueryService {
       filter: req.filter,
       groupBy,
       metrics: [req.metric],
+      ...(req.top && req.groupBy ? { top: { n: req.top, metric: req.metric } } : {}),
     });
     const labels = await this.labeller(req.groupBy, rows);
     const currencies = groupByCurrency(rows).map(([currency, list]) =>
@@ -231,16 +233,29 @@ function toCurrencyBreakdown(
   label: (key: string) => string,
   top: number | undefined,
 ): CurrencyBreakdown {
-  const byKey = sumByKey(rows, metric);
+  // A `top` query already folded the smaller groups into one row in the store.
+  const foldedRows = rows.filter((r) => r.keys[0] === FOLDED_KEY);
+  const groups = foldedRows.length ? rows.filter((r) => r.keys[0] !== FOLDED_KEY) : rows;
+  const byKey = sumByKey(groups, metric);
   const total = new CompensatedSum();
   for (const v of byKey.values()) total.add(v);
+  const folded = foldedRows.length ? (sumByKey(foldedRows, metric).get(FOLDED_KEY) ?? 0) : 0;
+  total.add(folded);
   const exact = exactTotal(rows, metric);
   const sorted: BreakdownRow[] = [...byKey]
     .map(([key, amount]) => ({ key, label: label(key), amount }))
     .sort((a, b) => b.amount - a.amount || a.key.localeCompare(b.key));
   const shown = top ? sorted.slice(0, top) : sorted;
   const rest = sorted.slice(shown.length);
-  const others = rest.length ? { count: rest.length, amount: sumRows(rest.map((r) => r.amount)) } : null;
+  const foldedCount = foldedRows.reduce((n, r) => n + (r.folded ?? 0), 0);
+  const restExact = foldedRows.length ? exactTotal([...foldedRows], metric) : null;
+  const others =
+    rest.length || foldedCount
+      ? {
+          count: rest.length + foldedCount,
+          amount: rest.length ? sumRows([...rest.map((r) => r.amount), folded]) : (restExact ?? folded),
+        }
+      : null;
   return { currency, total: exact ?? total.value, rows: shown, others };
 }
 

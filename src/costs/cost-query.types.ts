@@ -17,6 +17,9 @@ export type DimensionKind = Dimension['kind'];
 /** The key a row without the grouped tag gets. */
 export const UNTAGGED = '(untagged)';
 
+/** The key of the row that holds the groups a `top` query left out (see {@link AggregateQuery.top}). */
+export const FOLDED_KEY = '\u0000others';
+
 /** The key of rows without a resource (taxes, purchases, credits, billing-level charges). */
 export const NO_RESOURCE = '(no resource)';
 
@@ -45,6 +48,11 @@ export interface AggregateQuery {
    * @defaultValue all three metrics and the row counts
    */
   metrics?: Metric[];
+  /**
+   * Keep only the `n` largest groups per currency by `metric` (one group-by dimension, no `byDay`); the others come
+   * back summed in one row per currency with the key {@link FOLDED_KEY} and their number in `folded`.
+   */
+  top?: { n: number; metric: Metric };
 }
 
 /** One group of an aggregation: keys in `groupBy` order, per currency. */
@@ -63,4 +71,6 @@ export interface AggregateRow {
    * cents instead of the numbers, which can be off by a binary fraction.
    */
   exact?: { billed: string; effective: string; list: string };
+  /** On the {@link FOLDED_KEY} row of a `top` query: how many groups it sums. */
+  folded?: number;
 }

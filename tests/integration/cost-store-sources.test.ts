@@ -140,3 +140,35 @@ describe('cost store: sources, resources, coverage', () => {
     expect(created.map((r) => r.effective)).toEqual([1]);
   });
 });
+
+describe('cost store: top N in the store', () => {
+  it('returns the N largest groups per currency and folds the rest into one row with their count and sum', async () => {
+    const { repo, cleanup } = await createTestCostStore();
+    try {
+      const amounts = [5, 40, 12, 7, 30, 1, 18];
+      await write(
+        repo,
+        'top',
+        amounts.map((a, i) => rec({ day: '2026-05-03', resourceId: `i-${i}`, effectiveCost: `${a}.01` })),
+      );
+      const rows = await repo.aggregate({
+        from: '2026-05-01',
+        to: '2026-05-31',
+        groupBy: [{ kind: 'resource' }],
+        metrics: ['effective'],
+        top: { n: 3, metric: 'effective' },
+      });
+      const kept = rows.filter((r) => r.folded === undefined).map((r) => [r.keys[0], r.effective]);
+      expect(kept.sort()).toEqual([
+        ['i-1', 40.01],
+        ['i-4', 30.01],
+        ['i-6', 18.01],
+      ]);
+      const folded = rows.find((r) => r.folded !== undefined);
+      // 12.01 + 7.01 + 5.01 + 1.01, summed exactly.
+      expect([folded?.folded, folded?.exact?.effective]).toEqual([4, '25.0400000000000000']);
+    } finally {
+      await cleanup();
+    }
+  });
+});
