@@ -200,11 +200,11 @@ export class DuckDbCostRepository implements CostRepository {
     for (const m of manifests) {
       if (m.rejectedRows === 0) continue;
       const dated = Object.values(m.rejectedByMonth).reduce((a, b) => a + b, 0);
-      let rows = m.rejectedRows - dated;
       const touches = Object.entries(m.partitions).some(([month]) => month >= from && month <= to);
-      if (!touches) rows = 0;
+      const undated = touches ? m.rejectedRows - dated : 0;
+      let rows = 0;
       for (const [month, n] of Object.entries(m.rejectedByMonth)) if (month >= from && month <= to) rows += n;
-      if (rows > 0) rejected.push({ source: m.name, rows });
+      if (rows > 0 || undated > 0) rejected.push({ source: m.name, rows, undated });
     }
     return { rejected, overlaps: overlaps(manifests, range) };
   }

@@ -73,10 +73,14 @@ export function costContext(
 ): string[] {
   const lines = [`Metric: ${METRIC_LABELS[metric]}`, `Period: ${periods.map(periodText).join(' vs ')}`];
   lines.push(dataRange ? `Data: ${dataRange.from} to ${dataRange.to} (UTC days)` : 'Data: none loaded');
-  for (const r of coverage?.rejected ?? [])
-    lines.push(
-      `Incomplete: ${r.rows} row${r.rows === 1 ? '' : 's'} of ${r.source} in this period were rejected on import and are not counted (see \`status\`)`,
-    );
+  const rows = (n: number) => `${n} row${n === 1 ? '' : 's'}`;
+  for (const r of coverage?.rejected ?? []) {
+    const parts = [
+      ...(r.rows ? [`${rows(r.rows)} of ${r.source} in this period`] : []),
+      ...(r.undated ? [`${rows(r.undated)} of ${r.source} with an unreadable date, which may belong to it`] : []),
+    ];
+    lines.push(`Incomplete: ${parts.join(' and ')} were rejected on import and are not counted (see \`status\`)`);
+  }
   for (const o of coverage?.overlaps ?? [])
     lines.push(
       `May be counted twice: ${o.sources[0]} and ${o.sources[1]} both cover billing account ${o.billingAccountId} from ${o.from} to ${o.to} (see \`status\`; \`tally sources remove NAME\` drops one)`,

@@ -37,8 +37,11 @@ export interface CostSourceInfo {
 
 /** Facts about the data behind one answer's period that the answer must state (docs/cost-data.md). */
 export interface CoverageNotes {
-  /** Sources with rows rejected on import in (or, when undated, possibly in) the period. */
-  rejected: { source: string; rows: number }[];
+  /**
+   * Sources with rows rejected on import: `rows` whose day lies in the period, and `undated` rows (their date was
+   * unreadable) of a source that has data in the period, which may belong to it.
+   */
+  rejected: { source: string; rows: number; undated: number }[];
   /** Pairs of sources that cover the same billing account on the same days in the period: counted twice. */
   overlaps: { sources: [string, string]; billingAccountId: string; from: Day; to: Day }[];
 }

@@ -95,7 +95,7 @@ describe('cost store: sources, resources, coverage', () => {
     await write(repo, 'export-b', [rec({ day: '2026-05-03' }), rec({ day: '2026-05-04' })]);
     await write(repo, 'other-account', [rec({ day: '2026-05-20', billingAccountId: 'payer-9' })]);
     const may = await repo.coverage({ from: '2026-05-01', to: '2026-05-31' });
-    expect(may.rejected).toEqual([{ source: 'export-a', rows: 3 }]);
+    expect(may.rejected).toEqual([{ source: 'export-a', rows: 3, undated: 0 }]);
     expect(may.overlaps).toEqual([
       { sources: ['export-a', 'export-b'], billingAccountId: 'payer-1', from: '2026-05-03', to: '2026-05-03' },
     ]);
