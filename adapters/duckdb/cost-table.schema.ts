@@ -66,18 +66,11 @@ export function stagingColumnsArg(): string {
   return `{${STORED_COLUMNS.map((c) => `${literal(c.name)}: ${literal(c.name === 'tags' ? 'VARCHAR' : c.type)}`).join(', ')}}`;
 }
 
-/**
- * The SELECT list that sums staged or stored rows into daily rows: tags become a `MAP(VARCHAR, VARCHAR)` when they
- * come from staging (canonical JSON text, keys sorted), and are grouped as they are when they come from Parquet.
- */
-export function dailyRowsSelect(from: string, tagsAreJson: boolean): string {
-  const groups = GROUP_COLUMNS.map((c) => {
-    if (c === 'tags' && tagsAreJson) return `CAST(CAST(tags AS JSON) AS MAP(VARCHAR, VARCHAR)) AS tags`;
-    return ident(c);
-  });
+/** The SELECT that sums rows with the stored columns (tags as a map) into daily rows. */
+export function dailyRowsSelect(from: string): string {
   const type = (c: string) => STORED_COLUMNS.find((x) => x.name === c)?.type ?? 'BIGINT';
   const sums = SUM_COLUMNS.map((c) => `CAST(SUM(${ident(c)}) AS ${type(c)}) AS ${ident(c)}`);
-  return `SELECT ${[...groups, ...sums].join(', ')} FROM ${from} GROUP BY ALL`;
+  return `SELECT ${[...GROUP_COLUMNS.map(ident), ...sums].join(', ')} FROM ${from} GROUP BY ALL`;
 }
 
 /** `CREATE OR REPLACE TEMP TABLE name (…)` with the stored columns (tags as a map). */

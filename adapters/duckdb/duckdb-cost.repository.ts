@@ -244,32 +244,34 @@ export class DuckDbCostWriter implements CostWriter {
   }
 
   async add(records: readonly CostRecord[]): Promise<void> {
-    const byMonth = new Map<string, CostRecord[]>();
-    for (const r of records) {
-      const month = r.chargePeriodStart.toISOString().slice(0, 7);
-      const list = byMonth.get(month);
-      if (list) list.push(r);
-      else byMonth.set(month, [r]);
-    }
-    for (const [month, list] of byMonth) {
-      const file = await this.file(month);
-      await file.addRecords(list);
-      this.range.add(file.from);
-      this.range.add(file.to);
-    }
+    const days = records.map((r) => r.chargePeriodStart.toISOString().slice(0, 10));
+    await this.route(days, (file, at) =>
+      file.addRecords(
+        at.map((i) => records[i]!),
+        at.map((i) => days[i]!),
+      ),
+    );
   }
 
   async addRollups(rollups: readonly DailyRollup[]): Promise<void> {
-    const byMonth = new Map<string, DailyRollup[]>();
-    for (const r of rollups) {
-      const month = r.day.slice(0, 7);
+    await this.route(
+      rollups.map((r) => r.day),
+      (file, at) => file.addRollups(at.map((i) => rollups[i]!)),
+    );
+  }
+
+  /** Hands each month's items (by index) to that month's staging file. */
+  private async route(days: string[], write: (file: StagingFile, at: number[]) => Promise<void>): Promise<void> {
+    const byMonth = new Map<string, number[]>();
+    days.forEach((day, i) => {
+      const month = day.slice(0, 7);
       const list = byMonth.get(month);
-      if (list) list.push(r);
-      else byMonth.set(month, [r]);
-    }
-    for (const [month, list] of byMonth) {
+      if (list) list.push(i);
+      else byMonth.set(month, [i]);
+    });
+    for (const [month, at] of byMonth) {
       const file = await this.file(month);
-      await file.addRollups(list);
+      await write(file, at);
       this.range.add(file.from);
       this.range.add(file.to);
     }

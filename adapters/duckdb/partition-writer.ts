@@ -36,7 +36,7 @@ export async function replacePartitions(
     const inRange = `day BETWEEN DATE ${literal(range.from)} AND DATE ${literal(range.to)}`;
     await c.run(
       rowsOfMonth
-        ? `CREATE OR REPLACE TEMP TABLE fresh AS ${dailyRowsSelect(`(SELECT * FROM (${rowsOfMonth}) WHERE ${inRange})`, false)}`
+        ? `CREATE OR REPLACE TEMP TABLE fresh AS ${dailyRowsSelect(`(SELECT * FROM (${rowsOfMonth}) WHERE ${inRange})`)}`
         : createTableSql('fresh'),
     );
     const added = await freshTotals(c);

@@ -25,9 +25,11 @@ export class StagingFile {
     this.buffer = `${STORED_COLUMNS.map((c) => c.name).join(',')}\n`;
   }
 
-  async addRecords(records: readonly CostRecord[]): Promise<void> {
-    for (const r of records) {
-      const day = r.chargePeriodStart.toISOString().slice(0, 10);
+  /** Records with their UTC days (`days[i]` is the day of `records[i]`). */
+  async addRecords(records: readonly CostRecord[], days: readonly string[]): Promise<void> {
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      const day = days[i]!;
       this.seen(day);
       this.buffer += this.line(day, r, r.resourceId, r.billedCost, r.effectiveCost, r.listCost, r.contractedCost, 1);
       this.rows++;

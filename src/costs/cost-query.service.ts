@@ -79,19 +79,13 @@ export class CostQueryService {
     const labels = await this.labeller(req.groupBy, [...cur, ...prev]);
     const currencies = new Set([...cur, ...prev].map((r) => r.currency));
     const result: CurrencyComparison[] = [...currencies].sort().map((currency) => {
-      const a = sumByKey(
-        cur.filter((r) => r.currency === currency),
-        req.metric,
-      );
-      const b = sumByKey(
-        prev.filter((r) => r.currency === currency),
-        req.metric,
-      );
       const curRows = cur.filter((r) => r.currency === currency);
       const prevRows = prev.filter((r) => r.currency === currency);
-      // Changes are taken between exact sums and rounded once, as the totals are.
+      // Per key, totals and changes are taken between exact sums and rounded once.
       const curByKey = exactSumsByKey(curRows, req.metric);
       const prevByKey = exactSumsByKey(prevRows, req.metric);
+      const a = curByKey ? centsByKey(curByKey) : sumByKey(curRows, req.metric);
+      const b = prevByKey ? centsByKey(prevByKey) : sumByKey(prevRows, req.metric);
       const curAll = exactSum(curRows, req.metric);
       const prevAll = exactSum(prevRows, req.metric);
       const exactChange = (key?: string) => {
@@ -100,11 +94,7 @@ export class CostQueryService {
         const y = key === undefined ? prevAll : prevByKey && (prevByKey.get(key) ?? zero);
         return x && y ? x.minusCents(y) : null;
       };
-      const totals = {
-        current: exactTotal(curRows, req.metric),
-        previous: exactTotal(prevRows, req.metric),
-        change: exactChange,
-      };
+      const totals = { current: curAll?.cents ?? null, previous: prevAll?.cents ?? null, change: exactChange };
       return toCurrencyComparison(currency, a, b, labels, req.top, totals);
     });
     return {
@@ -185,19 +175,22 @@ function groupByCurrency(rows: AggregateRow[]): [string, AggregateRow[]][] {
  * store gives exact decimal sums, they are added exactly and rounded to cents once (docs/cost-data.md).
  */
 export function sumByKey(rows: AggregateRow[], metric: Metric): Map<string, number> {
-  const sums = new Map<string, { approx: CompensatedSum; exact: DecimalSum | null }>();
+  const exact = exactSumsByKey(rows, metric);
+  if (exact) return centsByKey(exact);
+  const sums = new Map<string, CompensatedSum>();
   for (const r of rows) {
     const key = r.keys[0] ?? 'Total';
     let s = sums.get(key);
     if (!s) {
-      s = { approx: new CompensatedSum(), exact: new DecimalSum() };
+      s = new CompensatedSum();
       sums.set(key, s);
     }
-    s.approx.add(r[metric]);
-    if (s.exact && !(r.exact && s.exact.add(r.exact[metric]))) s.exact = null;
+    s.add(r[metric]);
   }
-  return new Map([...sums].map(([k, s]) => [k, s.exact ? s.exact.cents : s.approx.value]));
+  return new Map([...sums].map(([k, s]) => [k, s.value]));
 }
+
+const centsByKey = (sums: Map<string, DecimalSum>) => new Map([...sums].map(([k, s]) => [k, s.cents]));
 
 /** The exact total of a metric over rows; null when some row has no exact sum. */
 function exactSum(rows: AggregateRow[], metric: Metric): DecimalSum | null {
