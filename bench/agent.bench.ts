@@ -25,11 +25,11 @@ import { createDeps } from '../src/bootstrap/deps.js';
 import { CommandService } from '../src/commands/command.service.js';
 import { loadConfig } from '../src/config/env.js';
 import { TurnHandler } from '../src/conversation/handle-turn.service.js';
-import type { Reply } from '../src/conversation/reply.types.js';
 import type { Turn } from '../src/conversation/turn.types.js';
 import { ForecastService } from '../src/costs/forecast.service.js';
 import { fixedClock } from '../src/shared/clock.js';
 import type { Logger } from '../src/shared/logger.port.js';
+import type { Reply } from '../src/shared/reply.types.js';
 import { InstantToolModel } from './agent-fake-model.js';
 import { envInt, int, memoryAfterGc, ms, percentile, table } from './bench-stats.js';
 

@@ -10,9 +10,9 @@ import type { ApprovalCommand } from '../src/commands/command.types.js';
 import { parseCommand } from '../src/commands/parse-command.js';
 import { loadConfig } from '../src/config/env.js';
 import { parsePolicy } from '../src/config/policy.js';
-import type { Reply } from '../src/conversation/reply.types.js';
 import { systemClock } from '../src/shared/clock.js';
 import type { Logger } from '../src/shared/logger.port.js';
+import type { Reply } from '../src/shared/reply.types.js';
 import { type BenchCostStore, benchCostStore } from './bench-stores.js';
 import { TimedMessenger } from './timed-messenger.js';
 

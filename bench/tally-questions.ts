@@ -5,10 +5,10 @@ import type { Command } from '../src/commands/command.types.js';
 import { parseCommand } from '../src/commands/parse-command.js';
 import { loadConfig } from '../src/config/env.js';
 import { EMPTY_POLICY } from '../src/config/policy.js';
-import type { Reply } from '../src/conversation/reply.types.js';
 import { CostQueryService } from '../src/costs/cost-query.service.js';
 import { ForecastService } from '../src/costs/forecast.service.js';
 import type { Clock } from '../src/shared/clock.js';
+import type { Reply } from '../src/shared/reply.types.js';
 
 /** The five typical questions, in the command language, as people type them in chat. */
 export const QUESTIONS = [

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Reply } from '../src/conversation/reply.types.js';
+import type { Reply } from '../src/shared/reply.types.js';
 
 /** The BullMQ queues of Tally (docs/architecture.md#job-queues). Names never contain `:` (BullMQ uses it in keys). */
 export const QUEUES = {

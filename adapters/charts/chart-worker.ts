@@ -3,7 +3,7 @@
  * never delays acknowledging chat requests (Slack's 3-second rule).
  */
 import { parentPort } from 'node:worker_threads';
-import type { ChartSpec } from '../../src/conversation/reply.types.js';
+import type { ChartSpec } from '../../src/shared/reply.types.js';
 import { createVegaChartRenderer } from './vega-chart.renderer.js';
 
 const renderer = createVegaChartRenderer();

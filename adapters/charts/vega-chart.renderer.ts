@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { renderAsync } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { ChartSpec } from '../../src/conversation/reply.types.js';
 import type { ChartRenderer, RenderedChart } from '../../src/reports/chart-renderer.port.js';
 import { OTHER_SERIES } from '../../src/reports/chart-spec.js';
 import { TallyError } from '../../src/shared/errors.js';
 import { formatMoney } from '../../src/shared/money.js';
+import type { ChartSpec } from '../../src/shared/reply.types.js';
 
 /** Options of {@link createVegaChartRenderer}. */
 export interface VegaChartRendererConfig {

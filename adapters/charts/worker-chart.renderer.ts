@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import type { ChartSpec } from '../../src/conversation/reply.types.js';
 import type { ChartRenderer, RenderedChart } from '../../src/reports/chart-renderer.port.js';
 import { TallyError } from '../../src/shared/errors.js';
+import type { ChartSpec } from '../../src/shared/reply.types.js';
 
 type WorkerReply =
   | { id: number; ok: true; png: Uint8Array; altText: string; filename: string }

@@ -1,4 +1,4 @@
-import type { Reply, ReplyField, ReplyItem, ReplyTable } from '../../src/conversation/reply.types.js';
+import type { Reply, ReplyField, ReplyItem, ReplyTable } from '../../src/shared/reply.types.js';
 import { cellText, renderText } from '../shell/render-text.js';
 
 /**

@@ -1,13 +1,6 @@
-import { ACTIONS } from '../../src/conversation/actions.js';
-import type {
-  Cell,
-  Reply,
-  ReplyButton,
-  ReplyField,
-  ReplyItem,
-  ReplyTable,
-} from '../../src/conversation/reply.types.js';
+import { ACTIONS } from '../../src/shared/action-ids.js';
 import { formatMoney, formatPercent } from '../../src/shared/money.js';
+import type { Cell, Reply, ReplyButton, ReplyField, ReplyItem, ReplyTable } from '../../src/shared/reply.types.js';
 
 /** A cell as text: amounts with thousands separators, two decimals and the currency. */
 export function cellText(c: Cell): string {

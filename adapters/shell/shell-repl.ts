@@ -1,7 +1,7 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Reply } from '../../src/conversation/reply.types.js';
+import type { Reply } from '../../src/shared/reply.types.js';
 import { renderText } from './render-text.js';
 
 export interface ShellConfig {

@@ -3,7 +3,7 @@
  * Slack's limits (`SLACK_LIMITS`).
  */
 import type { types } from '@slack/bolt';
-import type { ReplyButton, ReplyField } from '../../src/conversation/reply.types.js';
+import type { ReplyButton, ReplyField } from '../../src/shared/reply.types.js';
 import { fitMrkdwn, SLACK_LIMITS, truncateText } from './slack-text.js';
 
 /** A mrkdwn text object; `text` must already be escaped. */

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
-import type { Reply } from '../../src/conversation/reply.types.js';
 import type { ChartRenderer } from '../../src/reports/chart-renderer.port.js';
 import type { Logger } from '../../src/shared/logger.port.js';
+import type { Reply } from '../../src/shared/reply.types.js';
 import { renderMessage } from './render-blocks.js';
 import { channelProblemText, slackErrorKind } from './slack-errors.js';
 

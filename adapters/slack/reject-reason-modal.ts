@@ -4,7 +4,7 @@
  * `view.state.values.reason.reason`.
  */
 import type { types, ViewStateValue } from '@slack/bolt';
-import { REJECT_REASON_VIEW } from '../../src/conversation/actions.js';
+import { REJECT_REASON_VIEW } from '../../src/shared/action-ids.js';
 
 /** `block_id` and `action_id` of the reason input; validation errors are keyed on the block id. */
 export const REASON_BLOCK = 'reason';

@@ -5,8 +5,8 @@
  * 25 elements, button text 75, button value 2000).
  */
 import type { types } from '@slack/bolt';
-import type { Reply, ReplyButton, ReplyField, ReplyTable } from '../../src/conversation/reply.types.js';
 import { TallyError } from '../../src/shared/errors.js';
+import type { Reply, ReplyButton, ReplyField, ReplyTable } from '../../src/shared/reply.types.js';
 import { buttonElement, fieldText, fitsButton, mrkdwn } from './block-parts.js';
 import { renderItemBlocks } from './render-item-blocks.js';
 import { renderTableBlocks, showAllBlocks } from './render-table-block.js';

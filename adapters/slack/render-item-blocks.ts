@@ -3,7 +3,7 @@
  * text, its fields and its button as the accessory. Data text is escaped like everywhere else (`escapeMrkdwn`).
  */
 import type { types } from '@slack/bolt';
-import type { ReplyItem } from '../../src/conversation/reply.types.js';
+import type { ReplyItem } from '../../src/shared/reply.types.js';
 import { buttonElement, fieldText, fitsButton, mrkdwn } from './block-parts.js';
 import { chunk, escapeMrkdwn, fitMrkdwn, SLACK_LIMITS, truncateText } from './slack-text.js';
 

@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
-import { ACTIONS } from '../../src/conversation/actions.js';
-import type { ReplyTable } from '../../src/conversation/reply.types.js';
+import { ACTIONS } from '../../src/shared/action-ids.js';
+import type { ReplyTable } from '../../src/shared/reply.types.js';
 import { renderTable } from '../shell/render-text.js';
 import { escapeMrkdwn, SLACK_LIMITS, truncateText } from './slack-text.js';
 

@@ -1,11 +1,11 @@
 import type { AlertInteractions } from '../../src/anomalies/alert-interactions.types.js';
 import type { ApprovalInteractions } from '../../src/approvals/approval-interactions.types.js';
 import type { TurnHooks } from '../../src/conversation/handle-turn.service.js';
-import type { Reply } from '../../src/conversation/reply.types.js';
 import type { Turn } from '../../src/conversation/turn.types.js';
 import type { ChartRenderer } from '../../src/reports/chart-renderer.port.js';
 import type { DedupeStore } from '../../src/shared/dedupe.port.js';
 import type { Logger } from '../../src/shared/logger.port.js';
+import type { Reply } from '../../src/shared/reply.types.js';
 
 /**
  * What the Slack listeners need from the core: one use case per kind of request

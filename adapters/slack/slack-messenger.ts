@@ -1,8 +1,8 @@
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { ChatMessenger, PostedMessage } from '../../src/approvals/chat-messenger.port.js';
-import type { Reply } from '../../src/conversation/reply.types.js';
 import { TallyError } from '../../src/shared/errors.js';
 import type { Logger } from '../../src/shared/logger.port.js';
+import type { Reply } from '../../src/shared/reply.types.js';
 import { renderMessage } from './render-blocks.js';
 import { handleSlackError } from './slack-errors.js';
 import { toSlackLogger } from './slack-logger.js';

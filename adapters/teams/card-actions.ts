@@ -4,8 +4,8 @@
  * carries an `Action.Submit` fallback for clients without Universal Actions: a Submit has no verb, so its data
  * repeats it as `data.verb` (it arrives as a message activity with `value: data`).
  */
-import { ACTIONS } from '../../src/conversation/actions.js';
-import type { ReplyButton } from '../../src/conversation/reply.types.js';
+import { ACTIONS } from '../../src/shared/action-ids.js';
+import type { ReplyButton } from '../../src/shared/reply.types.js';
 import type { CardElement } from './render-card-table.js';
 import { textBlock, truncateCardText } from './render-card-table.js';
 

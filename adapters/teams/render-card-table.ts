@@ -3,7 +3,7 @@
  * markdown, text blocks, and `Reply` tables as the `Table` element (Adaptive Cards 1.5). Amounts read exactly as in
  * the shell and Slack (`cellText`: `1,234.56 USD`). Plain JSON: no botbuilder import.
  */
-import type { Cell, ReplyTable } from '../../src/conversation/reply.types.js';
+import type { Cell, ReplyTable } from '../../src/shared/reply.types.js';
 import { cellText } from '../shell/render-text.js';
 
 /** One body element of an Adaptive Card (`TextBlock`, `FactSet`, `Table`, `Container`, `ActionSet`, `Image`, …). */

@@ -5,9 +5,9 @@
  * items". A bot message must stay under about 28 KB (card and activity together), so a card is kept within
  * {@link CARD_BUDGET_BYTES} of JSON. Plain JSON, no botbuilder import.
  */
-import { ACTIONS } from '../../src/conversation/actions.js';
-import type { Reply, ReplyField, ReplyItem, ReplyTable } from '../../src/conversation/reply.types.js';
+import { ACTIONS } from '../../src/shared/action-ids.js';
 import { TallyError } from '../../src/shared/errors.js';
+import type { Reply, ReplyField, ReplyItem, ReplyTable } from '../../src/shared/reply.types.js';
 import { CARD_VERBS, type CardAction, cardAction, cardActions } from './card-actions.js';
 import {
   type CardElement,

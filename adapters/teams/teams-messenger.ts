@@ -1,9 +1,9 @@
 import { type Activity, CardFactory, type CloudAdapter, type ConversationReference, TurnContext } from 'botbuilder';
 import type { ChatMessenger, PostedMessage } from '../../src/approvals/chat-messenger.port.js';
 import type { ConversationRefStore } from '../../src/conversation/conversation-ref.port.js';
-import type { Reply } from '../../src/conversation/reply.types.js';
 import { TallyError } from '../../src/shared/errors.js';
 import type { Logger } from '../../src/shared/logger.port.js';
+import type { Reply } from '../../src/shared/reply.types.js';
 import { handleTeamsError } from './teams-errors.js';
 import { splitConversationId } from './teams-turn.js';
 

@@ -1,7 +1,6 @@
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
 import type { ChannelScope } from '../../src/config/policy.js';
-import type { Reply } from '../../src/conversation/reply.types.js';
 import type { DigestService } from '../../src/reports/digest.service.js';
 import type {
   DigestScheduler,
@@ -10,6 +9,7 @@ import type {
 } from '../../src/reports/digest.types.js';
 import { cadenceOf } from '../../src/reports/digest-cron.js';
 import { digestReply } from '../../src/reports/digest-reply.js';
+import type { Reply } from '../../src/shared/reply.types.js';
 import { digestPayload } from '../queues.js';
 
 /** What a digest run is about, for idempotent deliveries: `digest-<subscription>-<first day of the period>`. */

@@ -2,7 +2,7 @@ import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
 import type { Command } from '../commands/command.types.js';
 import { parseCommand } from '../commands/parse-command.js';
-import type { Reply } from '../conversation/reply.types.js';
+import type { Reply } from '../shared/reply.types.js';
 
 /** Runs a command as the turn runs commands (channel scope included) and keeps each reply for the final answer. */
 export interface ToolContext {

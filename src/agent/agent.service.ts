@@ -2,12 +2,12 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { type AIMessage, HumanMessage } from '@langchain/core/messages';
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import type { FreeTextHandler } from '../conversation/handle-turn.service.js';
-import type { Reply } from '../conversation/reply.types.js';
 import type { TurnLocation } from '../conversation/turn.types.js';
 import type { Clock } from '../shared/clock.js';
 import type { Day } from '../shared/day.js';
 import { dayOf } from '../shared/day.js';
 import type { Logger } from '../shared/logger.port.js';
+import type { Reply } from '../shared/reply.types.js';
 import { buildAgentGraph } from './agent.graph.js';
 import { createCostTools } from './agent-tools.js';
 import { checkNumbers } from './number-guard.js';

@@ -2,10 +2,10 @@ import type { Command } from '../commands/command.types.js';
 import { matchDimension, matchPeriod } from '../commands/grammar-words.js';
 import { helpReply } from '../commands/help.js';
 import { tokenize } from '../commands/tokenize.js';
-import type { Reply } from '../conversation/reply.types.js';
 import type { Turn } from '../conversation/turn.types.js';
 import type { Dimension } from '../costs/cost-query.types.js';
 import type { PeriodSpec } from '../costs/period.js';
+import type { Reply } from '../shared/reply.types.js';
 import { SERVICE_ALIASES } from './service-aliases.js';
 
 const FORECAST = /\b(forecast|will we spend|going to spend|end of (the )?month|projected|projection|on track)\b/;

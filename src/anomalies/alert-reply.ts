@@ -1,8 +1,8 @@
 import { METRIC_LABELS } from '../commands/labels.js';
-import { ACTIONS } from '../conversation/actions.js';
-import type { ChartSpec, Reply, ReplyButton, ReplyField } from '../conversation/reply.types.js';
+import { ACTIONS } from '../shared/action-ids.js';
 import { weekdayIndex } from '../shared/day.js';
 import { formatMoney, formatPercent } from '../shared/money.js';
+import type { ChartSpec, Reply, ReplyButton, ReplyField } from '../shared/reply.types.js';
 import type { Anomaly, AnomalyDimension, Contributor } from './anomaly.types.js';
 
 /** Options of {@link alertReply}. */

@@ -1,6 +1,5 @@
 import type { ApprovalPolicy } from '../approvals/approval-policy.types.js';
 import { displayName, personOf } from '../approvals/approvers.js';
-import type { ChartSpec, Reply } from '../conversation/reply.types.js';
 import { deliveryId } from '../notifications/delivery-id.js';
 import type { Delivery, NotifyQueue } from '../notifications/notification.types.js';
 import type { NotificationPolicy } from '../notifications/notification-policy.types.js';
@@ -8,6 +7,7 @@ import type { Clock } from '../shared/clock.js';
 import { addDays, type Day, dayOf } from '../shared/day.js';
 import { TallyError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.port.js';
+import type { ChartSpec, Reply } from '../shared/reply.types.js';
 import type { AlertRecord, AlertRepository } from './alert.types.js';
 import { seriesKeyOf } from './alert.types.js';
 import type {

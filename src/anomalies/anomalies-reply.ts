@@ -1,8 +1,8 @@
 import { METRIC_LABELS, periodText } from '../commands/labels.js';
-import type { Cell, Reply, ReplyTable } from '../conversation/reply.types.js';
-import { money, text } from '../conversation/reply.types.js';
 import type { Period } from '../costs/period.js';
 import { roundCents } from '../shared/money.js';
+import type { Cell, Reply, ReplyTable } from '../shared/reply.types.js';
+import { money, text } from '../shared/reply.types.js';
 import { type Anomaly, SEVERITIES, type Severity } from './anomaly.types.js';
 
 /** At most this many anomalies become table rows (the most severe); all of them are in `data`. */

@@ -1,11 +1,11 @@
 import type { ApprovalCommand } from '../commands/command.types.js';
 import { recommendationsReply } from '../commands/recommendations-reply.js';
 import type { ChannelScope } from '../config/policy.js';
-import type { Reply } from '../conversation/reply.types.js';
 import type { Turn } from '../conversation/turn.types.js';
 import type { RecommendationService } from '../recommendations/recommendation.service.js';
 import type { Clock } from '../shared/clock.js';
 import { dayOf } from '../shared/day.js';
+import type { Reply } from '../shared/reply.types.js';
 import type { ApprovalService } from './approval.service.js';
 import type { Identity } from './approval.types.js';
 import { notice } from './approval-list-reply.js';

@@ -1,7 +1,7 @@
 import type { AuditEntry } from '../audit/audit.types.js';
-import { ACTIONS } from '../conversation/actions.js';
-import type { Reply } from '../conversation/reply.types.js';
+import { ACTIONS } from '../shared/action-ids.js';
 import { formatMoney } from '../shared/money.js';
+import type { Reply } from '../shared/reply.types.js';
 import type { Approval } from './approval.types.js';
 import { approvalData, type NameOf, progressOf } from './approval-reply.js';
 

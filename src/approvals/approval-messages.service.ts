@@ -1,8 +1,8 @@
 import type { AuditLog } from '../audit/audit.types.js';
-import type { Reply } from '../conversation/reply.types.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.port.js';
+import type { Reply } from '../shared/reply.types.js';
 import type { Approval, ApprovalMessageRef } from './approval.types.js';
 import type { ApprovalPolicy } from './approval-policy.types.js';
 import { approvalReply } from './approval-reply.js';

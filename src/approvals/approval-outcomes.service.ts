@@ -1,5 +1,5 @@
-import type { Reply } from '../conversation/reply.types.js';
 import type { Logger } from '../shared/logger.port.js';
+import type { Reply } from '../shared/reply.types.js';
 import type { Approval } from './approval.types.js';
 import type { Auditor } from './approval-events.js';
 import type { ApprovalTimers, ExecutionQueue } from './approval-jobs.port.js';

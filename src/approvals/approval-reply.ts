@@ -1,6 +1,6 @@
-import { ACTIONS } from '../conversation/actions.js';
-import type { Reply, ReplyField } from '../conversation/reply.types.js';
+import { ACTIONS } from '../shared/action-ids.js';
 import { formatMoney } from '../shared/money.js';
+import type { Reply, ReplyField } from '../shared/reply.types.js';
 import type { Approval, ApprovalState } from './approval.types.js';
 import { tierEntries } from './approvers.js';
 

@@ -1,5 +1,5 @@
-import type { Reply } from '../conversation/reply.types.js';
 import type { Clock } from '../shared/clock.js';
+import type { Reply } from '../shared/reply.types.js';
 import type { Approval, Identity, Vote } from './approval.types.js';
 import type { Auditor } from './approval-events.js';
 import type { ApprovalMessages } from './approval-messages.service.js';

@@ -1,4 +1,4 @@
-import type { Reply } from '../conversation/reply.types.js';
+import type { Reply } from '../shared/reply.types.js';
 
 /** A message Tally posted: where, and the platform's id for it. */
 export interface PostedMessage {

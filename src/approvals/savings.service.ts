@@ -1,10 +1,10 @@
 import type { ActionKind } from '../actions/action.types.js';
-import type { Reply } from '../conversation/reply.types.js';
-import { money, text } from '../conversation/reply.types.js';
 import type { CostRepository } from '../costs/cost-repository.port.js';
 import type { Clock } from '../shared/clock.js';
 import { addDays, dayOf } from '../shared/day.js';
 import { roundCents, sumAmounts } from '../shared/money.js';
+import type { Reply } from '../shared/reply.types.js';
+import { money, text } from '../shared/reply.types.js';
 import type { Approval } from './approval.types.js';
 import type { ApprovalRepository } from './approval-repository.port.js';
 

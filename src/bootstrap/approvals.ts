@@ -17,11 +17,11 @@ import { SavingsService } from '../approvals/savings.service.js';
 import type { AuditLog } from '../audit/audit.types.js';
 import type { Config } from '../config/env.js';
 import type { ApprovalCommandRunner } from '../conversation/handle-turn.service.js';
-import type { Reply } from '../conversation/reply.types.js';
 import type { CostRepository } from '../costs/cost-repository.port.js';
 import { RecommendationService } from '../recommendations/recommendation.service.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.port.js';
+import type { Reply } from '../shared/reply.types.js';
 
 export interface ApprovalRuntimeOptions {
   stores: { approvals: ApprovalRepository; audit: AuditLog; costs: CostRepository };

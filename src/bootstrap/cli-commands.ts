@@ -5,7 +5,6 @@ import { pingRedis } from '../../adapters/queue/redis-probe.js';
 import { renderText } from '../../adapters/shell/render-text.js';
 import { runShell } from '../../adapters/shell/shell-repl.js';
 import type { Config } from '../config/env.js';
-import type { Reply } from '../conversation/reply.types.js';
 import { ImportService } from '../costs/import.service.js';
 import type { ImportRun } from '../costs/import-run.types.js';
 import { generateSample } from '../costs/sample/sample-data.js';
@@ -14,6 +13,7 @@ import { pinnedDayClock, systemClock } from '../shared/clock.js';
 import { addDays, dayOf, isDay } from '../shared/day.js';
 import { TallyError } from '../shared/errors.js';
 import { formatMoney } from '../shared/money.js';
+import type { Reply } from '../shared/reply.types.js';
 import type { CliContext } from './cli.js';
 import { createDeps, createStores } from './deps.js';
 

@@ -1,7 +1,6 @@
 import { anomaliesReply } from '../anomalies/anomalies-reply.js';
 import type { Anomaly } from '../anomalies/anomaly.types.js';
 import type { ChannelScope } from '../config/policy.js';
-import type { Reply } from '../conversation/reply.types.js';
 import type { CostQueryService } from '../costs/cost-query.service.js';
 import type { CostFilter } from '../costs/cost-query.types.js';
 import type { ForecastService } from '../costs/forecast.service.js';
@@ -9,6 +8,7 @@ import type { Period, PeriodSpec } from '../costs/period.js';
 import { previousPeriod, resolvePeriod, validatePeriod } from '../costs/period.js';
 import type { Clock } from '../shared/clock.js';
 import { dayOf, daysBetween } from '../shared/day.js';
+import type { Reply } from '../shared/reply.types.js';
 
 /** From this many days on, a breakdown's chart is the daily trend. */
 const TREND_MIN_DAYS = 7;

@@ -1,7 +1,7 @@
-import type { Cell, Reply, ReplyTable } from '../conversation/reply.types.js';
-import { money, text } from '../conversation/reply.types.js';
 import type { BreakdownResult, CurrencyBreakdown } from '../costs/cost-results.types.js';
 import { formatMoney, roundCents } from '../shared/money.js';
+import type { Cell, Reply, ReplyTable } from '../shared/reply.types.js';
+import { money, text } from '../shared/reply.types.js';
 import { costContext, dimensionLabel, dimensionName, dimensionPlural, metricTitle, periodText } from './labels.js';
 
 /** A breakdown (or a plain total) as a reply, with one table per currency. */

@@ -1,4 +1,4 @@
-import type { Reply } from '../conversation/reply.types.js';
+import type { Reply } from '../shared/reply.types.js';
 
 /** Examples shown by `help`, grouped by topic. Every one of them is a working command. */
 export const HELP_TOPICS: Record<string, { summary: string; examples: string[] }> = {

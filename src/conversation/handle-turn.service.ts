@@ -6,7 +6,7 @@ import { parseCommand } from '../commands/parse-command.js';
 import type { ChannelScope } from '../config/policy.js';
 import { newId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.port.js';
-import type { Reply } from './reply.types.js';
+import type { Reply } from '../shared/reply.types.js';
 import type { Turn, TurnLocation } from './turn.types.js';
 
 /**

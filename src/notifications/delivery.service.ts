@@ -1,8 +1,8 @@
 import type { ChatMessenger } from '../approvals/chat-messenger.port.js';
-import type { Reply } from '../conversation/reply.types.js';
 import type { Clock } from '../shared/clock.js';
 import { asTallyError, TallyError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.port.js';
+import type { Reply } from '../shared/reply.types.js';
 import type { Delivery, DeliveryLog, DeliveryRecord, EmailSender, SmsSender } from './notification.types.js';
 
 /** Renders a reply as an email body: HTML and its plain-text alternative (injected, so `src/` imports no adapter). */

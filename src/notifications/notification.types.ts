@@ -1,4 +1,4 @@
-import type { Reply } from '../conversation/reply.types.js';
+import type { Reply } from '../shared/reply.types.js';
 
 export type DeliveryChannel = 'chat' | 'email' | 'sms';
 

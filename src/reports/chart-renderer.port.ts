@@ -1,4 +1,4 @@
-import type { ChartSpec } from '../conversation/reply.types.js';
+import type { ChartSpec } from '../shared/reply.types.js';
 
 /** A chart drawn as an image, ready to upload (Slack `filesUploadV2`, Teams attachments). */
 export interface RenderedChart {

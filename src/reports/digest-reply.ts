@@ -2,11 +2,11 @@ import type { Anomaly } from '../anomalies/anomaly.types.js';
 import type { Approval } from '../approvals/approval.types.js';
 import { costContext, periodText } from '../commands/labels.js';
 import { describeScope } from '../commands/scope.js';
-import { ACTIONS } from '../conversation/actions.js';
-import type { Cell, Reply, ReplyField, ReplyItem, ReplyTable } from '../conversation/reply.types.js';
-import { money, percent, text } from '../conversation/reply.types.js';
 import type { CurrencyComparison, CurrencyForecast } from '../costs/cost-results.types.js';
+import { ACTIONS } from '../shared/action-ids.js';
 import { formatMoney, formatPercent, roundCents } from '../shared/money.js';
+import type { Cell, Reply, ReplyField, ReplyItem, ReplyTable } from '../shared/reply.types.js';
+import { money, percent, text } from '../shared/reply.types.js';
 import type { DigestFigures, DigestSavings } from './digest.service.js';
 
 /** Savings of actions are estimated in USD (the price table's currency). */

@@ -1,9 +1,9 @@
 import type { DigestCommand } from '../commands/command.types.js';
 import type { ChannelScope } from '../config/policy.js';
-import { ACTIONS } from '../conversation/actions.js';
-import type { Reply, ReplyItem } from '../conversation/reply.types.js';
+import { ACTIONS } from '../shared/action-ids.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
+import type { Reply, ReplyItem } from '../shared/reply.types.js';
 import type { DigestService } from './digest.service.js';
 import type { DigestScheduler, DigestSubscription, DigestSubscriptionRepository } from './digest.types.js';
 import type { DigestSubscribeCommand } from './digest-cron.js';

@@ -4,7 +4,6 @@ import type { ApprovalRepository } from '../approvals/approval-repository.port.j
 import type { LedgerEntry, SavingsService } from '../approvals/savings.service.js';
 import { applyScope } from '../commands/scope.js';
 import type { ChannelScope } from '../config/policy.js';
-import type { ChartSpec, Reply } from '../conversation/reply.types.js';
 import type { CostQueryService } from '../costs/cost-query.service.js';
 import type { CostFilter } from '../costs/cost-query.types.js';
 import type { ComparisonResult, ForecastResult } from '../costs/cost-results.types.js';
@@ -15,6 +14,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Day } from '../shared/day.js';
 import { addDays, dayOf } from '../shared/day.js';
 import { sumAmounts } from '../shared/money.js';
+import type { ChartSpec, Reply } from '../shared/reply.types.js';
 import { trendChart } from './chart-spec.js';
 import { digestReply } from './digest-reply.js';
 

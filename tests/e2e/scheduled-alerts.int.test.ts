@@ -5,7 +5,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTIONS } from '../../src/conversation/actions.js';
+import { ACTIONS } from '../../src/shared/action-ids.js';
 import { dropDedupeKeys, waitUntil } from '../support/approval-processes.js';
 import { dropPrefix } from '../support/approval-runtime.js';
 import { mongoUrl, redisUrl, uniqueName } from '../support/services.js';

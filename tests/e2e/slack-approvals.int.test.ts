@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REASON_ACTION, REASON_BLOCK } from '../../adapters/slack/reject-reason-modal.js';
-import { ACTIONS, REJECT_REASON_VIEW } from '../../src/conversation/actions.js';
+import { ACTIONS, REJECT_REASON_VIEW } from '../../src/shared/action-ids.js';
 import {
   type ApprovalWorld,
   createApprovalWorld,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTIONS } from '../../src/conversation/actions.js';
+import { ACTIONS } from '../../src/shared/action-ids.js';
 import { type ApprovalWorld, createApprovalWorld, dropDedupeKeys, waitUntil } from '../support/approval-processes.js';
 import { type BotConnectorFake, type ConnectorCall, startBotConnectorFake } from '../support/bot-connector-fake.js';
 import { instanceState, runInstance } from '../support/moto.js';

@@ -1,8 +1,8 @@
 import { createPinoLogger } from '../../adapters/logging/pino-logger.js';
 import { createDeps } from '../../src/bootstrap/deps.js';
 import { loadConfig } from '../../src/config/env.js';
-import type { Reply } from '../../src/conversation/reply.types.js';
 import { fixedClock } from '../../src/shared/clock.js';
+import type { Reply } from '../../src/shared/reply.types.js';
 import { testDataDir } from '../support/data-dir.js';
 import { EVAL_TODAY } from './eval-set.js';
 

@@ -1,5 +1,5 @@
-import type { Reply } from '../../src/conversation/reply.types.js';
 import type { CostRecord } from '../../src/costs/cost-record.types.js';
+import type { Reply } from '../../src/shared/reply.types.js';
 import { type Check, type EvalQuestion, sampleRecords } from './eval-set.js';
 
 /** The outcome of one question. */

@@ -8,7 +8,6 @@ import { BullmqDigestScheduler } from '../../adapters/queue/bullmq-digest.schedu
 import { createQueueConnection } from '../../adapters/queue/queue-connection.js';
 import { type DigestJobResult, type DigestRun, digestProcessor } from '../../jobs/processors/digest.processor.js';
 import { QUEUES } from '../../jobs/queues.js';
-import type { Reply } from '../../src/conversation/reply.types.js';
 import { CostQueryService } from '../../src/costs/cost-query.service.js';
 import { ForecastService } from '../../src/costs/forecast.service.js';
 import { DigestService } from '../../src/reports/digest.service.js';
@@ -17,6 +16,7 @@ import { nextRunOf } from '../../src/reports/digest-cron.js';
 import { DigestSubscriptionService } from '../../src/reports/digest-subscription.service.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { addDays, dayOf, eachDay } from '../../src/shared/day.js';
+import type { Reply } from '../../src/shared/reply.types.js';
 import { testCostRepository } from '../support/cost-store.js';
 import { testRollup } from '../support/rollups.js';
 import { redisUrl, uniqueName } from '../support/services.js';

@@ -10,10 +10,10 @@ import { createSlackAdapter } from '../../adapters/slack/slack-app.js';
 import type { SlackListenerDeps } from '../../adapters/slack/slack-deps.types.js';
 import type { Identity } from '../../src/approvals/approval.types.js';
 import type { ApprovalInteractions } from '../../src/approvals/approval-interactions.types.js';
-import { ACTIONS, REJECT_REASON_VIEW } from '../../src/conversation/actions.js';
-import type { Reply } from '../../src/conversation/reply.types.js';
 import type { Turn } from '../../src/conversation/turn.types.js';
+import { ACTIONS, REJECT_REASON_VIEW } from '../../src/shared/action-ids.js';
 import { silentLogger } from '../../src/shared/logger.port.js';
+import type { Reply } from '../../src/shared/reply.types.js';
 import { type SlackCall, type SlackFake, startSlackFake } from '../support/slack-fake.js';
 import { blockActions, postSigned, type SlackRequest, viewSubmission } from '../support/slack-requests.js';
 

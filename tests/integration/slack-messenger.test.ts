@@ -2,10 +2,10 @@
 // what it returns, and how Slack failures become TallyError CHAT_FAILED.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackMessenger, type SlackMessenger } from '../../adapters/slack/slack-messenger.js';
-import { ACTIONS } from '../../src/conversation/actions.js';
-import type { Reply } from '../../src/conversation/reply.types.js';
+import { ACTIONS } from '../../src/shared/action-ids.js';
 import { TallyError } from '../../src/shared/errors.js';
 import { silentLogger } from '../../src/shared/logger.port.js';
+import type { Reply } from '../../src/shared/reply.types.js';
 import { type SlackFake, startSlackFake } from '../support/slack-fake.js';
 
 let fake: SlackFake;

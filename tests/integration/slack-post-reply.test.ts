@@ -1,8 +1,8 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProgressMessage, postAnswer } from '../../adapters/slack/post-reply.js';
-import type { Reply } from '../../src/conversation/reply.types.js';
 import { silentLogger } from '../../src/shared/logger.port.js';
+import type { Reply } from '../../src/shared/reply.types.js';
 import { type SlackFake, startSlackFake } from '../support/slack-fake.js';
 
 let slack: SlackFake;

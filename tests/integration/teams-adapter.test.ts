@@ -17,11 +17,11 @@ import type { ApprovalInteractions } from '../../src/approvals/approval-interact
 import { type AppDeps, createDeps } from '../../src/bootstrap/deps.js';
 import { startWebServer } from '../../src/bootstrap/web.js';
 import { loadConfig } from '../../src/config/env.js';
-import type { Reply } from '../../src/conversation/reply.types.js';
 import type { Turn } from '../../src/conversation/turn.types.js';
 import { fixedClock } from '../../src/shared/clock.js';
 import { TallyError } from '../../src/shared/errors.js';
 import { silentLogger } from '../../src/shared/logger.port.js';
+import type { Reply } from '../../src/shared/reply.types.js';
 import { type BotConnectorFake, type ConnectorCall, startBotConnectorFake } from '../support/bot-connector-fake.js';
 import {
   type BotTokenIssuer,

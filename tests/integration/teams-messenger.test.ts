@@ -20,10 +20,10 @@ import {
   type TeamsMessenger,
   userRefKey,
 } from '../../adapters/teams/teams-messenger.js';
-import { ACTIONS } from '../../src/conversation/actions.js';
-import type { Reply } from '../../src/conversation/reply.types.js';
+import { ACTIONS } from '../../src/shared/action-ids.js';
 import { TallyError } from '../../src/shared/errors.js';
 import { silentLogger } from '../../src/shared/logger.port.js';
+import type { Reply } from '../../src/shared/reply.types.js';
 
 /** One request the capture server received, with the path decoded into its parts. */
 interface ConnectorCall {

@@ -1,5 +1,5 @@
 import type { ChatMessenger, PostedMessage } from '../../src/approvals/chat-messenger.port.js';
-import type { Reply } from '../../src/conversation/reply.types.js';
+import type { Reply } from '../../src/shared/reply.types.js';
 
 export interface RecordedMessage {
   op: 'post' | 'update' | 'direct';

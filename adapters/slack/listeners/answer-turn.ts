@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import type { Reply } from '../../../src/conversation/reply.types.js';
 import type { Turn } from '../../../src/conversation/turn.types.js';
+import type { Reply } from '../../../src/shared/reply.types.js';
 import { type PostResult, type PostTarget, ProgressMessage, postAnswer } from '../post-reply.js';
 import type { SlackListenerDeps } from '../slack-deps.types.js';
 

@@ -1,5 +1,5 @@
 import type { RespondFn } from '@slack/bolt';
-import type { Reply } from '../../../src/conversation/reply.types.js';
+import type { Reply } from '../../../src/shared/reply.types.js';
 import { renderEphemeralText } from '../render-blocks.js';
 
 /** What an approval button answers when `SlackListenerDeps.approvals` is absent. */

@@ -1,4 +1,4 @@
-import type { Reply } from '../../../src/conversation/reply.types.js';
+import type { Reply } from '../../../src/shared/reply.types.js';
 import { type ApprovalViewer, renderApprovalCard } from '../render-card.js';
 import type { CardClick } from '../teams-bot.js';
 import type { TeamsDeps } from '../teams-deps.types.js';

@@ -1,6 +1,6 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
-import type { Reply } from '../../../src/conversation/reply.types.js';
 import type { Turn } from '../../../src/conversation/turn.types.js';
+import type { Reply } from '../../../src/shared/reply.types.js';
 import { type AdaptiveCard, renderCard, toAttachment } from '../render-card.js';
 import type { TeamsDeps } from '../teams-deps.types.js';
 import { handleTeamsError } from '../teams-errors.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alertPageReply, alertReply } from '../../../src/anomalies/alert-reply.js';
-import { ACTIONS } from '../../../src/conversation/actions.js';
-import type { ChartSpec } from '../../../src/conversation/reply.types.js';
+import { ACTIONS } from '../../../src/shared/action-ids.js';
+import type { ChartSpec } from '../../../src/shared/reply.types.js';
 import { testAnomaly } from '../../support/alert-fixtures.js';
 
 const chart: ChartSpec = {

@@ -5,14 +5,14 @@ import type { Anomaly } from '../../../src/anomalies/anomaly.types.js';
 import type { ApprovalPolicy } from '../../../src/approvals/approval-policy.types.js';
 import { parseCommand } from '../../../src/commands/parse-command.js';
 import { defaultApprovalPolicy } from '../../../src/config/approval-policy.schema.js';
-import { ACTIONS } from '../../../src/conversation/actions.js';
-import type { ChartSpec } from '../../../src/conversation/reply.types.js';
 import type { Delivery, NotifyQueue } from '../../../src/notifications/notification.types.js';
 import type { NotificationPolicy } from '../../../src/notifications/notification-policy.types.js';
+import { ACTIONS } from '../../../src/shared/action-ids.js';
 import type { Clock } from '../../../src/shared/clock.js';
 import type { Day } from '../../../src/shared/day.js';
 import { TallyError } from '../../../src/shared/errors.js';
 import { silentLogger } from '../../../src/shared/logger.port.js';
+import type { ChartSpec } from '../../../src/shared/reply.types.js';
 import { testAnomaly } from '../../support/alert-fixtures.js';
 
 /** Records every enqueue, duplicates included, so that a second enqueue of an alert shows. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createVegaChartRenderer } from '../../../adapters/charts/vega-chart.renderer.js';
-import type { ChartSpec } from '../../../src/conversation/reply.types.js';
 import { eachDay } from '../../../src/shared/day.js';
+import type { ChartSpec } from '../../../src/shared/reply.types.js';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { recommendationsReply } from '../../../src/commands/recommendations-reply.js';
-import { ACTIONS } from '../../../src/conversation/actions.js';
 import { recommendRegion } from '../../../src/recommendations/recommendation.rules.js';
 import type { Recommendation, RecommendationList } from '../../../src/recommendations/recommendation.types.js';
+import { ACTIONS } from '../../../src/shared/action-ids.js';
 import { testAddress, testCpu, testInstance } from '../../support/memory-inventory.js';
 
 const NOW = new Date('2026-06-15T12:00:00Z');

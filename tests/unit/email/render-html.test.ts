@@ -6,7 +6,7 @@ import {
   renderHtmlTable,
   renderPlainText,
 } from '../../../adapters/email/render-html.js';
-import { money, percent, type Reply, text } from '../../../src/conversation/reply.types.js';
+import { money, percent, type Reply, text } from '../../../src/shared/reply.types.js';
 
 const hostile = '<script>alert("x")</script> & \'quotes\'';
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryDeliveryLog } from '../../../adapters/memory/memory-delivery.log.js';
-import type { Reply } from '../../../src/conversation/reply.types.js';
 import {
   DeliveryService,
   type DeliveryServiceDeps,
@@ -11,6 +10,7 @@ import type { Delivery, DeliveryLog, SmsSender } from '../../../src/notification
 import { fixedClock } from '../../../src/shared/clock.js';
 import { TallyError } from '../../../src/shared/errors.js';
 import { silentLogger } from '../../../src/shared/logger.port.js';
+import type { Reply } from '../../../src/shared/reply.types.js';
 import { RecordingMessenger } from '../../support/recording-messenger.js';
 
 const AT = new Date('2026-03-02T09:30:00.000Z');

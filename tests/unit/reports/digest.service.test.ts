@@ -3,11 +3,11 @@ import { MemoryApprovalRepository } from '../../../adapters/memory/memory-approv
 import type { Anomaly } from '../../../src/anomalies/anomaly.types.js';
 import type { Approval } from '../../../src/approvals/approval.types.js';
 import { SavingsService } from '../../../src/approvals/savings.service.js';
-import { ACTIONS } from '../../../src/conversation/actions.js';
 import { CostQueryService } from '../../../src/costs/cost-query.service.js';
 import type { DailyRollup } from '../../../src/costs/cost-record.types.js';
 import { ForecastService } from '../../../src/costs/forecast.service.js';
 import { DigestService } from '../../../src/reports/digest.service.js';
+import { ACTIONS } from '../../../src/shared/action-ids.js';
 import { fixedClock } from '../../../src/shared/clock.js';
 import { type Day, eachDay } from '../../../src/shared/day.js';
 import { testApproval } from '../../support/approvals.js';

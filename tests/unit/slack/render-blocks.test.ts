@@ -7,9 +7,9 @@ import {
   renderMessage,
   SLACK_LIMITS,
 } from '../../../adapters/slack/render-blocks.js';
-import { ACTIONS } from '../../../src/conversation/actions.js';
-import type { Cell, Reply, ReplyItem, ReplyTable } from '../../../src/conversation/reply.types.js';
-import { money, percent, text } from '../../../src/conversation/reply.types.js';
+import { ACTIONS } from '../../../src/shared/action-ids.js';
+import type { Cell, Reply, ReplyItem, ReplyTable } from '../../../src/shared/reply.types.js';
+import { money, percent, text } from '../../../src/shared/reply.types.js';
 
 type KnownBlock = types.KnownBlock;
 type AnyBlock = types.AnyBlock;

@@ -2,8 +2,8 @@
 // would click, so every button with a typed equivalent becomes a `→ command` line.
 import { describe, expect, it } from 'vitest';
 import { renderText, typedCommand } from '../../../adapters/shell/render-text.js';
-import { ACTIONS } from '../../../src/conversation/actions.js';
-import type { Reply, ReplyItem } from '../../../src/conversation/reply.types.js';
+import { ACTIONS } from '../../../src/shared/action-ids.js';
+import type { Reply, ReplyItem } from '../../../src/shared/reply.types.js';
 
 const PROPOSE = 'propose stop i-0abc in us-east-1 because idle';
 

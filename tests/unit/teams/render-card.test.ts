@@ -11,9 +11,9 @@ import {
   toInvokeResponse,
   toMessageInvokeResponse,
 } from '../../../adapters/teams/render-card.js';
-import { ACTIONS } from '../../../src/conversation/actions.js';
-import type { Cell, Reply, ReplyButton, ReplyTable } from '../../../src/conversation/reply.types.js';
-import { money, percent, text } from '../../../src/conversation/reply.types.js';
+import { ACTIONS } from '../../../src/shared/action-ids.js';
+import type { Cell, Reply, ReplyButton, ReplyTable } from '../../../src/shared/reply.types.js';
+import { money, percent, text } from '../../../src/shared/reply.types.js';
 
 const CONTEXT = ['Metric: Net amortized cost', 'Period: October 2026 (2026-10-01 to 2026-10-31)'];
 

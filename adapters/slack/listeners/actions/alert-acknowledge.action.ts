@@ -1,5 +1,5 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { ACTIONS } from '../../../../src/conversation/actions.js';
+import { ACTIONS } from '../../../../src/shared/action-ids.js';
 import { renderMessage } from '../../render-blocks.js';
 import type { SlackListenerDeps } from '../../slack-deps.types.js';
 import { onAlertClick } from './alert-click.js';

@@ -1,5 +1,5 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { ACTIONS } from '../../../../src/conversation/actions.js';
+import { ACTIONS } from '../../../../src/shared/action-ids.js';
 import type { SlackListenerDeps } from '../../slack-deps.types.js';
 import { slackTurn } from '../../slack-turn.js';
 import { ANSWERS } from '../../work-queue.js';

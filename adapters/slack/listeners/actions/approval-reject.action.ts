@@ -1,5 +1,5 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { ACTIONS } from '../../../../src/conversation/actions.js';
+import { ACTIONS } from '../../../../src/shared/action-ids.js';
 import { rejectReasonModal } from '../../reject-reason-modal.js';
 import type { SlackListenerDeps } from '../../slack-deps.types.js';
 import { slackErrorCode } from '../../slack-errors.js';

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { stringify } from 'csv-stringify/sync';
-import { ACTIONS } from '../../../../src/conversation/actions.js';
-import type { Reply } from '../../../../src/conversation/reply.types.js';
+import { ACTIONS } from '../../../../src/shared/action-ids.js';
+import type { Reply } from '../../../../src/shared/reply.types.js';
 import { cellText } from '../../../shell/render-text.js';
 import { DEDUPE_TTL_SECONDS, type SlackListenerDeps } from '../../slack-deps.types.js';
 import { slackTurn } from '../../slack-turn.js';

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { REJECT_REASON_VIEW } from '../../../../src/conversation/actions.js';
+import { REJECT_REASON_VIEW } from '../../../../src/shared/action-ids.js';
 import { postPrivately } from '../../post-private.js';
 import { REASON_BLOCK, readRejectReason, readRejectReasonMetadata } from '../../reject-reason-modal.js';
 import { renderMessage } from '../../render-blocks.js';
