@@ -18,7 +18,7 @@ import type { Anomaly } from '../src/anomalies/anomaly.types.js';
 import type { Approval } from '../src/approvals/approval.types.js';
 import { SavingsService } from '../src/approvals/savings.service.js';
 import { loadSample } from '../src/bootstrap/deps.js';
-import type { ChannelScope } from '../src/config/policy.js';
+import type { ChannelScope } from '../src/costs/channel-scope.js';
 import { CostQueryService } from '../src/costs/cost-query.service.js';
 import type { AccountName, CostRepository } from '../src/costs/cost-repository.port.js';
 import { ForecastService } from '../src/costs/forecast.service.js';

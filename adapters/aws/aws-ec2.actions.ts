@@ -14,7 +14,7 @@ import {
   waitUntilSnapshotCompleted,
 } from '@aws-sdk/client-ec2';
 import type { ActionKind, ResourceFacts, Tag, TargetRef } from '../../src/actions/action.types.js';
-import type { CloudActions, DryRunOutcome } from '../../src/actions/cloud-actions.port.js';
+import type { CloudActions, DryRunOutcome } from '../../src/approvals/execution/cloud-actions.port.js';
 import { TallyError } from '../../src/shared/errors.js';
 import type { AwsClients } from './aws-clients.js';
 import { toAddressFacts, toInstanceFacts, toVolumeFacts } from './aws-ec2.mapper.js';

@@ -1,4 +1,4 @@
-import type { DryRunOutcome } from '../../src/actions/cloud-actions.port.js';
+import type { DryRunOutcome } from '../../src/approvals/execution/cloud-actions.port.js';
 import { TallyError, type TallyErrorCode } from '../../src/shared/errors.js';
 
 /** What an AWS SDK v3 failure looks like: a `ServiceException` (`name` = the AWS error code) or a Node network error. */

@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import type { AlertService, ScanOutcome } from '../../src/anomalies/alert.service.js';
+import type { AlertService, ScanOutcome } from '../../src/notifications/alert.service.js';
 
 /** Days scanned by each run: a sync can complete the last days late, and an anomaly is alerted only once anyway. */
 export const SCAN_DAYS = 3;

@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
-import type { ChannelScope } from '../../src/config/policy.js';
+import type { ChannelScope } from '../../src/costs/channel-scope.js';
 import type { DigestService } from '../../src/reports/digest.service.js';
 import type {
   DigestScheduler,

@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
-import type { ExecuteResult, ExecutorService } from '../../src/actions/executor.service.js';
+import type { ExecuteResult, ExecutorService } from '../../src/approvals/execution/executor.service.js';
 import { TallyError } from '../../src/shared/errors.js';
 import { executePayload } from '../queues.js';
 

@@ -1,3 +1,6 @@
+import { TallyError } from '../shared/errors.js';
+import { roundCents } from '../shared/money.js';
+import type { ActionKind, ProposedAction, ResourceFacts, RiskLevel, TargetRef } from './action.types.js';
 import {
   ADDRESS_MONTHLY,
   architectureOf,
@@ -5,10 +8,7 @@ import {
   instanceHourly,
   SNAPSHOT_GB_MONTH,
   volumeMonthly,
-} from '../recommendations/price-table.js';
-import { TallyError } from '../shared/errors.js';
-import { roundCents } from '../shared/money.js';
-import type { ActionKind, ProposedAction, ResourceFacts, RiskLevel, TargetRef } from './action.types.js';
+} from './price-table.js';
 
 /** Parameters of an action: `resize_instance` needs the new `instanceType`. */
 export type ActionParams = ProposedAction['params'];

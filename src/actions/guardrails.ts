@@ -1,10 +1,29 @@
-import type { ChangeWindow, Guardrails } from '../approvals/approval-policy.types.js';
 import type { Tag } from './action.types.js';
 
 /**
  * The executor's guardrails: a protected tag keeps a resource untouched, and actions run only inside a
  * change window. Pure checks over the policy's {@link Guardrails}; the executor turns a failure into its reason.
  */
+
+export interface ChangeWindow {
+  /** `mon`…`sun` */
+  days: string[];
+  /** `HH:MM`, local time in `tz`. */
+  from: string;
+  /** `HH:MM`, exclusive; `24:00` for the end of the day. */
+  to: string;
+  /** IANA time zone. @defaultValue 'UTC' */
+  tz: string;
+}
+
+export interface Guardrails {
+  /** A resource carrying one of these tags is never touched: `{ key }` matches any value. */
+  protectedTags: { key: string; value?: string }[];
+  /** When set, actions run only inside one of these windows. Empty: any time. */
+  changeWindows: ChangeWindow[];
+  /** Most actions executed per cloud account per UTC day. @defaultValue 20 */
+  dailyLimitPerAccount: number;
+}
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 

@@ -1,4 +1,4 @@
-import { METRIC_LABELS } from '../commands/labels.js';
+import { METRIC_LABELS } from '../costs/cost-labels.js';
 import { ACTIONS } from '../shared/action-ids.js';
 import { weekdayIndex } from '../shared/day.js';
 import { formatMoney, formatPercent } from '../shared/money.js';

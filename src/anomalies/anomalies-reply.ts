@@ -1,4 +1,4 @@
-import { METRIC_LABELS, periodText } from '../commands/labels.js';
+import { METRIC_LABELS, periodText } from '../costs/cost-labels.js';
 import type { Period } from '../costs/period.js';
 import { roundCents } from '../shared/money.js';
 import type { Cell, Reply, ReplyTable } from '../shared/reply.types.js';

@@ -1,4 +1,5 @@
 import type { RiskLevel } from '../actions/action.types.js';
+import type { Guardrails } from '../actions/guardrails.js';
 
 /**
  * The approval policy (the `approvals:` and `guardrails:` parts of `TALLY_POLICY_FILE`), parsed by
@@ -42,26 +43,6 @@ export interface Person {
   teams?: string;
   email?: string;
   phone?: string;
-}
-
-export interface ChangeWindow {
-  /** `mon`…`sun` */
-  days: string[];
-  /** `HH:MM`, local time in `tz`. */
-  from: string;
-  /** `HH:MM`, exclusive; `24:00` for the end of the day. */
-  to: string;
-  /** IANA time zone. @defaultValue 'UTC' */
-  tz: string;
-}
-
-export interface Guardrails {
-  /** A resource carrying one of these tags is never touched: `{ key }` matches any value. */
-  protectedTags: { key: string; value?: string }[];
-  /** When set, actions run only inside one of these windows. Empty: any time. */
-  changeWindows: ChangeWindow[];
-  /** Most actions executed per cloud account per UTC day. @defaultValue 20 */
-  dailyLimitPerAccount: number;
 }
 
 export interface ApprovalPolicy {

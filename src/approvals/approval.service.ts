@@ -1,6 +1,5 @@
 import type { ActionKind, TargetRef } from '../actions/action.types.js';
 import { buildAction } from '../actions/action-catalog.js';
-import type { CloudActions } from '../actions/cloud-actions.port.js';
 import { protectedBy } from '../actions/guardrails.js';
 import type { AuditLog } from '../audit/audit.types.js';
 import type { Clock } from '../shared/clock.js';
@@ -19,6 +18,7 @@ import type { ApprovalTimerService } from './approval-timers.service.js';
 import type { ApprovalVotes } from './approval-votes.service.js';
 import { voteReply } from './approval-votes.service.js';
 import { personOf } from './approvers.js';
+import type { CloudActions } from './execution/cloud-actions.port.js';
 
 /** A proposal: an action on one resource, by a person, with a reason. */
 export interface ProposeInput {

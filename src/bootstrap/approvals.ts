@@ -1,9 +1,7 @@
 import type { Redis } from 'ioredis';
 import { QUEUES } from '../../jobs/queues.js';
 import type { Workers } from '../../jobs/worker-registry.js';
-import { ExecutorService } from '../actions/executor.service.js';
 import { ApprovalService } from '../approvals/approval.service.js';
-import { ApprovalCommandService, type ApprovalFeatures } from '../approvals/approval-commands.service.js';
 import { auditor } from '../approvals/approval-events.js';
 import type { ApprovalInteractions } from '../approvals/approval-interactions.types.js';
 import { ApprovalMessages } from '../approvals/approval-messages.service.js';
@@ -13,8 +11,10 @@ import type { ApprovalRepository } from '../approvals/approval-repository.port.j
 import { ApprovalTimerService } from '../approvals/approval-timers.service.js';
 import { ApprovalVotes } from '../approvals/approval-votes.service.js';
 import type { ChatMessenger } from '../approvals/chat-messenger.port.js';
+import { ExecutorService } from '../approvals/execution/executor.service.js';
 import { SavingsService } from '../approvals/savings.service.js';
 import type { AuditLog } from '../audit/audit.types.js';
+import { ApprovalCommandService, type ApprovalFeatures } from '../commands/approval-commands.service.js';
 import type { Config } from '../config/env.js';
 import type { ApprovalCommandRunner } from '../conversation/handle-turn.service.js';
 import type { CostRepository } from '../costs/cost-repository.port.js';

@@ -1,6 +1,6 @@
 import { anomaliesReply } from '../anomalies/anomalies-reply.js';
 import type { Anomaly } from '../anomalies/anomaly.types.js';
-import type { ChannelScope } from '../config/policy.js';
+import type { ChannelScope } from '../costs/channel-scope.js';
 import type { CostQueryService } from '../costs/cost-query.service.js';
 import type { CostFilter } from '../costs/cost-query.types.js';
 import type { ForecastService } from '../costs/forecast.service.js';
@@ -13,16 +13,16 @@ import type { Reply } from '../shared/reply.types.js';
 /** From this many days on, a breakdown's chart is the daily trend. */
 const TREND_MIN_DAYS = 7;
 
+import { applyScope, describeScope } from '../costs/channel-scope.js';
+import { breakdownChart, trendChart } from '../costs/chart-spec.js';
+import { filterContext } from '../costs/cost-labels.js';
 import type { BreakdownResult } from '../costs/cost-results.types.js';
-import { breakdownChart, trendChart } from '../reports/chart-spec.js';
 import type { Command } from './command.types.js';
 import { compareReply } from './compare-reply.js';
 import { breakdownReply } from './cost-reply.js';
 import { forecastReply } from './forecast-reply.js';
 import { helpReply } from './help.js';
-import { filterContext } from './labels.js';
 import { notConfiguredReply } from './later-reply.js';
-import { applyScope, describeScope } from './scope.js';
 import type { StatusFacts } from './status-reply.js';
 import { statusReply } from './status-reply.js';
 

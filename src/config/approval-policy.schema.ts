@@ -1,7 +1,8 @@
 import ms, { type StringValue } from 'ms';
 import { z } from 'zod';
 import { RISK_LEVELS, type RiskLevel } from '../actions/action.types.js';
-import type { ApprovalPolicy, ApprovalTier, Guardrails, RiskRule } from '../approvals/approval-policy.types.js';
+import type { Guardrails } from '../actions/guardrails.js';
+import type { ApprovalPolicy, ApprovalTier, RiskRule } from '../approvals/approval-policy.types.js';
 
 /**
  * The zod schema of the `approvals:` and `guardrails:` parts of the policy file (README.md#policy-file), with their

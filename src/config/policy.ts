@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { ApprovalPolicy } from '../approvals/approval-policy.types.js';
+import type { ChannelScope } from '../costs/channel-scope.js';
 import type { NotificationPolicy } from '../notifications/notification-policy.types.js';
 import { TallyError } from '../shared/errors.js';
 import { approvalsSchema, defaultApprovalPolicy, guardrailsSchema } from './approval-policy.schema.js';
@@ -44,12 +45,6 @@ const policySchema = z
     notifications: notificationsSchema,
   })
   .passthrough();
-
-/** What a channel may see: allow-lists of providers and sub-account ids (absent = all). */
-export interface ChannelScope {
-  providers?: string[];
-  subAccountIds?: string[];
-}
 
 export interface Policy {
   channels: ReadonlyMap<string, ChannelScope>;

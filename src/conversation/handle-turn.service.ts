@@ -3,7 +3,7 @@ import type { ApprovalCommand, Command, DigestCommand } from '../commands/comman
 import { APPROVAL_COMMAND_KINDS } from '../commands/command.types.js';
 import { helpReply } from '../commands/help.js';
 import { parseCommand } from '../commands/parse-command.js';
-import type { ChannelScope } from '../config/policy.js';
+import type { ChannelScope } from '../costs/channel-scope.js';
 import { newId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.port.js';
 import type { Reply } from '../shared/reply.types.js';

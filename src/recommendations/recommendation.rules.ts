@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ActionKind, ResourceFacts, TargetRef } from '../actions/action.types.js';
 import { buildAction, proposeCommandOf } from '../actions/action-catalog.js';
+import { ADDRESS_HOURLY, currentGenerationOf, instanceHourly, oneSizeDown } from '../actions/price-table.js';
 import type { AddressFacts, CpuStats, InstanceFacts, VolumeFacts } from './inventory.port.js';
-import { ADDRESS_HOURLY, currentGenerationOf, instanceHourly, oneSizeDown } from './price-table.js';
 import type { Confidence, Recommendation, RecommendationRule } from './recommendation.types.js';
 
 /** Idle: average CPU below this percentage… */

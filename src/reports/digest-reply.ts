@@ -1,13 +1,13 @@
 import type { Anomaly } from '../anomalies/anomaly.types.js';
 import type { Approval } from '../approvals/approval.types.js';
-import { costContext, periodText } from '../commands/labels.js';
-import { describeScope } from '../commands/scope.js';
+import { describeScope } from '../costs/channel-scope.js';
+import { costContext, periodText } from '../costs/cost-labels.js';
 import type { CurrencyComparison, CurrencyForecast } from '../costs/cost-results.types.js';
 import { ACTIONS } from '../shared/action-ids.js';
 import { formatMoney, formatPercent, roundCents } from '../shared/money.js';
 import type { Cell, Reply, ReplyField, ReplyItem, ReplyTable } from '../shared/reply.types.js';
 import { money, percent, text } from '../shared/reply.types.js';
-import type { DigestFigures, DigestSavings } from './digest.service.js';
+import type { DigestFigures, DigestSavings } from './digest-figures.types.js';
 
 /** Savings of actions are estimated in USD (the price table's currency). */
 const SAVINGS_CURRENCY = 'USD';

@@ -1,5 +1,5 @@
 import type { DigestCommand } from '../commands/command.types.js';
-import type { ChannelScope } from '../config/policy.js';
+import type { ChannelScope } from '../costs/channel-scope.js';
 import { ACTIONS } from '../shared/action-ids.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';

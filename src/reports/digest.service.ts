@@ -2,11 +2,11 @@ import type { Anomaly } from '../anomalies/anomaly.types.js';
 import type { Approval } from '../approvals/approval.types.js';
 import type { ApprovalRepository } from '../approvals/approval-repository.port.js';
 import type { LedgerEntry, SavingsService } from '../approvals/savings.service.js';
-import { applyScope } from '../commands/scope.js';
-import type { ChannelScope } from '../config/policy.js';
+import type { ChannelScope } from '../costs/channel-scope.js';
+import { applyScope } from '../costs/channel-scope.js';
+import { trendChart } from '../costs/chart-spec.js';
 import type { CostQueryService } from '../costs/cost-query.service.js';
 import type { CostFilter } from '../costs/cost-query.types.js';
-import type { ComparisonResult, ForecastResult } from '../costs/cost-results.types.js';
 import type { ForecastService } from '../costs/forecast.service.js';
 import type { Period } from '../costs/period.js';
 import { previousPeriod, resolvePeriod } from '../costs/period.js';
@@ -15,7 +15,7 @@ import type { Day } from '../shared/day.js';
 import { addDays, dayOf } from '../shared/day.js';
 import { sumAmounts } from '../shared/money.js';
 import type { ChartSpec, Reply } from '../shared/reply.types.js';
-import { trendChart } from './chart-spec.js';
+import type { DigestFigures, DigestSavings } from './digest-figures.types.js';
 import { digestReply } from './digest-reply.js';
 
 /** How many movers, anomalies and pending approvals a digest shows. */
@@ -46,32 +46,6 @@ export interface DigestOptions {
    * @defaultValue 'weekly'
    */
   cadence?: 'weekly' | 'daily';
-}
-
-/** Realised savings of executed actions (amounts in USD, like every action's estimate). */
-export interface DigestSavings {
-  executed: number;
-  executedInPeriod: number;
-  /** Executed actions whose realised savings need cost data after them. */
-  waiting: number;
-  realised: number;
-  estimatedMonthly: number;
-}
-
-/** Every figure of a digest, before it becomes a reply. */
-export interface DigestFigures {
-  cadence: 'weekly' | 'daily';
-  today: Day;
-  period: Period;
-  previous: Period;
-  scope: ChannelScope | null;
-  /** Totals and the top movers by service, per currency. */
-  comparison: ComparisonResult;
-  forecast: ForecastResult;
-  anomalies: { total: number; shown: Anomaly[] };
-  approvals: { pending: number; estimatedMonthly: number; shown: Approval[] };
-  savings: DigestSavings | null;
-  chart: ChartSpec | null;
 }
 
 /**

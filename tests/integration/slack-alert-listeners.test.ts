@@ -8,7 +8,6 @@ import { MemoryAlertRepository } from '../../adapters/memory/memory-alert.reposi
 import { MemoryDedupeStore } from '../../adapters/memory/memory-dedupe.store.js';
 import { createSlackAdapter } from '../../adapters/slack/slack-app.js';
 import type { SlackListenerDeps } from '../../adapters/slack/slack-deps.types.js';
-import { AlertService } from '../../src/anomalies/alert.service.js';
 import type { Anomaly } from '../../src/anomalies/anomaly.types.js';
 import { CommandService } from '../../src/commands/command.service.js';
 import { defaultApprovalPolicy } from '../../src/config/approval-policy.schema.js';
@@ -16,6 +15,7 @@ import { TurnHandler } from '../../src/conversation/handle-turn.service.js';
 import type { Turn } from '../../src/conversation/turn.types.js';
 import { CostQueryService } from '../../src/costs/cost-query.service.js';
 import { ForecastService } from '../../src/costs/forecast.service.js';
+import { AlertService } from '../../src/notifications/alert.service.js';
 import type { Delivery } from '../../src/notifications/notification.types.js';
 import { ACTIONS } from '../../src/shared/action-ids.js';
 import { fixedClock } from '../../src/shared/clock.js';

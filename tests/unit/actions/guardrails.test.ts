@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { describeWindows, insideChangeWindow, protectedBy } from '../../../src/actions/guardrails.js';
-import type { ChangeWindow, Guardrails } from '../../../src/approvals/approval-policy.types.js';
+import {
+  type ChangeWindow,
+  describeWindows,
+  type Guardrails,
+  insideChangeWindow,
+  protectedBy,
+} from '../../../src/actions/guardrails.js';
 
 const WEEK = ['mon', 'tue', 'wed', 'thu', 'fri'];
 

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { applyScope } from '../../../src/commands/scope.js';
 import { EMPTY_POLICY, parsePolicy } from '../../../src/config/policy.js';
+import { applyScope } from '../../../src/costs/channel-scope.js';
 import { TallyError } from '../../../src/shared/errors.js';
 
 describe('policy file', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryAlertRepository } from '../../../adapters/memory/memory-alert.repository.js';
-import { AlertService, type AlertServiceDeps } from '../../../src/anomalies/alert.service.js';
 import type { Anomaly } from '../../../src/anomalies/anomaly.types.js';
 import type { ApprovalPolicy } from '../../../src/approvals/approval-policy.types.js';
 import { parseCommand } from '../../../src/commands/parse-command.js';
 import { defaultApprovalPolicy } from '../../../src/config/approval-policy.schema.js';
+import { AlertService, type AlertServiceDeps } from '../../../src/notifications/alert.service.js';
 import type { Delivery, NotifyQueue } from '../../../src/notifications/notification.types.js';
 import type { NotificationPolicy } from '../../../src/notifications/notification-policy.types.js';
 import { ACTIONS } from '../../../src/shared/action-ids.js';

@@ -1,26 +1,26 @@
-import type { ApprovalPolicy } from '../approvals/approval-policy.types.js';
-import { displayName, personOf } from '../approvals/approvers.js';
-import { deliveryId } from '../notifications/delivery-id.js';
-import type { Delivery, NotifyQueue } from '../notifications/notification.types.js';
-import type { NotificationPolicy } from '../notifications/notification-policy.types.js';
-import type { Clock } from '../shared/clock.js';
-import { addDays, type Day, dayOf } from '../shared/day.js';
-import { TallyError } from '../shared/errors.js';
-import type { Logger } from '../shared/logger.port.js';
-import type { ChartSpec, Reply } from '../shared/reply.types.js';
-import type { AlertRecord, AlertRepository } from './alert.types.js';
-import { seriesKeyOf } from './alert.types.js';
+import type { AlertRecord, AlertRepository } from '../anomalies/alert.types.js';
+import { seriesKeyOf } from '../anomalies/alert.types.js';
 import type {
   AlertAckOutcome,
   AlertInteractions,
   AlertInvestigation,
   AlertMuteOutcome,
   AlertUser,
-} from './alert-interactions.types.js';
-import { alertPageReply, alertReply, anomalyHeadline } from './alert-reply.js';
+} from '../anomalies/alert-interactions.types.js';
+import { alertPageReply, alertReply, anomalyHeadline } from '../anomalies/alert-reply.js';
+import type { Anomaly } from '../anomalies/anomaly.types.js';
+import { investigateCommand } from '../anomalies/investigate-command.js';
+import type { ApprovalPolicy } from '../approvals/approval-policy.types.js';
+import { displayName, personOf } from '../approvals/approvers.js';
+import type { Clock } from '../shared/clock.js';
+import { addDays, type Day, dayOf } from '../shared/day.js';
+import { TallyError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.port.js';
+import type { ChartSpec, Reply } from '../shared/reply.types.js';
 import { type AlertTarget, alertTargets } from './alert-routing.js';
-import type { Anomaly } from './anomaly.types.js';
-import { investigateCommand } from './investigate-command.js';
+import { deliveryId } from './delivery-id.js';
+import type { Delivery, NotifyQueue } from './notification.types.js';
+import type { NotificationPolicy } from './notification-policy.types.js';
 
 /** The ports {@link AlertService} uses, and nothing else (docs/architecture.md#wiring). */
 export interface AlertServiceDeps {

@@ -1,8 +1,8 @@
-import { dimensionLabel, metricTitle, periodText } from '../commands/labels.js';
-import type { BreakdownResult } from '../costs/cost-results.types.js';
 import type { Day } from '../shared/day.js';
 import { eachDay } from '../shared/day.js';
 import type { ChartSpec } from '../shared/reply.types.js';
+import { dimensionLabel, metricTitle, periodText } from './cost-labels.js';
+import type { BreakdownResult } from './cost-results.types.js';
 
 /** One day of one group in one currency, as `CostQueryService.daily()` returns it. */
 export interface DailyCost {

@@ -1,7 +1,6 @@
-import type { Approval } from '../approvals/approval.types.js';
-import type { Guardrails } from '../approvals/approval-policy.types.js';
-import type { ResourceFacts } from './action.types.js';
-import { describeWindows, insideChangeWindow, protectedBy } from './guardrails.js';
+import type { ResourceFacts } from '../../actions/action.types.js';
+import { describeWindows, type Guardrails, insideChangeWindow, protectedBy } from '../../actions/guardrails.js';
+import type { Approval } from '../approval.types.js';
 
 export interface TargetCheckContext {
   guardrails: Guardrails;

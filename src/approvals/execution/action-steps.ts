@@ -1,5 +1,5 @@
-import type { Approval } from '../approvals/approval.types.js';
-import type { ResourceFacts, RollbackInfo } from './action.types.js';
+import type { ResourceFacts, RollbackInfo } from '../../actions/action.types.js';
+import type { Approval } from '../approval.types.js';
 import type { CloudActions } from './cloud-actions.port.js';
 
 /** The tag put on snapshots Tally takes, naming the approval (to find it again when resuming). */

@@ -1,5 +1,10 @@
-import type { ChannelScope } from '../config/policy.js';
-import type { CostFilter } from '../costs/cost-query.types.js';
+import type { CostFilter } from './cost-query.types.js';
+
+/** What a channel may see: allow-lists of providers and sub-account ids (absent = all). */
+export interface ChannelScope {
+  providers?: string[];
+  subAccountIds?: string[];
+}
 
 /**
  * Narrows a command's filter to what the channel may see. Returns null when the command asks only for data outside

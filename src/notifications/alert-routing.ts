@@ -1,8 +1,8 @@
+import { type Anomaly, type Contributor, SEVERITIES, type Severity } from '../anomalies/anomaly.types.js';
 import type { ApprovalPolicy } from '../approvals/approval-policy.types.js';
 import { contactsOf } from '../approvals/approvers.js';
-import type { DeliveryChannel } from '../notifications/notification.types.js';
-import type { AlertRoute, NotificationPolicy } from '../notifications/notification-policy.types.js';
-import { type Anomaly, type Contributor, SEVERITIES, type Severity } from './anomaly.types.js';
+import type { DeliveryChannel } from './notification.types.js';
+import type { AlertRoute, NotificationPolicy } from './notification-policy.types.js';
 
 /** One recipient of an alert on one channel: `slack/C0123` for chat, an address for email, a number for SMS. */
 export interface AlertTarget {

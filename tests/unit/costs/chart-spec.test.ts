@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { breakdownChart, type DailyCost, OTHER_SERIES, trendChart } from '../../../src/costs/chart-spec.js';
 import { CostQueryService } from '../../../src/costs/cost-query.service.js';
 import type { BreakdownResult, CurrencyBreakdown } from '../../../src/costs/cost-results.types.js';
-import { breakdownChart, type DailyCost, OTHER_SERIES, trendChart } from '../../../src/reports/chart-spec.js';
 import { testCostRepository } from '../../support/cost-store.js';
 import { testRollup } from '../../support/rollups.js';
 

@@ -1,4 +1,4 @@
-import type { ActionKind, ResourceFacts, Tag, TargetRef } from './action.types.js';
+import type { ActionKind, ResourceFacts, Tag, TargetRef } from '../../actions/action.types.js';
 
 /** The DryRun pre-check: permitted, or denied with the cloud's reason. */
 export type DryRunOutcome = { ok: true } | { ok: false; reason: 'UNAUTHORIZED' | 'INVALID'; message: string };

@@ -1,8 +1,8 @@
-import type { CostFilter, Dimension } from '../costs/cost-query.types.js';
-import type { Metric } from '../costs/cost-record.types.js';
-import type { CoverageNotes } from '../costs/cost-repository.port.js';
-import type { Period } from '../costs/period.js';
 import type { Day } from '../shared/day.js';
+import type { CostFilter, Dimension } from './cost-query.types.js';
+import type { Metric } from './cost-record.types.js';
+import type { CoverageNotes } from './cost-repository.port.js';
+import type { Period } from './period.js';
 
 export const METRIC_LABELS: Record<Metric, string> = {
   effective: 'effective cost (amortised)',

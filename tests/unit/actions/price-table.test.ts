@@ -8,7 +8,7 @@ import {
   oneSizeDown,
   SNAPSHOT_GB_MONTH,
   volumeMonthly,
-} from '../../../src/recommendations/price-table.js';
+} from '../../../src/actions/price-table.js';
 
 const SMALL_SIZES = ['nano', 'micro', 'small', 'medium', 'large', 'xlarge', '2xlarge'];
 const BIG_SIZES = ['large', 'xlarge', '2xlarge', '4xlarge'];

@@ -1,15 +1,14 @@
-import type { ApprovalCommand } from '../commands/command.types.js';
-import { recommendationsReply } from '../commands/recommendations-reply.js';
-import type { ChannelScope } from '../config/policy.js';
-import type { Turn } from '../conversation/turn.types.js';
+import type { ApprovalService } from '../approvals/approval.service.js';
+import type { Identity } from '../approvals/approval.types.js';
+import { notice } from '../approvals/approval-list-reply.js';
+import { type SavingsService, savingsReply } from '../approvals/savings.service.js';
+import type { ChannelScope } from '../costs/channel-scope.js';
 import type { RecommendationService } from '../recommendations/recommendation.service.js';
 import type { Clock } from '../shared/clock.js';
 import { dayOf } from '../shared/day.js';
 import type { Reply } from '../shared/reply.types.js';
-import type { ApprovalService } from './approval.service.js';
-import type { Identity } from './approval.types.js';
-import { notice } from './approval-list-reply.js';
-import { type SavingsService, savingsReply } from './savings.service.js';
+import type { ApprovalCommand } from './command.types.js';
+import { recommendationsReply } from './recommendations-reply.js';
 
 /** The parts behind the approval commands; null when this installation cannot offer them, with the reason. */
 export interface ApprovalFeatures {
@@ -20,8 +19,17 @@ export interface ApprovalFeatures {
   unavailable: string;
 }
 
-/** The turn's user as an approval identity. */
-export function identityOf(turn: Turn): Identity {
+/**
+ * Who runs an approval command, and where: the parts of the chat core's turn that the approval commands use (a turn
+ * is one).
+ */
+export interface ApprovalCommandCaller {
+  user: { id: string; name?: string };
+  location: { platform: Identity['platform']; channel?: string; thread?: string };
+}
+
+/** The caller as an approval identity. */
+function identityOf(turn: ApprovalCommandCaller): Identity {
   return { platform: turn.location.platform, id: turn.user.id, ...(turn.user.name ? { name: turn.user.name } : {}) };
 }
 
@@ -32,7 +40,7 @@ export class ApprovalCommandService {
     private readonly clock: Clock,
   ) {}
 
-  async run(command: ApprovalCommand, turn: Turn, scope?: ChannelScope): Promise<Reply> {
+  async run(command: ApprovalCommand, turn: ApprovalCommandCaller, scope?: ChannelScope): Promise<Reply> {
     const { approvals, recommendations, savings, unavailable } = this.features;
     const who = identityOf(turn);
     if (command.kind === 'recommendations') {
