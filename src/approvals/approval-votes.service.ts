@@ -24,6 +24,9 @@ export type VoteOutcome =
   | { ok: true; approval: Approval; decided: boolean }
   | { ok: false; reason: VoteRefusal; approval: Approval | null };
 
+/** The persons who may vote on an approval while its current tier lasts (see {@link eligibleVoters}). */
+type VotersOf = (approval: Approval) => Promise<Set<string>>;
+
 export interface VoteInput {
   approvalId: string;
   voter: Identity;
@@ -48,19 +51,21 @@ export class ApprovalVotes {
     },
   ) {}
 
-  /** Checks everything but the vote itself: may this person vote on this approval now? */
-  async check(approval: Approval | null, voter: Identity): Promise<VoteRefusal | null> {
+  /**
+   * Checks everything but the vote itself: may this person vote on this approval now? The approvers are expanded
+   * (Slack user groups through the messenger) only when the cheaper checks pass.
+   */
+  async check(
+    approval: Approval | null,
+    voter: Identity,
+    votersOf: VotersOf = this.votersOf(),
+  ): Promise<VoteRefusal | null> {
     if (!approval) return 'NOT_FOUND';
     if (approval.state !== 'PENDING') return 'NOT_PENDING';
     if (this.deps.clock.now().toISOString() >= approval.expiresAt) return 'EXPIRED';
     const person = personOf(this.deps.policy, voter);
     if (person === approval.requester.person && !approval.rule.requesterMayVote) return 'REQUESTER';
-    const eligible = await eligibleVoters(
-      this.deps.policy,
-      tierEntries(approval.rule, approval.tier),
-      (platform, group) => this.deps.messages.groupMembers(platform, group),
-    );
-    if (!eligible.has(person)) return 'NOT_APPROVER';
+    if (!(await votersOf(approval)).has(person)) return 'NOT_APPROVER';
     if (approval.votes.some((v) => v.voter.person === person)) return 'ALREADY_VOTED';
     return null;
   }
@@ -70,8 +75,14 @@ export class ApprovalVotes {
     if (input.decision === 'reject' && !reason)
       return { ok: false, reason: 'REASON_REQUIRED', approval: await this.deps.approvals.get(input.approvalId) };
     const person = personOf(this.deps.policy, input.voter);
+    // The approvers are expanded before the compare-and-set loop, on a first read of the approval: a Slack user group
+    // is a Web API call, which would widen the window between read and write, and a retry (a lost race) must not ask
+    // again. Inside the loop the expansion is reused; only an approval whose approvers changed meanwhile (an
+    // escalation added a tier) is expanded again.
+    const votersOf = this.votersOf();
+    await this.check(await this.deps.approvals.get(input.approvalId), input.voter, votersOf);
     const { result, written } = await changeApproval<VoteOutcome>(this.deps.approvals, input.approvalId, async (a) => {
-      const refusal = await this.check(a, input.voter);
+      const refusal = await this.check(a, input.voter, votersOf);
       if (refusal || !a) return { result: { ok: false, reason: refusal ?? 'NOT_FOUND', approval: a } };
       const now = this.deps.clock.now().toISOString();
       const vote: Vote = {
@@ -96,6 +107,23 @@ export class ApprovalVotes {
     if (!result.ok || !written) return result;
     await this.recorded(written, person, input.decision, reason);
     return result;
+  }
+
+  /** Expands each approver list once, for the approvals of one vote (or one check). */
+  private votersOf(): VotersOf {
+    const expanded = new Map<string, Promise<Set<string>>>();
+    return (approval) => {
+      const entries = tierEntries(approval.rule, approval.tier);
+      const key = JSON.stringify(entries);
+      let voters = expanded.get(key);
+      if (!voters) {
+        voters = eligibleVoters(this.deps.policy, entries, (platform, group) =>
+          this.deps.messages.groupMembers(platform, group),
+        );
+        expanded.set(key, voters);
+      }
+      return voters;
+    };
   }
 
   private async recorded(approval: Approval, person: string, decision: 'approve' | 'reject', reason?: string) {
