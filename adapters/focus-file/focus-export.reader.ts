@@ -2,9 +2,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FocusFileChunk, FocusReader } from '../../src/costs/focus-reader.port.js';
 import { TallyError } from '../../src/shared/errors.js';
-import type { DuckDbEngine } from '../duckdb/duckdb-engine.js';
 import { readFocusCsv } from './focus-csv.reader.js';
-import { readFocusParquet } from './focus-parquet.reader.js';
+import { type DuckDbConnections, readFocusParquet } from './focus-parquet.reader.js';
 
 const EXPORT_RE = /\.(csv|csv\.gz|parquet)$/i;
 
@@ -13,7 +12,7 @@ const EXPORT_RE = /\.(csv|csv\.gz|parquet)$/i;
  * it, by name). Parquet is read through the process's DuckDB engine.
  */
 export class FocusExportReader implements FocusReader {
-  constructor(private readonly engine: DuckDbEngine) {}
+  constructor(private readonly engine: DuckDbConnections) {}
 
   async *read(path: string): AsyncIterable<FocusFileChunk> {
     for (const file of await listExportFiles(path)) {

@@ -1,7 +1,23 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { FocusFileChunk, FocusRowBatch } from '../../src/costs/focus-reader.port.js';
 import { TallyError } from '../../src/shared/errors.js';
-import { ident, literal } from '../duckdb/cost-table.schema.js';
-import type { DuckDbEngine } from '../duckdb/duckdb-engine.js';
+
+/**
+ * What the reader needs of the process's DuckDB engine (`adapters/duckdb/duckdb-engine.ts` is one). Declared here
+ * because one adapter folder does not import another (docs/architecture.md#dependencies-point-down); the wiring
+ * passes the engine in.
+ */
+export interface DuckDbConnections {
+  /** Runs `work` on a connection of its own, closed afterwards. */
+  withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T>;
+  /** A connection the caller closes (for results read as a stream). */
+  connect(): Promise<DuckDBConnection>;
+}
+
+/** A SQL identifier, quoted. */
+const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
+/** A SQL string literal (for the file path and column names, which Tally itself produces). */
+const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
 /** Rows handed over per batch. */
 const BATCH_ROWS = 50_000;
@@ -12,7 +28,7 @@ const BATCH_ROWS = 50_000;
  * columns (Tags) as JSON, null as ''. The same row mapper then reads it as it reads CSV (docs/cost-data.md). A row's
  * "line" is its 1-based row number in the file.
  */
-export async function readFocusParquet(engine: DuckDbEngine, file: string): Promise<FocusFileChunk> {
+export async function readFocusParquet(engine: DuckDbConnections, file: string): Promise<FocusFileChunk> {
   const columns = await engine.withConnection(async (c) => {
     try {
       const reader = await c.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${literal(file)})`);
@@ -38,7 +54,7 @@ export async function readFocusParquet(engine: DuckDbEngine, file: string): Prom
   };
 }
 
-async function* batches(engine: DuckDbEngine, sql: string): AsyncIterable<FocusRowBatch> {
+async function* batches(engine: DuckDbConnections, sql: string): AsyncIterable<FocusRowBatch> {
   let line = 1;
   // The connection stays open while the consumer reads; batches are pulled one at a time.
   const connection = await engine.connect();
