@@ -1,5 +1,5 @@
 import type { Reply, ReplyField, ReplyItem, ReplyTable } from '../../src/shared/reply.types.js';
-import { cellText, renderText } from '../shell/render-text.js';
+import { cellText, renderText } from '../../src/shared/reply-text.js';
 
 /**
  * Email rendering of a `Reply` (docs/architecture.md#the-reply-model): a self-contained HTML document (inline styles,

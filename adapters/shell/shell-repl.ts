@@ -1,24 +1,29 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Reply } from '../../src/shared/reply.types.js';
-import { renderText } from './render-text.js';
+import type { ChatCore } from '../../src/conversation/chat-core.js';
+import type { ChatUser } from '../../src/conversation/inbound.types.js';
+import { ShellSurface } from './shell-surface.js';
 
 export interface ShellConfig {
   input: Readable;
   output: Writable;
-  /** Answers one line. */
-  handle: (text: string) => Promise<Reply>;
+  /** The chat core every line goes through, as on the chat platforms. */
+  core: ChatCore;
+  /** Who types (`tally shell --as <person>`). */
+  user: ChatUser;
   /** Where history is kept between sessions; none when absent. */
   historyFile?: string;
   banner?: string;
 }
 
 const HISTORY_SIZE = 500;
+const PRESS = /^press\s+(\d+)$/i;
 
 /**
  * A local REPL in the spirit of Hubot's shell adapter: a prompt, history (↑/↓, kept in `historyFile`), `help`,
- * and `exit`/`quit` (or Ctrl-D) to leave. Every line goes through the same turn handler as the chat platforms.
+ * `press N` for a reply's numbered buttons, and `exit`/`quit` (or Ctrl-D) to leave. Every line goes through the same
+ * chat core as the chat platforms.
  */
 export async function runShell(config: ShellConfig): Promise<void> {
   const history = config.historyFile ? await loadHistory(config.historyFile) : [];
@@ -30,8 +35,9 @@ export async function runShell(config: ShellConfig): Promise<void> {
     history,
     historySize: HISTORY_SIZE,
   });
-  const write = (s: string) => config.output.write(`${s}\n`);
-  if (config.banner) write(config.banner);
+  const surface = new ShellSurface(config.output);
+  const location = { platform: 'shell' as const };
+  if (config.banner) config.output.write(`${config.banner}\n`);
   rl.setPrompt('tally> ');
   rl.prompt();
   for await (const raw of rl) {
@@ -39,8 +45,15 @@ export async function runShell(config: ShellConfig): Promise<void> {
     if (line === 'exit' || line === 'quit') break;
     if (line !== '') {
       if (config.historyFile) await appendFile(config.historyFile, `${line}\n`).catch(() => {});
-      write(renderText(await config.handle(line)));
-      write('');
+      const pressed = PRESS.exec(line);
+      const button = pressed ? surface.button(Number(pressed[1])) : undefined;
+      if (pressed && !button) config.output.write('There is no such button on the last answer.\n\n');
+      else if (button)
+        await config.core.click(
+          { actionId: button.actionId, value: button.value, user: config.user, location },
+          surface,
+        );
+      else await config.core.turn({ user: config.user, location, text: line }, surface);
     }
     rl.prompt();
   }

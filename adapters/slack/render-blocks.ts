@@ -6,10 +6,16 @@
  */
 import type { types } from '@slack/bolt';
 import { TallyError } from '../../src/shared/errors.js';
-import type { Reply, ReplyButton, ReplyField, ReplyTable } from '../../src/shared/reply.types.js';
+import {
+  type Reply,
+  type ReplyButton,
+  type ReplyField,
+  type ReplyTable,
+  TABLE_PAGE_ROWS,
+} from '../../src/shared/reply.types.js';
 import { buttonElement, fieldText, fitsButton, mrkdwn } from './block-parts.js';
 import { renderItemBlocks } from './render-item-blocks.js';
-import { renderTableBlocks, showAllBlocks } from './render-table-block.js';
+import { renderTableBlocks } from './render-table-block.js';
 import { chunk, chunkText, escapeMrkdwn, fitMrkdwn, SLACK_LIMITS, truncateText } from './slack-text.js';
 
 export { escapeMrkdwn, SLACK_LIMITS } from './slack-text.js';
@@ -28,8 +34,6 @@ export interface EphemeralResponse extends SlackMessage {
 }
 
 export interface RenderMessageOptions {
-  /** The command that produced the reply; a truncated table then offers "Show all" re-running it. */
-  command?: string;
   /**
    * Rows shown per table before it is cut (fewer if the code block would pass 3000 characters).
    * @defaultValue 25
@@ -42,7 +46,7 @@ export interface RenderHomeViewOptions {
   updatedAt?: Date;
 }
 
-const DEFAULT_TABLE_ROWS = 25;
+const DEFAULT_TABLE_ROWS = TABLE_PAGE_ROWS;
 const HOME_TABLE_ROWS = 10;
 
 function headerBlocks(title: string): KnownBlock[] {
@@ -60,10 +64,11 @@ function fieldBlocks(fields: ReplyField[] | undefined): KnownBlock[] {
   return chunk(texts, SLACK_LIMITS.sectionFields).map((run) => ({ type: 'section', fields: run.map(mrkdwn) }));
 }
 
-function tableBlocks(tables: ReplyTable[] | undefined, maxRows: number, command?: string): KnownBlock[] {
+/** The tables, then the reply's `more` button ("Show all") when one of them is cut. */
+function tableBlocks(tables: ReplyTable[] | undefined, maxRows: number, more?: ReplyButton): KnownBlock[] {
   const rendered = (tables ?? []).map((t) => renderTableBlocks(t, maxRows));
   const cut = rendered.some((r) => r.shown < r.total);
-  return [...rendered.flatMap((r) => r.blocks), ...(cut ? showAllBlocks(command) : [])];
+  return [...rendered.flatMap((r) => r.blocks), ...(cut && more ? buttonBlocks([more]) : [])];
 }
 
 function contextBlocks(lines: string[] | undefined): KnownBlock[] {
@@ -112,7 +117,7 @@ function fallbackText(reply: Reply): string {
 /**
  * Renders a reply as a Slack message: header (title, ≤ 150 chars, cut with …), text sections (≤ 3000 chars each),
  * field sections (≤ 10 fields each), one code-block section per table (cut to `maxTableRows` or 3000 chars, with
- * "Showing N of M rows" and, given `options.command`, a "Show all" button), the items (a section each, its button as
+ * "Showing N of M rows" and the reply's `more` button, "Show all"), the items (a section each, its button as
  * accessory), context and footnote blocks (≤ 10 elements each), then the buttons. At most 50 blocks: items are cut
  * first (whole items, with "Showing N of M items"), so the context and the buttons stay; beyond that the message is
  * cut and ends with a context block saying so. Charts are not rendered here (they are uploaded as images).
@@ -128,7 +133,7 @@ export function renderMessage(reply: Reply, options: RenderMessageOptions = {}):
     ...headerBlocks(reply.title),
     ...textBlocks(reply.text),
     ...fieldBlocks(reply.fields),
-    ...tableBlocks(reply.tables, maxRows, options.command),
+    ...tableBlocks(reply.tables, maxRows, reply.more),
   ];
   const tail = [
     ...contextBlocks(reply.context),

@@ -4,6 +4,7 @@
  */
 import type { types } from '@slack/bolt';
 import type { ReplyItem } from '../../src/shared/reply.types.js';
+import { showingText } from '../../src/shared/text-fit.js';
 import { buttonElement, fieldText, fitsButton, mrkdwn } from './block-parts.js';
 import { chunk, escapeMrkdwn, fitMrkdwn, SLACK_LIMITS, truncateText } from './slack-text.js';
 
@@ -11,7 +12,6 @@ type KnownBlock = types.KnownBlock;
 
 /** An item title longer than this is cut with `…` (it is a one-line heading, not the item's text). */
 const ITEM_TITLE_MAX = 300;
-const COUNT = new Intl.NumberFormat('en-US');
 
 /** `*title*` and the text below it, escaped, within one section's 3000 characters; '' when both are blank. */
 function itemText(item: ReplyItem): string {
@@ -58,6 +58,6 @@ export function renderItemBlocks(items: ReplyItem[] | undefined, budget: number)
     kept.push(...group);
     shown += 1;
   }
-  const note = `Showing ${COUNT.format(shown)} of ${COUNT.format(groups.length)} items`;
+  const note = showingText(shown, groups.length, 'items');
   return [...kept, { type: 'context', elements: [mrkdwn(note)] }];
 }

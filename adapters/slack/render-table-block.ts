@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
-import { ACTIONS } from '../../src/shared/action-ids.js';
 import type { ReplyTable } from '../../src/shared/reply.types.js';
-import { renderTable } from '../shell/render-text.js';
+import { renderTable } from '../../src/shared/reply-text.js';
+import { largestFitting, showingText } from '../../src/shared/text-fit.js';
 import { escapeMrkdwn, SLACK_LIMITS, truncateText } from './slack-text.js';
 
 type KnownBlock = types.KnownBlock;
@@ -14,7 +14,6 @@ export interface TableBlocks {
 }
 
 const FENCE = '```';
-const COUNT = new Intl.NumberFormat('en-US');
 
 /** Escapes table text for a code block: mrkdwn escaping, and a data-borne ``` cannot close the fence. */
 function escapeCode(s: string): string {
@@ -28,15 +27,7 @@ function codeBlock(table: ReplyTable, rows: number): string {
 /** The most rows (≤ `maxRows`) whose code block, footer included, fits one section's 3000 characters. */
 function rowsThatFit(table: ReplyTable, maxRows: number): number {
   const fits = (n: number) => codeBlock(table, n).length <= SLACK_LIMITS.sectionText;
-  let lo = 0;
-  let hi = Math.min(table.rows.length, maxRows);
-  if (fits(hi)) return hi;
-  while (lo < hi - 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (fits(mid)) lo = mid;
-    else hi = mid;
-  }
-  return lo;
+  return largestFitting(Math.min(table.rows.length, maxRows), fits);
 }
 
 /** A code block cut to the section limit when even the header and footer alone are too wide for it. */
@@ -57,29 +48,7 @@ export function renderTableBlocks(table: ReplyTable, maxRows: number): TableBloc
   const shown = rowsThatFit(table, maxRows);
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: forcedCodeBlock(table, shown) } }];
   if (shown < total) {
-    const note = `Showing ${COUNT.format(shown)} of ${COUNT.format(total)} rows`;
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: note }] });
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: showingText(shown, total, 'rows') }] });
   }
   return { blocks, shown, total };
-}
-
-/**
- * The "Show all" button (`ACTIONS.SHOW_ALL`, value: the command to re-run) in an actions block, or nothing when
- * there is no command or it is longer than a button value may be (2000): a cut command would run something else.
- */
-export function showAllBlocks(command: string | undefined): KnownBlock[] {
-  if (!command || command.length > SLACK_LIMITS.buttonValue) return [];
-  return [
-    {
-      type: 'actions',
-      elements: [
-        {
-          type: 'button',
-          action_id: ACTIONS.SHOW_ALL,
-          text: { type: 'plain_text', text: 'Show all', emoji: true },
-          value: command,
-        },
-      ],
-    },
-  ];
 }

@@ -1,8 +1,8 @@
 import type { RequestListener } from 'node:http';
 import { App, HTTPReceiver } from '@slack/bolt';
 import { TallyError } from '../../src/shared/errors.js';
-import { register } from './listeners/index.js';
-import type { SlackListenerDeps } from './slack-deps.types.js';
+import type { SlackDeps } from './slack-deps.types.js';
+import { registerInbound } from './slack-inbound.js';
 import { toSlackLogger } from './slack-logger.js';
 
 export interface SlackAdapterConfig {
@@ -26,10 +26,10 @@ export interface SlackAdapter {
 
 /**
  * Slack on Bolt. HTTP mode mounts Bolt's HTTPReceiver on Tally's server (no `app.start()`); Socket Mode opens a
- * WebSocket with the app token instead. Listeners only translate between Slack and the core
+ * WebSocket with the app token instead. The inbound listeners only translate between Slack and the core
  * (docs/architecture.md#adapters-only-translate).
  */
-export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackListenerDeps): SlackAdapter {
+export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackDeps): SlackAdapter {
   const logger = toSlackLogger(deps.logger);
   const clientOptions = {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
@@ -37,7 +37,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackListen
   };
   if (config.appToken) {
     const app = new App({ token: config.botToken, appToken: config.appToken, socketMode: true, logger, clientOptions });
-    register(app, deps);
+    registerInbound(app, deps);
     return {
       requestListener: null,
       start: async () => {
@@ -59,6 +59,6 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackListen
     logger,
   });
   const app = new App({ token: config.botToken, receiver, logger, clientOptions });
-  register(app, deps);
+  registerInbound(app, deps);
   return { requestListener: receiver.requestListener, start: async () => {}, stop: async () => {} };
 }

@@ -4,12 +4,17 @@
  * carries an `Action.Submit` fallback for clients without Universal Actions: a Submit has no verb, so its data
  * repeats it as `data.verb` (it arrives as a message activity with `value: data`).
  */
+import { REJECT_REASON_FIELD } from '../../src/conversation/forms/reject-reason.form.js';
 import { ACTIONS } from '../../src/shared/action-ids.js';
 import type { ReplyButton } from '../../src/shared/reply.types.js';
+import { truncateText } from '../../src/shared/text-fit.js';
 import type { CardElement } from './render-card-table.js';
-import { textBlock, truncateCardText } from './render-card-table.js';
+import { textBlock } from './render-card-table.js';
 
-/** The `verb` of every `Action.Execute` Tally puts on a card. */
+/**
+ * Verbs of the buttons cards carried before verbs were action ids; kept, so that cards already posted keep working.
+ * Any other button's verb is its action id.
+ */
 export const CARD_VERBS = {
   APPROVE: 'approve',
   REJECT: 'reject',
@@ -17,16 +22,45 @@ export const CARD_VERBS = {
   ALERT_ACK: 'alert_ack',
   ALERT_INVESTIGATE: 'alert_investigate',
   ALERT_MUTE: 'alert_mute',
-  /** Run a command (Show all, a follow-up, Request approval); `data.command` is the command text. */
+  /** Run a command; `data.command` is the command text. */
   RUN: 'run',
   /** The approval card's automatic refresh; `data.id` is the approval id. */
   REFRESH: 'refresh',
 } as const;
 
-export type CardVerb = (typeof CARD_VERBS)[keyof typeof CARD_VERBS];
+const VERB_OF: Readonly<Record<string, string>> = {
+  [ACTIONS.APPROVE]: CARD_VERBS.APPROVE,
+  [ACTIONS.REJECT]: CARD_VERBS.REJECT,
+  [ACTIONS.DETAILS]: CARD_VERBS.DETAILS,
+  [ACTIONS.ALERT_ACK]: CARD_VERBS.ALERT_ACK,
+  [ACTIONS.ALERT_INVESTIGATE]: CARD_VERBS.ALERT_INVESTIGATE,
+  [ACTIONS.ALERT_MUTE]: CARD_VERBS.ALERT_MUTE,
+  [ACTIONS.RUN_COMMAND]: CARD_VERBS.RUN,
+  [ACTIONS.REFRESH]: CARD_VERBS.REFRESH,
+};
+const ACTION_OF: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(VERB_OF).map(([a, v]) => [v, a]));
+
+/** The verb of a button's action id. */
+export function verbOf(actionId: string): string {
+  return VERB_OF[actionId] ?? actionId;
+}
+
+/** The action id a card's verb stands for. */
+export function actionOf(verb: string): string {
+  return ACTION_OF[verb] ?? verb;
+}
+
+/** Buttons whose value is a command (`data: { command }`); every other button carries `data: { id }`. */
+const COMMAND_ACTIONS: ReadonlySet<string> = new Set([ACTIONS.SHOW_ALL, ACTIONS.RUN_COMMAND, ACTIONS.REQUEST_APPROVAL]);
+
+/** The value a card action carries back: `data.id`, else `data.command`. */
+export function buttonValueOf(data: Record<string, unknown>): string {
+  const value = typeof data.id === 'string' ? data.id : typeof data.command === 'string' ? data.command : '';
+  return value.trim();
+}
 
 /** The id of the reject reason input: the reason arrives as `action.data.reason`. */
-export const REJECT_REASON_INPUT = 'reason';
+export const REJECT_REASON_INPUT = REJECT_REASON_FIELD;
 
 /** Limits Tally keeps to on actions. */
 export const ACTION_LIMITS = {
@@ -51,7 +85,7 @@ export interface SubmitAction {
 export interface ExecuteAction {
   type: 'Action.Execute';
   title: string;
-  verb: CardVerb;
+  verb: string;
   data: CardActionData;
   style?: ActionStyle;
   fallback?: SubmitAction;
@@ -67,29 +101,11 @@ export interface ShowCardAction {
 export type CardAction = ExecuteAction | ShowCardAction | SubmitAction;
 export type ActionStyle = 'positive' | 'destructive';
 
-/** Verbs whose data is `{ id: <button value> }`. */
-const ID_VERBS: Readonly<Record<string, CardVerb>> = {
-  [ACTIONS.APPROVE]: CARD_VERBS.APPROVE,
-  [ACTIONS.REJECT]: CARD_VERBS.REJECT,
-  [ACTIONS.DETAILS]: CARD_VERBS.DETAILS,
-  [ACTIONS.ALERT_ACK]: CARD_VERBS.ALERT_ACK,
-  [ACTIONS.ALERT_INVESTIGATE]: CARD_VERBS.ALERT_INVESTIGATE,
-  [ACTIONS.ALERT_MUTE]: CARD_VERBS.ALERT_MUTE,
-};
-
-/** Buttons whose value is a command to run (`data: { command }`). */
-const COMMAND_ACTIONS: ReadonlySet<string> = new Set([ACTIONS.SHOW_ALL, ACTIONS.RUN_COMMAND, ACTIONS.REQUEST_APPROVAL]);
-
 const STYLES: Record<NonNullable<ReplyButton['style']>, ActionStyle> = { primary: 'positive', danger: 'destructive' };
 
-/** The verb a button's action id maps to, or `undefined` for an id Teams has no action for. */
-export function verbOf(actionId: string): CardVerb | undefined {
-  return COMMAND_ACTIONS.has(actionId) ? CARD_VERBS.RUN : ID_VERBS[actionId];
-}
-
 /** An `Action.Execute` with its `Action.Submit` fallback (same title, style and data, plus `verb`). */
-export function executeAction(title: string, verb: CardVerb, data: CardActionData, style?: ActionStyle): ExecuteAction {
-  const cut = truncateCardText(title, ACTION_LIMITS.title);
+export function executeAction(title: string, verb: string, data: CardActionData, style?: ActionStyle): ExecuteAction {
+  const cut = truncateText(title, ACTION_LIMITS.title);
   const styled = style ? { style } : {};
   return {
     type: 'Action.Execute',
@@ -108,7 +124,7 @@ export function executeAction(title: string, verb: CardVerb, data: CardActionDat
 export function rejectAction(button: ReplyButton): ShowCardAction {
   return {
     type: 'Action.ShowCard',
-    title: truncateCardText(button.label, ACTION_LIMITS.title),
+    title: truncateText(button.label, ACTION_LIMITS.title),
     ...(button.style ? { style: STYLES[button.style] } : {}),
     card: {
       type: 'AdaptiveCard',
@@ -133,14 +149,14 @@ export function rejectAction(button: ReplyButton): ShowCardAction {
 /**
  * A reply button as a card action: approval and alert buttons as `Action.Execute` with `data: { id }`, Reject as
  * {@link rejectAction}, command buttons (Show all, Run command, Request approval) as verb `run` with
- * `data: { command }`. `undefined` for an unknown action id or a value longer than 2000 characters.
+ * `data: { command }`. any other button as `Action.Execute` with its action id as the verb. `undefined` for a value longer than 2000
+ * characters.
  */
 export function cardAction(button: ReplyButton): CardAction | undefined {
-  const verb = verbOf(button.actionId);
-  if (!verb || button.value.length > ACTION_LIMITS.value) return undefined;
-  if (verb === CARD_VERBS.REJECT) return rejectAction(button);
-  const data: CardActionData = verb === CARD_VERBS.RUN ? { command: button.value } : { id: button.value };
-  return executeAction(button.label, verb, data, button.style ? STYLES[button.style] : undefined);
+  if (button.value.length > ACTION_LIMITS.value) return undefined;
+  if (button.actionId === ACTIONS.REJECT) return rejectAction(button);
+  const data: CardActionData = COMMAND_ACTIONS.has(button.actionId) ? { command: button.value } : { id: button.value };
+  return executeAction(button.label, verbOf(button.actionId), data, button.style ? STYLES[button.style] : undefined);
 }
 
 /** The buttons that map to actions, in order. */

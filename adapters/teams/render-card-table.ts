@@ -4,7 +4,8 @@
  * the shell and Slack (`cellText`: `1,234.56 USD`). Plain JSON: no botbuilder import.
  */
 import type { Cell, ReplyTable } from '../../src/shared/reply.types.js';
-import { cellText } from '../shell/render-text.js';
+import { cellText } from '../../src/shared/reply-text.js';
+import { showingText, truncateText } from '../../src/shared/text-fit.js';
 
 /** One body element of an Adaptive Card (`TextBlock`, `FactSet`, `Table`, `Container`, `ActionSet`, `Image`, …). */
 export interface CardElement {
@@ -20,8 +21,6 @@ export interface TextStyle {
   isSubtle?: boolean;
   spacing?: 'None' | 'Small' | 'Default' | 'Medium';
 }
-
-const COUNT = new Intl.NumberFormat('en-US');
 
 /**
  * Escapes data for Teams' TextBlock markdown (also used in FactSet titles and values), so that a user-provided string
@@ -39,18 +38,9 @@ export function escapeCardText(s: string): string {
     .replace(/\n/g, '\n\n');
 }
 
-/** Cuts raw text to at most `max` characters, ending with `…` when cut, never splitting a surrogate pair. */
-export function truncateCardText(s: string, max: number): string {
-  if (s.length <= max) return s;
-  let cut = max - 1;
-  const code = s.charCodeAt(cut - 1);
-  if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
-  return `${s.slice(0, cut)}…`;
-}
-
 /** Truncates raw data text to `max` characters, then escapes it (escaping after cutting keeps escapes whole). */
 export function fitCardText(s: string, max: number): string {
-  return escapeCardText(truncateCardText(s, max));
+  return escapeCardText(truncateText(s, max));
 }
 
 /** A wrapping TextBlock; `text` must already be escaped. */
@@ -65,7 +55,7 @@ export function smallPrint(text: string): CardElement {
 
 /** "Showing N of M rows" / "… items", with thousands separators. */
 export function showingNote(shown: number, total: number, what: string): CardElement {
-  return smallPrint(`Showing ${COUNT.format(shown)} of ${COUNT.format(total)} ${what}`);
+  return smallPrint(showingText(shown, total, what));
 }
 
 /** A row; the header and the footer are bold, and the footer row is emphasised. */

@@ -5,10 +5,17 @@
  * items". A bot message must stay under about 28 KB (card and activity together), so a card is kept within
  * {@link CARD_BUDGET_BYTES} of JSON. Plain JSON, no botbuilder import.
  */
-import { ACTIONS } from '../../src/shared/action-ids.js';
 import { TallyError } from '../../src/shared/errors.js';
-import type { Reply, ReplyField, ReplyItem, ReplyTable } from '../../src/shared/reply.types.js';
-import { CARD_VERBS, type CardAction, cardAction, cardActions } from './card-actions.js';
+import {
+  type Reply,
+  type ReplyButton,
+  type ReplyField,
+  type ReplyItem,
+  type ReplyTable,
+  TABLE_PAGE_ROWS,
+} from '../../src/shared/reply.types.js';
+import { largestFitting } from '../../src/shared/text-fit.js';
+import { type CardAction, cardAction, cardActions, verbOf } from './card-actions.js';
 import {
   type CardElement,
   fitCardText,
@@ -19,7 +26,7 @@ import {
   textBlock,
 } from './render-card-table.js';
 
-export type { CardAction, CardVerb } from './card-actions.js';
+export type { CardAction } from './card-actions.js';
 export { CARD_VERBS, REJECT_REASON_INPUT } from './card-actions.js';
 export type { CardElement } from './render-card-table.js';
 export { escapeCardText } from './render-card-table.js';
@@ -49,7 +56,7 @@ export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
 /** Automatic refresh of a card (Universal Actions): Teams sends `verb: 'refresh'` invokes for these users. */
 export interface CardRefresh {
-  action: { type: 'Action.Execute'; verb: typeof CARD_VERBS.REFRESH; data: { id: string } };
+  action: { type: 'Action.Execute'; verb: string; data: { id: string } };
   userIds: string[];
 }
 
@@ -75,27 +82,13 @@ export interface RenderCardOptions {
    * which seldom fits Teams' ~28 KB message limit.
    */
   chartUrl?: string;
-  /** The command that produced the reply; a cut table then offers "Show all" (verb `run`) re-running it. */
-  command?: string;
+  /** A person's own view of the card: their client asks for it again when it shows the card. */
+  refresh?: CardRefresh;
   /**
    * Rows shown per table before it is cut (fewer if the card would pass its budget).
    * @defaultValue 25
    */
   maxTableRows?: number;
-}
-
-/** Who sees an approval card: voters who may still vote get the vote buttons. */
-export interface ApprovalViewer {
-  /** The viewer's AAD object id. */
-  userId: string;
-  canVote: boolean;
-  votedAs?: 'approve' | 'reject';
-}
-
-/** The approval a card refreshes for, and the users (MRIs or AAD ids) whose clients refresh it automatically. */
-export interface ApprovalRefresh {
-  approvalId: string;
-  userIds: string[];
 }
 
 export interface CardInvokeResponse {
@@ -110,9 +103,8 @@ export interface MessageInvokeResponse {
   value: string;
 }
 
-const DEFAULT_TABLE_ROWS = 25;
+const DEFAULT_TABLE_ROWS = TABLE_PAGE_ROWS;
 const CHART_TOO_LARGE = 'Chart not shown: the image is too large for a Teams card.';
-const VOTE_ACTIONS: ReadonlySet<string> = new Set([ACTIONS.APPROVE, ACTIONS.REJECT]);
 
 /** The parts of a reply, rendered once; the layout decides how much of the tables and items is shown. */
 interface Parts {
@@ -121,6 +113,8 @@ interface Parts {
   items: CardElement[];
   tail: CardElement[];
   actions: CardAction[];
+  /** "Show all", shown under a cut table. */
+  more?: ReplyButton;
   refresh?: CardRefresh;
 }
 
@@ -168,7 +162,7 @@ function tailElements(reply: Reply): CardElement[] {
   return lines.map((l) => smallPrint(fitCardText(l, TEAMS_LIMITS.smallPrint)));
 }
 
-function partsOf(reply: Reply, notice: CardElement[], refresh?: CardRefresh): Parts {
+function partsOf(reply: Reply, refresh?: CardRefresh): Parts {
   const title = oneLine(reply.title);
   const titleStyle: TextStyle = {
     size: 'Medium',
@@ -178,7 +172,6 @@ function partsOf(reply: Reply, notice: CardElement[], refresh?: CardRefresh): Pa
   return {
     head: [
       ...(title ? [textBlock(fitCardText(title, TEAMS_LIMITS.title), titleStyle)] : []),
-      ...notice,
       ...(reply.text?.trim() ? [textBlock(fitCardText(reply.text, TEAMS_LIMITS.text))] : []),
       ...factSet(reply.fields),
     ],
@@ -186,14 +179,14 @@ function partsOf(reply: Reply, notice: CardElement[], refresh?: CardRefresh): Pa
     items: (reply.items ?? []).flatMap(itemContainer),
     tail: tailElements(reply),
     actions: cardActions(reply.buttons),
+    ...(reply.more ? { more: reply.more } : {}),
     ...(refresh ? { refresh } : {}),
   };
 }
 
-function bodyOf(parts: Parts, layout: Layout, command: string | undefined): CardElement[] {
+function bodyOf(parts: Parts, layout: Layout): CardElement[] {
   const cut = parts.tables.some((t) => t.rows.length > layout.rows);
-  const showAll =
-    cut && command ? cardAction({ actionId: ACTIONS.SHOW_ALL, label: 'Show all', value: command }) : undefined;
+  const showAll = cut && parts.more ? cardAction(parts.more) : undefined;
   const items = parts.items.length;
   return [
     ...parts.head,
@@ -204,19 +197,6 @@ function bodyOf(parts: Parts, layout: Layout, command: string | undefined): Card
     ...(layout.items < items ? [showingNote(layout.items, items, 'items')] : []),
     ...parts.tail,
   ];
-}
-
-/** The largest n in [0, max] for which `fits(n)` holds (0 when none does); `fits` grows false with n. */
-function largestFitting(max: number, fits: (n: number) => boolean): number {
-  if (fits(max)) return max;
-  let lo = 0;
-  let hi = max;
-  while (lo < hi - 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (fits(mid)) lo = mid;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Last resort for oversized text or fields: drops body elements from the end and says so. */
@@ -240,7 +220,7 @@ function buildCard(reply: Reply, options: RenderCardOptions, parts: Parts): Adap
     type: 'AdaptiveCard',
     $schema: CARD_SCHEMA,
     version: '1.5',
-    body: bodyOf(parts, layout, options.command),
+    body: bodyOf(parts, layout),
     actions: parts.actions,
     ...(parts.refresh ? { refresh: parts.refresh } : {}),
     msteams: { width: 'Full' },
@@ -266,7 +246,7 @@ const pngDataUri = (png: Uint8Array) => `data:image/png;base64,${Buffer.from(png
 /**
  * Renders a reply as an Adaptive Card 1.5: the title (bold, Medium, wrapping; red for errors), the text, the fields
  * as a FactSet, each table as a `Table` element (cut to `maxTableRows`, then to the budget, with "Showing N of M
- * rows" and, given `options.command`, a "Show all" button), the chart PNG as a `data:` URI `Image` (left out with a
+ * rows" and the reply's `more` button, "Show all"), the chart PNG as a `data:` URI `Image` (left out with a
  * note in small print when it would pass the budget), the items as Containers each with its button, then context,
  * footnote and error id in small subtle print; the reply's buttons are the card's actions (see `cardAction`). The
  * JSON stays within {@link CARD_BUDGET_BYTES}: table rows are cut first, then whole items ("Showing N of M items").
@@ -274,39 +254,17 @@ const pngDataUri = (png: Uint8Array) => `data:image/png;base64,${Buffer.from(png
  * @throws TallyError `USAGE` when `maxTableRows` is not a positive integer.
  */
 export function renderCard(reply: Reply, options: RenderCardOptions = {}): AdaptiveCard {
-  return buildCard(reply, options, partsOf(reply, []));
+  return buildCard(reply, options, partsOf(reply, options.refresh));
 }
 
 /**
- * The per-viewer view of an approval card. A viewer who may vote and has not voted gets every button (Approve,
- * Reject with its reason input, Details); one who voted sees "You voted approve" (or reject) and no vote buttons;
- * anyone else sees the progress (the reply's fields) and Details only. The card carries a `refresh` section
- * (verb `refresh`, `data: { id }`) for at most 60 distinct user ids, so each approver's client asks for their view.
+ * The `refresh` section of a person's own view of a card (Universal Actions): the clients of these users (at most 60
+ * distinct ones; Teams ignores the rest) ask for their view with `button`'s verb and `data: { id }` when they show it.
  */
-export function renderApprovalCard(
-  reply: Reply,
-  viewer: ApprovalViewer,
-  refresh: ApprovalRefresh,
-  options: RenderCardOptions = {},
-): AdaptiveCard {
-  const mayVote = viewer.canVote && viewer.votedAs === undefined;
-  const buttons = reply.buttons?.filter((b) => mayVote || !VOTE_ACTIONS.has(b.actionId));
-  const voted = viewer.votedAs
-    ? [
-        textBlock(`You voted ${viewer.votedAs}`, {
-          weight: 'Bolder',
-          color: viewer.votedAs === 'approve' ? 'Good' : 'Attention',
-        }),
-      ]
-    : [];
-  return buildCard(reply, options, partsOf({ ...reply, buttons }, voted, cardRefresh(refresh)));
-}
-
-/** The `refresh` section of an approval card: distinct user ids, at most 60 (Teams ignores the rest). */
-export function cardRefresh(refresh: ApprovalRefresh): CardRefresh {
+export function cardRefresh(button: { actionId: string; value: string }, userIds: string[]): CardRefresh {
   return {
-    action: { type: 'Action.Execute', verb: CARD_VERBS.REFRESH, data: { id: refresh.approvalId } },
-    userIds: [...new Set(refresh.userIds)].slice(0, TEAMS_LIMITS.refreshUserIds),
+    action: { type: 'Action.Execute', verb: verbOf(button.actionId), data: { id: button.value } },
+    userIds: [...new Set(userIds)].slice(0, TEAMS_LIMITS.refreshUserIds),
   };
 }
 

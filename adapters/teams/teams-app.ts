@@ -1,14 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ActivityTypes, CloudAdapter, type TurnContext } from 'botbuilder';
+import { apology } from '../../src/conversation/apology.js';
 import { TallyError } from '../../src/shared/errors.js';
 import { newId } from '../../src/shared/ids.js';
 import type { Logger } from '../../src/shared/logger.port.js';
-import { apology } from './handlers/fail-safely.js';
 import { toMessageInvokeResponse } from './render-card.js';
 import { createTeamsAuthentication, type TeamsAuthConfig } from './teams-auth.js';
-import { createTeamsBot } from './teams-bot.js';
 import type { TeamsDeps } from './teams-deps.types.js';
 import { botRequest, botResponse, readJsonBody, sendProblem } from './teams-http.js';
+import { teamsInbound } from './teams-inbound.js';
 
 export interface TeamsAdapterConfig extends TeamsAuthConfig {
   /**
@@ -51,7 +51,7 @@ export function createTeamsCloudAdapter(config: TeamsAdapterConfig, logger: Logg
 
 /**
  * Teams on botbuilder's `CloudAdapter`, mounted on Tally's own server: every request is authenticated by botbuilder
- * before any handler runs (401 otherwise), then routed by {@link createTeamsBot}. Give `cloud` when the adapter was
+ * before any handler runs (401 otherwise), then routed by {@link teamsInbound}. Give `cloud` when the adapter was
  * built earlier (for the messenger); otherwise it is built here.
  *
  * @throws TallyError `CONFIG_INVALID` when neither `appId` nor `anonymous` is given.
@@ -62,12 +62,12 @@ export function createTeamsAdapter(
   cloud: TeamsCloud = createTeamsCloudAdapter(config, deps.logger),
 ): TeamsAdapter {
   const { adapter } = cloud;
-  const bot = createTeamsBot(deps);
+  const bot = teamsInbound(deps);
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'POST') return sendProblem(res, 405, 'method not allowed');
     const read = await readJsonBody(req);
     if (!read.ok) return sendProblem(res, read.status, read.error);
-    await adapter.process(botRequest(req, read.body), botResponse(res), bot.run);
+    await adapter.process(botRequest(req, read.body), botResponse(res), bot);
   };
   return {
     ...cloud,
@@ -83,7 +83,7 @@ export function createTeamsAdapter(
 }
 
 /**
- * A turn failed outside the handlers' own `failSafely`: logged with an error id, answered with a short apology
+ * A turn failed outside the core's own `failSafely`: logged with an error id, answered with a short apology
  * (as the invoke's answer for a card action, which would otherwise get a 501).
  */
 async function onTurnError(logger: Logger, ctx: TurnContext, err: Error): Promise<void> {
@@ -97,9 +97,9 @@ async function onTurnError(logger: Logger, ctx: TurnContext, err: Error): Promis
     if (activity.type === ActivityTypes.Invoke)
       await ctx.sendActivity({
         type: ActivityTypes.InvokeResponse,
-        value: { status: 200, body: toMessageInvokeResponse(apology(errorId)) },
+        value: { status: 200, body: toMessageInvokeResponse(apology(errorId).title) },
       });
-    else await ctx.sendActivity({ type: ActivityTypes.Message, text: apology(errorId) });
+    else await ctx.sendActivity({ type: ActivityTypes.Message, text: apology(errorId).title });
   } catch (e) {
     logger.error({ err: e, errorId }, 'could not tell the user about a failure');
   }

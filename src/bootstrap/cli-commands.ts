@@ -1,10 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { writeFocusCsv } from '../../adapters/focus-file/focus-csv.writer.js';
 import { FocusExportReader } from '../../adapters/focus-file/focus-export.reader.js';
+import { MemoryDedupeStore } from '../../adapters/memory/memory-dedupe.store.js';
 import { pingRedis } from '../../adapters/queue/redis-probe.js';
-import { renderText } from '../../adapters/shell/render-text.js';
 import { runShell } from '../../adapters/shell/shell-repl.js';
 import type { Config } from '../config/env.js';
+import { ChatCore } from '../conversation/chat-core.js';
 import { ImportService } from '../costs/import.service.js';
 import type { ImportRun } from '../costs/import-run.types.js';
 import { generateSample } from '../costs/sample/sample-data.js';
@@ -14,6 +15,7 @@ import { addDays, dayOf, isDay } from '../shared/day.js';
 import { TallyError } from '../shared/errors.js';
 import { formatMoney } from '../shared/money.js';
 import type { Reply } from '../shared/reply.types.js';
+import { renderText } from '../shared/reply-text.js';
 import type { CliContext } from './cli.js';
 import { createDeps, createStores } from './deps.js';
 
@@ -54,7 +56,15 @@ export async function shellCommand(ctx: CliContext, opts: { focus?: string; as?:
       input: process.stdin,
       output: process.stdout,
       historyFile: ctx.historyFile,
-      handle: (text) => deps.turns.handle(shellTurn(text, opts.as)),
+      core: new ChatCore({
+        handleTurn: (turn, hooks) => deps.turns.handle(turn, hooks),
+        dedupe: new MemoryDedupeStore(),
+        ...(deps.approvals.interactions ? { approvals: deps.approvals.interactions } : {}),
+        ...(deps.scheduled ? { alerts: deps.scheduled.alerts } : {}),
+        charts: null,
+        logger: ctx.logger,
+      }),
+      user: { id: opts.as ?? 'local' },
       banner:
         `Tally shell — ${deps.stores.description}; cost data ${range ? `${range.from} to ${range.to}` : 'none'}` +
         `${opts.as ? `; acting as ${opts.as}` : ''}.\n` +

@@ -1,8 +1,20 @@
+import type { SlackAdapterConfig } from '../../adapters/slack/slack-app.js';
 import type { TeamsAdapterConfig } from '../../adapters/teams/teams-app.js';
 import type { ChatMessenger } from '../approvals/chat-messenger.port.js';
 import type { Config } from '../config/env.js';
 import type { Logger } from '../shared/logger.port.js';
 import type { Stores } from './deps.js';
+
+/** The Slack settings of the adapter, from the config slice. */
+export function slackAdapterConfig(config: Config): SlackAdapterConfig {
+  const s = config.slack;
+  return {
+    botToken: s.botToken ?? '',
+    ...(s.signingSecret ? { signingSecret: s.signingSecret } : {}),
+    ...(s.appToken ? { appToken: s.appToken } : {}),
+    ...(s.apiUrl ? { apiUrl: s.apiUrl } : {}),
+  };
+}
 
 /** The Teams settings of the adapter, from the config slice. */
 export function teamsAdapterConfig(config: Config): TeamsAdapterConfig {

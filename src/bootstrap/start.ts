@@ -6,28 +6,13 @@ import { RedisDedupeStore } from '../../adapters/queue/redis-dedupe.store.js';
 import { pingRedis } from '../../adapters/queue/redis-probe.js';
 import { createSlackAdapter } from '../../adapters/slack/slack-app.js';
 import { createTeamsAdapter } from '../../adapters/teams/teams-app.js';
-import type { TurnHandler } from '../conversation/handle-turn.service.js';
+import { ChatCore } from '../conversation/chat-core.js';
 import { TallyError } from '../shared/errors.js';
-import type { Reply } from '../shared/reply.types.js';
 import type { CliContext } from './cli.js';
 import { clockFor } from './cli-commands.js';
 import { createDeps } from './deps.js';
-import { createMessengers, teamsAdapterConfig } from './messengers.js';
+import { createMessengers, slackAdapterConfig, teamsAdapterConfig } from './messengers.js';
 import { startWebServer } from './web.js';
-
-/** The App Home sections, as commands of the command language. */
-export const HOME_COMMANDS = [
-  'cost month to date by provider',
-  'forecast',
-  'compare last 7 days vs the period before by service top 5',
-];
-
-/** The sections of a user's App Home, built by the same turn handler as every answer; pending approvals when on. */
-export function homeSections(turns: TurnHandler, platform: 'slack' | 'teams', approvals = false) {
-  const commands = approvals ? [...HOME_COMMANDS, 'approvals'] : HOME_COMMANDS;
-  return async (userId: string): Promise<Reply[]> =>
-    Promise.all(commands.map((text) => turns.handle({ user: { id: userId }, location: { platform }, text })));
-}
 
 /**
  * `tally start` with a chat platform: the web server (health, Slack at `/slack/events`) in one process. Refuses to
@@ -52,36 +37,22 @@ export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; f
   });
   const workers = opts.worker ? await deps.startWorkers() : null;
   const charts = new WorkerChartRenderer();
-  const slack = config.slack.enabled
-    ? createSlackAdapter(
-        {
-          botToken: config.slack.botToken ?? '',
-          ...(config.slack.signingSecret ? { signingSecret: config.slack.signingSecret } : {}),
-          ...(config.slack.appToken ? { appToken: config.slack.appToken } : {}),
-          ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
-        },
-        {
-          handleTurn: (turn, hooks) => deps.turns.handle(turn, hooks),
-          homeSections: homeSections(deps.turns, 'slack', deps.approvals.interactions !== null),
-          dedupe: new RedisDedupeStore(redis),
-          ...(deps.approvals.interactions ? { approvals: deps.approvals.interactions } : {}),
-          ...(deps.scheduled ? { alerts: deps.scheduled.alerts } : {}),
-          charts,
-          logger,
-        },
-      )
-    : null;
+  const core = new ChatCore({
+    handleTurn: (turn, hooks) => deps.turns.handle(turn, hooks),
+    dedupe: new RedisDedupeStore(redis),
+    ...(deps.approvals.interactions ? { approvals: deps.approvals.interactions } : {}),
+    ...(deps.approvals.show ? { approvalMessage: deps.approvals.show } : {}),
+    ...(deps.scheduled ? { alerts: deps.scheduled.alerts } : {}),
+    charts,
+    logger,
+  });
+  const slack = config.slack.enabled ? createSlackAdapter(slackAdapterConfig(config), { core, logger }) : null;
   const hostedCharts = config.publicUrl ? new HostedCharts(redis, config.queues.prefix, config.publicUrl) : null;
   const teams = messengers.teamsCloud
     ? createTeamsAdapter(
         teamsAdapterConfig(config),
         {
-          handleTurn: (turn, hooks) => deps.turns.handle(turn, hooks),
-          dedupe: new RedisDedupeStore(redis),
-          ...(deps.approvals.interactions ? { approvals: deps.approvals.interactions } : {}),
-          ...(deps.approvals.show ? { approvalMessage: deps.approvals.show } : {}),
-          ...(deps.scheduled ? { alerts: deps.scheduled.alerts } : {}),
-          charts,
+          core,
           conversationRefs: deps.stores.conversationRefs,
           ...(hostedCharts ? { hostChart: (png: Uint8Array) => hostedCharts.put(png) } : {}),
           logger,

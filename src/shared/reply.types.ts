@@ -65,12 +65,17 @@ export interface Reply {
   context?: string[];
   footnote?: string;
   buttons?: ReplyButton[];
+  /** The button a renderer shows under a table it has to cut: "Show all", re-running the command. */
+  more?: ReplyButton;
   /** Machine-readable payload (`tally ask --json`). */
   data?: Record<string, unknown>;
   /** Channel answers are visible to all; help and errors go only to the asker where the platform allows it. */
   visibility: 'channel' | 'ephemeral';
   errorId?: string;
 }
+
+/** Rows of a table a message shows before it is cut and offers "Show all" (every renderer shows this many). */
+export const TABLE_PAGE_ROWS = 25;
 
 export const money = (amount: number, currency: string): Cell => ({ kind: 'money', amount, currency });
 export const text = (t: string): Cell => ({ kind: 'text', text: t });

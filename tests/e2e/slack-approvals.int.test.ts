@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REASON_ACTION, REASON_BLOCK } from '../../adapters/slack/reject-reason-modal.js';
+import {
+  REJECT_REASON_FIELD as REASON_ACTION,
+  REJECT_REASON_FIELD as REASON_BLOCK,
+} from '../../src/conversation/forms/reject-reason.form.js';
 import { ACTIONS, REJECT_REASON_VIEW } from '../../src/shared/action-ids.js';
 import {
   type ApprovalWorld,

@@ -17,10 +17,11 @@ import type { ApprovalInteractions } from '../../src/approvals/approval-interact
 import { type AppDeps, createDeps } from '../../src/bootstrap/deps.js';
 import { startWebServer } from '../../src/bootstrap/web.js';
 import { loadConfig } from '../../src/config/env.js';
+import { ChatCore } from '../../src/conversation/chat-core.js';
 import type { Turn } from '../../src/conversation/turn.types.js';
 import { fixedClock } from '../../src/shared/clock.js';
 import { TallyError } from '../../src/shared/errors.js';
-import { silentLogger } from '../../src/shared/logger.port.js';
+import { type Logger, silentLogger } from '../../src/shared/logger.port.js';
 import type { Reply } from '../../src/shared/reply.types.js';
 import { type BotConnectorFake, type ConnectorCall, startBotConnectorFake } from '../support/bot-connector-fake.js';
 import {
@@ -190,24 +191,31 @@ beforeAll(async () => {
   issuer = await startBotTokenIssuer();
   foreignIssuer = await startBotTokenIssuer({ endorsements: ['webchat'] });
   const common = { dedupe: new MemoryDedupeStore(), charts: null, logger: silentLogger };
+  const logger: Logger = { ...silentLogger, error: (obj) => errors.push(obj) };
   anonymousUrl = await mount(
     {
-      ...common,
-      logger: { ...silentLogger, error: (obj) => errors.push(obj) },
-      handleTurn: (turn, hooks) => core.turns.handle(turn, hooks),
-      approvals,
-      approvalMessage,
-      alerts,
+      core: new ChatCore({
+        ...common,
+        logger,
+        handleTurn: (turn, hooks) => core.turns.handle(turn, hooks),
+        approvals,
+        approvalMessage,
+        alerts,
+      }),
+      logger,
       conversationRefs: anonymousRefs,
     },
     { anonymous: true },
   );
   const authDeps: TeamsDeps = {
-    ...common,
-    handleTurn: (turn, hooks) => {
-      authTurns.push(turn);
-      return core.turns.handle(turn, hooks);
-    },
+    core: new ChatCore({
+      ...common,
+      handleTurn: (turn, hooks) => {
+        authTurns.push(turn);
+        return core.turns.handle(turn, hooks);
+      },
+    }),
+    logger: silentLogger,
     conversationRefs: authRefs,
   };
   const auth = {
@@ -356,9 +364,12 @@ describe('Teams messages (anonymous mode)', () => {
 
   it('refuses to be built without an app id unless anonymous mode is on', () => {
     const deps: TeamsDeps = {
-      handleTurn: async () => ({ kind: 'notice', title: 'x', visibility: 'channel' }),
-      dedupe: new MemoryDedupeStore(),
-      charts: null,
+      core: new ChatCore({
+        handleTurn: async () => ({ kind: 'notice', title: 'x', visibility: 'channel' }),
+        dedupe: new MemoryDedupeStore(),
+        charts: null,
+        logger: silentLogger,
+      }),
       conversationRefs: new MemoryConversationRefStore(),
       logger: silentLogger,
     };
@@ -429,13 +440,14 @@ describe('Teams card actions (Action.Execute invokes)', () => {
     expect(unknown.type).toBe('application/vnd.microsoft.activity.message');
   });
 
-  it('Acknowledge replaces the alert card for everyone and for the clicker; Mute posts a note in the chain', async () => {
+  it('Acknowledge replaces the alert card for everyone and tells the clicker; Mute posts a note in the chain', async () => {
     const conversationId = `${TEAMS.channelId};messageid=alert-root-1`;
     const at = { conversationId, conversationType: 'channel' as const, replyToId: 'alert-root-1' };
     const ack = await invoke(
       cardAction({ verb: 'alert_ack', data: { id: 'anom_1' }, ...at, serviceUrl: connector.serviceUrl }),
     );
-    expect(JSON.stringify(ack.value)).toContain('acknowledged by Ada');
+    expect(ack.type).toBe('application/vnd.microsoft.activity.message');
+    expect(String(ack.value)).toContain('Acknowledged');
     const update = await connector.waitFor('update');
     expect(update.conversationId).toBe(conversationId);
     expect(update.activityId).toBe('alert-root-1');

@@ -98,9 +98,10 @@ describe('renderMessage', () => {
     expect(contextText(ctx[0]!)).toContain('Metric: Net amortized cost');
   });
 
-  it('cuts a 120-row table to 25 rows plus the footer, with "Showing" and a Show all button', () => {
+  it('cuts a 120-row table to 25 rows plus the footer, with "Showing" and the reply\'s Show all button', () => {
     const command = 'cost last month by service';
-    const { blocks } = renderMessage(breakdown({ tables: [breakdownTable(120)] }), { command });
+    const more = { actionId: ACTIONS.SHOW_ALL, label: 'Show all', value: command };
+    const { blocks } = renderMessage(breakdown({ tables: [breakdownTable(120)], more }));
     expect(blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context', 'actions', 'context']);
     const code = codeOf(blocks);
     expect(code).toContain('service-24');

@@ -1,9 +1,9 @@
 // The shell's text rendering of items and buttons (adapters/shell/render-text.ts): a shell user types what a Slack user
 // would click, so every button with a typed equivalent becomes a `→ command` line.
 import { describe, expect, it } from 'vitest';
-import { renderText, typedCommand } from '../../../adapters/shell/render-text.js';
 import { ACTIONS } from '../../../src/shared/action-ids.js';
 import type { Reply, ReplyItem } from '../../../src/shared/reply.types.js';
+import { renderText, typedCommand } from '../../../src/shared/reply-text.js';
 
 const PROPOSE = 'propose stop i-0abc in us-east-1 because idle';
 

@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryDedupeStore } from '../../../adapters/memory/memory-dedupe.store.js';
 import { createSlackAdapter } from '../../../adapters/slack/slack-app.js';
+import { ChatCore } from '../../../src/conversation/chat-core.js';
 import { TallyError } from '../../../src/shared/errors.js';
 import { silentLogger } from '../../../src/shared/logger.port.js';
 
-const deps = {
+const core = new ChatCore({
   handleTurn: async () => ({ kind: 'notice' as const, title: 't', visibility: 'channel' as const }),
-  homeSections: async () => [],
   dedupe: new MemoryDedupeStore(),
   charts: null,
   logger: silentLogger,
-};
+});
+const deps = { core, logger: silentLogger };
 
 describe('createSlackAdapter', () => {
   it('serves /slack/events in HTTP mode', () => {

@@ -4,8 +4,8 @@ import {
   type AdaptiveCard,
   CARD_BUDGET_BYTES,
   type CardElement,
+  cardRefresh,
   cardSize,
-  renderApprovalCard,
   renderCard,
   toAttachment,
   toInvokeResponse,
@@ -177,7 +177,7 @@ describe('renderCard', () => {
     expect(first[0]).toMatchObject({ text: 'Stop idle i-0abc', weight: 'Bolder' });
     expect((first[3]!.actions as CardAction[])[0]).toMatchObject({
       type: 'Action.Execute',
-      verb: 'run',
+      verb: ACTIONS.REQUEST_APPROVAL,
       data: { command: 'propose stop i-0abc in us-east-1' },
     });
     expect(containers[1]!.items).toEqual([expect.objectContaining({ text: 'Delete vol-1' })]);
@@ -210,14 +210,15 @@ describe('renderCard', () => {
     expect(card.body[1]).toMatchObject({ text: 'one\n\ntwo\n\nthree' });
   });
 
-  it('cuts a long table to 25 rows by default, says so, and offers Show all for the command', () => {
-    const card = renderCard(breakdown({ tables: [breakdownTable(500)] }), { command: 'cost by service' });
+  it("cuts a long table to 25 rows by default, says so, and offers the reply's Show all button", () => {
+    const more = { actionId: ACTIONS.SHOW_ALL, label: 'Show all', value: 'cost by service' };
+    const card = renderCard(breakdown({ tables: [breakdownTable(500)], more }));
     const table = tableOf(card);
     expect(table.rows).toHaveLength(1 + 25 + 1);
     expect(texts(card)).toContain('Showing 25 of 500 rows');
     const showAll = ofType(card, 'ActionSet')[0]!.actions as CardAction[];
     expect(showAll).toEqual([
-      expect.objectContaining({ verb: 'run', title: 'Show all', data: { command: 'cost by service' } }),
+      expect.objectContaining({ verb: ACTIONS.SHOW_ALL, title: 'Show all', data: { command: 'cost by service' } }),
     ]);
   });
 
@@ -310,12 +311,16 @@ describe('card actions', () => {
     }
   });
 
-  it('maps command buttons to verb run with data { command }', () => {
-    for (const actionId of [ACTIONS.SHOW_ALL, ACTIONS.RUN_COMMAND, ACTIONS.REQUEST_APPROVAL]) {
+  it('maps command buttons to data { command }: Run command keeps its verb run, the others their action id', () => {
+    for (const [actionId, verb] of [
+      [ACTIONS.RUN_COMMAND, 'run'],
+      [ACTIONS.SHOW_ALL, ACTIONS.SHOW_ALL],
+      [ACTIONS.REQUEST_APPROVAL, ACTIONS.REQUEST_APPROVAL],
+    ] as const) {
       const action = cardAction({ actionId, label: 'Run', value: 'cost last month' });
-      expect(action).toMatchObject({ type: 'Action.Execute', verb: 'run', data: { command: 'cost last month' } });
+      expect(action).toMatchObject({ type: 'Action.Execute', verb, data: { command: 'cost last month' } });
       expect(action).toMatchObject({
-        fallback: { type: 'Action.Submit', data: { command: 'cost last month', verb: 'run' } },
+        fallback: { type: 'Action.Submit', data: { command: 'cost last month', verb } },
       });
     }
   });
@@ -337,61 +342,31 @@ describe('card actions', () => {
     ]);
   });
 
-  it('leaves out unknown action ids and values longer than 2000 characters', () => {
-    expect(cardAction({ actionId: 'something_else', label: 'X', value: '1' })).toBeUndefined();
+  it('gives any other button its action id as the verb, and leaves out values longer than 2000 characters', () => {
+    expect(cardAction({ actionId: 'tally_something_new', label: 'X', value: '1' })).toMatchObject({
+      type: 'Action.Execute',
+      verb: 'tally_something_new',
+      data: { id: '1' },
+    });
     expect(cardAction({ actionId: ACTIONS.RUN_COMMAND, label: 'X', value: 'c'.repeat(2001) })).toBeUndefined();
     const card = renderCard(
-      breakdown({ buttons: [{ actionId: 'something_else', label: 'X', value: '1' }, ...approvalButtons('a')] }),
+      breakdown({ buttons: [{ actionId: 'tally_x', label: 'X', value: 'c'.repeat(2001) }, ...approvalButtons('a')] }),
     );
     expect(card.actions.map((a) => a.type)).toEqual(['Action.Execute', 'Action.ShowCard', 'Action.Execute']);
   });
 });
 
-describe('renderApprovalCard', () => {
-  const refresh = { approvalId: 'apr_1', userIds: ['u1', 'u2'] };
-  const verbs = (card: AdaptiveCard) =>
-    card.actions.map((a) =>
-      a.type === 'Action.ShowCard' ? 'reject-card' : a.type === 'Action.Execute' ? a.verb : a.type,
-    );
-
-  it('gives a voter who may still vote every button', () => {
-    const card = renderApprovalCard(approval(), { userId: 'u1', canVote: true }, refresh);
-    expect(verbs(card)).toEqual(['approve', 'reject-card', 'details']);
-    expect(texts(card).some((t) => t.startsWith('You voted'))).toBe(false);
-  });
-
-  it('shows a voter their vote and no vote buttons', () => {
-    const approved = renderApprovalCard(approval(), { userId: 'u1', canVote: true, votedAs: 'approve' }, refresh);
-    expect(verbs(approved)).toEqual(['details']);
-    expect(texts(approved)).toContain('You voted approve');
-    const rejected = renderApprovalCard(approval(), { userId: 'u2', canVote: true, votedAs: 'reject' }, refresh);
-    expect(texts(rejected)).toContain('You voted reject');
-    expect(verbs(rejected)).toEqual(['details']);
-  });
-
-  it('shows others the progress only', () => {
-    const card = renderApprovalCard(approval(), { userId: 'u9', canVote: false }, refresh);
-    expect(verbs(card)).toEqual(['details']);
-    const facts = ofType(card, 'FactSet')[0]!.facts;
-    expect(facts).toContainEqual({ title: 'Approvals', value: '1 of 2' });
-    expect(texts(card).some((t) => t.startsWith('You voted'))).toBe(false);
-  });
-
-  it('has a refresh section for the approval, at most 60 distinct user ids', () => {
+describe("a person's own view (refresh)", () => {
+  it('carries a refresh section for the button, at most 60 distinct user ids, without changing the reply', () => {
     const userIds = [...Array.from({ length: 100 }, (_, i) => `29:user-${i}`), '29:user-0'];
-    const card = renderApprovalCard(approval(), { userId: 'u1', canVote: true }, { approvalId: 'apr_1', userIds });
+    const reply = approval();
+    const card = renderCard(reply, { refresh: cardRefresh({ actionId: ACTIONS.REFRESH, value: 'apr_1' }, userIds) });
     expect(card.refresh?.action).toEqual({ type: 'Action.Execute', verb: 'refresh', data: { id: 'apr_1' } });
     expect(card.refresh?.userIds).toHaveLength(60);
     expect(new Set(card.refresh?.userIds).size).toBe(60);
     expect(card.refresh?.userIds[0]).toBe('29:user-0');
-    const small = renderApprovalCard(approval(), { userId: 'u1', canVote: true }, refresh);
-    expect(small.refresh?.userIds).toEqual(['u1', 'u2']);
-  });
-
-  it('does not change the reply it renders', () => {
-    const reply = approval();
-    renderApprovalCard(reply, { userId: 'u9', canVote: false }, refresh);
     expect(reply.buttons).toEqual(approvalButtons('apr_1'));
+    expect(renderCard(reply).refresh).toBeUndefined();
   });
 });
 

@@ -1,0 +1,118 @@
+import type { ChartRenderer } from '../reports/chart-renderer.port.js';
+import { REJECT_REASON_VIEW } from '../shared/action-ids.js';
+import type { DedupeStore } from '../shared/dedupe.port.js';
+import type { Logger } from '../shared/logger.port.js';
+import type { Reply } from '../shared/reply.types.js';
+import { type AnswerDeps, answerTurn } from './answer-turn.js';
+import { failSafely } from './apology.js';
+import type { ChatSurface } from './chat-surface.port.js';
+import type { ClickFeatures } from './click.types.js';
+import { CLICKS } from './clicks/index.js';
+import { REJECT_REASON_FIELD, rejectReasonErrors } from './forms/reject-reason.form.js';
+import { ClickRegistry, DEDUPE_TTL_SECONDS } from './handle-click.js';
+import type { TurnHooks } from './handle-turn.service.js';
+import type { ButtonClick, ChatUser, FormSubmit } from './inbound.types.js';
+import type { Turn, TurnLocation } from './turn.types.js';
+import { WorkQueue } from './work-queue.js';
+
+export interface ChatCoreDeps extends ClickFeatures {
+  /** The turn use case: commands first, free text to the agent. */
+  handleTurn: (turn: Turn, hooks?: TurnHooks) => Promise<Reply>;
+  /** Remembers delivery ids, so that a redelivered event is handled once. */
+  dedupe: DedupeStore;
+  /** Draws charts; null: answers carry no chart image. */
+  charts: ChartRenderer | null;
+  logger: Logger;
+  /**
+   * How long an answer may take before "working on it" is posted (where the surface can update it).
+   * @defaultValue 1000 ms
+   */
+  progressAfterMs?: number;
+  /**
+   * Answers worked out at once, in arrival order; under a burst this keeps the event loop free to acknowledge new
+   * requests within the platforms' deadlines.
+   * @defaultValue 4
+   */
+  concurrency?: number;
+}
+
+/** The App Home sections (Slack), as commands of the command language. */
+const HOME_COMMANDS = [
+  'cost month to date by provider',
+  'forecast',
+  'compare last 7 days vs the period before by service top 5',
+];
+
+/**
+ * The chat core (docs/architecture.md#the-chat-core): what every platform does with a message, a click, a submitted
+ * form and a home view, written once. Adapters parse their events into these models, give a surface to answer on,
+ * and render replies; they decide nothing.
+ */
+export class ChatCore {
+  private readonly answer: AnswerDeps;
+  private readonly clicks: ClickRegistry;
+
+  constructor(private readonly deps: ChatCoreDeps) {
+    this.answer = {
+      handleTurn: deps.handleTurn,
+      charts: deps.charts,
+      logger: deps.logger,
+      queue: new WorkQueue(deps.concurrency ?? 4),
+      progressAfterMs: deps.progressAfterMs ?? 1000,
+    };
+    const features: ClickFeatures = {
+      ...(deps.approvals ? { approvals: deps.approvals } : {}),
+      ...(deps.approvalMessage ? { approvalMessage: deps.approvalMessage } : {}),
+      ...(deps.alerts ? { alerts: deps.alerts } : {}),
+    };
+    this.clicks = new ClickRegistry(
+      { features, dedupe: deps.dedupe, logger: deps.logger, answer: this.answer },
+      CLICKS,
+    );
+  }
+
+  /**
+   * A message to Tally: answered once per delivery id, on the surface. `command` is the text as typed, for "Show all".
+   */
+  async turn(turn: Turn, surface: ChatSurface, options: { deliveryId?: string } = {}): Promise<void> {
+    if (options.deliveryId && !(await this.deps.dedupe.claim(options.deliveryId, DEDUPE_TTL_SECONDS))) return;
+    const context = { platform: turn.location.platform, channel: turn.location.channel, user: turn.user.id };
+    await failSafely(this.deps.logger, context, surface, () => answerTurn(this.answer, turn, surface, turn.text));
+  }
+
+  /** A button clicked (docs/architecture.md#clicks). */
+  click(click: ButtonClick, surface: ChatSurface): Promise<void> {
+    return this.clicks.handle(click, surface);
+  }
+
+  /**
+   * What is wrong with a submitted form, by field id, or null when it can be run. Platforms that keep a form open
+   * with errors (Slack) call this before acknowledging the submission.
+   */
+  formErrors(submit: FormSubmit): Record<string, string> | null {
+    if (submit.formId === REJECT_REASON_VIEW) return rejectReasonErrors(submit, this.deps.approvals);
+    return { form: 'This form is not known to this version of Tally.' };
+  }
+
+  /** A submitted form, once per delivery id: the reject form casts a reject vote with its reason. */
+  async submitForm(submit: FormSubmit, surface: ChatSurface): Promise<void> {
+    const { approvals, logger, dedupe } = this.deps;
+    const approvalId = submit.meta?.approvalId;
+    const context = { platform: submit.location.platform, user: submit.user.id, form: submit.formId, approvalId };
+    await failSafely(logger, context, surface, async () => {
+      if (this.formErrors(submit) || !approvals || !approvalId) return;
+      // Platforms do not redeliver forms, but a replayed submission must not vote twice.
+      if (submit.deliveryId && !(await dedupe.claim(submit.deliveryId, DEDUPE_TTL_SECONDS))) return;
+      const { id, name } = submit.user;
+      const voter = { platform: submit.location.platform, id, ...(name ? { name } : {}) };
+      const reason = submit.fields[REJECT_REASON_FIELD]?.trim() ?? '';
+      await surface.replyPrivately(await approvals.vote({ approvalId, voter, decision: 'reject', reason }));
+    });
+  }
+
+  /** A person's home view: month to date, forecast, top movers, and pending approvals where approvals are on. */
+  home(user: ChatUser, location: TurnLocation): Promise<Reply[]> {
+    const commands = this.deps.approvals ? [...HOME_COMMANDS, 'approvals'] : HOME_COMMANDS;
+    return Promise.all(commands.map((text) => this.deps.handleTurn({ user, location, text })));
+  }
+}
