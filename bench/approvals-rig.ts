@@ -17,16 +17,16 @@ import { type BenchCostStore, benchCostStore } from './bench-stores.js';
 import { TimedMessenger } from './timed-messenger.js';
 
 /** The people of the bench policy: Slack ids by policy key. Rita proposes; Alice, Bob and Carol approve. */
-export const PEOPLE = { rita: 'U0RITA', alice: 'U0ALICE', bob: 'U0BOB', carol: 'U0CAROL' } as const;
+const PEOPLE = { rita: 'U0RITA', alice: 'U0ALICE', bob: 'U0BOB', carol: 'U0CAROL' } as const;
 export type Person = keyof typeof PEOPLE;
 
 /** The channel proposals are made in (the approval message is posted there). */
-export const CHANNEL = 'C0BENCH';
+const CHANNEL = 'C0BENCH';
 
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 /** Timers of the bench policy, as policy-file durations (`3s`, `1h`). */
-export interface BenchTimers {
+interface BenchTimers {
   remindAfter: string;
   expireAfter: string;
 }
@@ -35,7 +35,7 @@ export interface BenchTimers {
  * The policy file text: every risk level needs 2 of Alice, Bob and Carol, with the given timers, one tier (so nothing
  * escalates), and a daily limit far above what the bench executes.
  */
-export function benchPolicy(timers: BenchTimers): string {
+function benchPolicy(timers: BenchTimers): string {
   const rule = `{ approvers: [alice, bob, carol], quorum: 2, remindAfter: ${timers.remindAfter}, expireAfter: ${timers.expireAfter} }`;
   return `approvals:
   people:

@@ -18,7 +18,7 @@ import { addDays, addMonths, type Day, daysBetween, endOfMonth, startOfMonth } f
  */
 
 /** Last day of the sample data of the sample-based benches; "today" for their questions is the day after. */
-export const BENCH_END_DAY: Day = '2026-06-17';
+const BENCH_END_DAY: Day = '2026-06-17';
 export const BENCH_TODAY: Day = addDays(BENCH_END_DAY, 1);
 
 /** Shape of the generated export. */
@@ -158,7 +158,7 @@ const list = (values: readonly string[]) => `[${values.map(q).join(', ')}]`;
 const pick = (values: readonly string[], expr: string) =>
   `${list(values)}[CAST(1 + (${expr}) % ${values.length} AS BIGINT)]`;
 
-export interface FocusParquetFile {
+interface FocusParquetFile {
   path: string;
   month: string;
   rows: number;

@@ -89,7 +89,7 @@ export function memoryAfterGc(): MemorySnapshot & { gc: boolean } {
   return { rss: m.rss, heapUsed: m.heapUsed, external: m.external + m.arrayBuffers, gc: gc !== undefined };
 }
 
-export const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 export const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 export const int = (n: number) => Math.round(n).toLocaleString('en-US');
 export const ms = (v: number) => (Number.isFinite(v) ? (v >= 100 ? v.toFixed(0) : v.toFixed(1)) : '-');
@@ -110,7 +110,7 @@ export function table(header: string[], rows: string[][]): string {
   return [line(header), rule, ...rows.map(line)].join('\n');
 }
 
-export const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 /** Bytes as MiB below 1 GiB, else GiB. */
 export const size = (bytes: number) => (bytes < 1024 ** 3 ? mib(bytes) : gib(bytes));
 /** `a / b` as `1.23x`; `-` when either is missing. */

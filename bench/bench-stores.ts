@@ -41,7 +41,7 @@ export async function benchCostStore(): Promise<BenchCostStore> {
 }
 
 /** Time spent in the cost store's writer during an import, by method. */
-export interface WriteTimes {
+interface WriteTimes {
   /** `add`: records written to the staging files (row path). */
   addMs: number;
   /** `addBulk`: a columnar file loaded by the store itself, in SQL (bulk path). */
@@ -63,7 +63,7 @@ const TIMED_WRITER_METHODS: Record<string, keyof Omit<WriteTimes, 'calls'>> = {
  * The store as it is, with each writer it hands out wrapped (a proxy: every method of the store and of the writer is
  * forwarded, optional ones such as `addBulk` included) to time `add`, `addBulk` and `commit`.
  */
-export function timeWrites(inner: CostRepository): { costs: CostRepository; times: WriteTimes } {
+function timeWrites(inner: CostRepository): { costs: CostRepository; times: WriteTimes } {
   const times: WriteTimes = { addMs: 0, bulkMs: 0, commitMs: 0, calls: {} };
   const wrapWriter = (writer: CostWriter): CostWriter =>
     new Proxy(writer, {
@@ -95,7 +95,7 @@ export function timeWrites(inner: CostRepository): { costs: CostRepository; time
 }
 
 /** Wraps a FOCUS reader to time the wait for each batch of rows (DuckDB reading Parquet into JS string arrays). */
-export class TimedFocusReader implements FocusReader {
+class TimedFocusReader implements FocusReader {
   readMs = 0;
 
   constructor(private readonly inner: FocusReader) {}

@@ -86,7 +86,7 @@ export function timedPost(agent: Agent, url: string, req: SignedRequest): Promis
 }
 
 /** A free loopback TCP port. */
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);

@@ -9,7 +9,7 @@ import { stopChild } from './slack-ack-support.js';
 import type { ConnectorStats } from './teams-connector-fake.js';
 
 /** The fake tenant and bot of the benchmark (the ids of tests/support/teams-activities.ts). */
-export const BENCH_TEAMS = {
+const BENCH_TEAMS = {
   tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
   botAppId: '00000000-0000-0000-0000-0000000000b0',
 } as const;

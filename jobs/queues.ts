@@ -23,7 +23,6 @@ export type ApprovalTimerPayload = z.infer<typeof approvalTimerPayload>;
 
 /** Payload of a sync job: one account of one cost source (`sync-all` fans out into these). */
 export const syncPayload = z.object({ source: z.string().min(1), account: z.string().min(1) });
-export type SyncPayload = z.infer<typeof syncPayload>;
 
 /** Payload of a digest job, fired by the subscription's job scheduler: the subscription (the rest is re-read). */
 export const digestPayload = z.object({ subscriptionId: z.string().min(1) });

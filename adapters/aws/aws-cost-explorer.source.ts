@@ -171,7 +171,7 @@ export class AwsCostExplorerSource implements CostSource {
 }
 
 /** FOCUS ServiceCategory of a CE SERVICE name. */
-export function awsServiceCategory(service: string): string {
+function awsServiceCategory(service: string): string {
   return CATEGORIES.find(([pattern]) => pattern.test(service))?.[1] ?? 'Other';
 }
 

@@ -3,7 +3,7 @@ import type { Tag } from '../../src/actions/action.types.js';
 import type { AddressFacts, InstanceFacts, VolumeFacts } from '../../src/recommendations/inventory.port.js';
 
 /** EC2 tags as Tally tags (`{ key, value }`, never a map: keys may contain `.`, which no stored document key may). */
-export function toTags(tags: SdkTag[] | undefined): Tag[] {
+function toTags(tags: SdkTag[] | undefined): Tag[] {
   return (tags ?? []).filter((t) => t.Key !== undefined).map((t) => ({ key: t.Key ?? '', value: t.Value ?? '' }));
 }
 

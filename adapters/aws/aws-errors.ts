@@ -37,7 +37,7 @@ const DENIED = new Set([
 ]);
 
 /** The AWS error code (`InvalidInstanceID.NotFound`, …), a Node error code (`ECONNREFUSED`), or the error's name. */
-export function awsErrorCode(err: unknown): string {
+function awsErrorCode(err: unknown): string {
   const e = (err ?? {}) as AwsErrorShape;
   if (typeof e.code === 'string' && e.code !== '') return e.code;
   if (typeof e.name === 'string' && e.name !== '') return e.name;
@@ -45,7 +45,7 @@ export function awsErrorCode(err: unknown): string {
 }
 
 /** The HTTP status of the failed response, when there was one. */
-export function awsHttpStatus(err: unknown): number | undefined {
+function awsHttpStatus(err: unknown): number | undefined {
   const status = ((err ?? {}) as AwsErrorShape).$metadata?.httpStatusCode;
   return typeof status === 'number' ? status : undefined;
 }

@@ -156,7 +156,7 @@ export class AzureCostSource implements CostSource {
 }
 
 /** FOCUS ServiceCategory of an Azure ServiceName. */
-export function azureServiceCategory(service: string): string {
+function azureServiceCategory(service: string): string {
   return CATEGORIES.find(([pattern]) => pattern.test(service))?.[1] ?? 'Other';
 }
 

@@ -32,13 +32,13 @@ const RETRY_AFTER_HEADERS = [
 ];
 
 /** The HTTP status of the failed response, when there was one. */
-export function azureHttpStatus(err: unknown): number | undefined {
+function azureHttpStatus(err: unknown): number | undefined {
   const status = ((err ?? {}) as AzureErrorShape).statusCode;
   return typeof status === 'number' ? status : undefined;
 }
 
 /** The ARM error code (`AuthorizationFailed`, `429`, …), a Node error code, or the error's name. */
-export function azureErrorCode(err: unknown): string {
+function azureErrorCode(err: unknown): string {
   const e = (err ?? {}) as AzureErrorShape;
   if (typeof e.code === 'string' && e.code !== '') return e.code;
   if (typeof e.name === 'string' && e.name !== '') return e.name;
@@ -46,14 +46,14 @@ export function azureErrorCode(err: unknown): string {
 }
 
 /** Seconds to wait before asking again, from the response's retry-after headers. */
-export function azureRetryAfterSeconds(err: unknown): number | undefined {
+function azureRetryAfterSeconds(err: unknown): number | undefined {
   const headers = ((err ?? {}) as AzureErrorShape).response?.headers;
   const values = RETRY_AFTER_HEADERS.map((h) => Number(headers?.get?.(h))).filter((n) => Number.isFinite(n) && n > 0);
   return values.length === 0 ? undefined : Math.max(...values);
 }
 
 /** Which Tally code an Azure failure maps to. */
-export function classifyAzureError(err: unknown): Extract<TallyErrorCode, `CLOUD_${string}`> {
+function classifyAzureError(err: unknown): Extract<TallyErrorCode, `CLOUD_${string}`> {
   const e = (err ?? {}) as AzureErrorShape;
   const name = typeof e.name === 'string' ? e.name : '';
   const code = azureErrorCode(err);

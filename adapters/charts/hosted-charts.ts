@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 
 /** How long a served chart stays available: cards in a chat's history keep showing it for a week. */
-export const CHART_TTL_SECONDS = 7 * 24 * 3600;
+const CHART_TTL_SECONDS = 7 * 24 * 3600;
 const ID_RE = /^\/charts\/([0-9a-f]{32})\.png$/;
 
 /**

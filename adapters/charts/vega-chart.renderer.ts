@@ -274,7 +274,7 @@ function colours(names: readonly string[]): string[] {
 }
 
 /** One sentence: the chart kind, the title (which names the period) and the top items with their totals. */
-export function altText(spec: ChartSpec): string {
+function altText(spec: ChartSpec): string {
   const items = (
     spec.kind === 'bars'
       ? spec.labels.map((name, i) => ({ name, total: spec.series[0]?.values[i] ?? 0 }))
@@ -293,7 +293,7 @@ export function altText(spec: ChartSpec): string {
 }
 
 /** `Cost by service — last month` → `cost-by-service-last-month.png`. */
-export function filename(spec: ChartSpec): string {
+function filename(spec: ChartSpec): string {
   const slug = spec.title
     .normalize('NFKD')
     .toLowerCase()

@@ -20,7 +20,7 @@ export const LAYOUT_VERSION = 'v1';
 const PARTITION_RE = /^(\d{4}-\d{2})\.(\d{15}-[0-9a-z]+)\.parquet$/;
 
 /** How long a superseded partition file stays for queries that listed it before. */
-export const SUPERSEDED_GRACE_MS = 10 * 60_000;
+const SUPERSEDED_GRACE_MS = 10 * 60_000;
 
 /** What the manifest records about one partition. */
 export interface PartitionStats {
@@ -206,7 +206,7 @@ export class CostDataLayout {
 }
 
 /** Writes a file by writing a temporary file beside it and renaming it into place. */
-export async function writeAtomically(path: string, content: string): Promise<void> {
+async function writeAtomically(path: string, content: string): Promise<void> {
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   await writeFile(tmp, content);
   await rename(tmp, path);

@@ -50,10 +50,10 @@ export const STORED_COLUMNS: readonly StoredColumn[] = [
 ];
 
 /** The columns rows are grouped by when they are summed into daily rows (every text column and the day). */
-export const GROUP_COLUMNS = STORED_COLUMNS.filter((c) => c.type === 'VARCHAR' || c.type === 'DATE').map((c) => c.name);
+const GROUP_COLUMNS = STORED_COLUMNS.filter((c) => c.type === 'VARCHAR' || c.type === 'DATE').map((c) => c.name);
 
 /** The summed columns. */
-export const SUM_COLUMNS = ['pricing_quantity', 'billed', 'effective', 'list', 'contracted', 'rows'] as const;
+const SUM_COLUMNS = ['pricing_quantity', 'billed', 'effective', 'list', 'contracted', 'rows'] as const;
 
 /** `"name"`: an identifier quoted for SQL. */
 export const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;

@@ -4,7 +4,7 @@ import type { CostRecord, DailyRollup, Tag } from '../../src/costs/cost-record.t
 import { STORED_COLUMNS } from './cost-table.schema.js';
 
 /** How staging files write SQL NULL (numbers and dates only; FOCUS null text is ''). */
-export const STAGING_NULL = '\\N';
+const STAGING_NULL = '\\N';
 
 /**
  * A CSV file of rows in `STORED_COLUMNS` order, written by an import and read back by DuckDB's `read_csv` with

@@ -23,7 +23,7 @@ const PERMANENT_CODES = new Set(['EAUTH', 'ENOAUTH', 'ECONFIG', 'EENVELOPE']);
  * false for a permanent SMTP reply (5xx but 503, as nodemailer's `permanent` says) and for {@link PERMANENT_CODES}. A
  * TallyError passes unchanged.
  */
-export function handleSmtpError(err: unknown, operation: string): never {
+function handleSmtpError(err: unknown, operation: string): never {
   if (err instanceof TallyError) throw err;
   const e = (err ?? {}) as NodemailerError;
   const responseCode = typeof e.responseCode === 'number' ? e.responseCode : undefined;

@@ -11,7 +11,7 @@ type Cell = string | number;
  * column given nowhere is null. `fixed` is typically shared by many rows (a usage line), `row` holds this row's own
  * values; `row` wins over `fixed`, and both over what the writer derives from the record.
  */
-export interface FocusExtraColumns {
+interface FocusExtraColumns {
   readonly fixed?: Readonly<Partial<Record<string, Cell>>>;
   readonly row?: Readonly<Partial<Record<string, Cell>>>;
   /** How a null cell is written: empty (the default) or `NULL`, as some exports do. */

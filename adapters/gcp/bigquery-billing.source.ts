@@ -150,7 +150,7 @@ export class BigQueryBillingSource implements CostSource {
 }
 
 /** FOCUS ServiceCategory of a Google Cloud service description. */
-export function gcpServiceCategory(service: string): string {
+function gcpServiceCategory(service: string): string {
   return CATEGORIES.find(([pattern]) => pattern.test(service))?.[1] ?? 'Other';
 }
 

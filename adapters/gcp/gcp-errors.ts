@@ -17,13 +17,13 @@ const DENIED_REASONS = new Set(['accessDenied', 'authError', 'forbidden', 'unaut
 const NOT_FOUND_REASONS = new Set(['notFound']);
 
 /** The HTTP status of the failed response, when there was one. */
-export function gcpHttpStatus(err: unknown): number | undefined {
+function gcpHttpStatus(err: unknown): number | undefined {
   const code = ((err ?? {}) as GcpErrorShape).code;
   return typeof code === 'number' ? code : undefined;
 }
 
 /** The `reason`s of the error's `errors[]`. */
-export function gcpErrorReasons(err: unknown): string[] {
+function gcpErrorReasons(err: unknown): string[] {
   const errors = ((err ?? {}) as GcpErrorShape).errors;
   if (!Array.isArray(errors)) return [];
   return errors
@@ -32,7 +32,7 @@ export function gcpErrorReasons(err: unknown): string[] {
 }
 
 /** Which Tally code a Google Cloud failure maps to. */
-export function classifyGcpError(err: unknown): Extract<TallyErrorCode, `CLOUD_${string}`> {
+function classifyGcpError(err: unknown): Extract<TallyErrorCode, `CLOUD_${string}`> {
   const status = gcpHttpStatus(err);
   const reasons = gcpErrorReasons(err);
   const name = ((err ?? {}) as GcpErrorShape).name;

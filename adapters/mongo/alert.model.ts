@@ -25,7 +25,7 @@ export interface AlertAckDoc {
 }
 
 /** A stored mute: the `SeriesMute` as it is. */
-export type AlertMuteDoc = SeriesMute;
+type AlertMuteDoc = SeriesMute;
 
 /** A subdocument schema: no `_id`, no `id` virtual (the anomaly has an `id` field), unknown fields are a bug. */
 function sub(definition: SchemaDefinition): Schema {

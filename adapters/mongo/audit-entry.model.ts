@@ -8,7 +8,7 @@ export const AUDIT_ENTRIES_COLLECTION = 'audit_entries';
 const MODEL_NAME = 'AuditEntry';
 
 /** One value of `AuditEntry.data`, stored as a pair so that its key may hold `.` or start with `$`. */
-export interface AuditDatumDoc {
+interface AuditDatumDoc {
   key: string;
   value: string | number | boolean | null;
 }

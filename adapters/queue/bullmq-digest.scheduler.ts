@@ -4,10 +4,10 @@ import { type DigestPayload, KEEP_FINISHED_SECONDS, QUEUES } from '../../jobs/qu
 import type { DigestScheduler, DigestSubscription } from '../../src/reports/digest.types.js';
 
 /** Attempts of one digest run; a digest that still fails after them is skipped until the next one. */
-export const DIGEST_ATTEMPTS = 3;
+const DIGEST_ATTEMPTS = 3;
 
 /** The job scheduler id of a subscription (ids are `dig_<hex>`, so it has no `:`). */
-export function digestSchedulerId(subscriptionId: string): string {
+function digestSchedulerId(subscriptionId: string): string {
   return `digest-${subscriptionId}`;
 }
 

@@ -54,7 +54,7 @@ interface TwilioErrorShape {
  * unsubscribed number, bad credentials: another attempt gets the same answer) and true for 408, 429, 5xx and network
  * errors (no status). A TallyError passes unchanged.
  */
-export function handleTwilioError(err: unknown, operation: string): never {
+function handleTwilioError(err: unknown, operation: string): never {
   if (err instanceof TallyError) throw err;
   const e = (err ?? {}) as TwilioErrorShape;
   const status = typeof e.status === 'number' ? e.status : undefined;

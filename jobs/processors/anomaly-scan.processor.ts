@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import type { AlertService, ScanOutcome } from '../../src/notifications/alert.service.js';
 
 /** Days scanned by each run: a sync can complete the last days late, and an anomaly is alerted only once anyway. */
-export const SCAN_DAYS = 3;
+const SCAN_DAYS = 3;
 
 /**
  * The `anomaly-scan` queue: scans the last days and alerts what is new. Errors retry with the queue's backoff;

@@ -6,7 +6,7 @@ import { TallyError } from '../../src/shared/errors.js';
 import { syncPayload } from '../queues.js';
 
 /** Wait after a sync before the anomaly scan, so that syncs finishing together trigger one scan. */
-export const SCAN_DEBOUNCE_MS = 60_000;
+const SCAN_DEBOUNCE_MS = 60_000;
 
 export interface SyncProcessorDeps {
   sync: SyncService;

@@ -14,14 +14,14 @@ import {
 export type ActionParams = ProposedAction['params'];
 
 /** Why an action cannot be built. */
-export type BuildActionFailure = 'UNKNOWN_PRICE' | 'WRONG_RESOURCE' | 'NOT_APPLICABLE';
+type BuildActionFailure = 'UNKNOWN_PRICE' | 'WRONG_RESOURCE' | 'NOT_APPLICABLE';
 
 export type BuildActionResult =
   | { ok: true; action: ProposedAction }
   | { ok: false; reason: BuildActionFailure; message: string };
 
 /** The resource type each action kind acts on. */
-export const RESOURCE_TYPE_OF: Readonly<Record<ActionKind, ResourceFacts['resourceType']>> = {
+const RESOURCE_TYPE_OF: Readonly<Record<ActionKind, ResourceFacts['resourceType']>> = {
   stop_instance: 'instance',
   resize_instance: 'instance',
   delete_volume: 'volume',
@@ -45,7 +45,7 @@ export function baseRisk(kind: ActionKind): RiskLevel {
 }
 
 /** True when the resource carries an `env`, `environment` or `stage` tag valued `prod` or `production`. */
-export function isProduction(facts: ResourceFacts): boolean {
+function isProduction(facts: ResourceFacts): boolean {
   return facts.tags.some(
     (t) => ENV_TAG_KEYS.has(t.key.trim().toLowerCase()) && PROD_VALUES.has(t.value.trim().toLowerCase()),
   );

@@ -2,7 +2,7 @@
  * Cost-saving actions Tally can carry out once approved (docs/architecture.md#approvals). Plain data: the approval
  * keeps a copy of the action as proposed, and the executor compares it with the resource as it is when the action runs.
  */
-export const ACTION_KINDS = ['stop_instance', 'resize_instance', 'delete_volume', 'release_address'] as const;
+const ACTION_KINDS = ['stop_instance', 'resize_instance', 'delete_volume', 'release_address'] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
 export const RISK_LEVELS = ['low', 'medium', 'high'] as const;

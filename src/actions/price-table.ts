@@ -74,7 +74,7 @@ const INSTANCE_HOURLY: Readonly<Record<string, Readonly<Record<string, number>>>
  * EBS storage in USD per GB-month, by volume type. Storage only: provisioned IOPS (io1, io2) and gp3 IOPS or
  * throughput above the baseline are billed on top and are not counted, so volume savings are understated.
  */
-export const VOLUME_GB_MONTH: Readonly<Record<string, number>> = {
+const VOLUME_GB_MONTH: Readonly<Record<string, number>> = {
   gp2: 0.1,
   gp3: 0.08,
   io1: 0.125,
@@ -99,7 +99,7 @@ export const ADDRESS_MONTHLY = ADDRESS_HOURLY * HOURS_PER_MONTH;
  * us-east-1 m6i, c6i and r6i cost the same as m5, c5 and r5 and are faster, so the 6th generation is used throughout.
  * t3 runs in unlimited mode by default, where sustained bursts above baseline are billed as CPU credits.
  */
-export const CURRENT_GENERATION: Readonly<Record<string, string>> = {
+const CURRENT_GENERATION: Readonly<Record<string, string>> = {
   t2: 't3',
   m3: 'm6i',
   m4: 'm6i',

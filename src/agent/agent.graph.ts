@@ -8,7 +8,7 @@ import { ToolNode, toolsCondition } from '@langchain/langgraph/prebuilt';
  * The history the model sees, in tokens (the checkpointer keeps everything). Tokens are estimated at four characters
  * each, which is close for English and JSON and needs no tokenizer download.
  */
-export const HISTORY_TOKEN_BUDGET = 12_000;
+const HISTORY_TOKEN_BUDGET = 12_000;
 
 function estimateTokens(messages: BaseMessage[]): number {
   let chars = 0;

@@ -29,7 +29,7 @@ export interface AgentServiceDeps {
  * One conversation per thread: platform, workspace, channel, thread
  * (docs/architecture.md#a-turn-from-platform-event-to-reply).
  */
-export function threadIdOf(l: TurnLocation): string {
+function threadIdOf(l: TurnLocation): string {
   return [l.platform, l.workspace ?? '-', l.channel ?? '-', l.thread ?? '-'].join(':');
 }
 
@@ -92,7 +92,7 @@ function textOf(m: AIMessage): string {
 }
 
 /** The reply: the model's prose if every figure in it checks out, else the figures from the tools with a note. */
-export function answerFrom(text: string, replies: Reply[]): Reply {
+function answerFrom(text: string, replies: Reply[]): Reply {
   const shown = replies[replies.length - 1];
   const check = checkNumbers(
     text,

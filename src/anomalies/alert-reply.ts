@@ -14,7 +14,7 @@ export interface AlertReplyOptions {
 }
 
 /** How many contributors the alert lists. */
-export const ALERT_CONTRIBUTORS = 3;
+const ALERT_CONTRIBUTORS = 3;
 
 const DIMENSION_NAMES: Record<AnomalyDimension | Contributor['dimension'], string> = {
   service: 'Service',
@@ -25,7 +25,7 @@ const DIMENSION_NAMES: Record<AnomalyDimension | Contributor['dimension'], strin
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 /** `+1,234.56 USD` / `−80.00 USD`: an impact with its sign. */
-export function signedMoney(amount: number, currency: string): string {
+function signedMoney(amount: number, currency: string): string {
   return `${amount < 0 ? '−' : '+'}${formatMoney(Math.abs(amount), currency)}`;
 }
 

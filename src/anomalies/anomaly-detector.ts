@@ -132,7 +132,7 @@ const MIN_SPREAD_SAMPLES = 7;
  * Days without a deviation that still continue a run: a shift close to the thresholds flickers in and out, and should
  * not be reported again on each return.
  */
-export const RUN_GAP_DAYS = 2;
+const RUN_GAP_DAYS = 2;
 
 /** Merges `options` over the defaults and validates them (TallyError `USAGE` on a bad value). */
 export function resolveDetectorOptions(options: Partial<DetectorOptions> = {}): DetectorOptions {

@@ -49,7 +49,7 @@ export interface ScanRequest {
 }
 
 /** A single service explaining at least this share of an account's deviation makes it a service event. */
-export const DOMINANCE = 0.6;
+const DOMINANCE = 0.6;
 /** Contributors smaller than this share of the anomaly's |impact| are left out. */
 const MIN_CONTRIBUTOR_SHARE = 0.05;
 const SEP = '\u0000';

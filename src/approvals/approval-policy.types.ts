@@ -18,7 +18,7 @@ export interface ApprovalTier {
   quorum: number;
 }
 
-export type ExpiryOutcome = 'reject' | 'approve';
+type ExpiryOutcome = 'reject' | 'approve';
 
 export interface RiskRule {
   /** Tier 0 is asked first; escalation moves to the next tier, whose approvers join those asked before. */

@@ -5,7 +5,7 @@ import type { RiskRule } from './approval-policy.types.js';
  * PENDING → APPROVED → EXECUTING → SUCCEEDED | FAILED, or PENDING → REJECTED | EXPIRED | CANCELLED
  * (docs/architecture.md#states).
  */
-export const APPROVAL_STATES = [
+const APPROVAL_STATES = [
   'PENDING',
   'APPROVED',
   'EXECUTING',
@@ -83,6 +83,3 @@ export interface Approval {
   decision?: { by: string; reason: string };
   execution?: ExecutionRecord;
 }
-
-/** Approval states that are final. */
-export const FINAL_STATES: readonly ApprovalState[] = ['SUCCEEDED', 'FAILED', 'REJECTED', 'EXPIRED', 'CANCELLED'];

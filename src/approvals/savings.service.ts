@@ -9,8 +9,8 @@ import type { Approval } from './approval.types.js';
 import type { ApprovalRepository } from './approval-repository.port.js';
 
 /** Days before an action that make its baseline, and the most days after it that are counted. */
-export const BASELINE_DAYS = 14;
-export const MAX_REALISED_DAYS = 30;
+const BASELINE_DAYS = 14;
+const MAX_REALISED_DAYS = 30;
 const DAYS_PER_MONTH = 730 / 24;
 
 /** The FOCUS service names an action's cost shows up under (AWS bills EBS under EC2, public IPv4 under VPC). */

@@ -4,7 +4,7 @@ import type { Metric } from '../costs/cost-record.types.js';
 import type { PeriodSpec } from '../costs/period.js';
 
 /** Features that later parts of Tally provide; until configured they answer so. */
-export const LATER_FEATURES = ['anomalies', 'digest'] as const;
+const LATER_FEATURES = ['anomalies', 'digest'] as const;
 
 /** `digest …`: subscribe a channel to a scheduled digest, list or remove its subscriptions. */
 export type DigestCommand =
@@ -85,7 +85,7 @@ export const APPROVAL_COMMAND_KINDS: ReadonlySet<Command['kind']> = new Set([
 ]);
 
 /** Why a text is not a command. `NOT_A_COMMAND` is free text (for the agent); `INVALID` deserves usage help. */
-export type ParseFailure =
+type ParseFailure =
   | { reason: 'EMPTY' }
   | { reason: 'NOT_A_COMMAND' }
   | { reason: 'INVALID'; message: string; topic: string };

@@ -77,7 +77,7 @@ function share(amount: number, total: number): Cell {
 }
 
 /** The `--json` payload of a breakdown: `metric, currency, from, to, total, rows[{key, cost}]` (README.md#the-command-language). */
-export function breakdownData(r: BreakdownResult): Record<string, unknown> {
+function breakdownData(r: BreakdownResult): Record<string, unknown> {
   const base = {
     metric: r.metric,
     from: r.period.from,

@@ -1,7 +1,7 @@
 import type { Reply } from '../shared/reply.types.js';
 
 /** Examples shown by `help`, grouped by topic. Every one of them is a working command. */
-export const HELP_TOPICS: Record<string, { summary: string; examples: string[] }> = {
+const HELP_TOPICS: Record<string, { summary: string; examples: string[] }> = {
   cost: {
     summary: 'What was spent, in a period, broken down by a dimension.',
     examples: [

@@ -7,7 +7,7 @@ import type { Reply, ReplyItem } from '../shared/reply.types.js';
  * At most this many recommendations are listed as items: each becomes a few Slack blocks, and a message holds 50.
  * The rest are counted in the context and all of them are in `data`.
  */
-export const MAX_RECOMMENDATION_ITEMS = 15;
+const MAX_RECOMMENDATION_ITEMS = 15;
 
 export interface RecommendationsReplyOptions {
   /**

@@ -13,7 +13,7 @@ import type { ApprovalPolicy, ApprovalTier, RiskRule } from '../approvals/approv
 const HOUR = 3_600_000;
 
 /** Per-level defaults, used for every key a level leaves out. `tiers` default to none (nobody may approve). */
-export const RISK_DEFAULTS: Readonly<
+const RISK_DEFAULTS: Readonly<
   Record<RiskLevel, { quorum: number; remindAfterMs: number; escalateAfterMs: number; expireAfterMs: number }>
 > = {
   low: { quorum: 1, remindAfterMs: 4 * HOUR, escalateAfterMs: 24 * HOUR, expireAfterMs: 72 * HOUR },
@@ -22,7 +22,7 @@ export const RISK_DEFAULTS: Readonly<
 };
 
 /** The guardrails in force when the file has no `guardrails:` (or leaves a key out). */
-export function defaultGuardrails(): Guardrails {
+function defaultGuardrails(): Guardrails {
   return { protectedTags: [{ key: 'tally:protected' }], changeWindows: [], dailyLimitPerAccount: 20 };
 }
 

@@ -6,11 +6,11 @@
 
 /** Log levels accepted by `LOG_LEVEL` (pino's, plus `silent`). */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Bot Framework app types accepted by `MICROSOFT_APP_TYPE` (README.md#microsoft-teams). */
 export const TEAMS_APP_TYPES = ['SingleTenant', 'MultiTenant', 'UserAssignedMSI'] as const;
-export type TeamsAppType = (typeof TEAMS_APP_TYPES)[number];
+type TeamsAppType = (typeof TEAMS_APP_TYPES)[number];
 
 /** The parsed configuration: one typed, frozen slice per adapter. */
 export interface Config {
@@ -42,14 +42,14 @@ export interface Config {
   readonly sms: SmsConfig;
 }
 
-export interface QueuesConfig {
+interface QueuesConfig {
   /** `TALLY_QUEUE_PREFIX`. @defaultValue 'tally' */
   readonly prefix: string;
   /** `TALLY_JOB_LOCK_SECONDS`: a job's lock; a crashed worker's job is taken up again after it. @defaultValue 30 */
   readonly lockSeconds: number;
 }
 
-export interface SchedulesConfig {
+interface SchedulesConfig {
   /** `TALLY_SYNC_CRON`, UTC. @defaultValue '0 *\/6 * * *' */
   readonly syncCron: string;
   /** `TALLY_SCAN_CRON`, UTC. @defaultValue '30 7 * * *' */
@@ -60,7 +60,7 @@ export interface SchedulesConfig {
   readonly historyDays: number;
 }
 
-export interface SlackConfig {
+interface SlackConfig {
   readonly botToken?: string;
   readonly signingSecret?: string;
   readonly appToken?: string;
@@ -71,7 +71,7 @@ export interface SlackConfig {
   readonly enabled: boolean;
 }
 
-export interface TeamsConfig {
+interface TeamsConfig {
   readonly appId?: string;
   readonly appPassword?: string;
   readonly tenantId?: string;
@@ -85,7 +85,7 @@ export interface TeamsConfig {
   readonly enabled: boolean;
 }
 
-export interface LlmConfig {
+interface LlmConfig {
   readonly apiKey?: string;
   readonly baseUrl?: string;
   /** @defaultValue `'gpt-4.1-mini'` */
@@ -133,14 +133,14 @@ export interface GoogleConfig {
   readonly enabled: boolean;
 }
 
-export interface EmailConfig {
+interface EmailConfig {
   readonly smtpUrl?: string;
   readonly from?: string;
   /** `SMTP_URL` (and therefore `TALLY_EMAIL_FROM`) is set. */
   readonly enabled: boolean;
 }
 
-export interface SmsConfig {
+interface SmsConfig {
   /** `TWILIO_API_URL`: the API base, for proxies and tests. @defaultValue https://api.twilio.com */
   readonly apiUrl?: string;
   readonly accountSid?: string;

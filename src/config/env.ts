@@ -19,7 +19,7 @@ import { type Config, LOG_LEVELS, TEAMS_APP_TYPES } from './config.types.js';
 export * from './config.types.js';
 
 /** What is documented about one variable. */
-export interface ConfigVariableDoc {
+interface ConfigVariableDoc {
   /** Where the parsed value lives in {@link Config}, e.g. `slack.botToken`. */
   readonly key: string;
   readonly description: string;
@@ -443,12 +443,12 @@ function dropBlankValues(input: unknown): unknown {
 }
 
 /** The one schema: environment record in, frozen-ready {@link Config} out. */
-export const envSchema = z
+const envSchema = z
   .preprocess(dropBlankValues, variables.superRefine(checkCrossFieldRules, { when: () => true }))
   .transform(toConfig);
 
 /** Why a variable was rejected: a bad value, or missing while another variable needs it. */
-export type ConfigProblemReason = 'INVALID' | 'REQUIRED';
+type ConfigProblemReason = 'INVALID' | 'REQUIRED';
 
 /**
  * Parses and validates the environment, once, at start-up.

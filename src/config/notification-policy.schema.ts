@@ -18,7 +18,7 @@ import type { AlertRoute, NotificationPolicy } from '../notifications/notificati
  */
 
 /** The anomaly thresholds in force when the file leaves them out. */
-export const ANOMALY_DEFAULTS: Readonly<NotificationPolicy['anomalies']> = { minImpact: 50, minRelative: 0.3 };
+const ANOMALY_DEFAULTS: Readonly<NotificationPolicy['anomalies']> = { minImpact: 50, minRelative: 0.3 };
 
 /** The notification policy without a `notifications:` section: no routes, nobody on call, the default thresholds. */
 export function defaultNotificationPolicy(): NotificationPolicy {

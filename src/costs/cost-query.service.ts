@@ -174,7 +174,7 @@ function groupByCurrency(rows: AggregateRow[]): [string, AggregateRow[]][] {
  * Sums the metric per first group key (an aggregation may already be one row per key; this also merges). Where the
  * store gives exact decimal sums, they are added exactly and rounded to cents once (docs/cost-data.md).
  */
-export function sumByKey(rows: AggregateRow[], metric: Metric): Map<string, number> {
+function sumByKey(rows: AggregateRow[], metric: Metric): Map<string, number> {
   const exact = exactSumsByKey(rows, metric);
   if (exact) return centsByKey(exact);
   const sums = new Map<string, CompensatedSum>();

@@ -12,8 +12,6 @@ export type Dimension =
   | { kind: 'resource' }
   | { kind: 'tag'; key: string };
 
-export type DimensionKind = Dimension['kind'];
-
 /** The key a row without the grouped tag gets. */
 export const UNTAGGED = '(untagged)';
 

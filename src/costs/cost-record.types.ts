@@ -1,7 +1,7 @@
 import type { Day } from '../shared/day.js';
 
 /** FOCUS ChargeCategory values. */
-export const CHARGE_CATEGORIES = ['Usage', 'Purchase', 'Tax', 'Credit', 'Adjustment'] as const;
+const CHARGE_CATEGORIES = ['Usage', 'Purchase', 'Tax', 'Credit', 'Adjustment'] as const;
 export type ChargeCategory = (typeof CHARGE_CATEGORIES)[number];
 
 /** A resource tag. Stored as a list of pairs, never as an object: keys may contain `.`, `/`, `:` or start with `$`. */
@@ -15,13 +15,13 @@ export interface Tag {
  * exact decimal literal as written there (`"12345678901.23"`, `"0.0000000123"`), so that no digit is lost before the
  * cost store sums it as a SQL `DECIMAL` (docs/cost-data.md).
  */
-export type Amount = number | string;
+type Amount = number | string;
 
 /**
  * The FOCUS detail Tally keeps besides the dimensions it always had (docs/cost-data.md). Every field is optional:
  * an API sync fills what its API returns, a FOCUS file what its columns hold; absent means FOCUS null.
  */
-export interface CostDetail {
+interface CostDetail {
   /** FOCUS 1.3+ ServiceProviderName (the provider that offers the service); ProviderName before 1.3. */
   serviceProvider?: string;
   /** FOCUS 1.3+ HostProviderName (where the resource runs, e.g. the cloud under a marketplace SaaS). */
@@ -64,7 +64,7 @@ export interface CostRecord extends CostDetail {
 }
 
 /** The metrics an answer can be in. `effective` (amortised) is the default for "cost". */
-export const METRICS = ['effective', 'billed', 'list'] as const;
+const METRICS = ['effective', 'billed', 'list'] as const;
 export type Metric = (typeof METRICS)[number];
 
 /**

@@ -4,14 +4,14 @@ import { FOCUS_COLUMNS, OTHER_FOCUS_DATASETS, REQUIRED_FIELDS } from './focus-co
 import { isNullToken, parseFocusAmount, parseFocusTags, parseFocusTime } from './focus-values.js';
 
 /** Why a row was refused: the FOCUS column and a short reason. */
-export interface RowProblem {
+interface RowProblem {
   column: string;
   reason: string;
 }
 
-export type RowResult = { ok: true; record: CostRecord } | { ok: false; problem: RowProblem };
+type RowResult = { ok: true; record: CostRecord } | { ok: false; problem: RowProblem };
 
-export type FocusRowMapper = (values: string[]) => RowResult;
+type FocusRowMapper = (values: string[]) => RowResult;
 
 /**
  * What a header is: a cost-and-usage file with its row mapper; another FOCUS dataset (skipped); or neither, with

@@ -8,7 +8,7 @@ import type { CurrencyForecast, ForecastResult, ForecastRow } from './cost-resul
 import { monthLabel } from './period.js';
 
 /** How many weeks of history the weekday averages use. */
-export const FORECAST_BASIS_WEEKS = 4;
+const FORECAST_BASIS_WEEKS = 4;
 
 type Series = Map<string, Map<Day, number>>;
 

@@ -9,7 +9,7 @@ import { parseFocusTime } from './focus-values.js';
 import type { ImportRun, ImportRunRepository, RejectedRow } from './import-run.types.js';
 
 /** How many rejected rows an import run keeps (all are counted). */
-export const MAX_KEPT_REJECTIONS = 100;
+const MAX_KEPT_REJECTIONS = 100;
 
 /** Records handed to the store per batch. */
 const WRITE_BATCH = 10_000;

@@ -32,7 +32,7 @@ export interface Period {
 }
 
 /** The longest range a question may cover; longer ones are refused as bad input. */
-export const MAX_PERIOD_DAYS = 3 * 366;
+const MAX_PERIOD_DAYS = 3 * 366;
 
 /**
  * Resolves a spec against "today". Weeks start on Monday (ISO). `last N days` are the N complete days

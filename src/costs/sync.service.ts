@@ -21,7 +21,7 @@ export interface SyncServiceDeps {
 }
 
 /** The rollup source key of one account of one source, e.g. `aws-ce:123456789012`. */
-export const syncSourceKey = (source: string, account: string) => `${source}:${account}`;
+const syncSourceKey = (source: string, account: string) => `${source}:${account}`;
 
 /**
  * Incremental, idempotent syncs of cloud billing APIs into the cost store (docs/architecture.md#job-queues). Each run fetches from a few

@@ -11,7 +11,7 @@ export interface AlertTarget {
 }
 
 /** True when `severity` is `min` or above. */
-export function atLeast(severity: Severity, min: Severity): boolean {
+function atLeast(severity: Severity, min: Severity): boolean {
   return SEVERITIES.indexOf(severity) >= SEVERITIES.indexOf(min);
 }
 
@@ -33,7 +33,7 @@ function keysOf(anomaly: Anomaly, dimension: Contributor['dimension']): string[]
  * name it: `providers` the anomaly's provider (an anomaly without one matches no provider list), `accounts` the
  * anomaly's key for an account anomaly or any contributing account, `services` likewise for services.
  */
-export function routeMatches(route: AlertRoute, anomaly: Anomaly): boolean {
+function routeMatches(route: AlertRoute, anomaly: Anomaly): boolean {
   return (
     atLeast(anomaly.severity, route.minSeverity) &&
     allows(route.providers, [anomaly.provider]) &&

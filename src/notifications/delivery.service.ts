@@ -6,10 +6,10 @@ import type { Reply } from '../shared/reply.types.js';
 import type { Delivery, DeliveryLog, DeliveryRecord, EmailSender, SmsSender } from './notification.types.js';
 
 /** Renders a reply as an email body: HTML and its plain-text alternative (injected, so `src/` imports no adapter). */
-export type EmailRenderer = (reply: Reply) => { html: string; text: string };
+type EmailRenderer = (reply: Reply) => { html: string; text: string };
 
 /** Longest SMS body sent: two concatenated segments' worth of text. Longer bodies are cut with `…`. */
-export const SMS_MAX_CHARS = 320;
+const SMS_MAX_CHARS = 320;
 
 /** Longest error text kept in a delivery record. */
 const MAX_ERROR_CHARS = 500;

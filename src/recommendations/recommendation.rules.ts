@@ -6,21 +6,21 @@ import type { AddressFacts, CpuStats, InstanceFacts, VolumeFacts } from './inven
 import type { Confidence, Recommendation, RecommendationRule } from './recommendation.types.js';
 
 /** Idle: average CPU below this percentage… */
-export const IDLE_MAX_AVERAGE_CPU = 5;
+const IDLE_MAX_AVERAGE_CPU = 5;
 /** …and no hourly average at or above this one. */
-export const IDLE_MAX_PEAK_CPU = 10;
+const IDLE_MAX_PEAK_CPU = 10;
 /** Oversized: average CPU below this percentage… */
-export const OVERSIZED_MAX_AVERAGE_CPU = 20;
+const OVERSIZED_MAX_AVERAGE_CPU = 20;
 /** …and no hourly average at or above this one. */
-export const OVERSIZED_MAX_PEAK_CPU = 50;
+const OVERSIZED_MAX_PEAK_CPU = 50;
 /** Oversized with high confidence also needs the peak below this percentage. */
-export const OVERSIZED_HIGH_CONFIDENCE_PEAK_CPU = 30;
+const OVERSIZED_HIGH_CONFIDENCE_PEAK_CPU = 30;
 /** CPU rules need at least this many days of data… */
 export const MIN_CPU_DAYS = 7;
 /** …and are confident with at least this many. */
-export const HIGH_CONFIDENCE_CPU_DAYS = 14;
+const HIGH_CONFIDENCE_CPU_DAYS = 14;
 /** An unattached volume created more than this many days ago is confidently forgotten; a younger one may be in use soon. */
-export const UNATTACHED_MIN_AGE_DAYS = 7;
+const UNATTACHED_MIN_AGE_DAYS = 7;
 
 const DAY_MS = 86_400_000;
 

@@ -1,7 +1,7 @@
 import type { ProposedAction } from '../actions/action.types.js';
 
 /** The rules that produce recommendations (see `recommendation.rules.ts` for their thresholds). */
-export const RECOMMENDATION_RULES = [
+const RECOMMENDATION_RULES = [
   'idle-instance',
   'oversized-instance',
   'unattached-volume',

@@ -5,7 +5,7 @@ import type { DigestCommand } from '../commands/command.types.js';
 export type DigestSubscribeCommand = Extract<DigestCommand, { action: 'subscribe' }>;
 
 /** Cron's day-of-week numbers (Sunday = 0), by the three-letter names the command language uses. */
-export const WEEKDAY_NUMBERS: Readonly<Record<string, number>> = {
+const WEEKDAY_NUMBERS: Readonly<Record<string, number>> = {
   sun: 0,
   mon: 1,
   tue: 2,

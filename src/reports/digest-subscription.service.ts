@@ -27,7 +27,7 @@ export interface DigestRequester {
 }
 
 /** The `channel` of a subscription made without one (shell, CLI): it is emailed only. */
-export const NO_CHANNEL = '';
+const NO_CHANNEL = '';
 
 /**
  * `digest subscribe | list | unsubscribe | now`: keeps a channel's digest subscriptions and their job schedulers in

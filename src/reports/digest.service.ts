@@ -19,10 +19,10 @@ import type { DigestFigures, DigestSavings } from './digest-figures.types.js';
 import { digestReply } from './digest-reply.js';
 
 /** How many movers, anomalies and pending approvals a digest shows. */
-export const DIGEST_LIMITS = { movers: 5, anomalies: 5, approvals: 3 } as const;
+const DIGEST_LIMITS = { movers: 5, anomalies: 5, approvals: 3 } as const;
 
 /** The anomalies found in a range of days (the anomaly scan service in production). */
-export type AnomalySource = (range: { from: Day; to: Day }) => Promise<Anomaly[]>;
+type AnomalySource = (range: { from: Day; to: Day }) => Promise<Anomaly[]>;
 
 export interface DigestServiceDeps {
   costs: CostQueryService;
@@ -152,7 +152,7 @@ export class DigestService {
 }
 
 /** The digest's period, the one it is compared with, and the days its chart shows. */
-export function windowOf(
+function windowOf(
   cadence: 'weekly' | 'daily',
   today: Day,
 ): { period: Period; previous: Period; chartRange: { from: Day; to: Day } } {
@@ -174,7 +174,7 @@ export function windowOf(
  * Whether a channel may see an anomaly. With an account scope only anomalies of those accounts qualify: a service or
  * total anomaly sums every account, including ones the channel may not see.
  */
-export function anomalyInScope(a: Anomaly, scope: ChannelScope | undefined): boolean {
+function anomalyInScope(a: Anomaly, scope: ChannelScope | undefined): boolean {
   if (!scope) return true;
   if (scope.providers && !(a.provider && scope.providers.includes(a.provider))) return false;
   if (scope.subAccountIds) return a.dimension === 'account' && scope.subAccountIds.includes(a.key);
@@ -182,7 +182,7 @@ export function anomalyInScope(a: Anomaly, scope: ChannelScope | undefined): boo
 }
 
 /** Whether a channel may see an approval: its action's provider and account are in the scope. */
-export function approvalInScope(a: Approval, scope: ChannelScope | undefined): boolean {
+function approvalInScope(a: Approval, scope: ChannelScope | undefined): boolean {
   if (!scope) return true;
   const { provider, accountId } = a.action.target;
   if (scope.providers && !scope.providers.includes(provider)) return false;

@@ -36,6 +36,3 @@ export function asTallyError(err: unknown, code: TallyErrorCode = 'INTERNAL'): T
   const message = err instanceof Error ? err.message : String(err);
   return new TallyError(code, message, { cause: err });
 }
-
-/** An expected outcome as a value (docs/architecture.md#expected-outcomes-are-values). */
-export type Result<T, R extends string = string> = { ok: true; value: T } | { ok: false; reason: R; message: string };

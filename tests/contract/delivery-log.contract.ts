@@ -4,7 +4,7 @@ import type { DeliveryLog, DeliveryRecord } from '../../src/notifications/notifi
 const at = (minute: number) => `2026-03-02T09:${String(minute).padStart(2, '0')}:00.000Z`;
 
 /** A delivery record with overridable fields; `n` makes the delivery id and event distinct. */
-export function testDeliveryRecord(n: number, overrides: Partial<DeliveryRecord> = {}): DeliveryRecord {
+function testDeliveryRecord(n: number, overrides: Partial<DeliveryRecord> = {}): DeliveryRecord {
   return {
     deliveryId: `anomaly-a${n}-email-0123456789ab`,
     event: `anomaly-a${n}`,

@@ -3,7 +3,7 @@ import type { Reply } from '../../src/shared/reply.types.js';
 import { type Check, type EvalQuestion, sampleRecords } from './eval-set.js';
 
 /** The outcome of one question. */
-export interface EvalResult {
+interface EvalResult {
   text: string;
   intent: EvalQuestion['intent'];
   passed: boolean;
@@ -31,7 +31,7 @@ const isData = (v: unknown): v is Data => typeof v === 'object' && v !== null &&
 const list = (v: unknown): Data[] => (Array.isArray(v) ? v.filter(isData) : []);
 
 /** The data objects a reply carries: its own, and for agent replies the data of each tool result. */
-export function dataOf(reply: Reply): Data[] {
+function dataOf(reply: Reply): Data[] {
   const data = reply.data;
   if (!isData(data)) return [];
   return [data, ...list(data.results)];
@@ -83,7 +83,7 @@ function describe(check: Check): string {
 }
 
 /** A check passes when any data object of the reply carries its figure. */
-export function checkReply(reply: Reply, checks: Check[]): string[] {
+function checkReply(reply: Reply, checks: Check[]): string[] {
   const candidates = dataOf(reply);
   const failures: string[] = [];
   for (const check of checks) {
@@ -124,7 +124,7 @@ export async function runEval(
   return report;
 }
 
-export function formatReport(report: EvalReport): string {
+function formatReport(report: EvalReport): string {
   const width = Math.max(...report.results.map((r) => r.text.length), 8);
   const lines = [`${'question'.padEnd(width)}  result  understood as`];
   for (const r of report.results) {

@@ -3,7 +3,7 @@ import type { Approval } from '../approval.types.js';
 import type { CloudActions } from './cloud-actions.port.js';
 
 /** The tag put on snapshots Tally takes, naming the approval (to find it again when resuming). */
-export const APPROVAL_TAG_KEY = 'tally:approval';
+const APPROVAL_TAG_KEY = 'tally:approval';
 
 /**
  * The cloud calls of one action, in order, each skipped when the resource already shows its effect (so a resumed

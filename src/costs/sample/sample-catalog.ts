@@ -8,7 +8,7 @@ import type { Tag } from '../cost-record.types.js';
  */
 
 /** The SKU a service's usage is priced in (FOCUS SkuMeter, PricingUnit, ListUnitPrice, SkuPriceDetails). */
-export interface SampleSku {
+interface SampleSku {
   /** FOCUS SkuMeter. */
   meter: string;
   /** FOCUS PricingUnit, in FOCUS Unit Format: `Hours`, `GB-Months`, `1000000 Requests`, … */
@@ -38,7 +38,7 @@ export interface SampleSize {
  * name), `{region}`, `{zone}`, `{n}` (1, 2, … per sub-account and service), `{uuid}`, `{hexN}` / `{HEXN}` (N random
  * lower/upper-case hex digits); the id template also takes `{resource}`, the resource's name.
  */
-export interface SampleResource {
+interface SampleResource {
   /** FOCUS ResourceType. */
   type: string;
   /** ResourceName template; the name is also the resource's `Name` (AWS) or `name` tag, so it must be unique. */

@@ -14,7 +14,7 @@ import {
   type UsageLine,
 } from './sample-series.js';
 
-export type { FocusCell, SampleFocusColumns, SampleRecord } from './sample-series.js';
+export type { SampleRecord } from './sample-series.js';
 
 /**
  * A deterministic, seeded, multi-cloud FOCUS sample dataset: 13 months of daily (and some hourly) usage for three

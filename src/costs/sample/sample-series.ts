@@ -31,7 +31,7 @@ export type FocusCell = string | number;
  * that `tally sample` writes a complete FOCUS file. `fixed` is shared by every row of a usage line or charge series
  * (and serialises to JSON as a short key); `row` holds the values that vary from row to row.
  */
-export interface SampleFocusColumns {
+interface SampleFocusColumns {
   fixed: Readonly<Record<string, FocusCell>>;
   row?: Readonly<Record<string, FocusCell>>;
   /** How the provider's export writes a null cell: empty or `NULL`. */
@@ -49,7 +49,7 @@ export interface SampleRecord extends CostRecord {
 }
 
 /** The resource a usage line bills for. */
-export interface SampleResourceInstance {
+interface SampleResourceInstance {
   id: string;
   name: string;
   type: string;
@@ -58,7 +58,7 @@ export interface SampleResourceInstance {
 }
 
 /** The SKU price a usage line is billed at, in the line's billing currency. */
-export interface LineSku {
+interface LineSku {
   skuId: string;
   skuPriceId: string;
   meter: string;
@@ -139,7 +139,7 @@ export function roundTo(value: number, decimals: number): number {
 }
 
 /** Decimal places of a number as JavaScript writes it (`0.0000166667` → 10, `1.5e-7` → 8). */
-export function decimalsOf(value: number): number {
+function decimalsOf(value: number): number {
   const text = String(value);
   const e = text.indexOf('e-');
   if (e >= 0) return Number(text.slice(e + 2)) + decimalsOf(Number(text.slice(0, e)));
@@ -443,7 +443,7 @@ function skuDetails(service: SampleService, sku: LineSku): Record<string, string
 }
 
 /** Fills a catalog template (see {@link SampleResource}): named values, `{uuid}` and `{hexN}` / `{HEXN}`. */
-export function fillTemplate(template: string, values: Record<string, string>, rand: Random): string {
+function fillTemplate(template: string, values: Record<string, string>, rand: Random): string {
   return template.replace(/\{(\w+)\}/g, (_match, token: string) => {
     const value = values[token];
     if (value !== undefined) return value;
@@ -478,7 +478,7 @@ function dailyCost(line: UsageLine, cal: Calendar, i: number, seed: number, fact
 }
 
 /** The priced quantity of one row and its costs. */
-export interface RowCharge {
+interface RowCharge {
   quantity: number;
   effective: number;
   list: number;
@@ -490,7 +490,7 @@ export interface RowCharge {
  * times the contracted unit price; usage covered by a commitment costs the flat amortised commitment, and its quantity
  * is what that usage would list at.
  */
-export function rowCharges(line: UsageLine, cal: Calendar, i: number, seed: number, factor: number): RowCharge[] {
+function rowCharges(line: UsageLine, cal: Calendar, i: number, seed: number, factor: number): RowCharge[] {
   const total = dailyCost(line, cal, i, seed, factor);
   const costs = line.hourly ? HOUR_WEIGHTS.map((w) => total * w) : [total];
   const { sku } = line;
