@@ -7,6 +7,7 @@ import type { Reply } from '../../src/shared/reply.types.js';
 import { renderMessage } from './render-blocks.js';
 import { renderFormModal } from './render-form.js';
 import { channelProblemText, slackErrorCode, slackErrorKind } from './slack-errors.js';
+import { SlackMessenger } from './slack-messenger.js';
 
 /**
  * How a Slack event answers the person alone: through the `response_url` (slash commands, buttons), as an
@@ -56,17 +57,17 @@ export class SlackSurface implements ChatSurface {
       await privately.respond({ response_type: 'ephemeral', replace_original: false, ...message });
       return;
     }
-    if (privately.kind === 'none' || !channel) {
-      if (channel && privately.kind === 'none') await this.post(reply);
-      else await this.direct(message);
+    if (privately.kind === 'none' && channel) {
+      await this.post(reply);
       return;
     }
     try {
+      if (!channel) throw new TallyError('CHAT_FAILED', 'no channel for an ephemeral message');
       await client.chat.postEphemeral({ channel, user, ...message, ...(thread ? { thread_ts: thread } : {}) });
     } catch (err) {
-      if (!privately.dmFallback) throw err;
+      if (privately.kind === 'ephemeral' && !privately.dmFallback) throw err;
       this.t.logger.warn({ err, channel, user }, 'ephemeral message failed; sending a DM');
-      await this.direct(message);
+      await new SlackMessenger(client).direct(user, reply);
     }
   }
 
@@ -128,16 +129,6 @@ export class SlackSurface implements ChatSurface {
   private channel(): string {
     if (!this.t.channel) throw new TallyError('CHAT_FAILED', 'this Slack event has no channel to post in');
     return this.t.channel;
-  }
-
-  /** `conversations.open` with the user (needs `im:write`), then the message into that DM. */
-  private async direct(message: { text: string; blocks: unknown[] }): Promise<void> {
-    const dm = await this.t.client.conversations.open({ users: this.t.user });
-    await this.t.client.chat.postMessage({
-      channel: dm.channel?.id ?? this.t.user,
-      text: message.text,
-      blocks: message.blocks as never,
-    });
   }
 }
 

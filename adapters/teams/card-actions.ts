@@ -15,28 +15,15 @@ import { textBlock } from './render-card-table.js';
  * Verbs of the buttons cards carried before verbs were action ids; kept, so that cards already posted keep working.
  * Any other button's verb is its action id.
  */
-export const CARD_VERBS = {
-  APPROVE: 'approve',
-  REJECT: 'reject',
-  DETAILS: 'details',
-  ALERT_ACK: 'alert_ack',
-  ALERT_INVESTIGATE: 'alert_investigate',
-  ALERT_MUTE: 'alert_mute',
-  /** Run a command; `data.command` is the command text. */
-  RUN: 'run',
-  /** The approval card's automatic refresh; `data.id` is the approval id. */
-  REFRESH: 'refresh',
-} as const;
-
 const VERB_OF: Readonly<Record<string, string>> = {
-  [ACTIONS.APPROVE]: CARD_VERBS.APPROVE,
-  [ACTIONS.REJECT]: CARD_VERBS.REJECT,
-  [ACTIONS.DETAILS]: CARD_VERBS.DETAILS,
-  [ACTIONS.ALERT_ACK]: CARD_VERBS.ALERT_ACK,
-  [ACTIONS.ALERT_INVESTIGATE]: CARD_VERBS.ALERT_INVESTIGATE,
-  [ACTIONS.ALERT_MUTE]: CARD_VERBS.ALERT_MUTE,
-  [ACTIONS.RUN_COMMAND]: CARD_VERBS.RUN,
-  [ACTIONS.REFRESH]: CARD_VERBS.REFRESH,
+  [ACTIONS.APPROVE]: 'approve',
+  [ACTIONS.REJECT]: 'reject',
+  [ACTIONS.DETAILS]: 'details',
+  [ACTIONS.ALERT_ACK]: 'alert_ack',
+  [ACTIONS.ALERT_INVESTIGATE]: 'alert_investigate',
+  [ACTIONS.ALERT_MUTE]: 'alert_mute',
+  [ACTIONS.RUN_COMMAND]: 'run',
+  [ACTIONS.REFRESH]: 'refresh',
 };
 const ACTION_OF: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(VERB_OF).map(([a, v]) => [v, a]));
 
@@ -141,16 +128,14 @@ export function rejectAction(button: ReplyButton): ShowCardAction {
           errorMessage: 'Give a reason to reject.',
         },
       ],
-      actions: [executeAction(button.label, CARD_VERBS.REJECT, { id: button.value }, 'destructive')],
+      actions: [executeAction(button.label, verbOf(ACTIONS.REJECT), { id: button.value }, 'destructive')],
     },
   };
 }
 
 /**
- * A reply button as a card action: approval and alert buttons as `Action.Execute` with `data: { id }`, Reject as
- * {@link rejectAction}, command buttons (Show all, Run command, Request approval) as verb `run` with
- * `data: { command }`. any other button as `Action.Execute` with its action id as the verb. `undefined` for a value longer than 2000
- * characters.
+ * A reply button as a card action: Reject as {@link rejectAction}, any other as `Action.Execute` with its verb and
+ * `data: { command }` for command buttons or `data: { id }`. `undefined` for a value longer than 2000 characters.
  */
 export function cardAction(button: ReplyButton): CardAction | undefined {
   if (button.value.length > ACTION_LIMITS.value) return undefined;

@@ -26,11 +26,6 @@ import {
   textBlock,
 } from './render-card-table.js';
 
-export type { CardAction } from './card-actions.js';
-export { CARD_VERBS, REJECT_REASON_INPUT } from './card-actions.js';
-export type { CardElement } from './render-card-table.js';
-export { escapeCardText } from './render-card-table.js';
-
 /** Sizes Tally keeps cards within (bytes of JSON, or characters of raw text before escaping). */
 export const TEAMS_LIMITS = {
   /** Teams refuses a bot message (activity and card) past about 28 KB. */

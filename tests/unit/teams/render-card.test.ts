@@ -3,7 +3,6 @@ import { ACTION_LIMITS, type CardAction, cardAction } from '../../../adapters/te
 import {
   type AdaptiveCard,
   CARD_BUDGET_BYTES,
-  type CardElement,
   cardRefresh,
   cardSize,
   renderCard,
@@ -11,6 +10,7 @@ import {
   toInvokeResponse,
   toMessageInvokeResponse,
 } from '../../../adapters/teams/render-card.js';
+import type { CardElement } from '../../../adapters/teams/render-card-table.js';
 import { ACTIONS } from '../../../src/shared/action-ids.js';
 import type { Cell, Reply, ReplyButton, ReplyTable } from '../../../src/shared/reply.types.js';
 import { money, percent, text } from '../../../src/shared/reply.types.js';
