@@ -1,4 +1,5 @@
-import type { Reply } from '../shared/reply.types.js';
+import type { ChartSpec, Reply } from '../shared/reply.types.js';
+import type { Anomaly } from './anomaly.types.js';
 
 /** Who clicked an alert's button. */
 export interface AlertUser {
@@ -41,4 +42,21 @@ export interface AlertInteractions {
   mute(anomalyId: string, user: AlertUser, days?: number): Promise<AlertMuteOutcome>;
   /** The command that explains the anomaly (a comparison with the same weekday a week before). */
   investigate(anomalyId: string): Promise<AlertInvestigation>;
+}
+
+/**
+ * How alerts and the answers to their buttons read. The alert service owns this port; the chat layer implements it
+ * (src/conversation/replies/alert.reply.ts), so replies are built in one place.
+ */
+export interface AlertMessages {
+  /** The alert message in chat: figures, chart and buttons; once acknowledged, by whom. */
+  alert(anomaly: Anomaly, options?: { chart?: ChartSpec; acknowledgedBy?: string }): Reply;
+  /** The alert as an email or SMS to the on-call people (no buttons). */
+  page(anomaly: Anomaly, options?: { chart?: ChartSpec }): Reply;
+  /** For the acknowledger: acknowledged now (`first`), or already, by whom and when. */
+  acknowledged(anomaly: Anomaly, ack: { by: string; at?: string; first: boolean }): Reply;
+  /** For the person who muted the series, and the note for the alert's thread. */
+  muted(anomaly: Anomaly, mute: { by: string; until: string; days: number }): { reply: Reply; note: Reply };
+  /** An alert Tally does not know (an older setup's button). */
+  unknown(anomalyId: string): Reply;
 }

@@ -23,6 +23,7 @@ import type { AnomalyScanService } from '../anomalies/anomaly-scan.service.js';
 import type { ChatMessenger } from '../approvals/chat-messenger.port.js';
 import type { Config } from '../config/env.js';
 import type { Policy } from '../config/policy.js';
+import { alertMessages } from '../conversation/replies/alert.reply.js';
 import { trendChart } from '../costs/chart-spec.js';
 import type { CostQueryService } from '../costs/cost-query.service.js';
 import type { CostRepository } from '../costs/cost-repository.port.js';
@@ -111,6 +112,7 @@ export function createScheduledWork(config: Config, options: ScheduledWorkOption
     logger,
   });
   const alerts = new AlertService({
+    messages: alertMessages,
     anomalies: (range) => options.scan.scan(range),
     trend: async (a) => {
       const range = { from: addDays(a.day, -29), to: a.day };

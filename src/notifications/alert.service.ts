@@ -4,10 +4,10 @@ import type {
   AlertAckOutcome,
   AlertInteractions,
   AlertInvestigation,
+  AlertMessages,
   AlertMuteOutcome,
   AlertUser,
 } from '../anomalies/alert-interactions.types.js';
-import { alertPageReply, alertReply, anomalyHeadline } from '../anomalies/alert-reply.js';
 import type { Anomaly } from '../anomalies/anomaly.types.js';
 import { investigateCommand } from '../anomalies/investigate-command.js';
 import type { ApprovalPolicy } from '../approvals/approval-policy.types.js';
@@ -16,7 +16,7 @@ import type { Clock } from '../shared/clock.js';
 import { addDays, type Day, dayOf } from '../shared/day.js';
 import { TallyError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.port.js';
-import type { ChartSpec, Reply } from '../shared/reply.types.js';
+import type { ChartSpec } from '../shared/reply.types.js';
 import { type AlertTarget, alertTargets } from './alert-routing.js';
 import { deliveryId } from './delivery-id.js';
 import type { Delivery, NotifyQueue } from './notification.types.js';
@@ -30,6 +30,8 @@ export interface AlertServiceDeps {
   trend: (anomaly: Anomaly) => Promise<ChartSpec | undefined>;
   repo: AlertRepository;
   notify: NotifyQueue;
+  /** How alerts and the answers to their buttons read (the chat layer's `alertMessages`). */
+  messages: AlertMessages;
   /** Routes and on-call people (`notifications:` of the policy file). */
   policy: NotificationPolicy;
   /** The people of the policy: the on-call's email and phone, and names for "Acknowledged by". */
@@ -152,8 +154,8 @@ export class AlertService implements AlertInteractions {
   private deliveries(anomaly: Anomaly, targets: AlertTarget[], chart: ChartSpec | undefined): Delivery[] {
     const event = `anomaly-${anomaly.id}`;
     const options = chart ? { chart } : {};
-    const chat = alertReply(anomaly, options);
-    const page = targets.some((t) => t.channel !== 'chat') ? alertPageReply(anomaly, options) : chat;
+    const chat = this.deps.messages.alert(anomaly, options);
+    const page = targets.some((t) => t.channel !== 'chat') ? this.deps.messages.page(anomaly, options) : chat;
     return targets.map(({ channel, to }) => ({
       id: deliveryId(event, channel, to),
       event,
@@ -169,15 +171,14 @@ export class AlertService implements AlertInteractions {
     const by = this.nameOf(user);
     const at = this.deps.clock.now().toISOString();
     const record = await this.deps.repo.acknowledge(anomalyId, by, at);
-    if (!record) return { reply: unknownAlert(anomalyId) };
+    const { messages } = this.deps;
+    if (!record) return { reply: messages.unknown(anomalyId) };
     const acknowledgedBy = record.acknowledgedBy ?? by;
-    const message = alertReply(record.anomaly, { acknowledgedBy });
     const first = record.acknowledgedAt === at && acknowledgedBy === by;
-    const title = first ? 'Alert acknowledged' : `Already acknowledged by ${acknowledgedBy}`;
-    const when = record.acknowledgedAt ? ` on ${instantText(record.acknowledgedAt)}` : '';
+    const ack = { by: acknowledgedBy, first, ...(record.acknowledgedAt ? { at: record.acknowledgedAt } : {}) };
     return {
-      reply: notice(title, first ? anomalyHeadline(record.anomaly) : `${anomalyHeadline(record.anomaly)}${when}.`),
-      message,
+      reply: messages.acknowledged(record.anomaly, ack),
+      message: messages.alert(record.anomaly, { acknowledgedBy }),
     };
   }
 
@@ -189,23 +190,18 @@ export class AlertService implements AlertInteractions {
     if (!Number.isInteger(days) || days < 1 || days > MAX_MUTE_DAYS)
       throw new TallyError('USAGE', `A mute lasts 1 to ${MAX_MUTE_DAYS} days, got ${days}.`);
     const record = await this.deps.repo.get(anomalyId);
-    if (!record) return { reply: unknownAlert(anomalyId) };
+    if (!record) return { reply: this.deps.messages.unknown(anomalyId) };
     const now = this.deps.clock.now();
     const by = this.nameOf(user);
     const until = new Date(now.getTime() + days * DAY_MS).toISOString();
     await this.deps.repo.mute({ seriesKey: record.seriesKey, until, by, at: now.toISOString() });
-    const what = seriesText(record.anomaly);
-    const period = `${days} day${days === 1 ? '' : 's'}, until ${instantText(until)}`;
-    return {
-      reply: notice('Series muted', `No alerts for ${what} for ${period}.`),
-      note: { ...notice(`${by} muted alerts for ${what}`, `For ${period}.`), visibility: 'channel' },
-    };
+    return this.deps.messages.muted(record.anomaly, { by, until, days });
   }
 
   /** The command that explains the anomaly (see {@link investigateCommand}), or why there is none. */
   async investigate(anomalyId: string): Promise<AlertInvestigation> {
     const record = await this.deps.repo.get(anomalyId);
-    return record ? { command: investigateCommand(record.anomaly) } : { reply: unknownAlert(anomalyId) };
+    return record ? { command: investigateCommand(record.anomaly) } : { reply: this.deps.messages.unknown(anomalyId) };
   }
 
   /** A clicker's name: the policy's name for a known person, else the platform's name, else the platform id. */
@@ -214,22 +210,4 @@ export class AlertService implements AlertInteractions {
     if (this.deps.people.people.some((p) => p.key === person)) return displayName(this.deps.people, person);
     return user.name ?? person;
   }
-}
-
-function notice(title: string, text: string): Reply {
-  return { kind: 'notice', title, text, visibility: 'ephemeral' };
-}
-
-function unknownAlert(anomalyId: string): Reply {
-  return notice('Alert not found', `Tally has no alert for anomaly ${anomalyId}; it may come from an older setup.`);
-}
-
-function seriesText(anomaly: Anomaly): string {
-  const what = anomaly.dimension === 'total' ? 'total cost' : `${anomaly.dimension} ${anomaly.label}`;
-  return `${what} (${anomaly.currency})`;
-}
-
-/** `2026-05-21 09:30 UTC`. */
-function instantText(iso: string): string {
-  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 }

@@ -1,6 +1,7 @@
 // The anomaly alert buttons through the real Slack app (createSlackAdapter, Bolt's HTTPReceiver, signed requests),
 // answering into the loopback Slack fake, with the real AlertService on the in-process stores and a real TurnHandler
 // over a few cost rollups, so that Investigate answers with a real comparison.
+
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { CommandService } from '../../src/commands/command.service.js';
 import { defaultApprovalPolicy } from '../../src/config/approval-policy.schema.js';
 import { ChatCore, type ChatCoreDeps } from '../../src/conversation/chat-core.js';
 import { TurnHandler } from '../../src/conversation/handle-turn.service.js';
+import { alertMessages } from '../../src/conversation/replies/alert.reply.js';
 import type { Turn } from '../../src/conversation/turn.types.js';
 import { CostQueryService } from '../../src/costs/cost-query.service.js';
 import { ForecastService } from '../../src/costs/forecast.service.js';
@@ -111,6 +113,7 @@ beforeAll(async () => {
   repo = new MemoryAlertRepository();
   const enqueued: Delivery[] = [];
   alerts = new AlertService({
+    messages: alertMessages,
     anomalies: async () => detected,
     trend: async () => undefined,
     repo,

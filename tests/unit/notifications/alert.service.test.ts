@@ -4,6 +4,7 @@ import type { Anomaly } from '../../../src/anomalies/anomaly.types.js';
 import type { ApprovalPolicy } from '../../../src/approvals/approval-policy.types.js';
 import { parseCommand } from '../../../src/commands/parse-command.js';
 import { defaultApprovalPolicy } from '../../../src/config/approval-policy.schema.js';
+import { alertMessages } from '../../../src/conversation/replies/alert.reply.js';
 import { AlertService, type AlertServiceDeps } from '../../../src/notifications/alert.service.js';
 import type { Delivery, NotifyQueue } from '../../../src/notifications/notification.types.js';
 import type { NotificationPolicy } from '../../../src/notifications/notification-policy.types.js';
@@ -89,6 +90,7 @@ function harness(overrides: Partial<AlertServiceDeps> = {}, policy: Notification
   const repo = new MemoryAlertRepository();
   const clock = new TestClock(new Date('2026-05-17T06:00:00.000Z'));
   const service = new AlertService({
+    messages: alertMessages,
     anomalies: async (range) => {
       ranges.push(range);
       await Promise.resolve();

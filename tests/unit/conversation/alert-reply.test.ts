@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertPageReply, alertReply } from '../../../src/anomalies/alert-reply.js';
+import { alertPageReply, alertReply } from '../../../src/conversation/replies/alert.reply.js';
 import { ACTIONS } from '../../../src/shared/action-ids.js';
 import type { ChartSpec } from '../../../src/shared/reply.types.js';
 import { testAnomaly } from '../../support/alert-fixtures.js';

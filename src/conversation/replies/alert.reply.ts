@@ -1,9 +1,10 @@
-import { METRIC_LABELS } from '../costs/cost-labels.js';
-import { ACTIONS } from '../shared/action-ids.js';
-import { weekdayIndex } from '../shared/day.js';
-import { formatMoney, formatPercent } from '../shared/money.js';
-import type { ChartSpec, Reply, ReplyButton, ReplyField } from '../shared/reply.types.js';
-import type { Anomaly, AnomalyDimension, Contributor } from './anomaly.types.js';
+import type { AlertMessages } from '../../anomalies/alert-interactions.types.js';
+import type { Anomaly, AnomalyDimension, Contributor } from '../../anomalies/anomaly.types.js';
+import { METRIC_LABELS } from '../../costs/cost-labels.js';
+import { ACTIONS } from '../../shared/action-ids.js';
+import { weekdayIndex } from '../../shared/day.js';
+import { formatMoney, formatPercent } from '../../shared/money.js';
+import type { ChartSpec, Reply, ReplyButton, ReplyField } from '../../shared/reply.types.js';
 
 /** Options of {@link alertReply}. */
 export interface AlertReplyOptions {
@@ -119,3 +120,37 @@ export function alertPageReply(anomaly: Anomaly, options: Pick<AlertReplyOptions
       `${formatMoney(anomaly.expected, currency)}. Acknowledge, investigate or mute it from the alert in chat.`,
   };
 }
+
+function notice(title: string, text: string): Reply {
+  return { kind: 'notice', title, text, visibility: 'ephemeral' };
+}
+
+/** `2026-05-21 09:30 UTC`. */
+function instantText(iso: string): string {
+  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function seriesText(anomaly: Anomaly): string {
+  const what = anomaly.dimension === 'total' ? 'total cost' : `${anomaly.dimension} ${anomaly.label}`;
+  return `${what} (${anomaly.currency})`;
+}
+
+/** How alerts and the answers to their buttons read: the chat layer's side of the alert service's port. */
+export const alertMessages: AlertMessages = {
+  alert: alertReply,
+  page: alertPageReply,
+  acknowledged(anomaly, { by, at, first }) {
+    if (first) return notice('Alert acknowledged', anomalyHeadline(anomaly));
+    return notice(`Already acknowledged by ${by}`, `${anomalyHeadline(anomaly)}${at ? ` on ${instantText(at)}` : ''}.`);
+  },
+  muted(anomaly, { by, until, days }) {
+    const what = seriesText(anomaly);
+    const period = `${days} day${days === 1 ? '' : 's'}, until ${instantText(until)}`;
+    return {
+      reply: notice('Series muted', `No alerts for ${what} for ${period}.`),
+      note: { ...notice(`${by} muted alerts for ${what}`, `For ${period}.`), visibility: 'channel' },
+    };
+  },
+  unknown: (anomalyId) =>
+    notice('Alert not found', `Tally has no alert for anomaly ${anomalyId}; it may come from an older setup.`),
+};
