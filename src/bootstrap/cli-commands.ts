@@ -4,24 +4,17 @@ import { FocusExportReader } from '../../adapters/focus-file/focus-export.reader
 import { MemoryDedupeStore } from '../../adapters/memory/memory-dedupe.store.js';
 import { pingRedis } from '../../adapters/queue/redis-probe.js';
 import { runShell } from '../../adapters/shell/shell-repl.js';
-import type { Config } from '../config/env.js';
 import { ChatCore } from '../conversation/chat-core.js';
 import { ImportService } from '../costs/import.service.js';
 import type { ImportRun } from '../costs/import-run.types.js';
 import { generateSample } from '../costs/sample/sample-data.js';
-import type { Clock } from '../shared/clock.js';
-import { pinnedDayClock, systemClock } from '../shared/clock.js';
 import { addDays, dayOf, isDay } from '../shared/day.js';
 import { TallyError } from '../shared/errors.js';
 import { formatMoney } from '../shared/money.js';
 import type { Reply } from '../shared/reply.types.js';
 import { renderText } from '../shared/reply-text.js';
-import type { CliContext } from './cli.js';
+import { type CliContext, clockFor } from './cli-context.js';
 import { createDeps, createStores } from './deps.js';
-
-export function clockFor(config: Config): Clock {
-  return config.today ? pinnedDayClock(new Date(`${config.today}T12:00:00Z`)) : systemClock;
-}
 
 /** The shell's user: `--as <person>` (a key of the policy's people) votes and proposes as that person. */
 const shellTurn = (text: string, as = 'local') => ({
@@ -129,7 +122,7 @@ export async function importCommand(ctx: CliContext, path: string, opts: { sourc
 }
 
 /** Rows read, imported and rejected (with the first rejected lines), and totals per currency. */
-export function importSummary(run: ImportRun): string {
+function importSummary(run: ImportRun): string {
   const lines = [
     `Imported ${run.source}: ${run.rowsRead} rows read, ${run.rowsImported} imported, ${run.rowsRejected} rejected.`,
   ];

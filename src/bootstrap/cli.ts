@@ -2,7 +2,6 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { createPinoLogger } from '../../adapters/logging/pino-logger.js';
-import type { Config } from '../config/env.js';
 import { loadProcessConfig } from '../config/env.js';
 import { TallyError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
@@ -16,19 +15,10 @@ import {
   startCommand,
   workerCommand,
 } from './cli-commands.js';
+import type { CliContext } from './cli-context.js';
 
 /** Exit codes of `tally` (README.md#cli-reference). */
 export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2 } as const;
-
-export interface CliContext {
-  config: Config;
-  logger: Logger;
-  out: (s: string) => void;
-  err: (s: string) => void;
-  historyFile: string;
-  /** Where the log goes: the interactive commands keep stderr for one-line messages and log to a file. */
-  logTarget: string;
-}
 
 /** `start` and `worker` are services and log to stderr; the interactive commands log to `~/.tally/tally.log`. */
 const SERVICE_COMMANDS = new Set(['start', 'worker']);

@@ -21,11 +21,11 @@ export const ACTIONS = {
   ALERT_INVESTIGATE: 'tally_alert_investigate',
   /** Mute the alert's series for 7 days; value: the anomaly id. */
   ALERT_MUTE: 'tally_alert_mute',
+  /** Mute the alert's series until the same time tomorrow; value: the anomaly id. */
+  ALERT_SNOOZE: 'tally_alert_snooze',
   /** A person's current view of an approval message (a Teams card refresh); value: the approval id. */
   REFRESH: 'tally_approval_refresh',
 } as const;
 
 /** The id of the form that asks for a reject reason (a Slack modal). */
 export const REJECT_REASON_VIEW = 'tally_reject_reason';
-
-export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];

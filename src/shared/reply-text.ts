@@ -62,7 +62,7 @@ function buttonLine(b: ReplyButton, indent: string): string {
 }
 
 /** A numbered list: each item's title, then its text, fields and button line indented under it. */
-export function renderItems(items: ReplyItem[]): string {
+function renderItems(items: ReplyItem[]): string {
   const width = `${items.length}. `.length;
   const indent = ' '.repeat(width);
   return items

@@ -8,7 +8,7 @@ export type Cell =
   | { kind: 'percent'; ratio: number | null }
   | { kind: 'count'; value: number };
 
-export interface ReplyColumn {
+interface ReplyColumn {
   header: string;
   align: 'left' | 'right';
 }
