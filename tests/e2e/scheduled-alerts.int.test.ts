@@ -175,6 +175,7 @@ describe('scheduled anomaly alerts and digests with tally start', () => {
       [ACTIONS.ALERT_ACK, 'Acknowledge'],
       [ACTIONS.ALERT_INVESTIGATE, 'Investigate'],
       [ACTIONS.ALERT_MUTE, 'Mute 7 days'],
+      [ACTIONS.ALERT_SNOOZE, 'Snooze 1 day'],
     ]);
     anomalyId = buttons[0]!.value;
     expect(anomalyId).toMatch(/^anm_[0-9a-f]{16}$/);
@@ -222,7 +223,11 @@ describe('scheduled anomaly alerts and digests with tally start', () => {
     const update = await slack.waitFor('chat.update', (c) => c.body.channel === ALERTS && c.body.ts === ts, 15_000);
     expect(textOf(update)).toContain(`Acknowledged by ${ONCALL.name}`);
     expect(textOf(update)).toContain(moneyText(spikeActual().get('USD')!, 'USD'));
-    expect(buttonsOf(update).map((b) => b.action_id)).toEqual([ACTIONS.ALERT_INVESTIGATE, ACTIONS.ALERT_MUTE]);
+    expect(buttonsOf(update).map((b) => b.action_id)).toEqual([
+      ACTIONS.ALERT_INVESTIGATE,
+      ACTIONS.ALERT_MUTE,
+      ACTIONS.ALERT_SNOOZE,
+    ]);
   });
 
   it("Investigate answers in the alert's thread with the spike day against the week before, by account", async () => {

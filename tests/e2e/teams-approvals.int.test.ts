@@ -359,7 +359,7 @@ describe('Teams and Slack together with tally start', () => {
     expect(text).toContain(amount);
     expect(text).toContain(focus.spike.day);
     const actions = executes(cardOf(alert));
-    expect(actions.map((a) => a.verb)).toEqual(['alert_ack', 'alert_investigate', 'alert_mute']);
+    expect(actions.map((a) => a.verb)).toEqual(['alert_ack', 'alert_investigate', 'alert_mute', ACTIONS.ALERT_SNOOZE]);
     expect(String(actions[0]!.data.id)).toMatch(/^anm_[0-9a-f]{16}$/);
     // Later scans (every two seconds) see the anomaly again and do not alert it twice.
     await new Promise((r) => setTimeout(r, 5000));

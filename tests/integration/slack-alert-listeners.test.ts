@@ -151,7 +151,7 @@ describe('Acknowledge', () => {
     expect(update.body).toMatchObject({ channel: CHANNEL, ts: '1731000000.000100' });
     expect(payloadText(update)).toContain('Acknowledged by Alice Ng');
     expect(payloadText(update)).toContain('Amazon EC2');
-    expect(actionIds(update)).toEqual([ACTIONS.ALERT_INVESTIGATE, ACTIONS.ALERT_MUTE]);
+    expect(actionIds(update)).toEqual([ACTIONS.ALERT_INVESTIGATE, ACTIONS.ALERT_MUTE, ACTIONS.ALERT_SNOOZE]);
     expect(response.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(payloadText(response)).toContain('Alert acknowledged');
 
@@ -177,6 +177,19 @@ describe('Acknowledge', () => {
     expect(response.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(String(response.body.text)).toMatch(/not set up/i);
     expect(fake.callsTo('chat.update')).toEqual([]);
+  });
+});
+
+describe('Snooze 1 day (before any mute of the series)', () => {
+  it('mutes the series until the same time tomorrow, answers the clicker and notes it in the thread', async () => {
+    await send(click(ACTIONS.ALERT_SNOOZE, 'snooze-1', { user: 'U0CAROL', userName: 'carol' }));
+    const response = await responseTo('snooze-1');
+    const note = await fake.waitFor('chat.postMessage');
+    const tomorrow = new Date(clock.now().getTime() + 86_400_000).toISOString();
+    expect(payloadText(response)).toContain(`${tomorrow.slice(0, 16).replace('T', ' ')} UTC`);
+    expect(note.body).toMatchObject({ channel: CHANNEL, thread_ts: '1731000000.000100' });
+    expect(payloadText(note)).toContain('For 1 day');
+    expect(await repo.mutedUntil('service|Amazon EC2|USD', clock.now())).toBe(tomorrow);
   });
 });
 

@@ -19,6 +19,7 @@ import { startWebServer } from '../../src/bootstrap/web.js';
 import { loadConfig } from '../../src/config/env.js';
 import { ChatCore } from '../../src/conversation/chat-core.js';
 import type { Turn } from '../../src/conversation/turn.types.js';
+import { ACTIONS } from '../../src/shared/action-ids.js';
 import { fixedClock } from '../../src/shared/clock.js';
 import { TallyError } from '../../src/shared/errors.js';
 import { type Logger, silentLogger } from '../../src/shared/logger.port.js';
@@ -111,7 +112,7 @@ const approvalMessage = async (id: string): Promise<Reply> => ({
 /** Records acknowledgements and mutes. */
 class RecordingAlerts implements AlertInteractions {
   readonly acks: { anomalyId: string; user: AlertUser }[] = [];
-  readonly mutes: { anomalyId: string; user: AlertUser }[] = [];
+  readonly mutes: { anomalyId: string; user: AlertUser; days: number }[] = [];
 
   async acknowledge(anomalyId: string, user: AlertUser) {
     this.acks.push({ anomalyId, user });
@@ -124,10 +125,10 @@ class RecordingAlerts implements AlertInteractions {
     return { reply, message };
   }
 
-  async mute(anomalyId: string, user: AlertUser) {
-    this.mutes.push({ anomalyId, user });
+  async mute(anomalyId: string, user: AlertUser, days = 7) {
+    this.mutes.push({ anomalyId, user, days });
     return {
-      reply: { kind: 'notice' as const, title: 'Muted for 7 days', visibility: 'ephemeral' as const },
+      reply: { kind: 'notice' as const, title: `Muted for ${days} days`, visibility: 'ephemeral' as const },
       note: { kind: 'notice' as const, title: 'Series muted by Ada until 2026-06-17', visibility: 'channel' as const },
     };
   }
@@ -461,6 +462,15 @@ describe('Teams card actions (Action.Execute invokes)', () => {
     const note = await connector.waitFor('reply', isCard);
     expect(note.conversationId).toBe(conversationId);
     expect(cardOf(note)).toContain('Series muted by Ada');
+  });
+
+  it('a button added in the core works with its action id as the verb: Snooze 1 day', async () => {
+    const at = { conversationId: `${TEAMS.channelId};messageid=alert-root-2`, replyToId: 'alert-root-2' };
+    const snooze = await invoke(
+      cardAction({ verb: ACTIONS.ALERT_SNOOZE, data: { id: 'anom_2' }, ...at, serviceUrl: connector.serviceUrl }),
+    );
+    expect(String(snooze.value)).toContain('Muted for 1 days');
+    expect(alerts.mutes.at(-1)).toMatchObject({ anomalyId: 'anom_2', days: 1 });
   });
 
   it('an Action.Submit fallback (a message with value.verb) votes too, answered in the conversation', async () => {

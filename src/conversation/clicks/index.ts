@@ -2,6 +2,7 @@ import type { ClickHandler } from '../click.types.js';
 import { alertAckClick } from './alert-ack.click.js';
 import { alertInvestigateClick } from './alert-investigate.click.js';
 import { alertMuteClick } from './alert-mute.click.js';
+import { alertSnoozeClick } from './alert-snooze.click.js';
 import { approveClick } from './approve.click.js';
 import { detailsClick } from './details.click.js';
 import { refreshClick } from './refresh.click.js';
@@ -22,4 +23,5 @@ export const CLICKS: readonly ClickHandler[] = [
   alertAckClick,
   alertInvestigateClick,
   alertMuteClick,
+  alertSnoozeClick,
 ];

@@ -67,6 +67,7 @@ function buttons(anomaly: Anomaly, acknowledged: boolean): ReplyButton[] {
       : [{ actionId: ACTIONS.ALERT_ACK, label: 'Acknowledge', value: anomaly.id, style: 'primary' as const }]),
     { actionId: ACTIONS.ALERT_INVESTIGATE, label: 'Investigate', value: anomaly.id },
     { actionId: ACTIONS.ALERT_MUTE, label: 'Mute 7 days', value: anomaly.id },
+    { actionId: ACTIONS.ALERT_SNOOZE, label: 'Snooze 1 day', value: anomaly.id },
   ];
 }
 

@@ -41,13 +41,18 @@ describe('alertReply', () => {
       { actionId: ACTIONS.ALERT_ACK, label: 'Acknowledge', value: 'anm_1', style: 'primary' },
       { actionId: ACTIONS.ALERT_INVESTIGATE, label: 'Investigate', value: 'anm_1' },
       { actionId: ACTIONS.ALERT_MUTE, label: 'Mute 7 days', value: 'anm_1' },
+      { actionId: ACTIONS.ALERT_SNOOZE, label: 'Snooze 1 day', value: 'anm_1' },
     ]);
   });
 
   it('once acknowledged, says by whom and drops the Acknowledge button', () => {
     const reply = alertReply(testAnomaly({ id: 'anm_2' }), { acknowledgedBy: 'Alice Ng' });
     expect(reply.footnote).toBe('Acknowledged by Alice Ng');
-    expect(reply.buttons?.map((b) => b.actionId)).toEqual([ACTIONS.ALERT_INVESTIGATE, ACTIONS.ALERT_MUTE]);
+    expect(reply.buttons?.map((b) => b.actionId)).toEqual([
+      ACTIONS.ALERT_INVESTIGATE,
+      ACTIONS.ALERT_MUTE,
+      ACTIONS.ALERT_SNOOZE,
+    ]);
     expect(alertReply(testAnomaly()).footnote).toBeUndefined();
   });
 

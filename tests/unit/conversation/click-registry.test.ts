@@ -131,3 +131,14 @@ describe('alert buttons', () => {
     expect(surface.events.map((e) => e.kind)).toEqual(['post', 'private']);
   });
 });
+
+describe('Snooze 1 day', () => {
+  it('mutes the series for one day, tells the clicker and notes it in the thread', async () => {
+    const alerts = new FakeAlerts();
+    const { core } = testCore({ alerts });
+    const surface = new RecordingSurface();
+    await core.click(click(ACTIONS.ALERT_SNOOZE, 'anm_1'), surface);
+    expect(alerts.mutes).toEqual([{ anomalyId: 'anm_1', days: 1 }]);
+    expect(surface.events.map((e) => e.kind)).toEqual(['private', 'post']);
+  });
+});

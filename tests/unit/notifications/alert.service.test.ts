@@ -175,6 +175,7 @@ describe('AlertService.scanAndAlert routing', () => {
       [ACTIONS.ALERT_ACK, ec2High.id],
       [ACTIONS.ALERT_INVESTIGATE, ec2High.id],
       [ACTIONS.ALERT_MUTE, ec2High.id],
+      [ACTIONS.ALERT_SNOOZE, ec2High.id],
     ]);
     expect(new Set(h.queue.enqueued.map((d) => d.id)).size).toBe(h.queue.enqueued.length);
     const record = await h.repo.get(ec2High.id);
@@ -324,7 +325,11 @@ describe('AlertService acknowledge', () => {
     const first = await h.service.acknowledge(ec2High.id, { platform: 'slack', id: 'U0ALICE', name: 'ally' });
     expect(first.reply).toMatchObject({ kind: 'notice', title: 'Alert acknowledged', visibility: 'ephemeral' });
     expect(first.message?.footnote).toBe('Acknowledged by Alice Ng');
-    expect(first.message?.buttons?.map((b) => b.actionId)).toEqual([ACTIONS.ALERT_INVESTIGATE, ACTIONS.ALERT_MUTE]);
+    expect(first.message?.buttons?.map((b) => b.actionId)).toEqual([
+      ACTIONS.ALERT_INVESTIGATE,
+      ACTIONS.ALERT_MUTE,
+      ACTIONS.ALERT_SNOOZE,
+    ]);
     expect(first.message?.title).toBe('Anomaly: Amazon EC2 +1,234.21 USD (+180.4%) on 2026-05-14');
 
     h.clock.set('2026-05-17T07:00:00.000Z');
