@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUEUES } from '../../jobs/queues.js';
 import { ACTIONS } from '../../src/shared/action-ids.js';
 import { type ApprovalWorld, createApprovalWorld, dropDedupeKeys, waitUntil } from '../support/approval-processes.js';
 import { type BotConnectorFake, type ConnectorCall, startBotConnectorFake } from '../support/bot-connector-fake.js';
 import { instanceState, runInstance } from '../support/moto.js';
+import { drained, eventMark, eventsSince } from '../support/queue-state.js';
 import { awsEndpoint, uniqueName } from '../support/services.js';
 import { type SlackCall, type SlackFake, startSlackFake } from '../support/slack-fake.js';
 import { blockActions, postSigned } from '../support/slack-requests.js';
@@ -361,8 +363,21 @@ describe('Teams and Slack together with tally start', () => {
     const actions = executes(cardOf(alert));
     expect(actions.map((a) => a.verb)).toEqual(['alert_ack', 'alert_investigate', 'alert_mute', ACTIONS.ALERT_SNOOZE]);
     expect(String(actions[0]!.data.id)).toMatch(/^anm_[0-9a-f]{16}$/);
-    // Later scans (every two seconds) see the anomaly again and do not alert it twice.
-    await new Promise((r) => setTimeout(r, 5000));
+    // Later scans (every two seconds) see the anomaly again and do not alert it twice: once two more scans have
+    // completed and every delivery they could have asked for has run, there is still one alert.
+    const scans = new Queue(QUEUES.anomalyScan, { connection: redis, prefix: world.name });
+    const notify = new Queue(QUEUES.notify, { connection: redis, prefix: world.name });
+    try {
+      const mark = await eventMark(scans);
+      await waitUntil(
+        async () => (await eventsSince(scans, mark)).filter((e) => e.event === 'completed').length >= 2 || undefined,
+        'two more anomaly scans',
+        30_000,
+      );
+      await drained(notify);
+    } finally {
+      await Promise.all([scans.close(), notify.close()]);
+    }
     const isAlert = (c: ConnectorCall) =>
       proactiveIn(CHANNEL)(c) && cardText(c).includes(`Anomaly: ${focus.spike.service}`);
     expect(connector.calls.filter(isAlert)).toHaveLength(1);

@@ -1,6 +1,7 @@
 import { CreateTagsCommand, EC2Client, ModifyInstanceAttributeCommand } from '@aws-sdk/client-ec2';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Approval } from '../../src/approvals/approval.types.js';
+import { testClock } from '../support/approval-fakes.js';
 import { createTestRuntime, dropPrefix, SLACK_IDS, type TestRuntime } from '../support/approval-runtime.js';
 import { type AwsProxy, startAwsProxy } from '../support/aws-proxy.js';
 import { instanceState, instanceType, runInstance } from '../support/moto.js';
@@ -148,10 +149,12 @@ describe('votes', () => {
   });
 
   it('a click on an unknown or expired approval changes nothing', async () => {
-    const t = await runtime(POLICY.replace('expireAfter: 1d', 'expireAfter: 300ms'));
+    const clock = testClock(new Date('2026-03-02T09:00:00.000Z'));
+    const t = await runtime(POLICY, { clock });
     const instance = await runInstance(awsEndpoint(), REGION);
     const id = await t.propose(stop(instance));
-    await new Promise((r) => setTimeout(r, 400)); // past expiry; no worker runs, so only the clock says so
+    // Past expiry by the core's clock; no worker runs, so only the clock says so.
+    clock.set(new Date((await t.approvals.get(id))!.expiresAt));
     expect((await t.vote(id, 'alice')).data).toMatchObject({ counted: false, reason: 'EXPIRED' });
     expect((await t.vote('apr_00000000', 'alice')).data).toMatchObject({ counted: false, reason: 'NOT_FOUND' });
     expect((await t.approvals.get(id))?.votes).toEqual([]);

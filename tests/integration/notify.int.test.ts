@@ -4,10 +4,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { renderEmail } from '../../adapters/email/render-html.js';
 import { createSmtpEmailSender, type SmtpEmailSender } from '../../adapters/email/smtp-email.sender.js';
 import { MemoryDeliveryLog } from '../../adapters/memory/memory-delivery.log.js';
-import { BullmqNotifyQueue, NOTIFY_ATTEMPTS } from '../../adapters/queue/bullmq-notify.queue.js';
+import { BullmqNotifyQueue } from '../../adapters/queue/bullmq-notify.queue.js';
 import { createTwilioSmsSender } from '../../adapters/sms/twilio-sms.sender.js';
 import { notifyProcessor } from '../../jobs/processors/notify.processor.js';
-import { QUEUES } from '../../jobs/queues.js';
+import { QUEUES, RETRIES } from '../../jobs/queues.js';
 import { startWorkers, type Workers } from '../../jobs/worker-registry.js';
 import { DeliveryService } from '../../src/notifications/delivery.service.js';
 import { deliveryId } from '../../src/notifications/delivery-id.js';
@@ -16,6 +16,7 @@ import { systemClock } from '../../src/shared/clock.js';
 import { silentLogger } from '../../src/shared/logger.port.js';
 import type { Reply } from '../../src/shared/reply.types.js';
 import { money, text } from '../../src/shared/reply.types.js';
+import { drained } from '../support/queue-state.js';
 import { RecordingMessenger } from '../support/recording-messenger.js';
 import { redisUrl, uniqueName } from '../support/services.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
@@ -199,7 +200,8 @@ describe('notify queue', () => {
     await notify.enqueue(e);
     await notify.enqueue(e);
     await settled(e.id);
-    await new Promise((r) => setTimeout(r, 300)); // room for a wrongly added second job to run
+    // Every job those enqueues added has run: a wrongly added second job would have delivered again.
+    await drained(queue);
 
     expect(twilio.to('+15550101')).toHaveLength(1);
     expect(sink.to('carol@example.com')).toHaveLength(1);
@@ -277,15 +279,15 @@ describe('notify queue', () => {
   });
 
   it('gives up after the last attempt of a failure that persists, and records that attempt', async () => {
-    for (let i = 0; i < NOTIFY_ATTEMPTS; i++) twilio.failNext(503, 20503, 'Service Unavailable');
+    for (let i = 0; i < RETRIES.notify.attempts; i++) twilio.failNext(503, 20503, 'Service Unavailable');
     const d = delivery('anomaly-down', 'sms', '+15550103', alert('Spike'));
     await notify.enqueue(d);
     const job = await settled(d.id);
 
     expect(await job.getState()).toBe('failed');
-    expect(job.attemptsMade).toBe(NOTIFY_ATTEMPTS);
-    expect(twilio.requests).toHaveLength(NOTIFY_ATTEMPTS);
+    expect(job.attemptsMade).toBe(RETRIES.notify.attempts);
+    expect(twilio.requests).toHaveLength(RETRIES.notify.attempts);
     expect(twilio.messages).toEqual([]);
-    expect((await recordsOf(d.id)).map((r) => [r.status, r.attempt])).toEqual([['failed', NOTIFY_ATTEMPTS]]);
+    expect((await recordsOf(d.id)).map((r) => [r.status, r.attempt])).toEqual([['failed', RETRIES.notify.attempts]]);
   });
 });

@@ -27,6 +27,7 @@ import {
   newMotoAccountId,
   seedCostAndUsage,
 } from '../support/moto-ce.js';
+import { drained, jobEvents } from '../support/queue-state.js';
 import { awsEndpoint, redisUrl, uniqueName } from '../support/services.js';
 import {
   createSyncHarness,
@@ -247,7 +248,9 @@ describe('sync jobs on BullMQ with Cost Explorer on moto', () => {
 
     // Both syncs asked for a scan; the debounce made it one, and it ran after both syncs were recorded.
     await vi.waitFor(() => expect(h.scans).toHaveLength(1), { timeout: 10_000, interval: 50 });
-    await new Promise((r) => setTimeout(r, 2000));
+    // Nothing is left to run on either queue, so no second scan can come.
+    await drained(h.syncQueue);
+    await drained(h.scanQueue);
     expect(h.scans).toEqual([{ at: expect.any(Number), runsSeen: 2 }]);
     expect(await h.scanQueue.getJobCounts('completed', 'delayed', 'waiting')).toEqual({
       completed: 1,
@@ -360,7 +363,17 @@ describe('sync jobs on BullMQ with Cost Explorer on moto', () => {
         (r) => r.action === 'GetCostAndUsage' && r.body.includes(`"Values":["${account}"]`),
       );
       expect(calls.map((c) => c.fault)).toEqual([awsCode, undefined]);
-      expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(backoffMs);
+      // The retry waited out the queue's backoff: after the throttled attempt the job was delayed, then ran again.
+      expect(job.opts.backoff).toEqual({ type: 'exponential', delay: backoffMs });
+      expect(await jobEvents(h.syncQueue, job.id!)).toEqual([
+        'added',
+        'waiting',
+        'active',
+        'delayed',
+        'waiting',
+        'active',
+        'completed',
+      ]);
 
       const window = { from: '2026-06-07', to: '2026-06-09' };
       expect(await storedTotals(h, account, window)).toEqual(inCents(expectedFromCe([page])));
@@ -432,8 +445,9 @@ describe('sync jobs on BullMQ with Cost Explorer on moto', () => {
     expect(row?.[0]).toBe(`aws-ce:${account} (sync)`);
     expect(row?.[3]).toBe(String(expectedFromCe([page]).rows));
     expect(row?.[6]).toContain('CLOUD_DENIED');
-    // A denied sync asks for no scan: only the successful one did.
-    await new Promise((r) => setTimeout(r, 400));
+    // A denied sync asks for no scan: only the successful one did. Once nothing is left to run, that is settled.
+    await drained(h.syncQueue);
+    await drained(h.scanQueue);
     expect(h.scans).toHaveLength(1);
     expect(await h.scanQueue.getJobCounts('delayed', 'waiting', 'active')).toEqual({
       delayed: 0,

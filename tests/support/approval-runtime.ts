@@ -9,7 +9,7 @@ import type { ApprovalCommand } from '../../src/commands/command.types.js';
 import { parseCommand } from '../../src/commands/parse-command.js';
 import { loadConfig } from '../../src/config/env.js';
 import { parsePolicy } from '../../src/config/policy.js';
-import { systemClock } from '../../src/shared/clock.js';
+import { type Clock, systemClock } from '../../src/shared/clock.js';
 import { silentLogger } from '../../src/shared/logger.port.js';
 import type { Reply } from '../../src/shared/reply.types.js';
 import { testCostRepository } from './cost-store.js';
@@ -65,6 +65,8 @@ export interface TestRuntimeOptions {
   prefix?: string;
   stores?: { approvals: MemoryApprovalRepository; audit: MemoryAuditLog };
   lockSeconds?: number;
+  /** The clock of the approval core (timer delays, expiry, votes). @defaultValue the system clock */
+  clock?: Clock;
 }
 
 export async function createTestRuntime(options: TestRuntimeOptions): Promise<TestRuntime> {
@@ -85,7 +87,7 @@ export async function createTestRuntime(options: TestRuntimeOptions): Promise<Te
   const runtime = await createApprovalRuntime(config, {
     stores: { approvals, audit, costs: await testCostRepository() },
     policy,
-    clock: systemClock,
+    clock: options.clock ?? systemClock,
     logger: silentLogger,
     queueConnection: connection,
     messengers: [messenger],

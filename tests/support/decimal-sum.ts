@@ -37,3 +37,12 @@ export function unitsToCents(units: bigint): number {
   if ((abs % per) * 2n >= per) cents += 1n;
   return Number(neg ? -cents : cents) / 100;
 }
+
+/** Units → the exact decimal text, without trailing zeros (`-12.5`, `0.0000001`, `3`). */
+export function unitsToDecimal(units: bigint): string {
+  const neg = units < 0n;
+  const digits = (neg ? -units : units).toString().padStart(SCALE + 1, '0');
+  const whole = digits.slice(0, -SCALE);
+  const fraction = digits.slice(-SCALE).replace(/0+$/, '');
+  return `${neg ? '-' : ''}${whole}${fraction ? `.${fraction}` : ''}`;
+}

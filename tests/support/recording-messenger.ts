@@ -14,11 +14,13 @@ export interface RecordedMessage {
  * directly (the real Slack messenger is tested against the Slack Web API fake in tests/integration).
  */
 export class RecordingMessenger implements ChatMessenger {
-  readonly platform = 'slack' as const;
   readonly sent: RecordedMessage[] = [];
   private seq = 0;
 
-  constructor(private readonly groups: Record<string, string[]> = {}) {}
+  constructor(
+    private readonly groups: Record<string, string[]> = {},
+    readonly platform: 'slack' | 'teams' = 'slack',
+  ) {}
 
   async post(channel: string, reply: Reply, thread?: string): Promise<PostedMessage> {
     const messageId = `${++this.seq}.000100`;
