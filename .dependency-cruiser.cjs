@@ -62,8 +62,9 @@ const VENDOR_SDKS = [
   '@langchain/openai/',
   '@langchain/langgraph-checkpoint-mongodb/',
   'pino/',
+  // CSV parsing reads files: an adapter's job. Writing CSV (csv-stringify) is pure formatting, and the chat core
+  // uses it for "Show all" files, so it is allowed.
   'csv-parse/',
-  'csv-stringify/',
   'commander/',
 ];
 const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

@@ -17,11 +17,11 @@ import { MemoryApprovalRepository } from '../adapters/memory/memory-approval.rep
 import type { Anomaly } from '../src/anomalies/anomaly.types.js';
 import type { Approval } from '../src/approvals/approval.types.js';
 import { SavingsService } from '../src/approvals/savings.service.js';
-import { loadSample } from '../src/bootstrap/deps.js';
 import type { ChannelScope } from '../src/costs/channel-scope.js';
 import { CostQueryService } from '../src/costs/cost-query.service.js';
 import type { AccountName, CostRepository } from '../src/costs/cost-repository.port.js';
 import { ForecastService } from '../src/costs/forecast.service.js';
+import { loadSample } from '../src/costs/sample/load-sample.js';
 import { generateSample } from '../src/costs/sample/sample-data.js';
 import { type DigestOptions, DigestService } from '../src/reports/digest.service.js';
 import { fixedClock } from '../src/shared/clock.js';

@@ -70,3 +70,28 @@ export const MAX_TIERS = 10;
 
 /** How long finished jobs are kept (so a late duplicate with the same id is still recognised). */
 export const KEEP_FINISHED_SECONDS = 30 * 24 * 3600;
+
+/** How a queue's failed jobs are retried: how many attempts, and the first delay, doubled at every attempt. */
+export interface RetryPolicy {
+  attempts: number;
+  backoff: { type: 'exponential'; delay: number; jitter?: number };
+}
+
+/**
+ * Retries and back-off of every queue, in one place (docs/architecture.md#job-queues). Permanent failures stop
+ * earlier: processors throw `UnrecoverableError`. Jitter takes up to that share of a delay off, so that many failed
+ * jobs do not retry at the same instant.
+ */
+export const RETRIES = {
+  /** A cloud sync: providers throttle for minutes. */
+  sync: { attempts: 6, backoff: { type: 'exponential', delay: 30_000, jitter: 0.5 } },
+  /** The fan-out jobs of the fixed schedules (sync-all, the daily scan). */
+  schedule: { attempts: 3, backoff: { type: 'exponential', delay: 30_000 } },
+  anomalyScan: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } },
+  digest: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } },
+  /** A delivery: retries after at most 5 s, 10 s, 20 s, 40 s. */
+  notify: { attempts: 5, backoff: { type: 'exponential', delay: 5000, jitter: 0.5 } },
+  approvalTimer: { attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+  /** An execution: only throttling is retried. */
+  execute: { attempts: 6, backoff: { type: 'exponential', delay: 2000, jitter: 0.5 } },
+} as const satisfies Record<string, RetryPolicy>;

@@ -15,7 +15,7 @@ import type { Day } from '../../src/shared/day.js';
  * reading it (DuckDB opens a file more than once per query, so a file is never replaced under a running query);
  * superseded versions are deleted once their successor is {@link SUPERSEDED_GRACE_MS} old.
  */
-export const LAYOUT_VERSION = 'v1';
+const LAYOUT_VERSION = 'v1';
 
 const PARTITION_RE = /^(\d{4}-\d{2})\.(\d{15}-[0-9a-z]+)\.parquet$/;
 
@@ -236,4 +236,25 @@ export function monthsBetween(from: Day, to: Day): string[] {
     }
   }
   return months;
+}
+
+/** True when the data directory holds at least one cost source. */
+export async function hasCostData(dataDir: string): Promise<boolean> {
+  try {
+    return (await readdir(join(dataDir, 'costs', LAYOUT_VERSION))).some((e) => !e.startsWith('.'));
+  } catch {
+    return false;
+  }
+}
+
+/** The sample's own data directory, beside the real cost data and never mixed with it. */
+export function sampleDataDir(dataDir: string, today: string): string {
+  return join(dataDir, 'sample', today);
+}
+
+/** Removes the sample folders of other days (a new day's sample is written at its first start). */
+export async function removeOldSamples(dataDir: string, today: string): Promise<void> {
+  const root = join(dataDir, 'sample');
+  const days = await readdir(root).catch(() => [] as string[]);
+  await Promise.all(days.filter((d) => d !== today).map((d) => rm(join(root, d), { recursive: true, force: true })));
 }

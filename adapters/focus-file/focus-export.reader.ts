@@ -1,5 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CostSourceInfo } from '../../src/costs/cost-repository.port.js';
 import type { FocusFileChunk, FocusReader } from '../../src/costs/focus-reader.port.js';
 import { TallyError } from '../../src/shared/errors.js';
 import { readFocusCsv } from './focus-csv.reader.js';
@@ -23,7 +24,7 @@ export class FocusExportReader implements FocusReader {
 }
 
 /** The export files of a path: the file itself, or the export files of a folder, recursively, sorted. */
-export async function listExportFiles(path: string): Promise<string[]> {
+async function listExportFiles(path: string): Promise<string[]> {
   let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = await stat(path);
@@ -39,4 +40,19 @@ export async function listExportFiles(path: string): Promise<string[]> {
     .filter((e) => e.isFile() && EXPORT_RE.test(e.name))
     .map((e) => join(e.parentPath, e.name))
     .sort();
+}
+
+/**
+ * True when the export at `path` was never imported (`imported` absent), or a file of it is newer than that import,
+ * or files came or went since.
+ */
+export async function exportChanged(path: string, imported: CostSourceInfo | undefined): Promise<boolean> {
+  if (!imported) return true;
+  const files = await listExportFiles(path).catch(() => [] as string[]);
+  const at = Date.parse(imported.lastImport);
+  for (const f of files) {
+    const info = await stat(f).catch(() => null);
+    if (!info || info.mtimeMs >= at) return true;
+  }
+  return files.length !== imported.files.length + imported.skipped.length;
 }

@@ -1,6 +1,13 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { type ApprovalTimerPayload, jobIds, KEEP_FINISHED_SECONDS, MAX_TIERS, QUEUES } from '../../jobs/queues.js';
+import {
+  type ApprovalTimerPayload,
+  jobIds,
+  KEEP_FINISHED_SECONDS,
+  MAX_TIERS,
+  QUEUES,
+  RETRIES,
+} from '../../jobs/queues.js';
 import type { ApprovalTimers, TimerKind } from '../../src/approvals/approval-jobs.port.js';
 
 const KINDS: TimerKind[] = ['remind', 'escalate', 'expire'];
@@ -17,8 +24,7 @@ export class BullmqApprovalTimers implements ApprovalTimers {
       connection,
       prefix,
       defaultJobOptions: {
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 1000 },
+        ...RETRIES.approvalTimer,
         removeOnComplete: { age: KEEP_FINISHED_SECONDS },
         removeOnFail: { age: KEEP_FINISHED_SECONDS },
       },

@@ -1,10 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { type DigestPayload, KEEP_FINISHED_SECONDS, QUEUES } from '../../jobs/queues.js';
+import { type DigestPayload, KEEP_FINISHED_SECONDS, QUEUES, RETRIES } from '../../jobs/queues.js';
 import type { DigestScheduler, DigestSubscription } from '../../src/reports/digest.types.js';
-
-/** Attempts of one digest run; a digest that still fails after them is skipped until the next one. */
-const DIGEST_ATTEMPTS = 3;
 
 /** The job scheduler id of a subscription (ids are `dig_<hex>`, so it has no `:`). */
 function digestSchedulerId(subscriptionId: string): string {
@@ -31,8 +28,7 @@ export class BullmqDigestScheduler implements DigestScheduler {
         name: 'digest',
         data: { subscriptionId: subscription.id },
         opts: {
-          attempts: DIGEST_ATTEMPTS,
-          backoff: { type: 'exponential', delay: 60_000 },
+          ...RETRIES.digest,
           removeOnComplete: { age: KEEP_FINISHED_SECONDS },
           removeOnFail: { age: KEEP_FINISHED_SECONDS },
         },

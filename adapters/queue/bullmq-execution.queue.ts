@@ -1,10 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { type ExecutePayload, jobIds, KEEP_FINISHED_SECONDS, QUEUES } from '../../jobs/queues.js';
+import { type ExecutePayload, jobIds, KEEP_FINISHED_SECONDS, QUEUES, RETRIES } from '../../jobs/queues.js';
 import type { ExecutionQueue } from '../../src/approvals/approval-jobs.port.js';
-
-/** Attempts of an execution job; only throttling is retried (the processor fails everything else at once). */
-export const EXECUTE_ATTEMPTS = 6;
 
 /** The execute queue: one job per approval, its id derived from the approval, so it is enqueued once. */
 export class BullmqExecutionQueue implements ExecutionQueue {
@@ -15,8 +12,7 @@ export class BullmqExecutionQueue implements ExecutionQueue {
       connection,
       prefix,
       defaultJobOptions: {
-        attempts: EXECUTE_ATTEMPTS,
-        backoff: { type: 'exponential', delay: 2000, jitter: 0.5 },
+        ...RETRIES.execute,
         removeOnComplete: { age: KEEP_FINISHED_SECONDS },
         removeOnFail: { age: KEEP_FINISHED_SECONDS },
       },

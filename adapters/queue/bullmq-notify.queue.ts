@@ -1,17 +1,10 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { type DeliveryPayload, jobIds, KEEP_FINISHED_SECONDS, QUEUES } from '../../jobs/queues.js';
+import { type DeliveryPayload, jobIds, KEEP_FINISHED_SECONDS, QUEUES, RETRIES } from '../../jobs/queues.js';
 import type { Delivery, NotifyQueue } from '../../src/notifications/notification.types.js';
 
-/** Attempts of a delivery job; permanent failures stop earlier (the processor throws `UnrecoverableError`). */
-export const NOTIFY_ATTEMPTS = 5;
-
 export interface BullmqNotifyQueueOptions {
-  /**
-   * First retry delay in ms; it doubles with every attempt (BullMQ exponential backoff), and jitter takes up to half
-   * of it off so that many failed deliveries do not retry at the same instant.
-   * @defaultValue 5000 (retries after at most 5 s, 10 s, 20 s, 40 s)
-   */
+  /** First retry delay in ms, for tests. @defaultValue `RETRIES.notify` */
   backoffMs?: number;
 }
 
@@ -28,8 +21,8 @@ export class BullmqNotifyQueue implements NotifyQueue {
       connection,
       prefix,
       defaultJobOptions: {
-        attempts: NOTIFY_ATTEMPTS,
-        backoff: { type: 'exponential', delay: options.backoffMs ?? 5000, jitter: 0.5 },
+        attempts: RETRIES.notify.attempts,
+        backoff: { ...RETRIES.notify.backoff, ...(options.backoffMs ? { delay: options.backoffMs } : {}) },
         removeOnComplete: { age: KEEP_FINISHED_SECONDS },
         removeOnFail: { age: KEEP_FINISHED_SECONDS },
       },

@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import { RETRIES } from '../../jobs/queues.js';
 
 /** Scheduler ids: upserting them at every start is idempotent. */
 export const SCHEDULER_IDS = { syncAll: 'sync-all', scanDaily: 'scan-daily' } as const;
@@ -15,17 +16,16 @@ export async function installSchedules(options: {
   /** Without cloud sources there is nothing to sync: the sync schedule is removed. */
   syncing: boolean;
 }): Promise<void> {
-  const retry = { attempts: 3, backoff: { type: 'exponential' as const, delay: 30_000 } };
   if (options.syncing)
     await options.syncQueue.upsertJobScheduler(
       SCHEDULER_IDS.syncAll,
       { pattern: options.syncCron, tz: 'UTC' },
-      { name: 'sync-all', data: {}, opts: retry },
+      { name: 'sync-all', data: {}, opts: RETRIES.schedule },
     );
   else await options.syncQueue.removeJobScheduler(SCHEDULER_IDS.syncAll);
   await options.scanQueue.upsertJobScheduler(
     SCHEDULER_IDS.scanDaily,
     { pattern: options.scanCron, tz: 'UTC' },
-    { name: 'scan', data: {}, opts: retry },
+    { name: 'scan', data: {}, opts: RETRIES.schedule },
   );
 }

@@ -24,7 +24,7 @@ function itemText(item: ReplyItem): string {
  * One item: a section with the text, its first 10 fields and the button as accessory; further fields follow in
  * sections of 10. An item with neither text nor fields shows its button alone; one with nothing at all, nothing.
  */
-export function itemBlocks(item: ReplyItem): KnownBlock[] {
+function itemBlocks(item: ReplyItem): KnownBlock[] {
   const text = itemText(item);
   const runs = chunk(
     (item.fields ?? []).map(fieldText).filter((t) => t.trim() !== ''),

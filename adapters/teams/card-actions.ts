@@ -47,7 +47,7 @@ export function buttonValueOf(data: Record<string, unknown>): string {
 }
 
 /** The id of the reject reason input: the reason arrives as `action.data.reason`. */
-export const REJECT_REASON_INPUT = REJECT_REASON_FIELD;
+const REJECT_REASON_INPUT = REJECT_REASON_FIELD;
 
 /** Limits Tally keeps to on actions. */
 export const ACTION_LIMITS = {
@@ -60,16 +60,16 @@ export const ACTION_LIMITS = {
 } as const;
 
 /** What an action sends: `id` (approval or anomaly id) or `command`, plus `verb` in Submit fallbacks. */
-export type CardActionData = Record<string, string>;
+type CardActionData = Record<string, string>;
 
-export interface SubmitAction {
+interface SubmitAction {
   type: 'Action.Submit';
   title: string;
   data: CardActionData;
   style?: ActionStyle;
 }
 
-export interface ExecuteAction {
+interface ExecuteAction {
   type: 'Action.Execute';
   title: string;
   verb: string;
@@ -78,7 +78,7 @@ export interface ExecuteAction {
   fallback?: SubmitAction;
 }
 
-export interface ShowCardAction {
+interface ShowCardAction {
   type: 'Action.ShowCard';
   title: string;
   style?: ActionStyle;
@@ -86,12 +86,12 @@ export interface ShowCardAction {
 }
 
 export type CardAction = ExecuteAction | ShowCardAction | SubmitAction;
-export type ActionStyle = 'positive' | 'destructive';
+type ActionStyle = 'positive' | 'destructive';
 
 const STYLES: Record<NonNullable<ReplyButton['style']>, ActionStyle> = { primary: 'positive', danger: 'destructive' };
 
 /** An `Action.Execute` with its `Action.Submit` fallback (same title, style and data, plus `verb`). */
-export function executeAction(title: string, verb: string, data: CardActionData, style?: ActionStyle): ExecuteAction {
+function executeAction(title: string, verb: string, data: CardActionData, style?: ActionStyle): ExecuteAction {
   const cut = truncateText(title, ACTION_LIMITS.title);
   const styled = style ? { style } : {};
   return {
@@ -108,7 +108,7 @@ export function executeAction(title: string, verb: string, data: CardActionData,
  * Reject as an `Action.ShowCard`: it opens a required reason input (`reason`, at most 500 characters) and a Reject
  * `Action.Execute` (verb `reject`, `data: { id }`), so the reason arrives with the vote in `action.data.reason`.
  */
-export function rejectAction(button: ReplyButton): ShowCardAction {
+function rejectAction(button: ReplyButton): ShowCardAction {
   return {
     type: 'Action.ShowCard',
     title: truncateText(button.label, ACTION_LIMITS.title),

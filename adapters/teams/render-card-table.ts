@@ -28,7 +28,7 @@ export interface TextStyle {
  * `&`, `<` and `>` become `&amp;`, `&lt;` and `&gt;` (a `<at>` tag or `<https://…>` autolink cannot form). TextBlock
  * markdown needs a blank line for a line break, so each line break is doubled.
  */
-export function escapeCardText(s: string): string {
+function escapeCardText(s: string): string {
   return s
     .replace(/[\\*_[\]`~]/g, '\\$&')
     .replace(/&/g, '&amp;')

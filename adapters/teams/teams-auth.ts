@@ -38,7 +38,7 @@ const TOKEN_ERRORS = new Set(['JsonWebTokenError', 'NotBeforeError', 'TokenExpir
  * lists `endorsements` they include the activity's `channelId` (`msteams`); and the `serviceurl` claim equals the
  * activity's `serviceUrl`.
  */
-export function teamsAuthOptions(config: TeamsAuthConfig): ConfigurationBotFrameworkAuthenticationOptions {
+function teamsAuthOptions(config: TeamsAuthConfig): ConfigurationBotFrameworkAuthenticationOptions {
   if (!config.appId) return {};
   const options: ConfigurationBotFrameworkAuthenticationOptions = {
     MicrosoftAppId: config.appId,

@@ -1,7 +1,7 @@
 import { TallyError } from '../../src/shared/errors.js';
 
 /** What a Bot Connector failure is about, read from the connector client's `RestError` without its types. */
-export interface TeamsErrorInfo {
+interface TeamsErrorInfo {
   /** HTTP status of the connector's answer, when there was one. */
   status?: number;
   /** The connector's error code (`BotNotInConversationRoster`, `ConversationBlockedByUser`, …) or the client's own. */
@@ -9,7 +9,7 @@ export interface TeamsErrorInfo {
 }
 
 /** Reads the status and code of an error thrown by botbuilder's connector client. */
-export function teamsErrorInfo(err: unknown): TeamsErrorInfo {
+function teamsErrorInfo(err: unknown): TeamsErrorInfo {
   // `RestError` (@azure/core-rest-pipeline): `statusCode`, `code`, and `details`, the parsed error body.
   const e = err as { statusCode?: unknown; code?: unknown; details?: { error?: { code?: unknown } } } | null;
   const status = typeof e?.statusCode === 'number' ? e.statusCode : undefined;

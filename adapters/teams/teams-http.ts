@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response } from 'botbuilder';
 
 /** The largest activity accepted; Bot Framework activities are far smaller. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Why a request body could not be read as an activity. */
 export type BodyProblem = { status: 400 | 413; error: string };

@@ -14,7 +14,7 @@ import {
 } from './teams-turn.js';
 
 /** The invoke Teams sends for an `Action.Execute` (Universal Actions). */
-export const CARD_ACTION_INVOKE = 'adaptiveCard/action';
+const CARD_ACTION_INVOKE = 'adaptiveCard/action';
 
 /**
  * Teams activities as the core's models (docs/architecture.md#adapters-only-translate): messages to Tally as turns,

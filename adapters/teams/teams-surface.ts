@@ -28,7 +28,7 @@ export interface CardResponder {
 }
 
 /** A reply as one line of text, for invoke message responses and Submit fallbacks. */
-export function replyText(reply: Reply): string {
+function replyText(reply: Reply): string {
   return [reply.title, reply.text].filter((s) => s?.trim()).join(': ');
 }
 

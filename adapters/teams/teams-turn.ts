@@ -13,7 +13,7 @@ export function splitConversationId(conversationId: string): { conversation: str
 }
 
 /** The tenant of an activity: `conversation.tenantId`, else `channelData.tenant.id`. */
-export function tenantOf(activity: Partial<Activity>): string | undefined {
+function tenantOf(activity: Partial<Activity>): string | undefined {
   const channelData = activity.channelData as { tenant?: { id?: unknown } } | undefined;
   const fromChannelData = channelData?.tenant?.id;
   return activity.conversation?.tenantId ?? (typeof fromChannelData === 'string' ? fromChannelData : undefined);

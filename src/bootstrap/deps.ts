@@ -1,12 +1,12 @@
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import type { Redis } from 'ioredis';
-import { LAYOUT_VERSION } from '../../adapters/duckdb/cost-data-layout.js';
+import { hasCostData, removeOldSamples, sampleDataDir } from '../../adapters/duckdb/cost-data-layout.js';
 import { DuckDbCostRepository } from '../../adapters/duckdb/duckdb-cost.repository.js';
 import { DuckDbEngine, spillDir } from '../../adapters/duckdb/duckdb-engine.js';
-import { FocusExportReader, listExportFiles } from '../../adapters/focus-file/focus-export.reader.js';
+import { exportChanged, FocusExportReader } from '../../adapters/focus-file/focus-export.reader.js';
 import { MemoryAlertRepository } from '../../adapters/memory/memory-alert.repository.js';
 import { MemoryApprovalRepository } from '../../adapters/memory/memory-approval.repository.js';
 import { MemoryAuditLog } from '../../adapters/memory/memory-audit.log.js';
@@ -16,6 +16,7 @@ import { MemoryDigestSubscriptionRepository } from '../../adapters/memory/memory
 import { MemoryImportRunRepository } from '../../adapters/memory/memory-import-run.repository.js';
 import type { Workers } from '../../jobs/worker-registry.js';
 import { FastPathService } from '../agent/fast-path.service.js';
+import { serviceNames } from '../agent/service-names.js';
 import type { AlertRepository } from '../anomalies/alert.types.js';
 import { AnomalyScanService } from '../anomalies/anomaly-scan.service.js';
 import type { ApprovalRepository } from '../approvals/approval-repository.port.js';
@@ -23,6 +24,7 @@ import type { ChatMessenger } from '../approvals/chat-messenger.port.js';
 import { SavingsService } from '../approvals/savings.service.js';
 import type { AuditLog } from '../audit/audit.types.js';
 import { CommandService } from '../commands/command.service.js';
+import { statusFacts } from '../commands/status-facts.js';
 import type { Config } from '../config/env.js';
 import { redactUrlCredentials } from '../config/env.js';
 import { EMPTY_POLICY, parsePolicy } from '../config/policy.js';
@@ -33,19 +35,16 @@ import type { CostRepository } from '../costs/cost-repository.port.js';
 import { ForecastService } from '../costs/forecast.service.js';
 import { ImportService } from '../costs/import.service.js';
 import type { ImportRun, ImportRunRepository } from '../costs/import-run.types.js';
-import { generateSample } from '../costs/sample/sample-data.js';
+import { loadSample } from '../costs/sample/load-sample.js';
 import type { DeliveryLog } from '../notifications/notification.types.js';
 import { DigestService } from '../reports/digest.service.js';
 import type { DigestSubscriptionRepository } from '../reports/digest.types.js';
 import { DigestSubscriptionService } from '../reports/digest-subscription.service.js';
 import type { Clock } from '../shared/clock.js';
-import { addDays, dayOf } from '../shared/day.js';
+import { dayOf } from '../shared/day.js';
 import type { Logger } from '../shared/logger.port.js';
 import { type ApprovalRuntime, createApprovalRuntime } from './approvals.js';
 import type { ScheduledWork } from './scheduled-work.js';
-
-/** The source name of the built-in sample dataset in the store. */
-export const SAMPLE_SOURCE = 'sample';
 
 export interface Stores {
   costs: CostRepository;
@@ -194,7 +193,10 @@ export async function createDeps(
   try {
     // TALLY_FOCUS_FILE is imported again only when a file of it changed since its last import (the scheduled import
     // job keeps it fresh); `--focus` is always read, into its temporary folder.
-    if (focusPath && (options.focusPath || (await exportChanged(stores.costs, focusPath))))
+    const imported = focusPath
+      ? (await stores.costs.sources()).find((s) => s.name === `focus:${focusPath}`)
+      : undefined;
+    if (focusPath && (options.focusPath || (await exportChanged(focusPath, imported))))
       initialImport = await importer.importPath(focusPath);
     else if (dataDir !== config.dataDir) {
       await removeOldSamples(config.dataDir, today);
@@ -211,21 +213,14 @@ export async function createDeps(
   const forecast = new ForecastService(costs);
   const scan = new AnomalyScanService(stores.costs, { detector: policy.notifications.anomalies });
   // Free text: the agent when a model is configured, with the deterministic fast path as its fallback.
-  const fastPath = new FastPathService(serviceNamesOf(stores.costs));
+  const fastPath = new FastPathService(serviceNames(stores.costs));
   const agent = config.llm.enabled ? await createAgent(config, stores, options, fastPath) : null;
   const commands = new CommandService({
     costs,
     forecast,
     clock: options.clock,
     anomalies: (request) => scan.scan(request),
-    status: async () => ({
-      store: stores.description,
-      dataRange: await stores.costs.dataRange(),
-      imports: await stores.runs.latest(200),
-      sources: await stores.costs.sources(),
-      overlaps: await overlapsOf(stores.costs),
-      notes: [...notes, ...(await deliveryNotes(stores.deliveries))],
-    }),
+    status: () => statusFacts({ ...stores, notes }),
   });
   const digests = new DigestService({
     costs,
@@ -303,96 +298,6 @@ export async function createDeps(
       await scheduled?.close();
       await stores.close();
     },
-  };
-}
-
-/** Sources that cover the same billing account on the same days, over all the data. */
-async function overlapsOf(costs: CostRepository) {
-  const range = await costs.dataRange();
-  return range ? (await costs.coverage(range)).overlaps : [];
-}
-
-/** Deliveries that failed recently, for `/cost status` (failures are recorded and visible: issue 6). */
-async function deliveryNotes(log: DeliveryLog): Promise<string[]> {
-  const failed = await log.latest({ limit: 5, status: 'failed' });
-  return failed.map(
-    (f) => `Delivery failed: ${f.channel} to ${f.to} (${f.event}) at ${f.at.slice(0, 16)}: ${f.error ?? ''}`,
-  );
-}
-
-/**
- * Puts the sample dataset (13 months ending yesterday) into a store under the source `sample`, unless it is there
- * already (the sample's folder is kept per day, so only the first start of a day writes it).
- */
-export async function loadSample(repo: CostRepository, today: string): Promise<void> {
-  const sample = generateSample({ endDay: addDays(today, -1) });
-  const have = (await repo.sources()).find((s) => s.name === SAMPLE_SOURCE);
-  if (have?.range?.from === sample.from && have.range.to === sample.to && have.rows === sample.records.length) return;
-  const writer = await repo.writer(SAMPLE_SOURCE);
-  try {
-    for (let i = 0; i < sample.records.length; i += 10_000) await writer.add(sample.records.slice(i, i + 10_000));
-    await writer.commit({
-      range: { from: sample.from, to: sample.to },
-      files: [],
-      skipped: [],
-      rowsRejected: 0,
-      rejected: [],
-      rejectedByMonth: {},
-    });
-  } catch (err) {
-    await writer.abort();
-    throw err;
-  }
-}
-
-/** True when the export at `path` was never imported as `focus:<path>`, or a file of it is newer than that import. */
-async function exportChanged(costs: CostRepository, path: string): Promise<boolean> {
-  const source = (await costs.sources()).find((s) => s.name === `focus:${path}`);
-  if (!source) return true;
-  const files = await listExportFiles(path).catch(() => [] as string[]);
-  const imported = Date.parse(source.lastImport);
-  for (const f of files) {
-    const info = await stat(f).catch(() => null);
-    if (!info || info.mtimeMs >= imported) return true;
-  }
-  return files.length !== source.files.length + source.skipped.length;
-}
-
-/** The sample's own data directory, beside the real cost data and never mixed with it. */
-function sampleDataDir(dataDir: string, today: string): string {
-  return join(dataDir, 'sample', today);
-}
-
-/** Removes the sample folders of other days (a new day's sample is written at its first start). */
-async function removeOldSamples(dataDir: string, today: string): Promise<void> {
-  const root = join(dataDir, 'sample');
-  const days = await readdir(root).catch(() => [] as string[]);
-  await Promise.all(days.filter((d) => d !== today).map((d) => rm(join(root, d), { recursive: true, force: true })));
-}
-
-/** True when the data directory holds at least one cost source. */
-async function hasCostData(dataDir: string): Promise<boolean> {
-  try {
-    return (await readdir(join(dataDir, 'costs', LAYOUT_VERSION))).some((e) => !e.startsWith('.'));
-  } catch {
-    return false;
-  }
-}
-
-/** The service names in the data (for recognising "EC2" in a question), read once per minute at most. */
-function serviceNamesOf(repo: CostRepository): () => Promise<string[]> {
-  let cached: { at: number; names: Promise<string[]> } | null = null;
-  return () => {
-    if (!cached || Date.now() - cached.at > 60_000) {
-      const names = repo
-        .dataRange()
-        .then((range) =>
-          range ? repo.aggregate({ ...range, groupBy: [{ kind: 'service' }], metrics: ['effective'] }) : [],
-        )
-        .then((rows) => [...new Set(rows.map((r) => r.keys[0] ?? ''))].filter(Boolean));
-      cached = { at: Date.now(), names };
-    }
-    return cached.names;
   };
 }
 

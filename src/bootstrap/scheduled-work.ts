@@ -16,7 +16,7 @@ import { anomalyScanProcessor } from '../../jobs/processors/anomaly-scan.process
 import { digestProcessor } from '../../jobs/processors/digest.processor.js';
 import { notifyProcessor } from '../../jobs/processors/notify.processor.js';
 import { syncProcessor } from '../../jobs/processors/sync.processor.js';
-import { QUEUES } from '../../jobs/queues.js';
+import { QUEUES, RETRIES } from '../../jobs/queues.js';
 import { startWorkers, type Workers } from '../../jobs/worker-registry.js';
 import type { AlertRepository } from '../anomalies/alert.types.js';
 import type { AnomalyScanService } from '../anomalies/anomaly-scan.service.js';
@@ -24,7 +24,6 @@ import type { ChatMessenger } from '../approvals/chat-messenger.port.js';
 import type { Config } from '../config/env.js';
 import type { Policy } from '../config/policy.js';
 import { alertMessages } from '../conversation/replies/alert.reply.js';
-import { trendChart } from '../costs/chart-spec.js';
 import type { CostQueryService } from '../costs/cost-query.service.js';
 import type { CostRepository } from '../costs/cost-repository.port.js';
 import type { CostSource } from '../costs/cost-source.port.js';
@@ -32,13 +31,13 @@ import type { ImportService } from '../costs/import.service.js';
 import type { ImportRunRepository } from '../costs/import-run.types.js';
 import { SyncService } from '../costs/sync.service.js';
 import { AlertService } from '../notifications/alert.service.js';
+import { alertTrend } from '../notifications/alert-trend.js';
 import { DeliveryService } from '../notifications/delivery.service.js';
-import { deliveryId } from '../notifications/delivery-id.js';
-import type { Delivery, DeliveryLog, NotifyQueue } from '../notifications/notification.types.js';
+import type { DeliveryLog } from '../notifications/notification.types.js';
 import type { DigestService } from '../reports/digest.service.js';
-import type { DigestSubscription, DigestSubscriptionRepository } from '../reports/digest.types.js';
+import type { DigestSubscriptionRepository } from '../reports/digest.types.js';
+import { digestDelivery } from '../reports/digest-delivery.js';
 import type { Clock } from '../shared/clock.js';
-import { addDays } from '../shared/day.js';
 import type { Logger } from '../shared/logger.port.js';
 
 export interface ScheduledWorkOptions {
@@ -114,19 +113,7 @@ export function createScheduledWork(config: Config, options: ScheduledWorkOption
   const alerts = new AlertService({
     messages: alertMessages,
     anomalies: (range) => options.scan.scan(range),
-    trend: async (a) => {
-      const range = { from: addDays(a.day, -29), to: a.day };
-      const filter =
-        a.dimension === 'service' ? { services: [a.key] } : a.dimension === 'account' ? { subAccountIds: [a.key] } : {};
-      const daily = await options.costs.daily(range, 'effective', filter);
-      const chart = trendChart(daily, {
-        title: `Daily cost of ${a.label}, 30 days to ${a.day}`,
-        currency: a.currency,
-        range,
-        label: () => a.label,
-      });
-      return chart ?? undefined;
-    },
+    trend: alertTrend(options.costs),
     repo: stores.alerts,
     notify: notifyQueue,
     policy: policy.notifications,
@@ -148,8 +135,7 @@ export function createScheduledWork(config: Config, options: ScheduledWorkOption
     connection,
     prefix,
     defaultJobOptions: {
-      attempts: 6,
-      backoff: { type: 'exponential', delay: 30_000, jitter: 0.5 },
+      ...RETRIES.sync,
       removeOnComplete: { count: 1000 },
       removeOnFail: { count: 1000 },
     },
@@ -158,8 +144,7 @@ export function createScheduledWork(config: Config, options: ScheduledWorkOption
     connection,
     prefix,
     defaultJobOptions: {
-      attempts: 3,
-      backoff: { type: 'exponential', delay: 60_000 },
+      ...RETRIES.anomalyScan,
       removeOnComplete: { count: 100 },
     },
   });
@@ -206,23 +191,5 @@ export function createScheduledWork(config: Config, options: ScheduledWorkOption
       await Promise.all([notifyQueue.close(), digestScheduler.close(), syncQueue.close(), scanQueue.close()]);
       await email?.close();
     },
-  };
-}
-
-/** A digest goes to its channel and to its email addresses, as notify jobs keyed on the run (sent once). */
-function digestDelivery(notify: NotifyQueue) {
-  return async (s: DigestSubscription, reply: Delivery['reply'], run: { event: string }) => {
-    const targets: Pick<Delivery, 'channel' | 'to'>[] = [
-      ...(s.channel ? [{ channel: 'chat' as const, to: `${s.platform}/${s.channel}` }] : []),
-      ...s.emails.map((to) => ({ channel: 'email' as const, to })),
-    ];
-    for (const t of targets)
-      await notify.enqueue({
-        id: deliveryId(run.event, t.channel, t.to),
-        event: run.event,
-        ...t,
-        reply,
-        ...(t.channel === 'email' ? { subject: reply.title } : {}),
-      });
   };
 }

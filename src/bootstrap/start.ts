@@ -102,7 +102,7 @@ export async function startWorker(ctx: CliContext): Promise<void> {
   queueConnection.disconnect();
 }
 
-export function waitForSignal(): Promise<void> {
+function waitForSignal(): Promise<void> {
   return new Promise((resolve) => {
     process.once('SIGTERM', () => resolve());
     process.once('SIGINT', () => resolve());

@@ -23,7 +23,7 @@ export function apology(errorId: string): Reply {
  * What to tell the person when the platform refused to post where they asked (Tally is not in the channel): a
  * surface puts it in the `userMessage` metadata of its `CHAT_FAILED` error.
  */
-export function userMessageOf(err: unknown): string | null {
+function userMessageOf(err: unknown): string | null {
   if (!(err instanceof TallyError) || err.code !== 'CHAT_FAILED') return null;
   const message = err.metadata.userMessage;
   return typeof message === 'string' && message ? message : null;

@@ -22,8 +22,8 @@ const VENDOR = [
   /^@langchain\/openai$/,
   /^@langchain\/langgraph-checkpoint-mongodb$/,
   /^pino$/,
+  // Writing CSV (csv-stringify) is pure formatting, allowed in the core; parsing reads files, in adapters.
   /^csv-parse/,
-  /^csv-stringify/,
   /^commander$/,
 ];
 /** `@langchain/langgraph` and `@langchain/core` are allowed in src/agent only. */

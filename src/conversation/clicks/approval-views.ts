@@ -15,7 +15,7 @@ const VOTE_ACTIONS: ReadonlySet<string> = new Set([ACTIONS.APPROVE, ACTIONS.REJE
  * An approval message as one person sees it: someone who may vote and has not gets every button; someone who voted
  * reads "You voted approve" (or reject) and gets no vote buttons; anyone else sees the progress and Details.
  */
-export function approvalAsSeenBy(reply: Reply, viewer: ApprovalViewer): Reply {
+function approvalAsSeenBy(reply: Reply, viewer: ApprovalViewer): Reply {
   const mayVote = viewer.canVote && viewer.votedAs === undefined;
   const buttons = reply.buttons?.filter((b) => mayVote || !VOTE_ACTIONS.has(b.actionId));
   const voted = viewer.votedAs ? `You voted ${viewer.votedAs}` : undefined;

@@ -31,7 +31,7 @@ function signedMoney(amount: number, currency: string): string {
 }
 
 /** `Amazon EC2 +1,234.56 USD (+180.0%) on 2026-05-14`: what the anomaly is, in one line. */
-export function anomalyHeadline(anomaly: Anomaly): string {
+function anomalyHeadline(anomaly: Anomaly): string {
   const change = `${signedMoney(anomaly.impact, anomaly.currency)} (${formatPercent(anomaly.relative)})`;
   return `${anomaly.label} ${change} on ${anomaly.day}`;
 }

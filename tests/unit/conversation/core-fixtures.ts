@@ -82,7 +82,7 @@ export class FakeAlerts implements AlertInteractions {
   }
 }
 
-export function notice(title: string): Reply {
+function notice(title: string): Reply {
   return { kind: 'notice', title, visibility: 'ephemeral' };
 }
 

@@ -1,0 +1,37 @@
+import type { CostRepository } from '../costs/cost-repository.port.js';
+import type { ImportRunRepository } from '../costs/import-run.types.js';
+import type { DeliveryLog } from '../notifications/notification.types.js';
+import type { StatusFacts } from './status-reply.js';
+
+/** What `status` reads. */
+export interface StatusSources {
+  /** Where state is kept, in words (`in-process stores`, `MongoDB at …`). */
+  description: string;
+  costs: CostRepository;
+  runs: ImportRunRepository;
+  deliveries: DeliveryLog;
+  /** Notes of this start (e.g. "answers use the sample dataset"). */
+  notes: string[];
+}
+
+/**
+ * The facts `status` shows: the store, the data range, recent imports, the sources, sources that count the same
+ * billing account twice, and recently failed deliveries (failures are recorded and visible).
+ */
+export async function statusFacts(s: StatusSources): Promise<StatusFacts> {
+  const dataRange = await s.costs.dataRange();
+  const failed = await s.deliveries.latest({ limit: 5, status: 'failed' });
+  return {
+    store: s.description,
+    dataRange,
+    imports: await s.runs.latest(200),
+    sources: await s.costs.sources(),
+    overlaps: dataRange ? (await s.costs.coverage(dataRange)).overlaps : [],
+    notes: [
+      ...s.notes,
+      ...failed.map(
+        (f) => `Delivery failed: ${f.channel} to ${f.to} (${f.event}) at ${f.at.slice(0, 16)}: ${f.error ?? ''}`,
+      ),
+    ],
+  };
+}
