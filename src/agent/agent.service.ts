@@ -27,7 +27,7 @@ export interface AgentServiceDeps {
 
 /**
  * One conversation per thread: platform, workspace, channel, thread
- * (docs/architecture.md#a-turn-from-platform-event-to-reply).
+ * (docs/architecture.md#a-question-end-to-end).
  */
 function threadIdOf(l: TurnLocation): string {
   return [l.platform, l.workspace ?? '-', l.channel ?? '-', l.thread ?? '-'].join(':');

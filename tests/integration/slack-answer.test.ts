@@ -22,7 +22,10 @@ function controlledTurn() {
   const work = new Promise<Reply>((resolve) => {
     give = resolve;
   });
-  return { work, give: (r: Reply) => give(r), hooks: () => hooks, set: (h: TurnHooks) => void (hooks = h) };
+  const set = (h: TurnHooks) => {
+    hooks = h;
+  };
+  return { work, give: (r: Reply) => give(r), hooks: () => hooks, set };
 }
 
 function run(reply: Promise<Reply> | Reply, progressAfterMs: number, channel = 'C1', onHooks?: (h: TurnHooks) => void) {
