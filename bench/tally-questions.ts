@@ -1,10 +1,10 @@
 import { AnomalyScanService } from '../src/anomalies/anomaly-scan.service.js';
 import { createStores, type Stores } from '../src/bootstrap/deps.js';
-import { CommandService } from '../src/commands/command.service.js';
 import type { Command } from '../src/commands/command.types.js';
 import { parseCommand } from '../src/commands/parse-command.js';
 import { loadConfig } from '../src/config/env.js';
 import { EMPTY_POLICY } from '../src/config/policy.js';
+import { CommandService } from '../src/conversation/run-command.js';
 import { CostQueryService } from '../src/costs/cost-query.service.js';
 import { ForecastService } from '../src/costs/forecast.service.js';
 import type { Clock } from '../src/shared/clock.js';

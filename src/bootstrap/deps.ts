@@ -23,13 +23,13 @@ import type { ApprovalRepository } from '../approvals/approval-repository.port.j
 import type { ChatMessenger } from '../approvals/chat-messenger.port.js';
 import { SavingsService } from '../approvals/savings.service.js';
 import type { AuditLog } from '../audit/audit.types.js';
-import { CommandService } from '../commands/command.service.js';
-import { statusFacts } from '../commands/status-facts.js';
 import type { Config } from '../config/env.js';
 import { redactUrlCredentials } from '../config/env.js';
 import { EMPTY_POLICY, parsePolicy } from '../config/policy.js';
 import type { ConversationRefStore } from '../conversation/conversation-ref.port.js';
 import { TurnHandler } from '../conversation/handle-turn.service.js';
+import { CommandService } from '../conversation/run-command.js';
+import { statusFacts } from '../conversation/status-facts.js';
 import { CostQueryService } from '../costs/cost-query.service.js';
 import type { CostRepository } from '../costs/cost-repository.port.js';
 import { ForecastService } from '../costs/forecast.service.js';

@@ -1,4 +1,3 @@
-import type { CommandService } from '../commands/command.service.js';
 import type { ApprovalCommand, Command, DigestCommand } from '../commands/command.types.js';
 import { APPROVAL_COMMAND_KINDS } from '../commands/command.types.js';
 import { helpReply } from '../commands/help.js';
@@ -7,6 +6,7 @@ import type { ChannelScope } from '../costs/channel-scope.js';
 import { newId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.port.js';
 import type { Reply } from '../shared/reply.types.js';
+import type { CommandService } from './run-command.js';
 import type { Turn, TurnLocation } from './turn.types.js';
 
 /**
@@ -73,33 +73,32 @@ export class TurnHandler {
     return this.digestCommands(command, turn, scope);
   }
 
+  /**
+   * The one dispatch of every command kind, whoever asked (a person's turn, a button, the agent): approval commands
+   * to the approval runner, `digest …` to the digest subscriptions, every cost command to the command service, with
+   * the channel's scope. The agent may run cost commands, list recommendations, propose actions and show digests;
+   * votes, cancellations and approvals through it are refused.
+   */
+  private dispatch(command: Command, turn: Turn, via: 'person' | 'agent'): Promise<Reply> {
+    const scope = this.scopeOf(turn.location);
+    if (command.kind === 'digest')
+      return this.runDigest(via === 'agent' ? { kind: 'digest', action: 'show' } : command, turn, scope);
+    if (!isApprovalCommand(command)) {
+      const charts = turn.location.platform === 'slack' || turn.location.platform === 'teams';
+      return this.commands.run(command, scope, { charts });
+    }
+    if (via === 'person' || command.kind === 'recommendations') return this.runApproval(command, turn, scope);
+    if (command.kind === 'propose') return this.runApproval({ ...command, viaAgent: true }, turn, scope);
+    return Promise.resolve(helpReply('approvals', 'Votes are cast by people, with the buttons or `approve <id>`.'));
+  }
+
   async handle(turn: Turn, hooks: TurnHooks = {}): Promise<Reply> {
     try {
       const parsed = parseCommand(turn.text);
-      const charts = turn.location.platform === 'slack' || turn.location.platform === 'teams';
-      const scope = this.scopeOf(turn.location);
-      const run = (command: Command) => this.commands.run(command, scope, { charts });
-      if (parsed.ok) {
-        if (isApprovalCommand(parsed.command)) return await this.runApproval(parsed.command, turn, scope);
-        if (parsed.command.kind === 'digest') return await this.runDigest(parsed.command, turn, scope);
-        return await run(parsed.command);
-      }
+      if (parsed.ok) return await this.dispatch(parsed.command, turn, 'person');
       if (parsed.reason === 'EMPTY') return helpReply();
       if (parsed.reason === 'INVALID') return helpReply(parsed.topic, parsed.message);
-      // Free text (the agent) may run cost commands and propose actions, never vote, cancel or approve.
-      const agentRun = (command: Command) =>
-        command.kind === 'digest'
-          ? this.runDigest({ kind: 'digest', action: 'show' }, turn, scope)
-          : !isApprovalCommand(command)
-            ? run(command)
-            : command.kind === 'propose'
-              ? this.runApproval({ ...command, viaAgent: true }, turn, scope)
-              : command.kind === 'recommendations'
-                ? this.runApproval(command, turn, scope)
-                : Promise.resolve(
-                    helpReply('approvals', 'Votes are cast by people, with the buttons or `approve <id>`.'),
-                  );
-      return await this.freeText(turn, agentRun, hooks);
+      return await this.freeText(turn, (command) => this.dispatch(command, turn, 'agent'), hooks);
     } catch (err) {
       const errorId = newId('err');
       this.logger.error({ err, errorId, platform: turn.location.platform, user: turn.user.id }, 'turn failed');

@@ -9,11 +9,11 @@ import { MemoryAlertRepository } from '../../adapters/memory/memory-alert.reposi
 import { MemoryDedupeStore } from '../../adapters/memory/memory-dedupe.store.js';
 import { createSlackAdapter } from '../../adapters/slack/slack-app.js';
 import type { Anomaly } from '../../src/anomalies/anomaly.types.js';
-import { CommandService } from '../../src/commands/command.service.js';
 import { defaultApprovalPolicy } from '../../src/config/approval-policy.schema.js';
 import { ChatCore, type ChatCoreDeps } from '../../src/conversation/chat-core.js';
 import { TurnHandler } from '../../src/conversation/handle-turn.service.js';
 import { alertMessages } from '../../src/conversation/replies/alert.reply.js';
+import { CommandService } from '../../src/conversation/run-command.js';
 import type { Turn } from '../../src/conversation/turn.types.js';
 import { CostQueryService } from '../../src/costs/cost-query.service.js';
 import { ForecastService } from '../../src/costs/forecast.service.js';

@@ -10,8 +10,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { installSchedules, SCHEDULER_IDS } from '../../adapters/queue/bullmq-schedules.js';
 import { createQueueConnection } from '../../adapters/queue/queue-connection.js';
 import { QUEUES } from '../../jobs/queues.js';
-import { statusReply } from '../../src/commands/status-reply.js';
 import { loadConfig } from '../../src/config/env.js';
+import { statusReply } from '../../src/conversation/replies/status.reply.js';
 import type { ImportRun } from '../../src/costs/import-run.types.js';
 import { dropPrefix } from '../support/approval-runtime.js';
 import { type AwsFaultProxy, startAwsFaultProxy } from '../support/aws-fault-proxy.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryImportRunRepository } from '../../../adapters/memory/memory-import-run.repository.js';
-import { sourceStatuses } from '../../../src/commands/status-reply.js';
+import { sourceStatuses } from '../../../src/conversation/replies/status.reply.js';
 import type { CostRecord } from '../../../src/costs/cost-record.types.js';
 import type { CostSource } from '../../../src/costs/cost-source.port.js';
 import { SyncService } from '../../../src/costs/sync.service.js';

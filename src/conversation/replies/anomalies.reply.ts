@@ -1,9 +1,9 @@
-import { METRIC_LABELS, periodText } from '../costs/cost-labels.js';
-import type { Period } from '../costs/period.js';
-import { roundCents } from '../shared/money.js';
-import type { Cell, Reply, ReplyTable } from '../shared/reply.types.js';
-import { money, text } from '../shared/reply.types.js';
-import { type Anomaly, SEVERITIES, type Severity } from './anomaly.types.js';
+import { type Anomaly, SEVERITIES, type Severity } from '../../anomalies/anomaly.types.js';
+import { METRIC_LABELS, periodText } from '../../costs/cost-labels.js';
+import type { Period } from '../../costs/period.js';
+import { roundCents } from '../../shared/money.js';
+import type { Cell, Reply, ReplyTable } from '../../shared/reply.types.js';
+import { money, text } from '../../shared/reply.types.js';
 
 /** At most this many anomalies become table rows (the most severe); all of them are in `data`. */
 export const MAX_ANOMALY_ROWS = 25;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recommendationsReply } from '../../../src/commands/recommendations-reply.js';
+import { recommendationsReply } from '../../../src/conversation/replies/recommendations.reply.js';
 import { recommendRegion } from '../../../src/recommendations/recommendation.rules.js';
 import type { Recommendation, RecommendationList } from '../../../src/recommendations/recommendation.types.js';
 import { ACTIONS } from '../../../src/shared/action-ids.js';

@@ -1,8 +1,8 @@
-import { dimensionLabel, dimensionName, METRIC_LABELS } from '../costs/cost-labels.js';
-import type { ForecastResult } from '../costs/cost-results.types.js';
-import { formatMoney, formatPercent, roundCents } from '../shared/money.js';
-import type { Cell, Reply } from '../shared/reply.types.js';
-import { money, text } from '../shared/reply.types.js';
+import { dimensionLabel, dimensionName, METRIC_LABELS } from '../../costs/cost-labels.js';
+import type { ForecastResult } from '../../costs/cost-results.types.js';
+import { formatMoney, formatPercent, roundCents } from '../../shared/money.js';
+import type { Cell, Reply } from '../../shared/reply.types.js';
+import { money, text } from '../../shared/reply.types.js';
 
 /** Month-end forecast per currency, compared with last month; the method is stated in the footnote. */
 export function forecastReply(r: ForecastResult): Reply {

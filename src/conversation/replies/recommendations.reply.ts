@@ -1,7 +1,7 @@
-import type { Recommendation, RecommendationList } from '../recommendations/recommendation.types.js';
-import { ACTIONS } from '../shared/action-ids.js';
-import { formatMoney, roundCents, sumAmounts } from '../shared/money.js';
-import type { Reply, ReplyItem } from '../shared/reply.types.js';
+import type { Recommendation, RecommendationList } from '../../recommendations/recommendation.types.js';
+import { ACTIONS } from '../../shared/action-ids.js';
+import { formatMoney, roundCents, sumAmounts } from '../../shared/money.js';
+import type { Reply, ReplyItem } from '../../shared/reply.types.js';
 
 /**
  * At most this many recommendations are listed as items: each becomes a few Slack blocks, and a message holds 50.

@@ -1,9 +1,9 @@
-import type { CostSourceInfo, CoverageNotes } from '../costs/cost-repository.port.js';
-import type { ImportRun } from '../costs/import-run.types.js';
-import type { Day } from '../shared/day.js';
-import { formatMoney } from '../shared/money.js';
-import type { Reply } from '../shared/reply.types.js';
-import { text } from '../shared/reply.types.js';
+import type { CostSourceInfo, CoverageNotes } from '../../costs/cost-repository.port.js';
+import type { ImportRun } from '../../costs/import-run.types.js';
+import type { Day } from '../../shared/day.js';
+import { formatMoney } from '../../shared/money.js';
+import type { Reply } from '../../shared/reply.types.js';
+import { text } from '../../shared/reply.types.js';
 
 export interface StatusFacts {
   store: string;

@@ -1,5 +1,5 @@
-import type { Reply } from '../shared/reply.types.js';
-import type { LaterFeature } from './command.types.js';
+import type { LaterFeature } from '../../commands/command.types.js';
+import type { Reply } from '../../shared/reply.types.js';
 
 const FEATURE_TEXT: Record<LaterFeature, string> = {
   anomalies: 'Anomaly detection and alerts',

@@ -1,8 +1,8 @@
-import { costContext, dimensionLabel, dimensionName, metricTitle, periodText } from '../costs/cost-labels.js';
-import type { ComparisonResult, ComparisonRow, CurrencyComparison } from '../costs/cost-results.types.js';
-import { formatMoney, formatPercent, roundCents } from '../shared/money.js';
-import type { Cell, Reply, ReplyTable } from '../shared/reply.types.js';
-import { money, percent, text } from '../shared/reply.types.js';
+import { costContext, dimensionLabel, dimensionName, metricTitle, periodText } from '../../costs/cost-labels.js';
+import type { ComparisonResult, ComparisonRow, CurrencyComparison } from '../../costs/cost-results.types.js';
+import { formatMoney, formatPercent, roundCents } from '../../shared/money.js';
+import type { Cell, Reply, ReplyTable } from '../../shared/reply.types.js';
+import { money, percent, text } from '../../shared/reply.types.js';
 
 const STATUS_NOTE: Record<ComparisonRow['status'], string> = {
   new: ' (new)',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { anomaliesReply, MAX_ANOMALY_ROWS, whereText } from '../../../src/anomalies/anomalies-reply.js';
 import type { Anomaly } from '../../../src/anomalies/anomaly.types.js';
+import { anomaliesReply, MAX_ANOMALY_ROWS, whereText } from '../../../src/conversation/replies/anomalies.reply.js';
 import type { Period } from '../../../src/costs/period.js';
 
 const PERIOD: Period = { from: '2026-05-01', to: '2026-05-31', label: 'May 2026' };

@@ -5,11 +5,11 @@ import {
   dimensionPlural,
   metricTitle,
   periodText,
-} from '../costs/cost-labels.js';
-import type { BreakdownResult, CurrencyBreakdown } from '../costs/cost-results.types.js';
-import { formatMoney, roundCents } from '../shared/money.js';
-import type { Cell, Reply, ReplyTable } from '../shared/reply.types.js';
-import { money, text } from '../shared/reply.types.js';
+} from '../../costs/cost-labels.js';
+import type { BreakdownResult, CurrencyBreakdown } from '../../costs/cost-results.types.js';
+import { formatMoney, roundCents } from '../../shared/money.js';
+import type { Cell, Reply, ReplyTable } from '../../shared/reply.types.js';
+import { money, text } from '../../shared/reply.types.js';
 
 /** A breakdown (or a plain total) as a reply, with one table per currency. */
 export function breakdownReply(r: BreakdownResult, top?: number): Reply {

@@ -2,13 +2,13 @@ import type { ApprovalService } from '../approvals/approval.service.js';
 import type { Identity } from '../approvals/approval.types.js';
 import { notice } from '../approvals/approval-list-reply.js';
 import { type SavingsService, savingsReply } from '../approvals/savings.service.js';
+import type { ApprovalCommand } from '../commands/command.types.js';
 import type { ChannelScope } from '../costs/channel-scope.js';
 import type { RecommendationService } from '../recommendations/recommendation.service.js';
 import type { Clock } from '../shared/clock.js';
 import { dayOf } from '../shared/day.js';
 import type { Reply } from '../shared/reply.types.js';
-import type { ApprovalCommand } from './command.types.js';
-import { recommendationsReply } from './recommendations-reply.js';
+import { recommendationsReply } from './replies/recommendations.reply.js';
 
 /** The parts behind the approval commands; null when this installation cannot offer them, with the reason. */
 export interface ApprovalFeatures {

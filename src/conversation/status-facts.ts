@@ -1,7 +1,7 @@
 import type { CostRepository } from '../costs/cost-repository.port.js';
 import type { ImportRunRepository } from '../costs/import-run.types.js';
 import type { DeliveryLog } from '../notifications/notification.types.js';
-import type { StatusFacts } from './status-reply.js';
+import type { StatusFacts } from './replies/status.reply.js';
 
 /** What `status` reads. */
 export interface StatusSources {

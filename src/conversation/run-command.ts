@@ -1,4 +1,3 @@
-import { anomaliesReply } from '../anomalies/anomalies-reply.js';
 import type { Anomaly } from '../anomalies/anomaly.types.js';
 import type { ChannelScope } from '../costs/channel-scope.js';
 import type { CostQueryService } from '../costs/cost-query.service.js';
@@ -9,22 +8,23 @@ import { previousPeriod, resolvePeriod, validatePeriod } from '../costs/period.j
 import type { Clock } from '../shared/clock.js';
 import { dayOf, daysBetween } from '../shared/day.js';
 import type { Reply } from '../shared/reply.types.js';
+import { anomaliesReply } from './replies/anomalies.reply.js';
 
 /** From this many days on, a breakdown's chart is the daily trend. */
 const TREND_MIN_DAYS = 7;
 
+import type { Command } from '../commands/command.types.js';
+import { helpReply } from '../commands/help.js';
 import { applyScope, describeScope } from '../costs/channel-scope.js';
 import { breakdownChart, trendChart } from '../costs/chart-spec.js';
 import { filterContext } from '../costs/cost-labels.js';
 import type { BreakdownResult } from '../costs/cost-results.types.js';
-import type { Command } from './command.types.js';
-import { compareReply } from './compare-reply.js';
-import { breakdownReply } from './cost-reply.js';
-import { forecastReply } from './forecast-reply.js';
-import { helpReply } from './help.js';
-import { notConfiguredReply } from './later-reply.js';
-import type { StatusFacts } from './status-reply.js';
-import { statusReply } from './status-reply.js';
+import { compareReply } from './replies/compare.reply.js';
+import { breakdownReply } from './replies/cost.reply.js';
+import { forecastReply } from './replies/forecast.reply.js';
+import { notConfiguredReply } from './replies/later.reply.js';
+import type { StatusFacts } from './replies/status.reply.js';
+import { statusReply } from './replies/status.reply.js';
 
 export interface CommandServiceDeps {
   costs: CostQueryService;
@@ -100,7 +100,7 @@ export class CommandService {
         );
       }
       default:
-        // Approval commands need the turn (who asks); the turn handler routes them (handle-turn.service.ts).
+        // Approval and digest commands need the turn (who asks): TurnHandler dispatches them elsewhere.
         return helpReply('approvals');
     }
   }
