@@ -1,18 +1,16 @@
 import type { Anomaly } from '../anomalies/anomaly.types.js';
 import type { Approval } from '../approvals/approval.types.js';
 import { describeScope } from '../costs/channel-scope.js';
+import { comparisonTable } from '../costs/comparison-table.js';
 import { costContext, periodText } from '../costs/cost-labels.js';
 import type { CurrencyComparison, CurrencyForecast } from '../costs/cost-results.types.js';
 import { ACTIONS } from '../shared/action-ids.js';
 import { formatMoney, formatPercent, roundCents } from '../shared/money.js';
-import type { Cell, Reply, ReplyField, ReplyItem, ReplyTable } from '../shared/reply.types.js';
-import { money, percent, text } from '../shared/reply.types.js';
+import type { Reply, ReplyField, ReplyItem } from '../shared/reply.types.js';
 import type { DigestFigures, DigestSavings } from './digest-figures.types.js';
 
 /** Savings of actions are estimated in USD (the price table's currency). */
 const SAVINGS_CURRENCY = 'USD';
-
-const STATUS_NOTE: Record<string, string> = { new: ' (new)', gone: ' (gone)' };
 
 /** The digest as a reply: the same content for chat and for the HTML email. */
 export function digestReply(f: DigestFigures): Reply {
@@ -25,7 +23,15 @@ export function digestReply(f: DigestFigures): Reply {
     title: `${f.cadence === 'weekly' ? 'Weekly' : 'Daily'} cost digest — ${periodText(f.period)}`,
     text: summaryLines(f).join('\n'),
     fields: [...currencies.flatMap((c) => totalFields(c, f)), ...forecastFields(f), ...approvalAndSavingsFields(f)],
-    tables: currencies.filter((c) => c.rows.length > 0).map((c) => moversTable(c, f)),
+    tables: currencies
+      .filter((c) => c.rows.length > 0)
+      .map((c) =>
+        comparisonTable(
+          c,
+          { key: `Top movers (${c.currency})`, current: f.period.label, previous: f.previous.label },
+          false,
+        ),
+      ),
     items: [...f.anomalies.shown.map(anomalyItem), ...f.approvals.shown.map(approvalItem)],
     ...(f.chart ? { chart: f.chart } : {}),
     context,
@@ -93,33 +99,6 @@ function savingsText(s: DigestSavings, f: DigestFigures): string {
     `${formatMoney(s.realised, SAVINGS_CURRENCY)} so far from ${s.executed} executed ` +
     `${s.executed === 1 ? 'action' : 'actions'} (${s.executedInPeriod} ${f.period.label})${waiting}`
   );
-}
-
-function moversTable(c: CurrencyComparison, f: DigestFigures): ReplyTable {
-  const rows: Cell[][] = c.rows.map((row) => [
-    text(`${row.label}${STATUS_NOTE[row.status] ?? ''}`),
-    money(row.current, c.currency),
-    money(row.previous, c.currency),
-    money(row.change, c.currency),
-    percent(row.ratio),
-  ]);
-  return {
-    columns: [
-      { header: `Top movers (${c.currency})`, align: 'left' },
-      { header: capitalise(f.period.label), align: 'right' },
-      { header: capitalise(f.previous.label), align: 'right' },
-      { header: 'Change', align: 'right' },
-      { header: '%', align: 'right' },
-    ],
-    rows,
-    footer: [
-      text('Total'),
-      money(c.current, c.currency),
-      money(c.previous, c.currency),
-      money(c.change, c.currency),
-      percent(c.ratio),
-    ],
-  };
 }
 
 function anomalyItem(a: Anomaly): ReplyItem {

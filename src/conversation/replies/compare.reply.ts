@@ -1,16 +1,8 @@
+import { comparisonTable } from '../../costs/comparison-table.js';
 import { costContext, dimensionLabel, dimensionName, metricTitle, periodText } from '../../costs/cost-labels.js';
-import type { ComparisonResult, ComparisonRow, CurrencyComparison } from '../../costs/cost-results.types.js';
+import type { ComparisonResult } from '../../costs/cost-results.types.js';
 import { formatMoney, formatPercent, roundCents } from '../../shared/money.js';
-import type { Cell, Reply, ReplyTable } from '../../shared/reply.types.js';
-import { money, percent, text } from '../../shared/reply.types.js';
-
-const STATUS_NOTE: Record<ComparisonRow['status'], string> = {
-  new: ' (new)',
-  gone: ' (gone)',
-  up: '',
-  down: '',
-  same: '',
-};
+import type { Reply } from '../../shared/reply.types.js';
 
 /** A period comparison: per currency, current vs previous with change, percentage, and new/gone items. */
 export function compareReply(r: ComparisonResult): Reply {
@@ -26,7 +18,13 @@ export function compareReply(r: ComparisonResult): Reply {
     title,
     ...(r.currencies.length === 0 ? { text: 'No cost data in either period.' } : {}),
     fields,
-    ...(r.groupBy ? { tables: r.currencies.map((c) => compareTable(c, r, dim ?? '')) } : {}),
+    ...(r.groupBy
+      ? {
+          tables: r.currencies.map((c) =>
+            comparisonTable(c, { key: dim ?? '', current: r.current.label, previous: r.previous.label }),
+          ),
+        }
+      : {}),
     context,
     footnote:
       'Sorted by the size of the change. "new" = no cost in the earlier period; "gone" = none in the later one.',
@@ -37,39 +35,6 @@ export function compareReply(r: ComparisonResult): Reply {
 
 function signed(amount: number, currency: string): string {
   return `${amount > 0 ? '+' : ''}${formatMoney(amount, currency)}`;
-}
-
-function compareTable(c: CurrencyComparison, r: ComparisonResult, dim: string): ReplyTable {
-  const rows: Cell[][] = c.rows.map((row) => [
-    text(`${row.label}${STATUS_NOTE[row.status]}`),
-    money(row.current, c.currency),
-    money(row.previous, c.currency),
-    money(row.change, c.currency),
-    percent(row.ratio),
-  ]);
-  if (c.others)
-    rows.push([text(`Other (${c.others.count})`), text(''), text(''), money(c.others.change, c.currency), text('')]);
-  return {
-    columns: [
-      { header: dim, align: 'left' },
-      { header: capitalise(r.current.label), align: 'right' },
-      { header: capitalise(r.previous.label), align: 'right' },
-      { header: 'Change', align: 'right' },
-      { header: '%', align: 'right' },
-    ],
-    rows,
-    footer: [
-      text('Total'),
-      money(c.current, c.currency),
-      money(c.previous, c.currency),
-      money(c.change, c.currency),
-      percent(c.ratio),
-    ],
-  };
-}
-
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function compareData(r: ComparisonResult): Record<string, unknown> {
