@@ -243,7 +243,11 @@ describe('Slack approvals with tally start', () => {
     expect(textOf(last)).toContain('SUCCEEDED');
     expect(buttonsOf(last)).toEqual([{ action_id: ACTIONS.DETAILS, value: id }]);
 
-    const trail = await world.audit.list({ approvalId: id });
+    // The DM is sent before its audit entry is written: wait for the entry, the last one of the run.
+    const trail = await waitUntil(async () => {
+      const entries = await world.audit.list({ approvalId: id });
+      return entries.some((e) => e.event === 'message.direct') && entries;
+    }, 'the audit entry of the DM to the requester');
     const events = trail.map((e) => e.event);
     for (const e of [
       'proposal.created',
