@@ -44,6 +44,7 @@ export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; f
     ...(deps.scheduled ? { alerts: deps.scheduled.alerts } : {}),
     charts,
     logger,
+    maxQueued: config.maxQueuedAnswers,
   });
   const slack = config.slack.enabled ? createSlackAdapter(slackAdapterConfig(config), { core, logger }) : null;
   const hostedCharts = config.publicUrl ? new HostedCharts(redis, config.queues.prefix, config.publicUrl) : null;

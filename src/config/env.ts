@@ -143,6 +143,11 @@ const variables = z.object({
     'duckdbMemory',
     'Memory DuckDB may use per process for queries and imports before it spills to the data directory.',
   ),
+  TALLY_MAX_QUEUED_ANSWERS: doc(
+    wholeNumber(0, 10_000).default(100),
+    'maxQueuedAnswers',
+    'Chat answers that may wait per process (beyond the 4 being worked out); past it people are told Tally is busy.',
+  ),
   TALLY_POLICY_FILE: doc(text().optional(), 'policyFile', 'Approval and notification policy YAML.'),
   SLACK_BOT_TOKEN: secret(
     pattern(/^xoxb-\S+$/, 'a token starting with xoxb-').optional(),
@@ -384,6 +389,7 @@ function toConfig(env: Env): Config {
     focusFile: env.TALLY_FOCUS_FILE,
     dataDir: env.TALLY_DATA_DIR ?? join(homedir(), '.tally', 'data'),
     duckdbMemory: env.TALLY_DUCKDB_MEMORY,
+    maxQueuedAnswers: env.TALLY_MAX_QUEUED_ANSWERS,
     policyFile: env.TALLY_POLICY_FILE,
     slack: {
       botToken: env.SLACK_BOT_TOKEN,

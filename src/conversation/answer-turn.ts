@@ -13,7 +13,10 @@ export interface AnswerDeps {
   handleTurn: (turn: Turn, hooks?: TurnHooks) => Promise<Reply>;
   charts: ChartRenderer | null;
   logger: Logger;
-  /** At most this many answers are worked out at once, in arrival order. */
+  /**
+   * At most this many answers are worked out at once, in arrival order, and a bounded number wait; work beyond the
+   * bound is refused with `QueueFull`, which `failSafely` (apology.ts) answers with "Tally is busy".
+   */
   queue: WorkQueue;
   /** How long an answer may take before "working on it" is posted and later updated in place. */
   progressAfterMs: number;
@@ -62,7 +65,8 @@ async function within(work: Promise<Reply>, ms: number): Promise<Reply | null> {
  * asker alone goes privately where the surface can; a quick answer is posted once; a slow one, where the surface can
  * update messages, first shows "working on it" with the work's progress and is then replaced by the answer. The
  * chart is drawn once and goes inside the answer or after it as an image, as the surface takes it. A table cut for
- * the message gets "Show all", which runs `command` again.
+ * the message gets "Show all", which runs `command` again. When the answer queue is full the turn is not queued and
+ * the returned promise rejects with `QueueFull` at once.
  */
 export function answerTurn(deps: AnswerDeps, turn: Turn, surface: ChatSurface, command?: string): Promise<void> {
   return deps.queue.run(async () => {

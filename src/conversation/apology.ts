@@ -3,10 +3,22 @@ import { newId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.port.js';
 import type { Reply } from '../shared/reply.types.js';
 import type { ChatSurface } from './chat-surface.port.js';
+import { QueueFull } from './work-queue.js';
 
 /** A short notice for the person alone. */
 export function notice(title: string, text?: string): Reply {
   return { kind: 'notice', title, ...(text ? { text } : {}), visibility: 'ephemeral' };
+}
+
+/**
+ * What the person reads when the answer queue is full (docs/architecture.md#the-chat-core): their question was not
+ * queued, so asking again later is the way to an answer.
+ */
+export function busy(): Reply {
+  return notice(
+    'Tally is busy, try again in a minute.',
+    'Too many questions are waiting for an answer right now, so this one was not started.',
+  );
 }
 
 /** What the person reads when Tally fails: short, with the error id that is in the log, never a stack trace. */
@@ -31,7 +43,8 @@ function userMessageOf(err: unknown): string | null {
 
 /**
  * Runs the work of one inbound event. An unexpected failure is logged with an error id and the event's context, and
- * the person gets {@link apology} privately; a platform refusal with a message for people gets that message.
+ * the person gets {@link apology} privately; a platform refusal with a message for people gets that message; work
+ * refused by a full answer queue ({@link QueueFull}) gets {@link busy}.
  */
 export async function failSafely(
   logger: Logger,
@@ -42,6 +55,12 @@ export async function failSafely(
   try {
     await work();
   } catch (err) {
+    if (err instanceof QueueFull) {
+      logger.warn({ ...context, waiting: err.waiting }, 'answer queue full: told the person Tally is busy');
+      return surface
+        .replyPrivately(busy())
+        .catch((e: unknown) => logger.error({ err: e, ...context }, 'could not tell the person Tally is busy'));
+    }
     const told = userMessageOf(err);
     const errorId = newId('err');
     if (told) logger.warn({ err, ...context }, 'the platform refused a post');

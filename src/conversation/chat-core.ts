@@ -34,6 +34,12 @@ export interface ChatCoreDeps extends ClickFeatures {
    * @defaultValue 4
    */
   concurrency?: number;
+  /**
+   * Answers that may wait for their turn beyond those being worked out (`TALLY_MAX_QUEUED_ANSWERS`); past it a person
+   * is told at once, privately, that Tally is busy, and nothing is queued.
+   * @defaultValue 100
+   */
+  maxQueued?: number;
 }
 
 /** The App Home sections (Slack), as commands of the command language. */
@@ -57,7 +63,7 @@ export class ChatCore {
       handleTurn: deps.handleTurn,
       charts: deps.charts,
       logger: deps.logger,
-      queue: new WorkQueue(deps.concurrency ?? 4),
+      queue: new WorkQueue(deps.concurrency ?? 4, deps.maxQueued ?? 100),
       progressAfterMs: deps.progressAfterMs ?? 1000,
     };
     const features: ClickFeatures = {

@@ -1,21 +1,46 @@
 /**
- * Runs at most `concurrency` answers at a time, in arrival order. Under a burst of commands this keeps the event loop
- * free to acknowledge new requests within Slack's 3 seconds while earlier answers are still being worked out.
+ * Refused by {@link WorkQueue.run} when the queue already holds as much waiting work as it may: the work was not
+ * queued and will not run. The chat core tells the person Tally is busy (`apology.ts`); nothing is logged as a failure.
+ */
+export class QueueFull extends Error {
+  constructor(readonly waiting: number) {
+    super(`the answer queue is full (${waiting} waiting)`);
+    this.name = 'QueueFull';
+  }
+}
+
+/**
+ * Runs at most `concurrency` answers at a time, in arrival order, with at most `maxWaiting` more waiting for their
+ * turn (docs/architecture.md#the-chat-core). Under a burst of commands this keeps the event loop free to acknowledge
+ * new requests within Slack's 3 seconds while earlier answers are still being worked out, and bounds what a flood
+ * can hold in memory: beyond the bound, work is refused at once with {@link QueueFull} instead of being queued.
  */
 export class WorkQueue {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
-  constructor(private readonly concurrency: number) {}
+  constructor(
+    private readonly concurrency: number,
+    private readonly maxWaiting = Number.POSITIVE_INFINITY,
+  ) {}
 
+  /**
+   * Runs `work` now when fewer than `concurrency` run, else once earlier work is done.
+   * @throws QueueFull (as a rejection, before anything is queued) when `maxWaiting` works are already waiting.
+   */
   async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.running >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.running++;
+    if (this.running < this.concurrency) this.running++;
+    else {
+      if (this.waiting.length >= this.maxWaiting) throw new QueueFull(this.waiting.length);
+      // Woken by the work that finishes, which hands over its place: `running` already counts this one.
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
     try {
       return await work();
     } finally {
-      this.running--;
-      this.waiting.shift()?.();
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
     }
   }
 }

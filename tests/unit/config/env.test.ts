@@ -23,6 +23,7 @@ const FULL_ENV = {
   TALLY_FOCUS_FILE: './exports/focus.csv.gz',
   TALLY_DATA_DIR: '/var/lib/tally',
   TALLY_DUCKDB_MEMORY: '1GB',
+  TALLY_MAX_QUEUED_ANSWERS: '250',
   TALLY_POLICY_FILE: './policy.yml',
   TALLY_TODAY: '2026-05-15',
   SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
@@ -181,6 +182,8 @@ describe('loadConfig', () => {
     ['TWILIO_ACCOUNT_SID', 'AC123'],
     ['OPENAI_BASE_URL', 'localhost:11434'],
     ['OPENAI_API_KEY', ' sk-padded '],
+    ['TALLY_MAX_QUEUED_ANSWERS', '10001'],
+    ['TALLY_MAX_QUEUED_ANSWERS', '-1'],
   ])('rejects %s=%j', (name, value) => {
     const env = { ...FULL_ENV, [name]: value };
     expect(badVariables(env)).toEqual([name]);
@@ -289,6 +292,12 @@ describe('queues and AWS regions', () => {
     expect(() => loadConfig({ TALLY_TEAMS_ANONYMOUS: 'true', NODE_ENV: 'production' })).toThrow(
       /TALLY_TEAMS_ANONYMOUS/,
     );
+  });
+
+  it('reads the bound of the answer queue, 100 by default', () => {
+    expect(loadConfig(FULL_ENV).maxQueuedAnswers).toBe(250);
+    expect(loadConfig({ TALLY_MAX_QUEUED_ANSWERS: '0' }).maxQueuedAnswers).toBe(0);
+    expect(loadConfig({}).maxQueuedAnswers).toBe(100);
   });
 
   it('parses the schedules and refuses a bad cron', () => {
