@@ -8,49 +8,49 @@ import type { Token } from './tokenize.js';
 /** A matcher reads a clause at `i` and returns what it read and how many tokens, or null. */
 export type Match<T> = { value: T; length: number } | null;
 
-const METRIC_WORDS: Record<string, Metric> = {
-  effective: 'effective',
-  amortized: 'effective',
-  amortised: 'effective',
-  billed: 'billed',
-  invoiced: 'billed',
-  list: 'list',
-};
+const METRIC_WORDS: ReadonlyMap<string, Metric> = new Map([
+  ['effective', 'effective'],
+  ['amortized', 'effective'],
+  ['amortised', 'effective'],
+  ['billed', 'billed'],
+  ['invoiced', 'billed'],
+  ['list', 'list'],
+]);
 
-const DIMENSION_WORDS: Record<string, Dimension['kind']> = {
-  provider: 'provider',
-  providers: 'provider',
-  cloud: 'provider',
-  clouds: 'provider',
-  account: 'account',
-  accounts: 'account',
-  'sub-account': 'account',
-  'sub-accounts': 'account',
-  subaccount: 'account',
-  subaccounts: 'account',
-  project: 'account',
-  projects: 'account',
-  subscription: 'account',
-  subscriptions: 'account',
-  service: 'service',
-  services: 'service',
-  category: 'category',
-  categories: 'category',
-  region: 'region',
-  regions: 'region',
-  charge: 'charge',
-  charges: 'charge',
-  'charge-category': 'charge',
-  resource: 'resource',
-  resources: 'resource',
-};
+const DIMENSION_WORDS: ReadonlyMap<string, Dimension['kind']> = new Map([
+  ['provider', 'provider'],
+  ['providers', 'provider'],
+  ['cloud', 'provider'],
+  ['clouds', 'provider'],
+  ['account', 'account'],
+  ['accounts', 'account'],
+  ['sub-account', 'account'],
+  ['sub-accounts', 'account'],
+  ['subaccount', 'account'],
+  ['subaccounts', 'account'],
+  ['project', 'account'],
+  ['projects', 'account'],
+  ['subscription', 'account'],
+  ['subscriptions', 'account'],
+  ['service', 'service'],
+  ['services', 'service'],
+  ['category', 'category'],
+  ['categories', 'category'],
+  ['region', 'region'],
+  ['regions', 'region'],
+  ['charge', 'charge'],
+  ['charges', 'charge'],
+  ['charge-category', 'charge'],
+  ['resource', 'resource'],
+  ['resources', 'resource'],
+]);
 
 export const COST_NOUNS = new Set(['cost', 'costs', 'spend', 'spending', 'spent']);
 
 export function matchMetric(t: Token[], i: number): Match<Metric> {
   const w = t[i];
   if (!w || w.quoted) return null;
-  const metric = METRIC_WORDS[w.lower];
+  const metric = METRIC_WORDS.get(w.lower);
   return metric ? { value: metric, length: 1 } : null;
 }
 
@@ -62,7 +62,7 @@ export function matchDimension(t: Token[], i: number): Match<Dimension> {
     return { value: { kind: 'tag', key: w.text.slice(4) }, length: 1 };
   if ((w.lower === 'tag' || w.lower === 'tags') && t[i + 1])
     return { value: { kind: 'tag', key: t[i + 1]!.text }, length: 2 };
-  const kind = DIMENSION_WORDS[w.lower];
+  const kind = DIMENSION_WORDS.get(w.lower);
   if (!kind || kind === 'tag') return null;
   return { value: { kind } as Dimension, length: 1 };
 }
@@ -72,18 +72,19 @@ function word(t: Token[], i: number, ...options: string[]): boolean {
   return !!w && !w.quoted && options.includes(w.lower);
 }
 
+const SIMPLE_PERIODS: ReadonlyMap<string, PeriodSpec> = new Map([
+  ['today', { kind: 'today' }],
+  ['yesterday', { kind: 'yesterday' }],
+  ['mtd', { kind: 'month-to-date' }],
+  ['ytd', { kind: 'year-to-date' }],
+  ['wtd', { kind: 'this-week' }],
+]);
+
 /** Every date range of the command language (README.md#the-command-language), plus `in May 2026` and `2026-05`. */
 export function matchPeriod(t: Token[], i: number): Match<PeriodSpec> {
   const w = t[i];
   if (!w || w.quoted) return null;
-  const simple: Record<string, PeriodSpec> = {
-    today: { kind: 'today' },
-    yesterday: { kind: 'yesterday' },
-    mtd: { kind: 'month-to-date' },
-    ytd: { kind: 'year-to-date' },
-    wtd: { kind: 'this-week' },
-  };
-  const s = simple[w.lower];
+  const s = SIMPLE_PERIODS.get(w.lower);
   if (s) return { value: s, length: 1 };
   if (word(t, i, 'this', 'current') && word(t, i + 1, 'week')) return { value: { kind: 'this-week' }, length: 2 };
   if (word(t, i, 'this', 'current') && word(t, i + 1, 'month')) return { value: { kind: 'this-month' }, length: 2 };
@@ -95,11 +96,18 @@ export function matchPeriod(t: Token[], i: number): Match<PeriodSpec> {
     return { value: { kind: w.lower === 'month' ? 'month-to-date' : 'year-to-date' }, length: 3 };
   if (word(t, i, 'last', 'past') && /^\d+$/.test(t[i + 1]?.lower ?? '') && word(t, i + 2, 'days', 'day'))
     return { value: { kind: 'last-days', days: Number(t[i + 1]!.lower) }, length: 3 };
-  if (word(t, i, 'from', 'between') && t[i + 2] && word(t, i + 2, 'to', 'and', 'until', 'through'))
-    return { value: { kind: 'range', from: t[i + 1]!.lower, to: t[i + 3]?.lower ?? '' }, length: t[i + 3] ? 4 : 3 };
+  if (word(t, i, 'from', 'between') && dayLike(t[i + 1]) && word(t, i + 2, 'to', 'and', 'until', 'through'))
+    return dayLike(t[i + 3])
+      ? { value: { kind: 'range', from: t[i + 1]!.lower, to: t[i + 3]!.lower }, length: 4 }
+      : { value: { kind: 'range', from: t[i + 1]!.lower, to: '' }, length: 3 };
   if (/^\d{4}-\d{2}$/.test(w.lower)) return { value: { kind: 'month', month: w.lower }, length: 1 };
   if (isDay(w.lower)) return { value: { kind: 'range', from: w.lower, to: w.lower }, length: 1 };
   return matchMonthName(t, word(t, i, 'in', 'during', 'for') ? i + 1 : i, word(t, i, 'in', 'during', 'for') ? 1 : 0);
+}
+
+/** A token shaped like a day (`2026-05-01`, also `2026-5-1` or `2026-02-30`, which the parser then names as wrong). */
+function dayLike(w: Token | undefined): boolean {
+  return !!w && !w.quoted && /^\d{1,4}-\d{1,2}-\d{1,2}$/.test(w.lower);
 }
 
 function matchMonthName(t: Token[], i: number, skipped: number): Match<PeriodSpec> {

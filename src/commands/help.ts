@@ -1,84 +1,86 @@
 import type { Reply } from '../shared/reply.types.js';
 
 /** Examples shown by `help`, grouped by topic. Every one of them is a working command. */
-const HELP_TOPICS: Record<string, { summary: string; examples: string[] }> = {
-  cost: {
-    summary: 'What was spent, in a period, broken down by a dimension.',
-    examples: [
-      'cost',
-      'cost last month by service',
-      'cost by account this month',
-      'billed cost by service from 2026-05-01 to 2026-05-31',
-      'cost yesterday by region',
-      'cost last 7 days by tag:team',
-      'cost this month by service for provider AWS',
-      'cost last month by resource for service "Amazon Elastic Compute Cloud"',
-      'cost last month by tag:Name',
-    ],
-  },
-  top: {
-    summary: 'The biggest items of a dimension.',
-    examples: [
-      'top 5 services last 30 days',
-      'top 3 accounts last month',
-      'top 10 regions year to date',
-      'top 10 resources last month',
-    ],
-  },
-  compare: {
-    summary: 'Two periods side by side, with absolute and percentage change, new and gone items.',
-    examples: [
-      'compare last week vs the week before by service',
-      'compare last month vs the month before by account',
-      'compare 2026-05 vs 2026-04 by provider',
-    ],
-  },
-  forecast: {
-    summary: 'Month-end forecast of the current month.',
-    examples: ['forecast', 'forecast by provider'],
-  },
-  status: { summary: 'Which cost data is loaded.', examples: ['status'] },
-  anomalies: {
-    summary: 'Unusual days of spend: per service, per account and in total, against a day-of-week baseline.',
-    examples: ['anomalies', 'anomalies last 30 days', 'anomalies from 2026-05-01 to 2026-05-31 for provider AWS'],
-  },
-  digest: {
-    summary: 'A scheduled digest of the week (or day) in this channel, and by email.',
-    examples: [
-      'digest subscribe weekly mon 09:00 Europe/Berlin',
-      'digest subscribe daily 08:30 UTC',
-      'digest subscribe weekly fri 17:00 America/New_York to finops@example.com',
-      'digest list',
-      'digest unsubscribe',
-      'digest now',
-    ],
-  },
-  recommendations: {
-    summary:
-      'Savings recommendations for AWS: idle, oversized and old instances, unattached volumes, unused addresses.',
-    examples: ['recommendations', 'recommendations in eu-west-1', 'recommendations refresh'],
-  },
-  propose: {
-    summary: 'Ask for approval of a cost-saving action (nothing happens until the approvers agree).',
-    examples: [
-      'propose stop i-0abc123 in us-east-1 because idle for 14 days',
-      'propose resize i-0abc123 to t3.small in us-east-1 because CPU peaks at 12%',
-      'propose delete vol-0abc123 in us-east-1 because unattached since March',
-      'propose release eipalloc-0abc123 in us-east-1 because unused',
-    ],
-  },
-  approvals: {
-    summary: 'Pending approvals, voting, and what approved actions saved.',
-    examples: [
-      'approvals',
-      'approval apr_1a2b3c4d',
-      'approve apr_1a2b3c4d',
-      'reject apr_1a2b3c4d because not during the release',
-      'cancel apr_1a2b3c4d',
-      'savings',
-    ],
-  },
-};
+const HELP_TOPICS: ReadonlyMap<string, { summary: string; examples: string[] }> = new Map(
+  Object.entries({
+    cost: {
+      summary: 'What was spent, in a period, broken down by a dimension.',
+      examples: [
+        'cost',
+        'cost last month by service',
+        'cost by account this month',
+        'billed cost by service from 2026-05-01 to 2026-05-31',
+        'cost yesterday by region',
+        'cost last 7 days by tag:team',
+        'cost this month by service for provider AWS',
+        'cost last month by resource for service "Amazon Elastic Compute Cloud"',
+        'cost last month by tag:Name',
+      ],
+    },
+    top: {
+      summary: 'The biggest items of a dimension.',
+      examples: [
+        'top 5 services last 30 days',
+        'top 3 accounts last month',
+        'top 10 regions year to date',
+        'top 10 resources last month',
+      ],
+    },
+    compare: {
+      summary: 'Two periods side by side, with absolute and percentage change, new and gone items.',
+      examples: [
+        'compare last week vs the week before by service',
+        'compare last month vs the month before by account',
+        'compare 2026-05 vs 2026-04 by provider',
+      ],
+    },
+    forecast: {
+      summary: 'Month-end forecast of the current month.',
+      examples: ['forecast', 'forecast by provider'],
+    },
+    status: { summary: 'Which cost data is loaded.', examples: ['status'] },
+    anomalies: {
+      summary: 'Unusual days of spend: per service, per account and in total, against a day-of-week baseline.',
+      examples: ['anomalies', 'anomalies last 30 days', 'anomalies from 2026-05-01 to 2026-05-31 for provider AWS'],
+    },
+    digest: {
+      summary: 'A scheduled digest of the week (or day) in this channel, and by email.',
+      examples: [
+        'digest subscribe weekly mon 09:00 Europe/Berlin',
+        'digest subscribe daily 08:30 UTC',
+        'digest subscribe weekly fri 17:00 America/New_York to finops@example.com',
+        'digest list',
+        'digest unsubscribe',
+        'digest now',
+      ],
+    },
+    recommendations: {
+      summary:
+        'Savings recommendations for AWS: idle, oversized and old instances, unattached volumes, unused addresses.',
+      examples: ['recommendations', 'recommendations in eu-west-1', 'recommendations refresh'],
+    },
+    propose: {
+      summary: 'Ask for approval of a cost-saving action (nothing happens until the approvers agree).',
+      examples: [
+        'propose stop i-0abc123 in us-east-1 because idle for 14 days',
+        'propose resize i-0abc123 to t3.small in us-east-1 because CPU peaks at 12%',
+        'propose delete vol-0abc123 in us-east-1 because unattached since March',
+        'propose release eipalloc-0abc123 in us-east-1 because unused',
+      ],
+    },
+    approvals: {
+      summary: 'Pending approvals, voting, and what approved actions saved.',
+      examples: [
+        'approvals',
+        'approval apr_1a2b3c4d',
+        'approve apr_1a2b3c4d',
+        'reject apr_1a2b3c4d because not during the release',
+        'cancel apr_1a2b3c4d',
+        'savings',
+      ],
+    },
+  }),
+);
 
 const REFERENCE = [
   'Dimensions: provider, account, service, category, region, charge, resource (FOCUS ResourceId), tag:<key> (any key).',
@@ -90,8 +92,8 @@ const REFERENCE = [
 
 /** The help reply: all topics, or one topic; with a short problem statement first when a command was malformed. */
 export function helpReply(topic?: string, problem?: string): Reply {
-  const one = topic ? HELP_TOPICS[topic] : undefined;
-  const topics = one && topic ? [[topic, one] as const] : Object.entries(HELP_TOPICS);
+  const one = topic ? HELP_TOPICS.get(topic) : undefined;
+  const topics = one && topic ? [[topic, one] as const] : [...HELP_TOPICS];
   const lines: string[] = [];
   if (problem) lines.push(problem, '');
   for (const [name, t] of topics) {

@@ -1,6 +1,7 @@
 import type { CostFilter } from '../costs/cost-query.types.js';
 import type { PeriodSpec } from '../costs/period.js';
 import type { ParseResult } from './command.types.js';
+import { echo } from './echo.js';
 import { COST_NOUNS, matchPeriod } from './grammar-words.js';
 import { matchFilter } from './parse-filter.js';
 import { type Token, tokenize } from './tokenize.js';
@@ -44,7 +45,7 @@ export function parseAnomaliesCommand(input: string): ParseResult | null {
     }
     if (!w.quoted && (w.lower === 'by' || w.lower === 'per'))
       return invalid('Anomalies are found per service, account and in total; they take a period and filters only.');
-    return invalid(`I do not understand "${w.text}" after anomalies: give a period and filters.`);
+    return invalid(`I do not understand ${echo(w.text)} after anomalies: give a period and filters.`);
   }
   return { ok: true, command: { kind: 'anomalies', period: period ?? DEFAULT_ANOMALY_PERIOD, filter } };
 }

@@ -1,15 +1,18 @@
 import type { ActionKind } from '../actions/action.types.js';
+import { checkAwsRegion } from './aws-regions.js';
 import type { ApprovalCommand, ParseResult } from './command.types.js';
+import { echo } from './echo.js';
 
 const REGION = '([a-z]{2}(?:-[a-z]+)+-\\d{1,2})';
-const ID = '([A-Za-z0-9_-]+)';
+const ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
+const REGION_LIKE = new RegExp(`^${REGION}$`);
 
-const VERBS: Record<string, { kind: ActionKind; id: RegExp }> = {
-  stop: { kind: 'stop_instance', id: /^i-[0-9a-f]{8,17}$/ },
-  resize: { kind: 'resize_instance', id: /^i-[0-9a-f]{8,17}$/ },
-  delete: { kind: 'delete_volume', id: /^vol-[0-9a-f]{8,17}$/ },
-  release: { kind: 'release_address', id: /^eipalloc-[0-9a-f]{8,17}$/ },
-};
+const VERBS: ReadonlyMap<string, { kind: ActionKind; id: RegExp }> = new Map([
+  ['stop', { kind: 'stop_instance', id: /^i-[0-9a-f]{8,17}$/ }],
+  ['resize', { kind: 'resize_instance', id: /^i-[0-9a-f]{8,17}$/ }],
+  ['delete', { kind: 'delete_volume', id: /^vol-[0-9a-f]{8,17}$/ }],
+  ['release', { kind: 'release_address', id: /^eipalloc-[0-9a-f]{8,17}$/ }],
+]);
 
 const PROPOSE_RE = new RegExp(
   `^propose\\s+(\\w+)\\s+(\\S+)(?:\\s+to\\s+([a-z0-9]+\\.[a-z0-9]+))?\\s+in\\s+${REGION}\\s+because\\s+(.+)$`,
@@ -39,17 +42,23 @@ export function parseApprovalCommand(input: string): ParseResult | null {
         ? ok({ kind: 'approvals' })
         : invalid('`approvals` takes no arguments; `approval <id>` shows one.', 'approvals');
     case 'approval':
-      return rest.length === 1 && new RegExp(`^${ID}$`).test(rest[0]!)
+      return rest.length === 1 && ID_RE.test(rest[0]!)
         ? ok({ kind: 'approval', id: rest[0]! })
         : invalid('Say which approval: `approval <id>`.', 'approvals');
     case 'approve':
-      return rest.length === 1 ? ok({ kind: 'vote', id: rest[0]!, decision: 'approve' }) : usageVote('approve');
+      return rest.length === 1 && ID_RE.test(rest[0]!)
+        ? ok({ kind: 'vote', id: rest[0]!, decision: 'approve' })
+        : usageVote('approve');
     case 'reject': {
       const m = /^reject (\S+) because (.+)$/is.exec(line);
-      return m ? ok({ kind: 'vote', id: m[1]!, decision: 'reject', reason: m[2]!.trim() }) : usageVote('reject');
+      return m && ID_RE.test(m[1]!)
+        ? ok({ kind: 'vote', id: m[1]!, decision: 'reject', reason: m[2]!.trim() })
+        : usageVote('reject');
     }
     case 'cancel':
-      return rest.length === 1 ? ok({ kind: 'cancel', id: rest[0]! }) : invalid('Usage: `cancel <id>`.', 'approvals');
+      return rest.length === 1 && ID_RE.test(rest[0]!)
+        ? ok({ kind: 'cancel', id: rest[0]! })
+        : invalid('Usage: `cancel <id>`.', 'approvals');
     case 'savings':
       return rest.length === 0 ? ok({ kind: 'savings' }) : invalid('`savings` takes no arguments.', 'approvals');
     default:
@@ -62,13 +71,15 @@ function parseRecommendations(rest: string[]): ParseResult {
   let refresh = false;
   const words = [...rest];
   while (words.length > 0) {
-    const w = words.shift()!.toLowerCase();
+    const typed = words.shift()!;
+    const w = typed.toLowerCase();
     if (w === 'refresh') refresh = true;
-    else if ((w === 'in' || w === 'for') && words[0] && new RegExp(`^${REGION}$`).test(words[0]))
-      region = words.shift();
-    else if (new RegExp(`^${REGION}$`).test(w)) region = w;
-    else return invalid(`I do not understand "${w}" after recommendations.`, 'recommendations');
+    else if ((w === 'in' || w === 'for') && words[0]) region = words.shift()!.toLowerCase();
+    else if (REGION_LIKE.test(w)) region = w;
+    else return invalid(`I do not understand ${echo(typed)} after recommendations.`, 'recommendations');
   }
+  const problem = region === undefined ? null : checkAwsRegion(region);
+  if (problem) return invalid(problem, 'recommendations');
   return ok({ kind: 'recommendations', ...(region ? { region } : {}), refresh });
 }
 
@@ -76,9 +87,11 @@ function parsePropose(line: string): ParseResult {
   const m = PROPOSE_RE.exec(line);
   if (!m) return invalid('A proposal names the action, the resource, its region and a reason.', 'propose');
   const [, verb = '', id = '', type, region = '', reason = ''] = m;
-  const spec = VERBS[verb.toLowerCase()];
-  if (!spec) return invalid(`"${verb}" is not an action; use stop, resize, delete or release.`, 'propose');
-  if (!spec.id.test(id)) return invalid(`"${id}" is not a resource id that ${verb} applies to.`, 'propose');
+  const spec = VERBS.get(verb.toLowerCase());
+  if (!spec) return invalid(`${echo(verb)} is not an action; use stop, resize, delete or release.`, 'propose');
+  if (!spec.id.test(id)) return invalid(`${echo(id)} is not a resource id that ${verb} applies to.`, 'propose');
+  const badRegion = checkAwsRegion(region.toLowerCase());
+  if (badRegion) return invalid(badRegion, 'propose');
   if (spec.kind === 'resize_instance' && !type)
     return invalid('A resize names the new type: `propose resize i-… to t3.small in …`.', 'propose');
   if (spec.kind !== 'resize_instance' && type) return invalid(`Only resize takes "to <type>".`, 'propose');
@@ -86,7 +99,7 @@ function parsePropose(line: string): ParseResult {
     kind: 'propose',
     action: spec.kind,
     resourceId: id,
-    region,
+    region: region.toLowerCase(),
     ...(type ? { instanceType: type } : {}),
     reason: reason.trim(),
   });

@@ -1,7 +1,9 @@
 import type { CostFilter, Dimension } from '../costs/cost-query.types.js';
 import type { Metric } from '../costs/cost-record.types.js';
 import type { PeriodSpec } from '../costs/period.js';
+import { checkPeriodSpec } from './check-period.js';
 import type { Command, ComparePeriod, LaterFeature, ParseResult } from './command.types.js';
+import { echo } from './echo.js';
 import { COST_NOUNS, matchDimension, matchMetric, matchPeriod, matchPreviousPhrase } from './grammar-words.js';
 import { parseAnomaliesCommand } from './parse-anomalies-command.js';
 import { parseApprovalCommand } from './parse-approval-command.js';
@@ -10,7 +12,7 @@ import { matchFilter } from './parse-filter.js';
 import type { Token } from './tokenize.js';
 import { tokenize } from './tokenize.js';
 
-const LATER: Record<string, LaterFeature> = {};
+const LATER: ReadonlyMap<string, LaterFeature> = new Map();
 
 const STARTERS = new Set([
   ...COST_NOUNS,
@@ -35,8 +37,29 @@ interface Clauses {
   filter: CostFilter;
 }
 
-/** Parses one line of the command language. Never throws: anything it cannot read is a value. */
+/**
+ * Parses one line of the command language. Never throws: anything it cannot read is a value. A period whose parts are
+ * out of range (`2026-13`, `last 2147483648 days`) is `INVALID`, naming the part.
+ */
 export function parseCommand(input: string): ParseResult {
+  const parsed = parseLine(input);
+  if (!parsed.ok) return parsed;
+  const c = parsed.command;
+  const periods =
+    c.kind === 'cost' || c.kind === 'anomalies'
+      ? [c.period]
+      : c.kind === 'compare'
+        ? [c.current, ...(c.previous.kind === 'previous' ? [] : [c.previous])]
+        : [];
+  for (const period of periods) {
+    const problem = checkPeriodSpec(period);
+    if (problem)
+      return invalid(problem, c.kind === 'anomalies' ? 'anomalies' : c.kind === 'compare' ? 'compare' : 'cost');
+  }
+  return parsed;
+}
+
+function parseLine(input: string): ParseResult {
   const tokens = tokenize(input.trim());
   const first = tokens[0];
   if (!first) return { ok: false, reason: 'EMPTY' };
@@ -49,7 +72,7 @@ export function parseCommand(input: string): ParseResult {
   if (anomalies) return anomalies;
   const digest = parseDigestCommand(input);
   if (digest) return digest;
-  const later = LATER[head];
+  const later = LATER.get(head);
   if (later) return ok({ kind: 'later', feature: later, text: input.trim() });
   if (head === 'compare') return parseCompare(tokens.slice(1));
   if (head === 'forecast') return parseForecast(tokens.slice(1));
@@ -74,7 +97,7 @@ function notUnderstood(tokens: Token[], unknown: Token, topic: string): ParseRes
   const i = tokens.indexOf(unknown);
   const next = tokens[i + 1];
   if ((unknown.lower === 'by' || unknown.lower === 'per') && next)
-    return invalid(`"${next.text}" is not something Tally can break costs down by; use ${DIMENSIONS_HINT}.`, topic);
+    return invalid(`${echo(next.text)} is not something Tally can break costs down by; use ${DIMENSIONS_HINT}.`, topic);
   return { ok: false, reason: 'NOT_A_COMMAND' };
 }
 

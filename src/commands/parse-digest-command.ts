@@ -1,27 +1,28 @@
 import type { DigestCommand, ParseResult } from './command.types.js';
+import { echo } from './echo.js';
 
 const TOPIC = 'digest';
 
 /** Weekday words, as the three-letter names `DigestCommand.weekday` holds. */
-const WEEKDAYS: Readonly<Record<string, string>> = {
-  mon: 'mon',
-  monday: 'mon',
-  tue: 'tue',
-  tues: 'tue',
-  tuesday: 'tue',
-  wed: 'wed',
-  wednesday: 'wed',
-  thu: 'thu',
-  thur: 'thu',
-  thurs: 'thu',
-  thursday: 'thu',
-  fri: 'fri',
-  friday: 'fri',
-  sat: 'sat',
-  saturday: 'sat',
-  sun: 'sun',
-  sunday: 'sun',
-};
+const WEEKDAYS: ReadonlyMap<string, string> = new Map([
+  ['mon', 'mon'],
+  ['monday', 'mon'],
+  ['tue', 'tue'],
+  ['tues', 'tue'],
+  ['tuesday', 'tue'],
+  ['wed', 'wed'],
+  ['wednesday', 'wed'],
+  ['thu', 'thu'],
+  ['thur', 'thu'],
+  ['thurs', 'thu'],
+  ['thursday', 'thu'],
+  ['fri', 'fri'],
+  ['friday', 'fri'],
+  ['sat', 'sat'],
+  ['saturday', 'sat'],
+  ['sun', 'sun'],
+  ['sunday', 'sun'],
+]);
 
 const SHOW = new Set(['now', 'show', 'preview']);
 const LIST = new Set(['list', 'ls', 'subscriptions']);
@@ -29,12 +30,12 @@ const UNSUBSCRIBE = new Set(['unsubscribe', 'remove', 'delete', 'stop']);
 const SUBSCRIBE = new Set(['subscribe', 'schedule']);
 const EMAIL_WORDS = new Set(['to', 'email', 'emails', 'mail', 'cc']);
 const FILLER = new Set(['every', 'on', 'at', 'in', 'and']);
-const CADENCES: Readonly<Record<string, 'weekly' | 'daily'>> = {
-  weekly: 'weekly',
-  week: 'weekly',
-  daily: 'daily',
-  day: 'daily',
-};
+const CADENCES: ReadonlyMap<string, 'weekly' | 'daily'> = new Map([
+  ['weekly', 'weekly'],
+  ['week', 'weekly'],
+  ['daily', 'daily'],
+  ['day', 'daily'],
+]);
 
 const TIME_RE = /^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$/i;
 const ZONE_RE = /^(?:[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)+|utc|gmt|z)$/i;
@@ -66,7 +67,7 @@ export function parseDigestCommand(input: string): ParseResult | null {
   if (UNSUBSCRIBE.has(verb)) return parseUnsubscribe(rest);
   if (SUBSCRIBE.has(verb)) return parseSubscribe(rest);
   return invalid(
-    `"${words[1]}" is not a digest command: use \`digest subscribe weekly mon 09:00 Europe/Berlin\`, \`digest list\`, \`digest unsubscribe\` or \`digest now\`.`,
+    `${echo(words[1]!)} is not a digest command: use \`digest subscribe weekly mon 09:00 Europe/Berlin\`, \`digest list\`, \`digest unsubscribe\` or \`digest now\`.`,
   );
 }
 
@@ -112,7 +113,7 @@ function parseSubscribe(rest: string[]): ParseResult {
     }
     const problem = readWord(s, word, lower);
     // After `to`, a word that is no part of a schedule was meant as an address.
-    if (problem) return invalid(emailMode ? `"${word}" is not an email address.` : problem);
+    if (problem) return invalid(emailMode ? `${echo(word)} is not an email address.` : problem);
   }
   if (s.cadence === 'daily' && s.weekday) return invalid('A daily digest has no weekday: drop it, or say `weekly`.');
   if (s.emails.length > MAX_EMAILS) return invalid(`A digest goes to at most ${MAX_EMAILS} email addresses.`);
@@ -130,26 +131,26 @@ function parseSubscribe(rest: string[]): ParseResult {
 
 /** Reads one schedule word into `s`; returns a message for the user when it is not one. */
 function readWord(s: Schedule, word: string, lower: string): string | null {
-  const cadence = CADENCES[lower];
+  const cadence = CADENCES.get(lower);
   if (cadence) return once(s, 'cadence', cadence, 'Say `weekly` or `daily` once.');
-  const weekday = WEEKDAYS[lower] ?? WEEKDAYS[lower.replace(/s$/, '')];
+  const weekday = WEEKDAYS.get(lower) ?? WEEKDAYS.get(lower.replace(/s$/, ''));
   if (weekday) return once(s, 'weekday', weekday, 'A weekly digest comes on one day of the week.');
   if (/^\d/.test(word)) {
     const time = parseTime(word);
     return time
       ? once(s, 'time', time, 'Give one time of day.')
-      : `"${word}" is not a time of day: use HH:MM, e.g. 09:00.`;
+      : `${echo(word)} is not a time of day: use HH:MM, e.g. 09:00.`;
   }
   const zoneLike = ZONE_RE.test(word);
   const tz = canonicalZone(word);
   if (zoneLike || tz) {
     return tz
       ? once(s, 'tz', tz, 'Give one time zone.')
-      : `"${word}" is not a time zone: use an IANA name such as Europe/Berlin, America/New_York or UTC.`;
+      : `${echo(word)} is not a time zone: use an IANA name such as Europe/Berlin, America/New_York or UTC.`;
   }
   if (/^[a-z]{2,10}$/i.test(word) && (s.cadence === 'weekly' || s.cadence === undefined) && !s.weekday)
-    return `"${word}" is not a day of the week: use mon, tue, wed, thu, fri, sat or sun.`;
-  return `"${word}" is not part of a digest schedule. Example: \`digest subscribe weekly mon 09:00 Europe/Berlin to finops@example.com\`.`;
+    return `${echo(word)} is not a day of the week: use mon, tue, wed, thu, fri, sat or sun.`;
+  return `${echo(word)} is not part of a digest schedule. Example: \`digest subscribe weekly mon 09:00 Europe/Berlin to finops@example.com\`.`;
 }
 
 function once<K extends 'cadence' | 'weekday' | 'time' | 'tz'>(
@@ -165,7 +166,7 @@ function once<K extends 'cadence' | 'weekday' | 'time' | 'tz'>(
 
 function addEmail(s: Schedule, word: string): string | null {
   const address = word.replace(/^mailto:/i, '');
-  if (!EMAIL_RE.test(address)) return `"${word}" is not an email address.`;
+  if (!EMAIL_RE.test(address)) return `${echo(word)} is not an email address.`;
   if (!s.emails.some((e) => e.toLowerCase() === address.toLowerCase())) s.emails.push(address);
   return null;
 }

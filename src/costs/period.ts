@@ -32,13 +32,21 @@ export interface Period {
 }
 
 /** The longest range a question may cover; longer ones are refused as bad input. */
-const MAX_PERIOD_DAYS = 3 * 366;
+export const MAX_PERIOD_DAYS = 3 * 366;
+
+/** The first and last days a question may name (the years of cost data there can be); others are bad input. */
+export const EARLIEST_DAY: Day = '1970-01-01';
+export const LATEST_DAY: Day = '2999-12-31';
 
 /**
  * Resolves a spec against "today". Weeks start on Monday (ISO). `last N days` are the N complete days
  * ending yesterday; `this week`, `this month`, `month to date` and `year to date` end today.
  */
 export function resolvePeriod(spec: PeriodSpec, today: Day): Period {
+  // Parts out of range (`last 2147483648 days`, `2026-13`) resolve to no days, which `validatePeriod` refuses.
+  if (spec.kind === 'last-days' && !(Number.isSafeInteger(spec.days) && spec.days >= 1 && spec.days <= MAX_PERIOD_DAYS))
+    return { from: '', to: '', label: `last ${spec.days} days` };
+  if (spec.kind === 'month' && !isDay(`${spec.month}-01`)) return { from: '', to: '', label: spec.month };
   switch (spec.kind) {
     case 'today':
       return { from: today, to: today, label: 'today' };
@@ -104,6 +112,8 @@ export function previousPeriod(spec: PeriodSpec, period: Period): Period {
 /** Checks a resolved range: real days, from ≤ to, not too long. Returns a message for the user, or null. */
 export function validatePeriod(period: Period): string | null {
   if (!isDay(period.from) || !isDay(period.to)) return `"${period.label}" is not a valid date range.`;
+  if (period.from < EARLIEST_DAY || period.to > LATEST_DAY)
+    return `The range ${period.from} to ${period.to} is outside ${EARLIEST_DAY} to ${LATEST_DAY}.`;
   if (period.from > period.to) return `The range ${period.from} to ${period.to} ends before it starts.`;
   if (daysBetween(period.from, period.to) + 1 > MAX_PERIOD_DAYS)
     return `The range ${period.from} to ${period.to} is longer than ${MAX_PERIOD_DAYS} days.`;

@@ -112,7 +112,7 @@ describe('tally shell', () => {
     expect(r.stdout).toContain('tally> ');
     expect(r.stdout).toContain('top 5 services last 30 days');
     expect(r.stdout).toContain('Cost by service — last month (2026-10-01 to 2026-10-31)');
-    expect(r.stdout).toContain('"flavour" is not something Tally can break costs down by');
+    expect(r.stdout).toContain('`flavour` is not something Tally can break costs down by');
     expect(r.stdout).not.toMatch(/\bat .+\.js:\d+/);
   });
 

@@ -63,3 +63,35 @@ describe('approval commands', () => {
     expect(parsed).toMatchObject({ ok: false, reason: 'INVALID', topic });
   });
 });
+
+describe('regions of approval commands', () => {
+  const usage = (text: string) => {
+    const parsed = parseCommand(text);
+    if (parsed.ok || parsed.reason !== 'INVALID') throw new Error(`${text}: expected usage help`);
+    return parsed;
+  };
+
+  it.each([
+    ['recommendations in us-esat-1', 'us-esat-1', 'us-east-1', 'recommendations'],
+    ['recommendations for eu-wset-2', 'eu-wset-2', 'eu-west-2', 'recommendations'],
+    ['recommendations in euwest-1', 'euwest-1', 'eu-west-1', 'recommendations'],
+    ['propose stop i-0abc12345678 in eu-west-9 because idle', 'eu-west-9', 'eu-west-1', 'propose'],
+  ])('%s: names the region that does not exist and suggests the nearest', (text, bad, suggestion, topic) => {
+    const parsed = usage(text);
+    expect(parsed.topic).toBe(topic);
+    expect(parsed.message).toContain(`\`${bad}\``);
+    expect(parsed.message).toContain(`did you mean ${suggestion}?`);
+  });
+
+  it('keeps a known region, lower-cased', () => {
+    const parsed = parseCommand('propose stop i-0abc12345678 in US-EAST-2 because idle');
+    expect(parsed.ok && parsed.command).toMatchObject({ kind: 'propose', region: 'us-east-2' });
+  });
+
+  it.each(['approve <!here>', 'cancel constructor()', 'reject *x* because no', 'approval __proto__ x'])(
+    '%s: an approval id is letters, digits, _ and - only',
+    (text) => {
+      expect(usage(text).topic).toBe('approvals');
+    },
+  );
+});

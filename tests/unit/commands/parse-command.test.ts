@@ -112,3 +112,42 @@ describe('parseCommand: what is not a command', () => {
     expect(parseCommand('   ')).toMatchObject({ ok: false, reason: 'EMPTY' });
   });
 });
+
+describe('prototype names and parts out of range', () => {
+  it.each(['cost constructor', 'cost __proto__', 'forecast constructor', 'cost by __proto__', 'billed toString'])(
+    '%s: no grammar table answers a prototype name',
+    (text) => {
+      const parsed = parseCommand(text);
+      // Either usage help or free text; never a command carrying Object's properties as its words.
+      if (parsed.ok) throw new Error(`${text}: parsed as ${JSON.stringify(parsed.command)}`);
+    },
+  );
+
+  it.each([
+    ['cost 2026-13', '`2026-13` is not a month', 'cost'],
+    ['cost 2026-00 by service', '`2026-00` is not a month', 'cost'],
+    ['cost last 2147483648 days', '`last 2147483648 days`: the number of days goes from 1 to 1098', 'cost'],
+    ['cost last 0 days', '`last 0 days`', 'cost'],
+    ['cost from 2026-02-30 to 2026-03-01', '`2026-02-30` is not a day', 'cost'],
+    ['cost from 2026-05-01 to', 'Say both days', 'cost'],
+    ['cost in may 0000', '`0000-05` is outside the days Tally answers for', 'cost'],
+    ['compare 2026-05 vs 2026-13', '`2026-13` is not a month', 'compare'],
+    ['anomalies last 99999 days', '`last 99999 days`', 'anomalies'],
+  ])('%s: usage help naming the bad part', (text, message, topic) => {
+    const parsed = parseCommand(text);
+    if (parsed.ok || parsed.reason !== 'INVALID') throw new Error(`${text}: expected usage help`);
+    expect(parsed.message).toContain(message);
+    expect(parsed.topic).toBe(topic);
+  });
+
+  it('accepts the longest period and the edges of the day range', () => {
+    for (const text of ['cost last 1098 days', 'cost from 1970-01-01 to 1970-12-31', 'cost 2999-12'])
+      expect(parseCommand(text).ok, text).toBe(true);
+  });
+
+  it('repeats the person text as inline code that cannot format', () => {
+    const parsed = parseCommand('cost by *bold*`x`');
+    if (parsed.ok || parsed.reason !== 'INVALID') throw new Error('expected usage help');
+    expect(parsed.message.startsWith('`*bold*ˋxˋ` is not something')).toBe(true);
+  });
+});

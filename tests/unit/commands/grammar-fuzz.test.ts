@@ -1,0 +1,353 @@
+// A bounded, seeded fuzz of the command language: commands built from the grammar's own words plus junk (prototype
+// names, out-of-range numbers and dates, unknown regions, Slack formatting, mentions and links), each answered by the
+// real TurnHandler (with the fast path for free text) over a real cost store, rendered as text and as Block Kit. No
+// answer may be an internal error, show NaN, undefined or infinity, or let the person's text format or mention in
+// Slack. The generator is a small PRNG with a fixed seed: a failure names the command, and rerunning reproduces it.
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import { renderMessage } from '../../../adapters/slack/render-blocks.js';
+import { FastPathService } from '../../../src/agent/fast-path.service.js';
+import { serviceNames } from '../../../src/agent/service-names.js';
+import { AnomalyScanService } from '../../../src/anomalies/anomaly-scan.service.js';
+import { TurnHandler } from '../../../src/conversation/handle-turn.service.js';
+import { CommandService } from '../../../src/conversation/run-command.js';
+import { CostQueryService } from '../../../src/costs/cost-query.service.js';
+import { ForecastService } from '../../../src/costs/forecast.service.js';
+import { fixedClock } from '../../../src/shared/clock.js';
+import { addDays } from '../../../src/shared/day.js';
+import { silentLogger } from '../../../src/shared/logger.port.js';
+import type { Reply } from '../../../src/shared/reply.types.js';
+import { renderText } from '../../../src/shared/reply-text.js';
+import { testCostRepository } from '../../support/cost-store.js';
+import { testRollup } from '../../support/rollups.js';
+
+const COMMANDS = 5000;
+const SEED = 0x7a11e5;
+const TODAY = '2026-05-17';
+
+/** mulberry32: a small deterministic PRNG, enough to pick words. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const HEADS = [
+  'cost',
+  'costs',
+  'spend',
+  'compare',
+  'forecast',
+  'anomalies',
+  'anomaly',
+  'help',
+  '?',
+  'status',
+  'top',
+  'by',
+  'billed',
+  'list',
+  'effective',
+  'approvals',
+  'approval',
+  'approve',
+  'reject',
+  'cancel',
+  'savings',
+  'recommendations',
+  'recs',
+  'propose',
+  'digest',
+  'today',
+  'yesterday',
+  'mtd',
+  'ytd',
+  'last',
+  'this',
+  'from',
+  '2026-05',
+  'in',
+  // Free text, for the fast path and its "Understood as" line.
+  'what did we spend',
+  'how much will we spend',
+  'which service grew most',
+  'show me spend on EC2',
+];
+const GRAMMAR = [
+  'by',
+  'per',
+  'top',
+  'for',
+  'where',
+  'only',
+  'on',
+  '=',
+  'is',
+  'vs',
+  'versus',
+  'against',
+  'the',
+  'week',
+  'month',
+  'before',
+  'previous',
+  'period',
+  'last',
+  'this',
+  'past',
+  'days',
+  'day',
+  'to',
+  'and',
+  'from',
+  'between',
+  'until',
+  'year',
+  'date',
+  'month to date',
+  'service',
+  'services',
+  'account',
+  'accounts',
+  'provider',
+  'region',
+  'regions',
+  'category',
+  'charge',
+  'resource',
+  'resources',
+  'tag',
+  'tag:team',
+  'tag:team=payments',
+  'service=EC2',
+  'provider=AWS',
+  'region=us-east-1',
+  'in',
+  'may',
+  'May 2026',
+  'mon',
+  'weekly',
+  'daily',
+  'subscribe',
+  'unsubscribe',
+  'now',
+  '09:00',
+  'Europe/Berlin',
+  'UTC',
+  'refresh',
+  'because',
+  'stop',
+  'resize',
+  'delete',
+  'release',
+  'pending',
+];
+const VALUES = [
+  '0',
+  '1',
+  '5',
+  '7',
+  '30',
+  '100',
+  '101',
+  '1098',
+  '1099',
+  '-1',
+  '1e3',
+  '0x10',
+  '2147483648',
+  '99999999999999999999',
+  'NaN',
+  'Infinity',
+  '2026-05',
+  '2026-13',
+  '2026-00',
+  '0000-01',
+  '9999-12',
+  '1969-12',
+  '2026-02-30',
+  '2026-05-01',
+  '2026-05-31',
+  '1969-12-31',
+  '3000-01-01',
+  '2026-5-1',
+  'us-east-1',
+  'eu-west-1',
+  'xx-fake-9',
+  'mars-north-1',
+  'i-0abc1234567890def',
+  'vol-0abc12345678',
+  'eipalloc-0abc12345678',
+  'apr_1a2b3c4d',
+  't3.small',
+  'AWS',
+  '"Amazon Elastic Compute Cloud"',
+  'payments',
+  '111',
+  'finops@example.com',
+];
+const PROTOTYPE = [
+  'constructor',
+  '__proto__',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  'prototype',
+  '__defineGetter__',
+];
+/** Junk whose formatting, mention or link must never take effect in Slack. */
+const FORMATTING = ['*bold*', '_it_', '~gone~', '`code`', '```block```'];
+const LINKS = ['<!here>', '<!channel>', '<@U0EVIL>', '<#C0EVIL>', '<http://evil.example|click>', '<mailto:a@b.c|x>'];
+const BROADCASTS = ['@here', '@channel', '@everyone'];
+const JUNK = [
+  ...FORMATTING,
+  ...LINKS,
+  ...BROADCASTS,
+  '&amp;',
+  '>quote',
+  '"quoted phrase"',
+  "'single'",
+  '“curly”',
+  '😀',
+  'ñandú',
+  '\u0000',
+  '\t',
+  'a'.repeat(300),
+  '-',
+  '--',
+  '.',
+  ',',
+  ';',
+  '%s',
+  '$' + '{x}',
+  'null',
+  'undefined',
+  'NaN',
+  '∞',
+];
+
+function generate(random: () => number): string {
+  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+  const pools = [GRAMMAR, GRAMMAR, VALUES, VALUES, PROTOTYPE, JUNK];
+  const words = [random() < 0.85 ? pick(HEADS) : pick(pick(pools))];
+  const length = Math.floor(random() * 7);
+  for (let i = 0; i < length; i++) words.push(pick(pick(pools)));
+  return words.join(random() < 0.9 ? ' ' : '  ');
+}
+
+/** Every text of a Block Kit message that Slack reads as mrkdwn or shows as plain text. */
+function blockTexts(reply: Reply): string[] {
+  const out: string[] = [];
+  const walk = (node: unknown, key?: string) => {
+    if (typeof node === 'string') {
+      if (key === 'text') out.push(node);
+      return;
+    }
+    if (Array.isArray(node)) for (const n of node) walk(n);
+    else if (node && typeof node === 'object')
+      for (const [k, v] of Object.entries(node)) if (k !== 'value' && k !== 'action_id') walk(v, k);
+  };
+  const message = renderMessage(reply);
+  walk(message.blocks);
+  out.push(message.text);
+  return out;
+}
+
+/** What is wrong with one answer, or null. */
+function problemOf(reply: Reply): string | null {
+  if (reply.kind === 'error') return `an internal error (${reply.title})`;
+  // The person's own words come back as inline code ("`NaN` is not …"); what Tally computed must not say these.
+  const text = renderText(reply).replace(/`[^`]*`/g, '');
+  for (const bad of ['NaN', 'undefined', 'Infinity', '∞'])
+    if (text.includes(bad)) return `"${bad}" in the text: ${text.slice(0, 300)}`;
+  for (const t of blockTexts(reply)) {
+    for (const link of LINKS) if (t.includes(link)) return `an unescaped link or mention ${link} in ${t.slice(0, 200)}`;
+    if (/@(here|channel|everyone)/i.test(t)) return `an unescaped broadcast in ${t.slice(0, 200)}`;
+  }
+  // The person's words echoed in usage help and in "Understood as" are inline code, where Slack applies no
+  // formatting. The "Only: …" line repeats filter values as they are matched against the cost data; it is left to the
+  // renderer, whose escaping covers mentions and links (checked above) but not bold, italics or strike-through.
+  for (const t of blockTexts(reply)) {
+    if (t.startsWith('Only: ')) continue;
+    const outsideCode = t.replace(/`[^`]*`/g, '');
+    for (const f of FORMATTING) if (outsideCode.includes(f)) return `unescaped formatting ${f} in ${t.slice(0, 200)}`;
+  }
+  return null;
+}
+
+let turns: TurnHandler;
+
+beforeAll(async () => {
+  const costs = await testCostRepository();
+  const rollups = [];
+  for (let d = '2026-03-01'; d < TODAY; d = addDays(d, 1)) {
+    rollups.push(testRollup(d, 'Amazon Elastic Compute Cloud', 120 + (d.charCodeAt(9) % 7) * 10));
+    rollups.push(
+      testRollup(d, 'Amazon Simple Storage Service', 30, {
+        subAccountId: '222',
+        subAccountName: 'search',
+        region: 'eu-west-1',
+        tags: [{ key: 'team', value: 'payments' }],
+      }),
+    );
+  }
+  // A day of 0 spend and a credit, so that ratios and changes meet zeros and negatives.
+  rollups.push(testRollup('2026-05-10', 'AWS Lambda', 0), testRollup('2026-05-11', 'Credits', -50));
+  await costs.replaceRollups('t', { from: '2026-03-01', to: addDays(TODAY, -1) }, rollups);
+  const query = new CostQueryService(costs);
+  const scan = new AnomalyScanService(costs);
+  const commands = new CommandService({
+    costs: query,
+    forecast: new ForecastService(query),
+    clock: fixedClock(new Date(`${TODAY}T08:00:00Z`)),
+    anomalies: (request) => scan.scan(request),
+    status: async () => ({ store: 'memory', dataRange: null, imports: [], notes: [] }),
+  });
+  turns = new TurnHandler(commands, silentLogger, new FastPathService(serviceNames(costs)).handle);
+});
+
+const ask = (text: string) =>
+  turns.handle({ user: { id: 'U0FUZZ' }, location: { platform: 'slack', channel: 'C0FUZZ' }, text });
+
+describe('the command language under fuzzing', () => {
+  it('answers the cases found by hand with usage help or a correct answer', async () => {
+    for (const text of ['cost constructor', 'cost __proto__', 'forecast constructor', 'help constructor']) {
+      const reply = await ask(text);
+      expect(problemOf(reply), text).toBeNull();
+      expect(['usage', 'help', 'answer', 'notice'], text).toContain(reply.kind);
+    }
+    for (const [text, part] of [
+      ['cost 2026-13', '2026-13'],
+      ['cost last 2147483648 days', 'last 2147483648 days'],
+      ['compare 2026-00 vs 2026-04', '2026-00'],
+      ['anomalies from 2026-02-30 to 2026-03-01', '2026-02-30'],
+      ['cost in may 0000', '0000-05'],
+    ]) {
+      const reply = await ask(text!);
+      expect(reply.kind, text).toBe('usage');
+      expect(reply.text, text).toContain(`\`${part}\``);
+    }
+  });
+
+  it(`gives ${COMMANDS} seeded commands an answer without an internal error, NaN, undefined or unescaped text`, async () => {
+    const random = prng(SEED);
+    const failures: string[] = [];
+    const kinds = new Map<string, number>();
+    for (let i = 0; i < COMMANDS; i++) {
+      const text = generate(random);
+      const reply = await ask(text);
+      kinds.set(reply.kind, (kinds.get(reply.kind) ?? 0) + 1);
+      const problem = problemOf(reply);
+      if (problem) failures.push(`${JSON.stringify(text)}: ${problem}`);
+    }
+    expect(failures.slice(0, 20)).toEqual([]);
+    // The generator reaches real answers as well as usage help, so the checks above saw both.
+    expect(kinds.get('answer') ?? 0).toBeGreaterThan(COMMANDS / 20);
+    expect(kinds.get('usage') ?? 0).toBeGreaterThan(COMMANDS / 20);
+  }, 600_000);
+});
