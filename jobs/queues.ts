@@ -5,6 +5,8 @@ import type { Reply } from '../src/shared/reply.types.js';
 export const QUEUES = {
   approvalTimer: 'approval-timer',
   execute: 'execute',
+  /** Finds executions left half-done and resumes them (docs/architecture.md#execution). */
+  reconcile: 'execution-reconcile',
   sync: 'sync',
   anomalyScan: 'anomaly-scan',
   notify: 'notify',
@@ -94,4 +96,6 @@ export const RETRIES = {
   approvalTimer: { attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
   /** An execution: only throttling is retried. */
   execute: { attempts: 6, backoff: { type: 'exponential', delay: 2000, jitter: 0.5 } },
+  /** A reconcile pass: the next scheduled pass comes soon anyway. */
+  reconcile: { attempts: 2, backoff: { type: 'exponential', delay: 5000 } },
 } as const satisfies Record<string, RetryPolicy>;

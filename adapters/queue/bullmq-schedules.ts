@@ -1,8 +1,16 @@
-import type { Queue } from 'bullmq';
-import { RETRIES } from '../../jobs/queues.js';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { QUEUES, RETRIES } from '../../jobs/queues.js';
 
 /** Scheduler ids: upserting them at every start is idempotent. */
-export const SCHEDULER_IDS = { syncAll: 'sync-all', scanDaily: 'scan-daily' } as const;
+export const SCHEDULER_IDS = {
+  syncAll: 'sync-all',
+  scanDaily: 'scan-daily',
+  reconcileExecutions: 'reconcile-executions',
+} as const;
+
+/** How often the reconciler looks for executions left half-done (a resumed one ends within a minute). */
+const RECONCILE_EVERY_MS = 30_000;
 
 /**
  * Installs the fixed schedules as BullMQ job schedulers: the cloud sync fan-out and the daily anomaly scan, both in
@@ -28,4 +36,30 @@ export async function installSchedules(options: {
     { pattern: options.scanCron, tz: 'UTC' },
     { name: 'scan', data: {}, opts: RETRIES.schedule },
   );
+}
+
+/** The `execution-reconcile` queue, with its fixed schedule (every 30 s) installed by `install`. */
+export class BullmqReconcileSchedule {
+  readonly queue: Queue;
+
+  constructor(connection: Redis, prefix: string) {
+    this.queue = new Queue(QUEUES.reconcile, {
+      connection,
+      prefix,
+      defaultJobOptions: { ...RETRIES.reconcile, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+    });
+  }
+
+  /** Upserts the schedule (idempotent, at every start). */
+  async install(): Promise<void> {
+    await this.queue.upsertJobScheduler(
+      SCHEDULER_IDS.reconcileExecutions,
+      { every: RECONCILE_EVERY_MS },
+      { name: 'reconcile', data: {}, opts: RETRIES.reconcile },
+    );
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
+  }
 }

@@ -11,6 +11,7 @@ import type { ApprovalRepository } from '../approvals/approval-repository.port.j
 import { ApprovalTimerService } from '../approvals/approval-timers.service.js';
 import { ApprovalVotes } from '../approvals/approval-votes.service.js';
 import type { ChatMessenger } from '../approvals/chat-messenger.port.js';
+import { ExecutionReconciler } from '../approvals/execution/execution-reconciler.js';
 import { ExecutorService } from '../approvals/execution/executor.service.js';
 import { SavingsService } from '../approvals/savings.service.js';
 import type { AuditLog } from '../audit/audit.types.js';
@@ -40,7 +41,10 @@ export interface ApprovalRuntime {
   interactions: ApprovalInteractions | null;
   /** The approval message as it is now (Teams answers a vote with the refreshed card); null when not available. */
   show: ((approvalId: string) => Promise<Reply>) | null;
-  /** Starts the approval-timer and execute workers (and re-enqueues approved actions left without a job). */
+  /**
+   * Starts the approval-timer, execute and reconcile workers, installs the reconcile schedule and runs one reconcile
+   * pass (approved or executing actions left without a job get it again).
+   */
   startWorkers(): Promise<Workers>;
   close(): Promise<void>;
 }
@@ -74,6 +78,7 @@ export async function createApprovalRuntime(config: Config, options: ApprovalRun
   let approvals: ApprovalService | null = null;
   let timerService: ApprovalTimerService | null = null;
   let executor: ExecutorService | null = null;
+  let reconciler: ExecutionReconciler | null = null;
   if (awsSdk && aws && inventory && timers && execution) {
     const cloud = new awsSdk.AwsEc2Actions(aws);
     const repo = stores.approvals;
@@ -103,7 +108,10 @@ export async function createApprovalRuntime(config: Config, options: ApprovalRun
       clock,
       logger,
     });
+    reconciler = new ExecutionReconciler({ approvals: repo, jobs: execution, messages, audit, logger });
   }
+  const reconcileSchedule =
+    queue && queueConnection ? new queue.BullmqReconcileSchedule(queueConnection, prefix) : null;
   const features: ApprovalFeatures = { approvals, recommendations, savings, unavailable };
   const commands = new ApprovalCommandService(features, clock);
   return {
@@ -111,30 +119,31 @@ export async function createApprovalRuntime(config: Config, options: ApprovalRun
     interactions: approvals,
     show: approvals ? (id) => approvals!.show(id) : null,
     async startWorkers() {
-      if (!queue || !queueConnection || !timerService || !executor || !execution) return { close: async () => {} };
+      if (!queue || !queueConnection || !timerService || !executor || !reconciler || !reconcileSchedule)
+        return { close: async () => {} };
       const workers = queue.startWorkers({
         connection: queueConnection,
         prefix,
-        queues: [QUEUES.approvalTimer, QUEUES.execute],
+        queues: [QUEUES.approvalTimer, QUEUES.execute, QUEUES.reconcile],
         processors: {
           [QUEUES.approvalTimer]: queue.approvalTimerProcessor(timerService),
           [QUEUES.execute]: queue.executeProcessor(executor),
+          [QUEUES.reconcile]: queue.reconcileProcessor(reconciler),
         },
         lockDurationMs: config.queues.lockSeconds * 1000,
         // Executions mostly wait on the cloud (a stop takes a minute on AWS): run many at once; the daily limit per
         // account still bounds what happens in a day.
-        concurrency: { [QUEUES.execute]: 16, [QUEUES.approvalTimer]: 8 },
+        concurrency: { [QUEUES.execute]: 16, [QUEUES.approvalTimer]: 8, [QUEUES.reconcile]: 1 },
         logger,
       });
-      // An approval decided while its job could not be enqueued (a crash in between) gets it now; the derived job id
-      // makes this a no-op for every approval that already has one.
-      for (const a of await stores.approvals.list({ states: ['APPROVED'], limit: 10_000 }))
-        await execution.enqueue(a.id);
+      await reconcileSchedule.install();
+      await reconciler.reconcile();
       return workers;
     },
     async close() {
       await timers?.close();
       await execution?.close();
+      await reconcileSchedule?.close();
     },
   };
 }
@@ -149,12 +158,14 @@ async function loadAws() {
 }
 
 async function loadQueue() {
-  const [timers, execution, timerJob, executeJob, registry] = await Promise.all([
+  const [timers, execution, schedules, timerJob, executeJob, reconcileJob, registry] = await Promise.all([
     import('../../adapters/queue/bullmq-approval-timers.js'),
     import('../../adapters/queue/bullmq-execution.queue.js'),
+    import('../../adapters/queue/bullmq-schedules.js'),
     import('../../jobs/processors/approval-timer.processor.js'),
     import('../../jobs/processors/execute.processor.js'),
+    import('../../jobs/processors/reconcile.processor.js'),
     import('../../jobs/worker-registry.js'),
   ]);
-  return { ...timers, ...execution, ...timerJob, ...executeJob, ...registry };
+  return { ...timers, ...execution, ...schedules, ...timerJob, ...executeJob, ...reconcileJob, ...registry };
 }

@@ -331,3 +331,60 @@ export class RefusingMessenger implements ChatMessenger {
     throw new TallyError('CHAT_FAILED', `refused: ${what}`, { metadata: { operation: what } });
   }
 }
+
+/** A job state of the execute queue, as the reconciler's fake holds it. */
+type FakeJobState = 'waiting' | 'active' | 'delayed' | 'completed' | 'failed';
+
+/**
+ * The execute queue's job states in memory, for the reconciler (src/approvals/execution/execution-jobs.port.ts): the
+ * test sets the state of an approval's job (none means gone); `requeue` records the approval and leaves its job
+ * waiting, as BullMQ does.
+ */
+export class FakeExecutionJobs {
+  readonly states = new Map<string, FakeJobState>();
+  readonly requeued: string[] = [];
+
+  async pending(approvalId: string): Promise<boolean> {
+    const state = this.states.get(approvalId);
+    return state === 'waiting' || state === 'active' || state === 'delayed';
+  }
+
+  async requeue(approvalId: string): Promise<void> {
+    this.requeued.push(approvalId);
+    this.states.set(approvalId, 'waiting');
+  }
+}
+
+/**
+ * An approval repository that goes down and comes back, around any other: while `down`, every call fails with
+ * `STORE_UNAVAILABLE`, as the MongoDB repository does when the server is gone.
+ */
+export class OutageApprovalRepository implements ApprovalRepository {
+  down = false;
+
+  constructor(private readonly inner: ApprovalRepository) {}
+
+  create(approval: Approval): Promise<void> {
+    return this.#call('create', () => this.inner.create(approval));
+  }
+
+  get(id: string): Promise<Approval | null> {
+    return this.#call('get', () => this.inner.get(id));
+  }
+
+  update(approval: Approval): Promise<boolean> {
+    return this.#call('update', () => this.inner.update(approval));
+  }
+
+  list(query: ApprovalQuery): Promise<Approval[]> {
+    return this.#call('list', () => this.inner.list(query));
+  }
+
+  async #call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    if (this.down)
+      throw new TallyError('STORE_UNAVAILABLE', `The data store failed during approvals.${operation}.`, {
+        metadata: { operation },
+      });
+    return run();
+  }
+}

@@ -34,7 +34,9 @@ export interface ExecutorDeps {
  *
  * Idempotent: a job that runs twice (a duplicate, or a recovered job of a crashed worker) finds the approval
  * EXECUTING or finished. EXECUTING resumes from the recorded steps and the resource's actual state, so the cloud is
- * changed once. Only throttling is retried (the job throws `CLOUD_THROTTLED`); every other failure ends FAILED.
+ * changed once. Only throttling is retried (the job throws `CLOUD_THROTTLED`). A store failure (`STORE_UNAVAILABLE`)
+ * leaves the approval EXECUTING for the reconciler to resume once the store is back; every other failure ends FAILED.
+ * Each cloud call's intent is audited before it and its step after it, so the trail shows a step in flight.
  */
 export class ExecutorService {
   constructor(private readonly deps: ExecutorDeps) {}
@@ -59,10 +61,30 @@ export class ExecutorService {
           return await this.finish(started, 'FAILED', { reason: `Not touched: DryRun ${dry.reason}: ${dry.message}` });
         await this.step(started.id, 'dry run permitted');
       }
-      const rollback = await performAction(started, current, this.deps.cloud, (s) => this.step(started.id, s));
+      const rollback = await performAction(started, current, this.deps.cloud, {
+        intent: (what) => this.intent(started.id, what),
+        done: (step) => this.step(started.id, step),
+        found: (step) => this.step(started.id, `${step} (found done when resuming)`, { record: false }),
+      });
       return await this.finish(started, 'SUCCEEDED', { rollback });
     } catch (err) {
       const code = err instanceof TallyError ? err.code : 'INTERNAL';
+      if (code === 'STORE_UNAVAILABLE') {
+        // The store failed (the cloud call may have been made): the approval stays EXECUTING, and the reconciler
+        // resumes it from its steps and the resource's state once the store is back (docs/architecture.md#execution).
+        this.deps.logger.error({ err, approvalId }, 'execution interrupted: the store failed');
+        await this.deps
+          .audit({
+            kind: 'execution',
+            event: 'execution.interrupted',
+            approvalId,
+            actor: 'tally',
+            what: 'the store failed during the execution; it resumes when the store is back',
+            why: err instanceof Error ? err.message : String(err),
+          })
+          .catch(() => undefined);
+        throw err;
+      }
       if (code === 'CLOUD_THROTTLED' && !options.finalAttempt) {
         await this.deps.audit({
           kind: 'execution',
@@ -114,12 +136,19 @@ export class ExecutorService {
     return written;
   }
 
-  private async step(approvalId: string, step: string): Promise<void> {
-    await changeApproval(this.deps.approvals, approvalId, (a) =>
-      a?.execution && a.state === 'EXECUTING'
-        ? { write: { ...a, execution: { ...a.execution, steps: [...a.execution.steps, step] } }, result: null }
-        : { result: null },
-    );
+  /** Before a cloud call that changes something: the audit trail shows the step in flight if the process dies. */
+  private async intent(approvalId: string, what: string): Promise<void> {
+    await this.deps.audit({ kind: 'execution', event: 'execution.intent', approvalId, actor: 'tally', what });
+  }
+
+  /** A step done: on the approval (what a resumed run skips) unless `record` is false, and in the audit trail. */
+  private async step(approvalId: string, step: string, options: { record: boolean } = { record: true }): Promise<void> {
+    if (options.record)
+      await changeApproval(this.deps.approvals, approvalId, (a) =>
+        a?.execution && a.state === 'EXECUTING'
+          ? { write: { ...a, execution: { ...a.execution, steps: [...a.execution.steps, step] } }, result: null }
+          : { result: null },
+      );
     await this.deps.audit({ kind: 'execution', event: 'execution.step', approvalId, actor: 'tally', what: step });
   }
 

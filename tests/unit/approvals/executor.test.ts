@@ -114,6 +114,7 @@ describe('each action kind', () => {
       'execution.enqueued',
       'execution.started',
       'execution.step',
+      'execution.intent',
       'execution.step',
       'execution.succeeded',
     ]);
