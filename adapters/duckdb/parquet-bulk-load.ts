@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { BulkLoad } from '../../src/costs/cost-repository.port.js';
 import { FOCUS_COLUMNS, type FocusField } from '../../src/costs/focus-columns.js';
+import { DECIMAL_PATTERN, MAX_ABS_AMOUNT } from '../../src/costs/focus-values.js';
 import { AMOUNT_TYPE, ident, literal, STORED_COLUMNS } from './cost-table.schema.js';
 
 /** Rejections returned per file (all are counted). */
@@ -14,7 +15,8 @@ interface Column {
 /**
  * Loads one FOCUS Parquet file into a staging Parquet file in bulk, in SQL, with the rules of the row mapper
  * (`src/costs/focus-row.mapper.ts`; docs/cost-data.md): per-row aliases (the first non-null of a field's columns),
- * `NULL` and '' as null, exact decimals, timestamps read as UTC, impossible dates refused; written split by month.
+ * `NULL` and '' as null, exact decimals within `MAX_ABS_AMOUNT`, timestamps read as UTC, impossible dates refused;
+ * written split by month.
  * Rejected rows are counted
  * and the first ones returned with their 1-based row number and column. Typed Parquet (TIMESTAMP, DECIMAL, DOUBLE,
  * MAP) is read as typed; text columns are parsed. Tests compare its results with the CSV path on the same data.
@@ -189,6 +191,10 @@ function expressions(columns: Column[]) {
     `${a('contractedCost')} AS contracted`,
     `CAST(1 AS BIGINT) AS "rows"`,
   ];
+  // A number as the row mapper reads it (focus-values.ts) whose value is not below MAX_ABS_AMOUNT, or too large for
+  // a double at all (`1e999`): the mapper's "out of range".
+  const outOfRange = (f: FocusField) =>
+    `(${t(f)} IS NOT NULL AND regexp_full_match(${t(f)}, ${literal(DECIMAL_PATTERN)}) AND COALESCE(abs(TRY_CAST(${t(f)} AS DOUBLE)) >= ${MAX_ABS_AMOUNT}, true))`;
   // The checks of the row mapper, in its order: [condition, column, reason].
   const shown = (f: FocusField) => `' ("' || left(${t(f)}, 40) || '")'`;
   const checks: [string, string, string][] = [
@@ -202,12 +208,12 @@ function expressions(columns: Column[]) {
     [`${category} IS NULL`, firstName('chargeCategory'), `'not one of Usage, Purchase, Tax, Credit, Adjustment'`],
     ...(['billedCost', 'effectiveCost'] as const).flatMap((f): [string, string, string][] => [
       [`${t(f)} IS NULL`, firstName(f), `'empty'`],
+      [outOfRange(f), firstName(f), `'out of range' || ${shown(f)}`],
       [`${a(f)} IS NULL`, firstName(f), `'not a number' || ${shown(f)}`],
     ]),
-    ...(['listCost', 'contractedCost', 'pricingQuantity'] as const).map((f): [string, string, string] => [
-      `${t(f)} IS NOT NULL AND ${a(f)} IS NULL`,
-      firstName(f),
-      `'not a number' || ${shown(f)}`,
+    ...(['listCost', 'contractedCost', 'pricingQuantity'] as const).flatMap((f): [string, string, string][] => [
+      [outOfRange(f), firstName(f), `'out of range' || ${shown(f)}`],
+      [`${t(f)} IS NOT NULL AND ${a(f)} IS NULL`, firstName(f), `'not a number' || ${shown(f)}`],
     ]),
     [`${currency} IS NULL`, firstName('currency'), `'not a 3-letter currency code'`],
     [`tg IS NULL`, firstName('tags'), `'not a JSON object'`],

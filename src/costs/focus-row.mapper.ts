@@ -1,7 +1,7 @@
 import type { ChargeCategory, CostRecord, Tag } from './cost-record.types.js';
 import type { FocusField } from './focus-columns.js';
 import { FOCUS_COLUMNS, OTHER_FOCUS_DATASETS, REQUIRED_FIELDS } from './focus-columns.js';
-import { isNullToken, parseFocusAmount, parseFocusTags, parseFocusTime } from './focus-values.js';
+import { amountInRange, isNullToken, parseFocusAmount, parseFocusTags, parseFocusTime } from './focus-values.js';
 
 /** Why a row was refused: the FOCUS column and a short reason. */
 interface RowProblem {
@@ -184,7 +184,9 @@ function amount([text, column]: [string, string], required: true): string | RowR
 function amount([text, column]: [string, string], required: false): string | null | RowResult;
 function amount([text, column]: [string, string], required: boolean): string | null | RowResult {
   if (text === '') return required ? fail(column, '', 'empty') : null;
-  return parseFocusAmount(text) ?? fail(column, text, 'not a number');
+  const value = parseFocusAmount(text);
+  if (value === null) return fail(column, text, 'not a number');
+  return amountInRange(value) ? value : fail(column, text, 'out of range');
 }
 
 function fail(column: string, value: string, reason: string): RowResult & { ok: false } {

@@ -45,7 +45,16 @@ function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
-const DECIMAL_RE = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,3})?$/;
+/** A plain decimal number, also in the SQL of the Parquet bulk load (adapters/duckdb/parquet-bulk-load.ts). */
+export const DECIMAL_PATTERN = '[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d{1,3})?';
+const DECIMAL_RE = new RegExp(`^${DECIMAL_PATTERN}$`);
+
+/**
+ * The bound of one amount: its absolute value is below 10^15 in any currency (a quadrillion; the largest rows of
+ * real exports, in Indonesian rupiah, are near 10^10). Stored amounts have 22 digits before the point, so sums of
+ * many rows keep room; a row beyond the bound (`1.8e308`) is rejected as "out of range", never summed to infinity.
+ */
+export const MAX_ABS_AMOUNT = 1e15;
 
 /**
  * A decimal amount, returned as its exact text (trimmed, without a leading `+`) for the store to sum as a SQL
@@ -55,6 +64,11 @@ export function parseFocusAmount(text: string): string | null {
   const t = text.trim();
   if (!DECIMAL_RE.test(t)) return null;
   return t[0] === '+' ? t.slice(1) : t;
+}
+
+/** Whether an amount read by `parseFocusAmount` is within `MAX_ABS_AMOUNT` (checked on its double value). */
+export function amountInRange(amount: string): boolean {
+  return Math.abs(Number(amount)) < MAX_ABS_AMOUNT;
 }
 
 /** FOCUS Tags: a JSON object; null tokens and `{}` are no tags. Values that are not strings are kept as JSON text. */

@@ -69,6 +69,11 @@ const ROWS = [
   ['AWS', '', 'p1', 'a1', 'EC2', 'us-east-1', '2024-09-20T00:00:00Z', 'Usage', '1', '1', '1', 'dollars', '', 'i-1'],
   ['AWS', '', 'p1', 'a1', 'EC2', 'us-east-1', '2024-09-20T00:00:00Z', 'Usage', '1', '1', '1', 'USD', '{bad', 'i-1'],
   ['', '', 'p1', 'a1', 'EC2', 'us-east-1', '2024-09-20T00:00:00Z', 'Usage', '1', '1', '1', 'USD', '', 'i-1'],
+  // Amounts beyond the bound (MAX_ABS_AMOUNT, 10^15), in a required and in an optional column; one just below it.
+  ['AWS', '', 'p1', 'a1', 'EC2', 'us-east-1', '2024-09-20T00:00:00Z', 'Usage', '1', '1.8e308', '1', 'USD', '', 'i-1'],
+  ['AWS', '', 'p1', 'a1', 'EC2', 'us-east-1', '2024-09-20T00:00:00Z', 'Usage', '1', '1', '-1e15', 'USD', '', 'i-1'],
+  ['AWS', '', 'p1', 'a1', 'EC2', 'us-east-1', '2024-09-20T00:00:00Z', 'Usage', '1e999', '1', '1', 'USD', '', 'i-1'],
+  ['AWS', '', 'p1', 'a2', 'EC2', 'us-east-1', '2024-09-21', 'Usage', '999999999999999.5', '2', '3', 'USD', '', 'i-2'],
   [
     'OCI',
     '',
@@ -145,6 +150,7 @@ describe('Parquet bulk load and CSV row mapping agree', () => {
     return {
       read: run.rowsRead,
       rejected: run.rejected.map((r) => [r.line, r.column]),
+      reasons: run.rejected.map((r) => r.reason),
       figures,
       tags: byTag.map((r) => `${r.keys.join('/')} ${r.exact?.effective}`).sort(),
     };
@@ -162,12 +168,22 @@ describe('Parquet bulk load and CSV row mapping agree', () => {
       'BillingCurrency',
       'Tags',
       'ProviderName',
+      'EffectiveCost',
+      'ListCost',
+      'BilledCost',
     ]);
+    expect(csv.reasons.slice(-3)).toEqual([
+      'out of range ("1.8e308")',
+      'out of range ("-1e15")',
+      'out of range ("1e999")',
+    ]);
+    expect(parquet.reasons.slice(-3)).toEqual(csv.reasons.slice(-3));
     expect(parquet.read).toBe(csv.read);
     expect(parquet.figures).toEqual(csv.figures);
     expect(parquet.tags).toEqual(csv.tags);
     expect(csv.figures).toContain(
       'OCI/a9 IDR -12345678901.2300000000000000 -12345678901.2300000000000000 0.0000000000000000',
     );
+    expect(csv.figures).toContain('AWS/a2 USD 999999999999999.5000000000000000 2.0000000000000000 3.0000000000000000');
   });
 });

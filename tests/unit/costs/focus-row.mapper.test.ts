@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFocusRowMapper } from '../../../src/costs/focus-row.mapper.js';
+import { MAX_ABS_AMOUNT } from '../../../src/costs/focus-values.js';
 
 const HEADER_13 = [
   'ServiceProviderName',
@@ -100,6 +101,30 @@ describe('FOCUS row mapping', () => {
   it('accepts exponents and signs', () => {
     expect(map({ BilledCost: '-1.5e-7' })).toMatchObject({ ok: true, record: { billedCost: '-1.5e-7' } });
     expect(map({ BilledCost: '+2.50' })).toMatchObject({ ok: true, record: { billedCost: '2.50' } });
+  });
+
+  it('refuses amounts that are not finite or not below the bound, as out of range', () => {
+    const problem = (values: Record<string, string>) => {
+      const r = map(values);
+      return r.ok ? null : r.problem;
+    };
+    expect(problem({ EffectiveCost: '1.8e308' })).toEqual({
+      column: 'EffectiveCost',
+      reason: 'out of range ("1.8e308")',
+    });
+    expect(problem({ BilledCost: '1e999' })).toEqual({ column: 'BilledCost', reason: 'out of range ("1e999")' });
+    expect(problem({ ListCost: `-${MAX_ABS_AMOUNT}` })).toMatchObject({ column: 'ListCost' });
+    expect(problem({ EffectiveCost: 'Infinity' })).toEqual({
+      column: 'EffectiveCost',
+      reason: 'not a number ("Infinity")',
+    });
+    // Just below the bound, and the largest real rows (rupiah), are kept exactly.
+    const below = String(MAX_ABS_AMOUNT - 0.5);
+    expect(map({ BilledCost: below })).toMatchObject({ ok: true, record: { billedCost: below } });
+    expect(map({ BilledCost: '-12345678901.23' })).toMatchObject({
+      ok: true,
+      record: { billedCost: '-12345678901.23' },
+    });
   });
 
   it('reads the timestamp forms real exports write, and refuses days that do not exist', () => {
