@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
@@ -25,7 +25,7 @@ import { SavingsService } from '../approvals/savings.service.js';
 import type { AuditLog } from '../audit/audit.types.js';
 import type { Config } from '../config/env.js';
 import { redactUrlCredentials } from '../config/env.js';
-import { EMPTY_POLICY, parsePolicy } from '../config/policy.js';
+import { EMPTY_POLICY, readPolicyFile } from '../config/policy.js';
 import type { ConversationRefStore } from '../conversation/conversation-ref.port.js';
 import { TurnHandler } from '../conversation/handle-turn.service.js';
 import { CommandService } from '../conversation/run-command.js';
@@ -164,6 +164,8 @@ export async function createDeps(
     messengers?: ChatMessenger[] | ((stores: Stores) => ChatMessenger[]);
   },
 ): Promise<AppDeps> {
+  // A bad or missing policy file stops start-up (exit 2) before anything is opened or imported.
+  const policy = config.policyFile ? await readPolicyFile(config.policyFile) : EMPTY_POLICY;
   const today = dayOf(options.clock.now());
   const dataDir = options.focusPath
     ? await mkdtemp(join(tmpdir(), 'tally-focus-'))
@@ -207,7 +209,6 @@ export async function createDeps(
     await stores.close();
     throw err;
   }
-  const policy = config.policyFile ? parsePolicy(await readFile(config.policyFile, 'utf8')) : EMPTY_POLICY;
   const messengers = typeof options.messengers === 'function' ? options.messengers(stores) : (options.messengers ?? []);
   const costs = new CostQueryService(stores.costs);
   const forecast = new ForecastService(costs);

@@ -6,11 +6,32 @@ import type { ApprovalPolicy, ApprovalTier, RiskRule } from '../approvals/approv
 
 /**
  * The zod schema of the `approvals:` and `guardrails:` parts of the policy file (README.md#policy-file), with their
- * defaults.
+ * defaults and bounds ({@link APPROVAL_LIMITS}).
  * `src/config/policy.ts` runs it; every problem is reported with its path, e.g. `approvals.risk.medium.quorum`.
  */
 
 const HOUR = 3_600_000;
+
+/**
+ * The bounds checked at load (README.md#policy-file lists them): a value past them is a typo or a unit mistake, and
+ * would otherwise pass validation and fail every proposal later (a timer past the last date JavaScript can hold).
+ */
+export const APPROVAL_LIMITS = {
+  /** The longest remindAfter, escalateAfter or expireAfter: 365 days. */
+  durationMs: 365 * 24 * HOUR,
+  /** The largest quorum. */
+  quorum: 100,
+  /** The most tiers of one level. */
+  tiers: 10,
+  /** The most entries of one approver list (a tier's, a level's or a group's). */
+  approvers: 200,
+  /** The most people, and the most groups. */
+  people: 1000,
+  /** The most protected tags, and the most change windows. */
+  guardrailList: 100,
+  /** The largest dailyLimitPerAccount. */
+  dailyLimitPerAccount: 10_000,
+} as const;
 
 /** Per-level defaults, used for every key a level leaves out. `tiers` default to none (nobody may approve). */
 const RISK_DEFAULTS: Readonly<
@@ -32,7 +53,15 @@ function defaultGuardrails(): Guardrails {
  * approvers are configured. A fresh object on every call.
  */
 export function defaultApprovalPolicy(): ApprovalPolicy {
-  return { risk: defaultRisk({}), people: [], groups: {}, channels: {}, guardrails: defaultGuardrails() };
+  const policy = {
+    risk: defaultRisk({}),
+    people: [],
+    groups: {},
+    channels: {},
+    quorumAfterEscalation: false,
+    guardrails: defaultGuardrails(),
+  };
+  return policy;
 }
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -58,6 +87,10 @@ const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
     ctx.addIssue({ code: 'custom', message: `"${v}" is not a positive duration (e.g. 90s, 30m, 4h, 3d)` });
     return z.NEVER;
   }
+  if (n > APPROVAL_LIMITS.durationMs) {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is longer than the longest duration, 365d` });
+    return z.NEVER;
+  }
   return Math.ceil(n);
 });
 
@@ -65,14 +98,15 @@ const entry = z
   .string()
   .min(1)
   .refine((s) => !s.startsWith('slack-group:') || SLACK_GROUP.test(s), 'write a Slack user group as slack-group:S…');
-const quorum = z.number().int().min(1);
-const tierSchema = z.object({ approvers: z.array(entry).min(1), quorum: quorum.optional() }).strict();
+const quorum = z.number().int().min(1).max(APPROVAL_LIMITS.quorum);
+const approvers = z.array(entry).min(1).max(APPROVAL_LIMITS.approvers);
+const tierSchema = z.object({ approvers, quorum: quorum.optional() }).strict();
 
 const ruleSchema = z
   .object({
-    approvers: z.array(entry).min(1).optional(),
+    approvers: approvers.optional(),
     quorum: quorum.optional(),
-    tiers: z.array(tierSchema).optional(),
+    tiers: z.array(tierSchema).max(APPROVAL_LIMITS.tiers).optional(),
     requesterMayVote: z.boolean().optional(),
     remindAfter: duration.optional(),
     escalateAfter: duration.optional(),
@@ -102,8 +136,19 @@ const approvalsObject = z
   .object({
     channel: z.string().min(1).optional(),
     teamsChannel: z.string().min(1).optional(),
-    people: orDefault(z.record(z.string().regex(KEY, KEY_MESSAGE), orDefault(personSchema.default({}))).default({})),
-    groups: orDefault(z.record(z.string().regex(KEY, KEY_MESSAGE), z.array(entry).min(1)).default({})),
+    quorumAfterEscalation: z.boolean().optional(),
+    people: orDefault(
+      z
+        .record(z.string().regex(KEY, KEY_MESSAGE), orDefault(personSchema.default({})))
+        .refine((r) => Object.keys(r).length <= APPROVAL_LIMITS.people, `at most ${APPROVAL_LIMITS.people} people`)
+        .default({}),
+    ),
+    groups: orDefault(
+      z
+        .record(z.string().regex(KEY, KEY_MESSAGE), approvers)
+        .refine((r) => Object.keys(r).length <= APPROVAL_LIMITS.people, `at most ${APPROVAL_LIMITS.people} groups`)
+        .default({}),
+    ),
     risk: orDefault(
       z
         .object({
@@ -127,14 +172,16 @@ export const approvalsSchema = orDefault(
       },
       { when: () => true }, // also after other issues, so one run names every bad path
     )
-    .transform(
-      (a): Omit<ApprovalPolicy, 'guardrails'> => ({
+    .transform((a): Omit<ApprovalPolicy, 'guardrails'> => {
+      const policy = {
         risk: defaultRisk(a.risk),
         people: Object.entries(a.people).map(([key, p]) => ({ key, ...p })),
         groups: a.groups,
         channels: { ...(a.channel ? { slack: a.channel } : {}), ...(a.teamsChannel ? { teams: a.teamsChannel } : {}) },
-      }),
-    ),
+        quorumAfterEscalation: a.quorumAfterEscalation ?? false,
+      };
+      return policy;
+    }),
 );
 
 function defaultRisk(raw: Partial<Record<RiskLevel, RawRule | undefined>>): Record<RiskLevel, RiskRule> {
@@ -297,9 +344,9 @@ const tagRule = z
 export const guardrailsSchema = orDefault(
   z
     .object({
-      protectedTags: orDefault(z.array(tagRule).optional()),
-      changeWindows: orDefault(z.array(windowSchema).optional()),
-      dailyLimitPerAccount: z.number().int().min(1).optional(),
+      protectedTags: orDefault(z.array(tagRule).max(APPROVAL_LIMITS.guardrailList).optional()),
+      changeWindows: orDefault(z.array(windowSchema).max(APPROVAL_LIMITS.guardrailList).optional()),
+      dailyLimitPerAccount: z.number().int().min(1).max(APPROVAL_LIMITS.dailyLimitPerAccount).optional(),
     })
     .strict()
     .default({})

@@ -6,7 +6,7 @@ import type { AlertRoute, NotificationPolicy } from '../notifications/notificati
  * The zod schema of the `notifications:` part of the policy file, with its defaults
  * (README.md#notifications-where-anomaly-alerts-go).
  * `src/config/policy.ts` runs it, and {@link onCallProblems} cross-checks `onCall` against `approvals.people`;
- * every problem is reported with its path, e.g. `notifications.routes.0.minSeverity`.
+ * every problem is reported with its path, e.g. `notifications.routes[0].minSeverity`.
  *
  * @example
  * notifications:
@@ -16,6 +16,18 @@ import type { AlertRoute, NotificationPolicy } from '../notifications/notificati
  *   onCall: [alice]
  *   anomalies: { minImpact: 50, minRelative: 0.3 }
  */
+
+/** The bounds checked at load (README.md#notifications-where-anomaly-alerts-go lists them). */
+export const NOTIFICATION_LIMITS = {
+  /** The most routes, and the most on-call people. */
+  routes: 100,
+  /** The most entries of a route's providers, accounts or services. */
+  filter: 1000,
+  /** The largest minImpact, in the bill's currency. */
+  minImpact: 1e12,
+  /** The largest minRelative (100 = 10,000 %). */
+  minRelative: 100,
+} as const;
 
 /** The anomaly thresholds in force when the file leaves them out. */
 const ANOMALY_DEFAULTS: Readonly<NotificationPolicy['anomalies']> = { minImpact: 50, minRelative: 0.3 };
@@ -28,7 +40,7 @@ export function defaultNotificationPolicy(): NotificationPolicy {
 /** YAML `key:` with nothing after it is null; treat it like a missing key. */
 const orDefault = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === null ? undefined : v), schema);
 
-const list = z.array(z.string().min(1)).min(1);
+const list = z.array(z.string().min(1)).min(1).max(NOTIFICATION_LIMITS.filter);
 
 const routeSchema = z
   .object({
@@ -39,7 +51,7 @@ const routeSchema = z
     teamsChannel: z.string().min(1).optional(),
     minSeverity: z.enum(SEVERITIES).default('medium'),
     providers: list.optional(),
-    accounts: z.array(z.coerce.string().min(1)).min(1).optional(),
+    accounts: z.array(z.coerce.string().min(1)).min(1).max(NOTIFICATION_LIMITS.filter).optional(),
     services: list.optional(),
   })
   .strict()
@@ -61,19 +73,17 @@ const routeSchema = z
     }),
   );
 
-const amount = z.number().finite().min(0);
-
 /** `notifications:` → {@link NotificationPolicy}; anything left out takes {@link defaultNotificationPolicy}. */
 export const notificationsSchema = orDefault(
   z
     .object({
-      routes: orDefault(z.array(routeSchema).default([])),
-      onCall: orDefault(z.array(z.string().min(1)).default([])),
+      routes: orDefault(z.array(routeSchema).max(NOTIFICATION_LIMITS.routes).default([])),
+      onCall: orDefault(z.array(z.string().min(1)).max(NOTIFICATION_LIMITS.routes).default([])),
       anomalies: orDefault(
         z
           .object({
-            minImpact: amount.default(ANOMALY_DEFAULTS.minImpact),
-            minRelative: amount.default(ANOMALY_DEFAULTS.minRelative),
+            minImpact: z.number().min(0).max(NOTIFICATION_LIMITS.minImpact).default(ANOMALY_DEFAULTS.minImpact),
+            minRelative: z.number().min(0).max(NOTIFICATION_LIMITS.minRelative).default(ANOMALY_DEFAULTS.minRelative),
           })
           .strict()
           .default(() => ({ ...ANOMALY_DEFAULTS })),

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import leven from 'leven';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { ApprovalPolicy } from '../approvals/approval-policy.types.js';
@@ -44,7 +46,7 @@ const policySchema = z
     guardrails: guardrailsSchema,
     notifications: notificationsSchema,
   })
-  .passthrough();
+  .strict();
 
 export interface Policy {
   channels: ReadonlyMap<string, ChannelScope>;
@@ -62,10 +64,40 @@ export const EMPTY_POLICY: Policy = {
 };
 
 /**
- * Parses the policy file's text; every problem is named by its path, e.g. `channels.C01.providers`,
- * `approvals.risk.medium.quorum` or `notifications.onCall.0`.
+ * Reads and parses the policy file at `path` (the value of `TALLY_POLICY_FILE`).
  *
- * @throws TallyError `CONFIG_INVALID` with `metadata.paths` listing every bad path.
+ * @throws TallyError `CONFIG_INVALID` naming the variable and the path when the file is missing or unreadable, and as
+ *   {@link parsePolicy} when its content is bad; the CLI exits 2 on it.
+ */
+export async function readPolicyFile(path: string): Promise<Policy> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'a folder'
+            : code;
+    throw new TallyError('CONFIG_INVALID', `TALLY_POLICY_FILE: cannot read ${path} (${why ?? 'unreadable'})`, {
+      cause: err,
+      metadata: { variables: ['TALLY_POLICY_FILE'], path },
+    });
+  }
+  return parsePolicy(text, `TALLY_POLICY_FILE (${path})`);
+}
+
+/**
+ * Parses the policy file's text; every problem is named by its path, e.g. `channels.C01.providers`,
+ * `approvals.risk.medium.tiers[1].quorum` or `notifications.onCall[0]`. A key the schema does not know is an error
+ * too (a misspelt `guardrail:` would otherwise drop every guardrail silently), with the nearest known key as a hint.
+ *
+ * @throws TallyError `CONFIG_INVALID` with `metadata.paths` listing every bad path, and `metadata.problems` the
+ *   {@link PolicyProblem} of each.
  */
 export function parsePolicy(text: string, source = 'TALLY_POLICY_FILE'): Policy {
   let raw: unknown;
@@ -76,19 +108,19 @@ export function parsePolicy(text: string, source = 'TALLY_POLICY_FILE'): Policy 
     const at = e.linePos?.[0] ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
     throw new TallyError('CONFIG_INVALID', `${source}: not valid YAML${at}`, {
       cause: err,
-      metadata: { variables: [source] },
+      metadata: { variables: [variableOf(source)] },
     });
   }
   const result = policySchema.safeParse(raw);
   // Checks across sections run on the raw value, so that one run names every bad path.
   const problems = [
-    ...(result.success ? [] : result.error.issues.map((i) => ({ path: i.path.join('.'), message: messageOf(i) }))),
-    ...onCallProblems(raw).map((p) => ({ path: p.path.join('.'), message: p.message })),
+    ...(result.success ? [] : result.error.issues.flatMap(problemsOf)),
+    ...onCallProblems(raw).map((p) => ({ path: formatPath(p.path), message: p.message })),
   ];
   if (!result.success || problems.length > 0) {
     const lines = problems.map((p) => `  ${p.path || '(top level)'}: ${p.message}`);
     throw new TallyError('CONFIG_INVALID', `${source} is invalid:\n${lines.join('\n')}`, {
-      metadata: { variables: [source], paths: problems.map((p) => p.path) },
+      metadata: { variables: [variableOf(source)], paths: problems.map((p) => p.path), problems },
     });
   }
   const channels = new Map<string, ChannelScope>();
@@ -105,8 +137,70 @@ export function parsePolicy(text: string, source = 'TALLY_POLICY_FILE'): Policy 
   };
 }
 
-/** A bad record key's own message ("use letters, digits…") says more than zod's "Invalid key in record". */
-function messageOf(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_key') return issue.issues.map((i) => i.message).join('; ');
-  return issue.message;
+/** `TALLY_POLICY_FILE (/etc/tally/policy.yml)` → `TALLY_POLICY_FILE`. */
+const variableOf = (source: string) => source.replace(/ \(.*\)$/, '');
+
+/** One bad entry of the file: its path, what is wrong, and for an unknown key the nearest known one. */
+interface PolicyProblem {
+  path: string;
+  message: string;
+  suggestion?: string;
+}
+
+/** One problem per bad path; an unknown key is named by its own path, with a hint. */
+function problemsOf(issue: z.core.$ZodIssue): PolicyProblem[] {
+  if (issue.code === 'unrecognized_keys') {
+    const known = keysAt(policySchema, issue.path);
+    return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), ...unknownKey(key, known) }));
+  }
+  // A bad record key's own message ("use letters, digits…") says more than zod's "Invalid key in record".
+  const message = issue.code === 'invalid_key' ? issue.issues.map((i) => i.message).join('; ') : issue.message;
+  return [{ path: formatPath(issue.path), message }];
+}
+
+/** `['approvals', 'risk', 'medium', 'tiers', 1, 'quorum']` → `approvals.risk.medium.tiers[1].quorum`. */
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)),
+    '',
+  );
+}
+
+/**
+ * "unknown key; did you mean guardrails?" for a near miss (case, `_` and `-` aside: one edit in a key of up to three
+ * letters, two in a longer one, one per three letters in a long one), else the keys allowed there.
+ */
+function unknownKey(key: string, known: readonly string[]): { message: string; suggestion?: string } {
+  const norm = (k: string) => k.toLowerCase().replace(/[_-]/g, '');
+  const [best] = known
+    .map((k) => ({ k, d: leven(norm(key), norm(k)) }))
+    .filter(({ d }) => d <= (key.length <= 3 ? 1 : Math.max(2, Math.floor(key.length / 3))))
+    .sort((a, b) => a.d - b.d);
+  if (best) return { message: `unknown key; did you mean ${best.k}?`, suggestion: best.k };
+  return { message: known.length > 0 ? `unknown key (allowed here: ${known.join(', ')})` : 'unknown key' };
+}
+
+/** The keys the object schema at `path` allows, through defaults, optionals, pipes, records and arrays. */
+function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let s: z.ZodType | undefined = schema;
+  for (const segment of path) {
+    s = unwrap(s);
+    if (s instanceof z.ZodObject) s = (s.shape as Record<string, z.ZodType>)[String(segment)];
+    else if (s instanceof z.ZodRecord) s = s.valueType as z.ZodType;
+    else if (s instanceof z.ZodArray) s = s.element as z.ZodType;
+    else return [];
+    if (!s) return [];
+  }
+  s = unwrap(s);
+  return s instanceof z.ZodObject ? Object.keys(s.shape) : [];
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let s = schema;
+  for (;;) {
+    if (s instanceof z.ZodDefault || s instanceof z.ZodOptional || s instanceof z.ZodNullable) {
+      s = s.unwrap() as z.ZodType;
+    } else if (s instanceof z.ZodPipe) s = (s.out instanceof z.ZodTransform ? s.in : s.out) as z.ZodType;
+    else return s;
+  }
 }

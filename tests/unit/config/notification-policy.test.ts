@@ -82,22 +82,22 @@ notifications:
 `);
     expect(paths).toEqual(
       expect.arrayContaining([
-        'notifications.routes.1.channel',
-        'notifications.routes.2',
-        'notifications.routes.3.teamsChannel',
-        'notifications.routes.4.minSeverity',
-        'notifications.routes.4.providers',
-        'notifications.routes.4',
+        'notifications.routes[1].channel',
+        'notifications.routes[2]',
+        'notifications.routes[3].teamsChannel',
+        'notifications.routes[4].minSeverity',
+        'notifications.routes[4].providers',
+        'notifications.routes[4].colour',
       ]),
     );
-    expect(paths.filter((p) => p.startsWith('notifications.routes.0'))).toEqual([]);
+    expect(paths.filter((p) => p.startsWith('notifications.routes[0]'))).toEqual([]);
   });
 
   it('refuses negative or non-numeric thresholds and unknown keys', () => {
     expect(badPaths('notifications:\n  anomalies: { minImpact: -1, minRelative: lots }\n')).toEqual(
       expect.arrayContaining(['notifications.anomalies.minImpact', 'notifications.anomalies.minRelative']),
     );
-    expect(badPaths('notifications:\n  onCal: [alice]\n')).toEqual(['notifications']);
+    expect(badPaths('notifications:\n  onCal: [alice]\n')).toEqual(['notifications.onCal']);
   });
 
   it('requires on-call entries to be people with an email or a phone', () => {
@@ -105,8 +105,8 @@ notifications:
 notifications:
   onCall: [alice, mallory, carol, bob]
 `);
-    expect(paths).toEqual(['notifications.onCall.1', 'notifications.onCall.2']);
-    expect(badPaths('notifications:\n  onCall: [alice]\n')).toEqual(['notifications.onCall.0']);
+    expect(paths).toEqual(['notifications.onCall[1]', 'notifications.onCall[2]']);
+    expect(badPaths('notifications:\n  onCall: [alice]\n')).toEqual(['notifications.onCall[0]']);
   });
 
   it('names the on-call problem together with problems elsewhere in the file', () => {
@@ -120,8 +120,8 @@ notifications:
     expect(paths).toEqual(
       expect.arrayContaining([
         'approvals.people.dave.email',
-        'notifications.routes.0.channel',
-        'notifications.onCall.0',
+        'notifications.routes[0].channel',
+        'notifications.onCall[0]',
       ]),
     );
   });

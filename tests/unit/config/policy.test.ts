@@ -181,6 +181,7 @@ guardrails:
       people: [],
       groups: {},
       channels: {},
+      quorumAfterEscalation: false,
       guardrails: { protectedTags: [{ key: 'tally:protected' }], changeWindows: [], dailyLimitPerAccount: 20 },
     };
     expect(parsePolicy('channels: {}').approvals).toEqual(expected);
@@ -238,14 +239,14 @@ guardrails:
         'approvals.people.alice.email',
         'approvals.people.alice.phone',
         'approvals.risk.low.quorum',
-        'approvals.risk.medium.approvers.0',
+        'approvals.risk.medium.approvers[0]',
         'approvals.risk.medium.remindAfter',
         'approvals.risk.high.onExpiry',
-        'approvals.risk.high',
+        'approvals.risk.high.colour',
         'approvals.risk.high.approvers', // [alice] cannot reach high's default quorum of 2
-        'guardrails.changeWindows.0.days.1',
-        'guardrails.changeWindows.0.to',
-        'guardrails.changeWindows.0.tz',
+        'guardrails.changeWindows[0].days[1]',
+        'guardrails.changeWindows[0].to',
+        'guardrails.changeWindows[0].tz',
         'guardrails.dailyLimitPerAccount',
       ].sort(),
     );
@@ -253,22 +254,22 @@ guardrails:
 
   it('refuses an unknown @group wherever it is used', () => {
     expect(badPaths(`${PEOPLE}    ops: ['@finops', '@sre']\n  risk:\n    low: { approvers: ['@finopz'] }\n`)).toEqual([
-      'approvals.groups.ops.1',
-      'approvals.risk.low.approvers.0',
+      'approvals.groups.ops[1]',
+      'approvals.risk.low.approvers[0]',
     ]);
   });
 
   it('refuses an entry that is no person, group or user id (a misspelt key)', () => {
     expect(badPaths(`${PEOPLE}  risk:\n    low: { tiers: [{ approvers: [alcie] }] }\n`)).toEqual([
-      'approvals.risk.low.tiers.0.approvers.0',
+      'approvals.risk.low.tiers[0].approvers[0]',
     ]);
     // Lower-case words are never Slack ids, even when they start with u or w.
     expect(badPaths(`${PEOPLE}  risk:\n    low: { approvers: [walter, u0carol] }\n`)).toEqual([
-      'approvals.risk.low.approvers.0',
-      'approvals.risk.low.approvers.1',
+      'approvals.risk.low.approvers[0]',
+      'approvals.risk.low.approvers[1]',
     ]);
     expect(badPaths(`${PEOPLE}  risk:\n    low: { approvers: ['slack-group:finops'] }\n`)).toEqual([
-      'approvals.risk.low.approvers.0',
+      'approvals.risk.low.approvers[0]',
     ]);
   });
 
@@ -338,7 +339,7 @@ guardrails:
       badPaths(
         `${PEOPLE}  risk:\n    low:\n      tiers: [{ approvers: [alice], quorum: 1 }, { approvers: [bob], quorum: 3 }]\n`,
       ),
-    ).toEqual(['approvals.risk.low.tiers.1.quorum']);
+    ).toEqual(['approvals.risk.low.tiers[1].quorum']);
   });
 
   it('does not check the quorum against a group, whose size is unknown', () => {
@@ -354,8 +355,10 @@ guardrails:
       'approvals.risk.low.approvers',
     ]);
     expect(badPaths('approvals:\n  risk:\n    low: { quorum: 1 }\n')).toEqual(['approvals.risk.low.quorum']);
-    expect(badPaths('approvals:\n  risk:\n    urgent: {}\n')).toEqual(['approvals.risk']);
-    expect(badPaths('approvals:\n  risk:\n    low: { remind_after: 4h }\n')).toEqual(['approvals.risk.low']);
+    expect(badPaths('approvals:\n  risk:\n    urgent: {}\n')).toEqual(['approvals.risk.urgent']);
+    expect(badPaths('approvals:\n  risk:\n    low: { remind_after: 4h }\n')).toEqual([
+      'approvals.risk.low.remind_after',
+    ]);
   });
 
   it('refuses two people with the same platform id, and bad people keys', () => {
@@ -368,14 +371,14 @@ guardrails:
   it('validates change windows: time zone, days, HH:MM, to after from', () => {
     const window = (w: string) => `guardrails:\n  changeWindows:\n    - ${w}\n`;
     expect(badPaths(window("{ from: '08:00', to: '18:00', tz: Europe/Berlln }"))).toEqual([
-      'guardrails.changeWindows.0.tz',
+      'guardrails.changeWindows[0].tz',
     ]);
     expect(badPaths(window("{ days: [funday], from: '08:00', to: '18:00' }"))).toEqual([
-      'guardrails.changeWindows.0.days.0',
+      'guardrails.changeWindows[0].days[0]',
     ]);
-    expect(badPaths(window("{ from: '8h', to: '18:00' }"))).toEqual(['guardrails.changeWindows.0.from']);
-    expect(badPaths(window("{ from: '08:00', to: '24:30' }"))).toEqual(['guardrails.changeWindows.0.to']);
-    expect(badPaths(window("{ from: '18:00', to: '18:00' }"))).toEqual(['guardrails.changeWindows.0.to']);
+    expect(badPaths(window("{ from: '8h', to: '18:00' }"))).toEqual(['guardrails.changeWindows[0].from']);
+    expect(badPaths(window("{ from: '08:00', to: '24:30' }"))).toEqual(['guardrails.changeWindows[0].to']);
+    expect(badPaths(window("{ from: '18:00', to: '18:00' }"))).toEqual(['guardrails.changeWindows[0].to']);
     const all = parsePolicy(window("{ from: '00:00', to: '24:00' }")).approvals.guardrails.changeWindows;
     expect(all).toEqual([
       { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: '00:00', to: '24:00', tz: 'UTC' },
@@ -384,7 +387,7 @@ guardrails:
 
   it('lets protectedTags: [] switch tag protection off, and refuses a tag without a key', () => {
     expect(parsePolicy('guardrails:\n  protectedTags: []\n').approvals.guardrails.protectedTags).toEqual([]);
-    expect(badPaths("guardrails:\n  protectedTags: ['=prod']\n")).toEqual(['guardrails.protectedTags.0']);
+    expect(badPaths("guardrails:\n  protectedTags: ['=prod']\n")).toEqual(['guardrails.protectedTags[0]']);
   });
 });
 
