@@ -1,4 +1,4 @@
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CostWriteResult, CostWriteSummary } from '../../src/costs/cost-repository.port.js';
 import type { Day } from '../../src/shared/day.js';
@@ -9,9 +9,10 @@ import { createTableSql, dailyRowsSelect, ident, literal, STORED_COLUMNS } from 
 /**
  * Replaces a source's data for a day range, one month partition at a time (docs/cost-data.md): the new rows of a
  * month (from the staging files split by month, summed into daily rows) and the rows of the old partition outside
- * the range are written to a temporary file, renamed into place as the month's newest version. Working month by
- * month bounds the memory an import needs. Then the source's manifest is rewritten. Runs on the writer's own
- * connection.
+ * the range are written to a temporary file. Working month by month bounds the memory an import needs. Only when
+ * every month's file is written are they renamed into place as the months' newest versions, so a write that fails
+ * midway (a full disk, an unreadable staging file) leaves the old partitions answering, and its temporary files are
+ * removed. Then the source's manifest is rewritten. Runs on the writer's own connection.
  */
 export async function replacePartitions(
   c: DuckDBConnection,
@@ -30,52 +31,62 @@ export async function replacePartitions(
   let rows = 0;
   let first: Day | null = null;
   let last: Day | null = null;
-  for (const month of monthsBetween(range.from, range.to)) {
-    const path = await layout.currentPartition(source, month);
-    const rowsOfMonth = await stagedRows(staged, month, columnsArg);
-    const inRange = `day BETWEEN DATE ${literal(range.from)} AND DATE ${literal(range.to)}`;
-    await c.run(
-      rowsOfMonth
-        ? `CREATE OR REPLACE TEMP TABLE fresh AS ${dailyRowsSelect(`(SELECT * FROM (${rowsOfMonth}) WHERE ${inRange})`)}`
-        : createTableSql('fresh'),
-    );
-    const added = await freshTotals(c);
-    rows += added.rows;
-    if (added.from && (first === null || added.from < first)) first = added.from;
-    if (added.to && (last === null || added.to > last)) last = added.to;
-    for (const t of added.totals) {
-      const sums = totals.get(t.currency) ?? { billed: new DecimalSum(), effective: new DecimalSum() };
-      sums.billed.add(t.billed);
-      sums.effective.add(t.effective);
-      totals.set(t.currency, sums);
-    }
-    // Without an old partition, the new rows are the partition (no copy).
-    const part = path ? 'part' : 'fresh';
-    if (path)
+  /** Files written for this replacement, renamed into place once all are written. */
+  const written: { tmp: string; path: string }[] = [];
+  try {
+    for (const month of monthsBetween(range.from, range.to)) {
+      const path = await layout.currentPartition(source, month);
+      const rowsOfMonth = await stagedRows(staged, month, columnsArg);
+      const inRange = `day BETWEEN DATE ${literal(range.from)} AND DATE ${literal(range.to)}`;
       await c.run(
-        `CREATE OR REPLACE TEMP TABLE part AS SELECT ${columns} FROM read_parquet(${literal(path)}) WHERE NOT (${inRange}) UNION ALL SELECT ${columns} FROM fresh`,
+        rowsOfMonth
+          ? `CREATE OR REPLACE TEMP TABLE fresh AS ${dailyRowsSelect(`(SELECT * FROM (${rowsOfMonth}) WHERE ${inRange})`)}`
+          : createTableSql('fresh'),
       );
-    const stats = await partitionStats(c, part);
-    if (!stats) {
-      // An empty month: an empty newer version hides the old one (deleting it could break a running query).
-      if (path) {
-        const empty = layout.newPartitionPath(source, month);
-        await c.run(`COPY (SELECT * FROM ${part} LIMIT 0) TO ${literal(`${empty}.tmp`)} (FORMAT parquet)`);
-        await rename(`${empty}.tmp`, empty);
+      const added = await freshTotals(c);
+      rows += added.rows;
+      if (added.from && (first === null || added.from < first)) first = added.from;
+      if (added.to && (last === null || added.to > last)) last = added.to;
+      for (const t of added.totals) {
+        const sums = totals.get(t.currency) ?? { billed: new DecimalSum(), effective: new DecimalSum() };
+        sums.billed.add(t.billed);
+        sums.effective.add(t.effective);
+        totals.set(t.currency, sums);
       }
-      delete partitions[month];
-      continue;
+      // Without an old partition, the new rows are the partition (no copy).
+      const part = path ? 'part' : 'fresh';
+      if (path)
+        await c.run(
+          `CREATE OR REPLACE TEMP TABLE part AS SELECT ${columns} FROM read_parquet(${literal(path)}) WHERE NOT (${inRange}) UNION ALL SELECT ${columns} FROM fresh`,
+        );
+      const stats = await partitionStats(c, part);
+      if (!stats) {
+        // An empty month: an empty newer version hides the old one (deleting it could break a running query).
+        if (path) {
+          const empty = layout.newPartitionPath(source, month);
+          written.push({ tmp: `${empty}.tmp`, path: empty });
+          await c.run(`COPY (SELECT * FROM ${part} LIMIT 0) TO ${literal(`${empty}.tmp`)} (FORMAT parquet)`);
+        }
+        delete partitions[month];
+        continue;
+      }
+      await layout.ensure();
+      await mkdirFor(layout, source);
+      const next = layout.newPartitionPath(source, month);
+      written.push({ tmp: `${next}.tmp`, path: next });
+      await c.run(
+        `COPY (SELECT ${columns} FROM ${part}) TO ${literal(`${next}.tmp`)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`,
+      );
+      partitions[month] = stats;
     }
-    await layout.ensure();
-    await mkdirFor(layout, source);
-    const next = layout.newPartitionPath(source, month);
-    const tmp = `${next}.tmp`;
-    await c.run(
-      `COPY (SELECT ${columns} FROM ${part}) TO ${literal(tmp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`,
-    );
-    await rename(tmp, next);
-    partitions[month] = stats;
+  } catch (err) {
+    // Nothing was renamed: the old partitions still answer. The files written so far go.
+    for (const w of written) await rm(w.tmp, { force: true }).catch(() => undefined);
+    await c.run('DROP TABLE IF EXISTS part').catch(() => undefined);
+    await c.run('DROP TABLE IF EXISTS fresh').catch(() => undefined);
+    throw err;
   }
+  for (const w of written) await rename(w.tmp, w.path);
   await layout.pruneSuperseded(source);
   await c.run('DROP TABLE IF EXISTS part');
   await c.run('DROP TABLE IF EXISTS fresh');

@@ -36,7 +36,8 @@ export interface ReadCounts {
  * file of another FOCUS dataset (Contract Commitment, Invoice Detail, …) is skipped and listed; a file that is no
  * FOCUS cost file is refused (exit 2) when it is the only file, and skipped with the columns it lacks otherwise;
  * rows with unreadable values are counted and reported with file, line and column. Nothing is visible until the
- * whole export has been read; then the source's data for the days it covers is replaced. Re-importing is idempotent.
+ * whole export has been read; then the source's data for the days it covers is replaced. An import that fails keeps
+ * the previous data and is recorded as failed (for `status`). Re-importing is idempotent.
  */
 export class ImportService {
   constructor(private readonly deps: ImportDeps) {}
@@ -58,6 +59,7 @@ export class ImportService {
       });
     } catch (err) {
       await writer.abort();
+      await this.recordFailure(source, startedAt, err);
       throw err;
     }
     const run: ImportRun = {
@@ -76,6 +78,30 @@ export class ImportService {
     };
     await this.deps.runs.record(run);
     return run;
+  }
+
+  /**
+   * Records a failed import (the store kept the data of the previous one), so that `status` shows it failed. A store
+   * that cannot record it either does not hide the import's own error.
+   */
+  private async recordFailure(source: string, startedAt: Date, err: unknown): Promise<void> {
+    const code = err instanceof TallyError ? err.code : 'INTERNAL';
+    const message = err instanceof Error ? err.message : String(err);
+    const run: ImportRun = {
+      id: newId('imp'),
+      source,
+      kind: 'import',
+      startedAt,
+      finishedAt: this.deps.clock.now(),
+      rowsRead: 0,
+      rowsImported: 0,
+      rowsRejected: 0,
+      rejected: [],
+      totals: [],
+      range: null,
+      error: `${code}: ${message}`,
+    };
+    await this.deps.runs.record(run).catch(() => undefined);
   }
 
   /** Reads every row of an export into a writer (in batches), without committing. */

@@ -43,11 +43,20 @@ export function sourceStatuses(runs: ImportRun[]): SourceStatus[] {
 
 const when = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
-/** What data Tally has: the store, the days covered, and each source's last success, rows and latest error. */
+/**
+ * What data Tally has: the store, the days covered, and each source's last success, rows and latest error; a source
+ * whose last import or sync failed is named in the footnote with what it still answers from.
+ */
 export function statusReply(s: StatusFacts): Reply {
   const sources = sourceStatuses(s.imports);
   const stored = s.sources ?? [];
   const notes = [...s.notes];
+  // A failed last run is said in words: the table's "Last success" still shows the data it kept.
+  for (const { source, kind, lastSuccess: ok, lastError: bad } of sources)
+    if (bad)
+      notes.push(
+        `The last ${kind} of ${source} failed (${when(bad.finishedAt)}: ${bad.error ?? 'no reason recorded'}); ${ok ? `the data is still that of ${when(ok.finishedAt)}` : 'it has no data'}.`,
+      );
   for (const o of s.overlaps ?? [])
     notes.push(
       `Counted twice: ${o.sources[0]} and ${o.sources[1]} both cover billing account ${o.billingAccountId} from ${o.from} to ${o.to}; remove one with \`tally sources remove NAME\`.`,
