@@ -49,7 +49,8 @@ beforeAll(async () => {
         sync,
         syncQueue,
         scanQueue,
-        scanDebounceMs: 200,
+        // Longer than the test: both syncs fall in one debounce window however busy the machine is.
+        scanDebounceMs: 120_000,
         focus: { path: folder, importer },
       }),
     },
