@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { type Readable, Transform } from 'node:stream';
+import { pipeline, type Readable, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import Papa from 'papaparse';
 import type { FocusFileChunk, FocusRowBatch } from '../../src/costs/focus-reader.port.js';
@@ -7,6 +7,13 @@ import { TallyError } from '../../src/shared/errors.js';
 
 /** Papa Parse hands over about this many bytes per chunk. */
 const CHUNK_BYTES = 1 << 20;
+
+/**
+ * The longest record (a line, or several lines inside quotes) a FOCUS CSV may hold, which also bounds every field.
+ * Real rows are a few kilobytes, tags included; a longer one means the file is no FOCUS export (or a gzip that
+ * expands to one huge line), and reading stops there instead of holding it all in memory.
+ */
+const MAX_RECORD_BYTES = 1 << 20;
 
 /**
  * Reads one FOCUS CSV file with Papa Parse, streaming: RFC 4180 quoting (commas, quotes and newlines inside fields),
@@ -50,9 +57,6 @@ interface ParsedChunk {
  * the consumer asks for the next one.
  */
 async function* streamRows(file: string): AsyncGenerator<ParsedChunk> {
-  let input: Readable = createReadStream(file, { highWaterMark: CHUNK_BYTES });
-  if (file.toLowerCase().endsWith('.gz')) input = input.pipe(createGunzip());
-  input = input.pipe(stripByteOrderMark());
   const queue: ParsedChunk[] = [];
   let done = false;
   let failure: unknown = null;
@@ -62,10 +66,18 @@ async function* streamRows(file: string): AsyncGenerator<ParsedChunk> {
     wake?.();
     wake = null;
   };
-  input.on('error', (err) => {
-    failure = err;
+  const fail = (err: unknown) => {
+    failure ??= err;
     signal();
-  });
+  };
+  // One pipeline, so that a failure anywhere (a bad gzip, a record too long) stops and closes every stream.
+  const stages: (Readable | Transform)[] = [createReadStream(file, { highWaterMark: CHUNK_BYTES })];
+  if (file.toLowerCase().endsWith('.gz')) stages.push(createGunzip());
+  stages.push(stripByteOrderMark(), boundRecords(file));
+  const input = pipeline(stages as [Readable, ...Transform[]], (err) => {
+    if (err) fail(err);
+  }) as unknown as Readable;
+  input.on('error', fail);
   Papa.parse<string[]>(input as unknown as File, {
     delimiter: ',',
     skipEmptyLines: false,
@@ -80,14 +92,14 @@ async function* streamRows(file: string): AsyncGenerator<ParsedChunk> {
       done = true;
       signal();
     },
-    error: (err: Error) => {
-      failure = err;
-      signal();
-    },
+    error: (err: Error) => fail(err),
   });
   while (true) {
-    if (failure)
+    if (failure) {
+      (parser as Papa.Parser | null)?.abort();
+      if (failure instanceof TallyError) throw failure;
       throw new TallyError('FOCUS_FILE_UNREADABLE', `${file}: cannot be read (${String(failure)})`, { cause: failure });
+    }
     const next = queue.shift();
     if (next) {
       yield next;
@@ -159,6 +171,52 @@ class LineCounter {
     this.next += 1 + newlines;
     return start;
   }
+}
+
+/**
+ * Passes the bytes on while no record is longer than `MAX_RECORD_BYTES`; fails naming the file and the line the
+ * record starts on otherwise. A record ends at a newline outside double quotes (RFC 4180: `""` inside quotes toggles
+ * twice). Only newlines and quotes are looked at, with `Buffer.indexOf`.
+ */
+function boundRecords(file: string): Transform {
+  let inQuotes = false;
+  let length = 0;
+  let line = 1;
+  let recordLine = 1;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      let i = 0;
+      let nl = chunk.indexOf(0x0a, i);
+      let quote = chunk.indexOf(0x22, i);
+      while (i < chunk.length && length <= MAX_RECORD_BYTES) {
+        if (nl >= 0 && nl < i) nl = chunk.indexOf(0x0a, i);
+        if (quote >= 0 && quote < i) quote = chunk.indexOf(0x22, i);
+        const next = nl < 0 ? quote : quote < 0 ? nl : Math.min(nl, quote);
+        if (next < 0) {
+          length += chunk.length - i;
+          break;
+        }
+        length += next - i + 1;
+        i = next + 1;
+        if (next === quote) inQuotes = !inQuotes;
+        else {
+          line++;
+          if (!inQuotes) {
+            length = 0;
+            recordLine = line;
+          }
+        }
+      }
+      if (length > MAX_RECORD_BYTES)
+        return done(
+          new TallyError(
+            'FOCUS_FILE_UNREADABLE',
+            `${file}: line ${recordLine} starts a record longer than ${MAX_RECORD_BYTES / (1 << 20)} MiB; FOCUS rows are a few KB, so this is no FOCUS CSV export (reading stopped there)`,
+          ),
+        );
+      done(null, chunk);
+    },
+  });
 }
 
 /** Drops a UTF-8 byte order mark before the header (Excel and some exporters write one, before a quoted header too). */
