@@ -35,8 +35,8 @@ export function registerInbound(app: App, { core, logger }: SlackDeps): void {
 
   app.command('/cost', async ({ command, ack, client, respond }) => {
     await ack();
-    const { team_id: team, channel_id: channel, user_id: user, text } = command;
-    const deliveryId = `slack:command:${command.trigger_id}`;
+    const { team_id: team, channel_id: channel, user_id: user, text = '', trigger_id: trigger } = command;
+    const deliveryId = trigger ? `slack:command:${trigger}` : ''; // '': no key, so the core does not deduplicate
     await answer({ client, deliveryId, team, channel, user, text, privately: { kind: 'respond', respond } });
   });
 

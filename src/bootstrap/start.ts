@@ -11,6 +11,8 @@ import { TallyError } from '../shared/errors.js';
 import { type CliContext, clockFor } from './cli-context.js';
 import { createDeps } from './deps.js';
 import { createMessengers, slackAdapterConfig, teamsAdapterConfig } from './messengers.js';
+import { installProcessGuards } from './process-guards.js';
+import { guardSlackEvents } from './slack-guard.js';
 import { startWebServer } from './web.js';
 
 /**
@@ -24,70 +26,88 @@ export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; f
       'STORE_UNAVAILABLE',
       'Redis does not answer at REDIS_URL; Tally needs it (start Redis or set REDIS_URL)',
     );
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3, lazyConnect: false });
-  const queueConnection = createQueueConnection(config.redis.url);
-  const messengers = await createMessengers(config, logger);
-  const deps = await createDeps(config, {
-    focusPath: opts.focus,
-    clock: clockFor(config),
-    logger,
-    queueConnection,
-    messengers: messengers.factory,
-  });
-  const workers = opts.worker ? await deps.startWorkers() : null;
-  const charts = new WorkerChartRenderer();
-  const core = new ChatCore({
-    handleTurn: (turn, hooks) => deps.turns.handle(turn, hooks),
-    dedupe: new RedisDedupeStore(redis),
-    ...(deps.approvals.interactions ? { approvals: deps.approvals.interactions } : {}),
-    ...(deps.approvals.show ? { approvalMessage: deps.approvals.show } : {}),
-    ...(deps.scheduled ? { alerts: deps.scheduled.alerts } : {}),
-    charts,
-    logger,
-    maxQueued: config.maxQueuedAnswers,
-  });
-  const slack = config.slack.enabled ? createSlackAdapter(slackAdapterConfig(config), { core, logger }) : null;
-  const hostedCharts = config.publicUrl ? new HostedCharts(redis, config.queues.prefix, config.publicUrl) : null;
-  const teams = messengers.teamsCloud
-    ? createTeamsAdapter(
-        teamsAdapterConfig(config),
-        {
-          core,
-          conversationRefs: deps.stores.conversationRefs,
-          ...(hostedCharts ? { hostChart: (png: Uint8Array) => hostedCharts.put(png) } : {}),
-          logger,
-        },
-        messengers.teamsCloud,
-      )
-    : null;
-  const server = await startWebServer({
-    port: config.port,
-    logger,
-    ready: async () => {
-      await deps.stores.costs.dataRange();
-      return (await redis.ping()) === 'PONG';
-    },
-    routes: {
-      ...(slack?.requestListener ? { '/slack/': slack.requestListener } : {}),
-      ...(teams ? { '/api/messages': teams.requestListener } : {}),
-      ...(hostedCharts ? { '/charts/': hostedCharts.requestListener } : {}),
-    },
-  });
-  await slack?.start();
-  logger.info({ slack: Boolean(slack), teams: Boolean(teams), worker: opts.worker }, 'tally started');
+  // What is started is stopped in reverse order, at SIGTERM or when a later step of the start fails (a busy port).
+  const stops: (() => unknown)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop();
+  };
+  try {
+    const guards = installProcessGuards(logger);
+    stops.push(guards.remove);
+    const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3, lazyConnect: false });
+    stops.push(() => redis.disconnect());
+    const queueConnection = createQueueConnection(config.redis.url);
+    stops.push(() => queueConnection.disconnect());
+    const messengers = await createMessengers(config, logger);
+    const deps = await createDeps(config, {
+      focusPath: opts.focus,
+      clock: clockFor(config),
+      logger,
+      queueConnection,
+      messengers: messengers.factory,
+    });
+    stops.push(() => deps.close());
+    const workers = opts.worker ? await deps.startWorkers() : null;
+    stops.push(() => workers?.close());
+    const charts = new WorkerChartRenderer();
+    stops.push(() => charts.close());
+    const core = new ChatCore({
+      handleTurn: (turn, hooks) => deps.turns.handle(turn, hooks),
+      dedupe: new RedisDedupeStore(redis),
+      ...(deps.approvals.interactions ? { approvals: deps.approvals.interactions } : {}),
+      ...(deps.approvals.show ? { approvalMessage: deps.approvals.show } : {}),
+      ...(deps.scheduled ? { alerts: deps.scheduled.alerts } : {}),
+      charts,
+      logger,
+      maxQueued: config.maxQueuedAnswers,
+    });
+    const slackConfig = config.slack.enabled ? slackAdapterConfig(config) : null;
+    const slack = slackConfig ? createSlackAdapter(slackConfig, { core, logger }) : null;
+    const hostedCharts = config.publicUrl ? new HostedCharts(redis, config.queues.prefix, config.publicUrl) : null;
+    const teams = messengers.teamsCloud
+      ? createTeamsAdapter(
+          teamsAdapterConfig(config),
+          {
+            core,
+            conversationRefs: deps.stores.conversationRefs,
+            ...(hostedCharts ? { hostChart: (png: Uint8Array) => hostedCharts.put(png) } : {}),
+            logger,
+          },
+          messengers.teamsCloud,
+        )
+      : null;
+    const server = await startWebServer({
+      port: config.port,
+      logger,
+      ready: async () => {
+        await deps.stores.costs.dataRange();
+        return (await redis.ping()) === 'PONG';
+      },
+      routes: {
+        ...(slack?.requestListener && slackConfig?.signingSecret
+          ? { '/slack/': guardSlackEvents(slack.requestListener, { signingSecret: slackConfig.signingSecret, logger }) }
+          : {}),
+        ...(teams ? { '/api/messages': teams.requestListener } : {}),
+        ...(hostedCharts ? { '/charts/': hostedCharts.requestListener } : {}),
+      },
+      uncaughtErrors: guards.caught,
+    });
+    stops.push(() => new Promise((resolve) => server.close(resolve)));
+    await slack?.start();
+    stops.push(() => slack?.stop());
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+  logger.info({ slack: config.slack.enabled, teams: config.teams.enabled, worker: opts.worker }, 'tally started');
   await waitForSignal();
-  await slack?.stop();
-  await new Promise((resolve) => server.close(resolve));
-  await workers?.close();
-  await deps.close();
-  await charts.close();
-  redis.disconnect();
-  queueConnection.disconnect();
+  await stopAll();
 }
 
 /** `tally worker`: the job workers only (approval timers and executions), until SIGTERM. */
 export async function startWorker(ctx: CliContext): Promise<void> {
   const { config, logger } = ctx;
+  const guards = installProcessGuards(logger);
   const queueConnection = createQueueConnection(config.redis.url);
   const deps = await createDeps(config, {
     clock: clockFor(config),
@@ -101,6 +121,7 @@ export async function startWorker(ctx: CliContext): Promise<void> {
   await workers.close();
   await deps.close();
   queueConnection.disconnect();
+  guards.remove();
 }
 
 function waitForSignal(): Promise<void> {
