@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import leven from 'leven';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -63,6 +63,17 @@ export const EMPTY_POLICY: Policy = {
   notifications: defaultNotificationPolicy(),
 };
 
+/** A policy file is a few kilobytes; anything past this is not one. */
+export const MAX_POLICY_BYTES = 1024 * 1024;
+
+const READ_FAILURES: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EISDIR: 'a folder',
+  EFBIG: 'larger than 1 MiB',
+  '': 'unreadable',
+};
+
 /**
  * Reads and parses the policy file at `path` (the value of `TALLY_POLICY_FILE`).
  *
@@ -72,18 +83,16 @@ export const EMPTY_POLICY: Policy = {
 export async function readPolicyFile(path: string): Promise<Policy> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    const file = await open(path, 'r');
+    try {
+      if ((await file.stat()).size > MAX_POLICY_BYTES) throw Object.assign(new Error('too large'), { code: 'EFBIG' });
+      text = await file.readFile('utf8');
+    } finally {
+      await file.close();
+    }
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : code === 'EISDIR'
-            ? 'a folder'
-            : code;
-    throw new TallyError('CONFIG_INVALID', `TALLY_POLICY_FILE: cannot read ${path} (${why ?? 'unreadable'})`, {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    throw new TallyError('CONFIG_INVALID', `TALLY_POLICY_FILE: cannot read ${path} (${READ_FAILURES[code] ?? code})`, {
       cause: err,
       metadata: { variables: ['TALLY_POLICY_FILE'], path },
     });

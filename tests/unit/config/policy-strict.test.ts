@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPROVAL_LIMITS } from '../../../src/config/approval-policy.schema.js';
 import { NOTIFICATION_LIMITS } from '../../../src/config/notification-policy.schema.js';
-import { parsePolicy, readPolicyFile } from '../../../src/config/policy.js';
+import { MAX_POLICY_BYTES, parsePolicy, readPolicyFile } from '../../../src/config/policy.js';
 import { TallyError } from '../../../src/shared/errors.js';
 
 interface Problem {
@@ -205,6 +205,16 @@ describe('reading the policy file', () => {
   it('names the variable and the path of a file it cannot read (a folder)', async () => {
     const e = await readError(dir);
     expect(e.metadata).toMatchObject({ variables: ['TALLY_POLICY_FILE'], path: dir });
+  });
+
+  it('refuses a file larger than the bound without parsing it', async () => {
+    const big = join(dir, 'big.yml');
+    await writeFile(big, `# ${'x'.repeat(MAX_POLICY_BYTES)}\n`);
+    const e = await readError(big);
+    expect(e.metadata).toMatchObject({ variables: ['TALLY_POLICY_FILE'], path: big });
+    const atBound = join(dir, 'at-bound.yml');
+    await writeFile(atBound, `# ${'x'.repeat(MAX_POLICY_BYTES - 3)}\n`);
+    expect((await readPolicyFile(atBound)).channels.size).toBe(0);
   });
 
   it('reads a good file, and names the file of a bad one', async () => {
