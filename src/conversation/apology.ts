@@ -56,7 +56,10 @@ export async function failSafely(
     await work();
   } catch (err) {
     if (err instanceof QueueFull) {
-      logger.warn({ ...context, waiting: err.waiting }, 'answer queue full: told the person Tally is busy');
+      // Once when the queue fills up, then at 10, 100, … refusals in a row: a flood does not flood the log too.
+      const fields = { ...context, waiting: err.waiting, inARow: err.inARow };
+      if (/^10*$/.test(String(err.inARow))) logger.warn(fields, 'answer queue full: told the person Tally is busy');
+      else logger.debug(fields, 'answer queue full: told the person Tally is busy');
       return surface
         .replyPrivately(busy())
         .catch((e: unknown) => logger.error({ err: e, ...context }, 'could not tell the person Tally is busy'));

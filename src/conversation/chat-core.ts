@@ -81,7 +81,10 @@ export class ChatCore {
    * A message to Tally: answered once per delivery id, on the surface. `command` is the text as typed, for "Show all".
    */
   async turn(turn: Turn, surface: ChatSurface, options: { deliveryId?: string } = {}): Promise<void> {
-    if (options.deliveryId && !(await this.deps.dedupe.claim(options.deliveryId, DEDUPE_TTL_SECONDS))) return;
+    // With the answer queue full the turn is refused before its delivery id is claimed: a flood costs no round trip
+    // to the dedupe store, and a redelivery may still be answered later.
+    const claim = options.deliveryId && !this.answer.queue.full;
+    if (claim && !(await this.deps.dedupe.claim(options.deliveryId!, DEDUPE_TTL_SECONDS))) return;
     const context = { platform: turn.location.platform, channel: turn.location.channel, user: turn.user.id };
     await failSafely(this.deps.logger, context, surface, () => answerTurn(this.answer, turn, surface, turn.text));
   }

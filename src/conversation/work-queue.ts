@@ -3,7 +3,14 @@
  * queued and will not run. The chat core tells the person Tally is busy (`apology.ts`); nothing is logged as a failure.
  */
 export class QueueFull extends Error {
-  constructor(readonly waiting: number) {
+  /**
+   * @param waiting - the works waiting, the bound.
+   * @param inARow - refusals since the queue last accepted work, this one included (1: the queue has just filled up).
+   */
+  constructor(
+    readonly waiting: number,
+    readonly inARow: number,
+  ) {
     super(`the answer queue is full (${waiting} waiting)`);
     this.name = 'QueueFull';
   }
@@ -18,20 +25,27 @@ export class QueueFull extends Error {
 export class WorkQueue {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
+  private refusedInARow = 0;
 
   constructor(
     private readonly concurrency: number,
     private readonly maxWaiting = Number.POSITIVE_INFINITY,
   ) {}
 
+  /** Whether {@link run} would refuse work now. */
+  get full(): boolean {
+    return this.running >= this.concurrency && this.waiting.length >= this.maxWaiting;
+  }
+
   /**
    * Runs `work` now when fewer than `concurrency` run, else once earlier work is done.
    * @throws QueueFull (as a rejection, before anything is queued) when `maxWaiting` works are already waiting.
    */
   async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.full) throw new QueueFull(this.waiting.length, ++this.refusedInARow);
+    this.refusedInARow = 0;
     if (this.running < this.concurrency) this.running++;
     else {
-      if (this.waiting.length >= this.maxWaiting) throw new QueueFull(this.waiting.length);
       // Woken by the work that finishes, which hands over its place: `running` already counts this one.
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }

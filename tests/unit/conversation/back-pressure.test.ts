@@ -133,6 +133,44 @@ describe('back-pressure: the bounded answer queue', () => {
     expect(late.events).toMatchObject([{ kind: 'post', reply: { title: 'Answer to late' } }]);
   });
 
+  it('leaves the delivery id of a refused turn unclaimed, so a redelivery after draining is answered', async () => {
+    const { core, turns, held } = boundedCore();
+    const asked = await fill(core, held, CONCURRENCY + MAX_QUEUED);
+    const refused = new RecordingSurface();
+    await core.turn(turn('cost by team'), refused, { deliveryId: 'slack:command:T1' });
+    expect(refused.events).toEqual([{ kind: 'private', reply: busy() }]);
+    for (let i = 1; i <= asked.length; i++) {
+      await held.untilStarted(Math.min(asked.length, i + CONCURRENCY - 1));
+      held.release(`q${i}`);
+    }
+    await Promise.all(asked.map((a) => a.done));
+    const redelivered = new RecordingSurface();
+    const done = core.turn(turn('cost by team'), redelivered, { deliveryId: 'slack:command:T1' });
+    await held.untilStarted(asked.length + 1);
+    held.release('cost by team');
+    await done;
+    expect(redelivered.events).toMatchObject([{ kind: 'post', reply: { title: 'Answer to cost by team' } }]);
+    // Claimed now: a further redelivery is dropped.
+    await core.turn(turn('cost by team'), redelivered, { deliveryId: 'slack:command:T1' });
+    expect(turns.filter((t) => t.text === 'cost by team')).toHaveLength(1);
+  });
+
+  it('logs a warning when the queue fills up and at 10, 100, … refusals in a row, not at every refusal', async () => {
+    const warnings: Record<string, unknown>[] = [];
+    const logger = { ...recordingLogger(), warn: (fields: Record<string, unknown>) => void warnings.push(fields) };
+    const held = new HeldWork();
+    const { core } = testCore({ concurrency: CONCURRENCY, maxQueued: MAX_QUEUED, logger }, held.answer);
+    const asked = await fill(core, held, CONCURRENCY + MAX_QUEUED);
+    for (let i = 1; i <= 12; i++) await core.turn(turn(`flood ${i}`), new RecordingSurface());
+    expect(warnings.map((w) => w.inARow)).toEqual([1, 10]);
+    expect(warnings[0]).toMatchObject({ platform: 'slack', channel: 'C1', user: 'U1', waiting: MAX_QUEUED });
+    for (let i = 1; i <= asked.length; i++) {
+      await held.untilStarted(Math.min(asked.length, i + CONCURRENCY - 1));
+      held.release(`q${i}`);
+    }
+    await Promise.all(asked.map((a) => a.done));
+  });
+
   it('refuses clicks that run commands the same way: Run command, Request approval and Show all', async () => {
     const { core, turns, held } = boundedCore();
     const asked = await fill(core, held, CONCURRENCY + MAX_QUEUED);
@@ -174,7 +212,7 @@ describe('WorkQueue bound', () => {
     };
     const first = queue.run(job('first'));
     const second = queue.run(job('second'));
-    await expect(queue.run(job('third'))).rejects.toEqual(new QueueFull(1));
+    await expect(queue.run(job('third'))).rejects.toEqual(new QueueFull(1, 1));
     expect(ran).toEqual(['first']);
     releases.shift()?.();
     expect(await first).toBe('first');
