@@ -8,7 +8,7 @@ import type { ApprovalOutcomes } from './approval-outcomes.service.js';
 import type { ApprovalPolicy } from './approval-policy.types.js';
 import type { ApprovalRepository } from './approval-repository.port.js';
 import { changeApproval } from './approval-store.js';
-import { eligibleVoters, tierEntries } from './approvers.js';
+import { eligibleVoters, isRequester, tierEntries } from './approvers.js';
 
 /** What a timer did (for the job's result and tests). */
 export type TimerOutcome = 'reminded' | 'escalated' | 'expired' | 'stale';
@@ -85,7 +85,8 @@ export class ApprovalTimerService {
     await this.deps.messages.note(written, `No decision yet: escalated to ${added.join(', ')}`);
     const newcomers = await eligibleVoters(this.deps.policy, added, (p, g) => this.deps.messages.groupMembers(p, g));
     const reply = this.ask(written, `Escalated to you: your vote is needed on ${written.id}`);
-    for (const person of newcomers) await this.deps.messages.direct(written, person, reply);
+    for (const person of newcomers)
+      if (this.mayVote(written, person)) await this.deps.messages.direct(written, person, reply);
     await this.armTier(written, written.tier);
     await this.deps.outcomes.refresh(approvalId);
     return 'escalated';
@@ -123,14 +124,18 @@ export class ApprovalTimerService {
     return 'expired';
   }
 
-  /** Approvers of the current tiers who have not voted. */
+  /** Approvers of the current tiers who have not voted, the requester left out (unless the rule lets them vote). */
   async waitingOn(approval: Approval): Promise<string[]> {
     const eligible = await eligibleVoters(this.deps.policy, tierEntries(approval.rule, approval.tier), (p, g) =>
       this.deps.messages.groupMembers(p, g),
     );
     const voted = new Set(approval.votes.map((v) => v.voter.person));
-    const requester = approval.rule.requesterMayVote ? null : approval.requester.person;
-    return [...eligible].filter((p) => !voted.has(p) && p !== requester);
+    return [...eligible].filter((p) => !voted.has(p) && this.mayVote(approval, p));
+  }
+
+  /** Whether the person may vote as far as the requester is concerned. */
+  private mayVote(approval: Approval, person: string): boolean {
+    return approval.rule.requesterMayVote || !isRequester(this.deps.policy, approval.requester, person);
   }
 
   private ask(approval: Approval, title: string): Reply {

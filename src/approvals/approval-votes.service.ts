@@ -8,7 +8,7 @@ import type { ApprovalPolicy } from './approval-policy.types.js';
 import { progressOf } from './approval-reply.js';
 import type { ApprovalRepository } from './approval-repository.port.js';
 import { changeApproval } from './approval-store.js';
-import { eligibleVoters, personOf, tierEntries } from './approvers.js';
+import { eligibleVoters, isRequester, personOf, tierEntries } from './approvers.js';
 
 /** Why a vote changed nothing (an outcome, not an exception: docs/architecture.md#expected-outcomes-are-values). */
 export type VoteRefusal =
@@ -35,7 +35,8 @@ export interface VoteInput {
 }
 
 /**
- * Votes (docs/architecture.md#votes-and-compare-and-set): one per person, any reject ends it, approve votes counted
+ * Votes (docs/architecture.md#votes-and-compare-and-set): one per person, never the requester's through any of
+ * their identities ({@link isRequester}), any reject ends it, approve votes counted
  * atomically, and the quorum moves the approval to APPROVED exactly once: the state change is a compare-and-set, so of
  * two concurrent last votes only one write wins and only its caller runs the follow-up (one execution job).
  */
@@ -64,7 +65,8 @@ export class ApprovalVotes {
     if (approval.state !== 'PENDING') return 'NOT_PENDING';
     if (this.deps.clock.now().toISOString() >= approval.expiresAt) return 'EXPIRED';
     const person = personOf(this.deps.policy, voter);
-    if (person === approval.requester.person && !approval.rule.requesterMayVote) return 'REQUESTER';
+    if (!approval.rule.requesterMayVote && isRequester(this.deps.policy, approval.requester, person))
+      return 'REQUESTER';
     if (!(await votersOf(approval)).has(person)) return 'NOT_APPROVER';
     if (approval.votes.some((v) => v.voter.person === person)) return 'ALREADY_VOTED';
     return null;

@@ -17,7 +17,7 @@ import { changeApproval } from './approval-store.js';
 import type { ApprovalTimerService } from './approval-timers.service.js';
 import type { ApprovalVotes } from './approval-votes.service.js';
 import { voteReply } from './approval-votes.service.js';
-import { personOf } from './approvers.js';
+import { isPolicyPerson, personOf, ruleForApproval } from './approvers.js';
 import type { CloudActions } from './execution/cloud-actions.port.js';
 
 /** A proposal: an action on one resource, by a person, with a reason. */
@@ -35,6 +35,9 @@ export interface ProposeInput {
   /** A scoped channel may only act on these accounts. */
   allowedAccounts?: readonly string[];
 }
+
+/** How many pending approvals of an account are searched for a duplicate proposal. */
+const PENDING_SCAN_LIMIT = 1000;
 
 const RESOURCE_TYPE: Record<ActionKind, TargetRef['resourceType']> = {
   stop_instance: 'instance',
@@ -62,6 +65,9 @@ export interface ApprovalServiceDeps {
  * exist, and it only creates a PENDING approval; execution happens in the `execute` job once the quorum is met.
  */
 export class ApprovalService implements ApprovalInteractions {
+  /** Proposals under way in this process, per action and resource: the next one waits for the one before. */
+  private readonly proposing = new Map<string, Promise<unknown>>();
+
   constructor(private readonly deps: ApprovalServiceDeps) {}
 
   async propose(input: ProposeInput): Promise<Reply> {
@@ -76,9 +82,48 @@ export class ApprovalService implements ApprovalInteractions {
       resourceType: RESOURCE_TYPE[input.kind],
       resourceId: input.resourceId,
     };
+    // One proposal at a time per action and resource in this process, so two at once cannot both miss the other.
+    const key = `${input.kind}|${accountId}|${input.region}|${input.resourceId}`;
+    const before = this.proposing.get(key) ?? Promise.resolve();
+    const mine = before.catch(() => undefined).then(() => this.proposeOnce(input, target));
+    this.proposing.set(key, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.proposing.get(key) === mine) this.proposing.delete(key);
+    }
+  }
+
+  /** A pending approval of the same action on the same resource, if there is one. */
+  private async pendingDuplicate(kind: ActionKind, target: TargetRef): Promise<Approval | undefined> {
+    const pending = await this.deps.approvals.list({
+      states: ['PENDING'],
+      accountId: target.accountId,
+      limit: PENDING_SCAN_LIMIT,
+    });
+    return pending.find(
+      (a) =>
+        a.action.kind === kind &&
+        a.action.target.resourceId === target.resourceId &&
+        a.action.target.region === target.region,
+    );
+  }
+
+  private async proposeOnce(input: ProposeInput, target: TargetRef): Promise<Reply> {
+    const { deps } = this;
+    const duplicate = await this.pendingDuplicate(input.kind, target);
+    if (duplicate)
+      return notice(
+        `Approval ${duplicate.id} is already pending`,
+        `${duplicate.action.summary} is already waiting for approval as ${duplicate.id}; nothing new was requested.`,
+        { id: duplicate.id, state: duplicate.state, duplicate: true },
+      );
     const facts = await deps.cloud.describe(target);
     if (!facts)
-      return notice('Not found', `${input.resourceId} does not exist in ${input.region} (account ${accountId}).`);
+      return notice(
+        'Not found',
+        `${input.resourceId} does not exist in ${input.region} (account ${target.accountId}).`,
+      );
     const built = buildAction(
       input.kind,
       target,
@@ -90,14 +135,14 @@ export class ApprovalService implements ApprovalInteractions {
     const guard = protectedBy(deps.policy.guardrails, facts.tags);
     if (guard)
       return notice('Protected', `${input.resourceId} carries the protected tag ${guard}; Tally never touches it.`);
-    const rule = deps.policy.risk[action.risk];
+    const requester = { person: personOf(deps.policy, input.requester), via: input.requester };
+    const rule = ruleForApproval(deps.policy.risk[action.risk], isPolicyPerson(deps.policy, requester.person));
     if (rule.tiers.length === 0)
       return notice(
         'No approvers configured',
         `No approvers are configured for ${action.risk}-risk actions; add them under approvals.risk.${action.risk} in the policy file.`,
       );
     const now = deps.clock.now();
-    const requester = { person: personOf(deps.policy, input.requester), via: input.requester };
     const approval: Approval = {
       // 48 random bits: unique across millions of approvals, still short enough to type in `approve <id>`.
       id: newId('apr', 6),
@@ -151,10 +196,15 @@ export class ApprovalService implements ApprovalInteractions {
   private proposedReply(approval: Approval): Reply {
     const card = this.deps.messages.render(approval);
     const where = approval.messages.map((m) => m.channel);
+    // See ruleForApproval: a requester the policy does not name costs one approval more.
+    const unknown =
+      !approval.rule.requesterMayVote && !isPolicyPerson(this.deps.policy, approval.requester.person)
+        ? ` You are not a person of the policy file (approvals.people), so it needs ${approval.rule.tiers[0]?.quorum ?? 1} approvals, one more than usual: Tally cannot tell your other accounts from the approvers.`
+        : '';
     if (approval.origin.platform === 'slack' || approval.origin.platform === 'teams')
       return notice(
         `Approval ${approval.id} requested`,
-        `${approval.action.summary}. The approval request is posted${where.length ? ` in ${where.join(', ')}` : ' to the approvers directly'}.`,
+        `${approval.action.summary}. The approval request is posted${where.length ? ` in ${where.join(', ')}` : ' to the approvers directly'}.${unknown}`,
         {
           id: approval.id,
           state: approval.state,
@@ -162,7 +212,11 @@ export class ApprovalService implements ApprovalInteractions {
           risk: approval.action.risk,
         },
       );
-    return { ...card, title: `Approval requested: ${card.title}` };
+    return {
+      ...card,
+      title: `Approval requested: ${card.title}`,
+      ...(unknown ? { context: [...(card.context ?? []), unknown.trim()] } : {}),
+    };
   }
 
   vote: ApprovalInteractions['vote'] = async (input) => voteReply(await this.deps.votes.vote(input), input.decision);

@@ -1,4 +1,4 @@
-import type { Identity } from './approval.types.js';
+import type { Actor, Identity } from './approval.types.js';
 import type { ApprovalPolicy, Person, RiskRule } from './approval-policy.types.js';
 
 /**
@@ -53,7 +53,8 @@ export function personOf(policy: ApprovalPolicy, identity: Identity): string {
 /**
  * Expands approver entries to the persons who may vote (in the form {@link personOf} returns): a people key stays,
  * `@group` expands recursively (a cycle is expanded once), `slack-group:S…` expands through `groupMembers`, and a
- * raw platform id becomes its person, or both `slack:<id>` and `teams:<id>` when nobody in the policy has it.
+ * raw platform id becomes the person who has it on its platform, or `slack:<id>` / `teams:<id>` when nobody in the
+ * policy has it: one platform, told by the id's shape ({@link platformOfId}), so a raw id is one voter.
  * An unknown `@group` (the policy changed since the approval copied its rule) adds nobody.
  * A failure of `groupMembers` is not caught.
  */
@@ -85,13 +86,40 @@ export async function eligibleVoters(
   return voters;
 }
 
-/** A people key, a `slack:`/`teams:` person, or a raw id. */
+/** A people key, a `slack:`/`teams:` person, or a raw id (on the platform its shape names). */
 function personsOfEntry(policy: ApprovalPolicy, entry: string): string[] {
   if (policy.people.some((p) => p.key === entry)) return [entry];
   const prefixed = /^(slack|teams):(.+)$/.exec(entry);
   if (prefixed) return [personOf(policy, { platform: prefixed[1] as 'slack' | 'teams', id: prefixed[2] ?? '' })];
-  const person = personWithId(policy, 'slack', entry) ?? personWithId(policy, 'teams', entry);
-  return person ? [person.key] : [`slack:${entry}`, `teams:${entry}`];
+  return [personOf(policy, { platform: platformOfId(entry), id: entry })];
+}
+
+/**
+ * The platform of a raw user id written in the policy: a Slack user id (`U…`, `W…` on Enterprise Grid: upper-case
+ * letters and digits) is Slack's; anything else (an AAD object id, a `29:…` id) is Teams'.
+ *
+ * @example platformOfId('U0CAROL') // 'slack'
+ * @example platformOfId('29:1carol') // 'teams'
+ */
+function platformOfId(id: string): 'slack' | 'teams' {
+  return /^[UW][A-Z0-9]+$/.test(id) ? 'slack' : 'teams';
+}
+
+/**
+ * Whether a person string names someone of `policy.people`. Anyone else (`slack:U0X`, `teams:29:…`, `shell:local`)
+ * is an identity the policy ties to no person: the same human may have other identities Tally cannot see.
+ */
+export function isPolicyPerson(policy: ApprovalPolicy, person: string): boolean {
+  return policy.people.some((p) => p.key === person);
+}
+
+/**
+ * Whether `person` is the requester, through any of their identities: the person stored on the approval, or the
+ * person the request's identity is today (so someone named in the policy since the proposal is recognised).
+ * See docs/architecture.md#votes-and-compare-and-set.
+ */
+export function isRequester(policy: ApprovalPolicy, requester: Actor, person: string): boolean {
+  return person === requester.person || person === personOf(policy, requester.via);
 }
 
 /**
@@ -102,6 +130,28 @@ export function tierEntries(rule: RiskRule, tier: number): string[] {
   return [...new Set(rule.tiers.slice(0, Math.max(0, tier + 1)).flatMap((t) => t.approvers))];
 }
 
+/**
+ * The rule as an approval copies it (docs/architecture.md#votes-and-compare-and-set):
+ * - every tier after the first has at least the quorum of `quorumAfterEscalation`, by default tier 0's, so
+ *   escalation adds approvers without lowering the bar unless the policy says so;
+ * - when the requester is not a person of the policy and may not vote, every tier needs one approval more: the
+ *   requester may be an approver under another identity (a Teams `29:` id, a second account, the shell without
+ *   `--as`), and one human is one vote at most, so the quorum is still met by that many people besides them.
+ * The quorums are written into the tiers (and the key left out), so the stored approval alone says what each tier
+ * needs.
+ *
+ * @example ruleForApproval({ tiers: [{ approvers: ['@finops'], quorum: 2 }, { approvers: ['dave'], quorum: 1 }], … }, true)
+ *   // tiers: [{ approvers: ['@finops'], quorum: 2 }, { approvers: ['dave'], quorum: 2 }]
+ */
+export function ruleForApproval(rule: RiskRule, requesterKnown: boolean): RiskRule {
+  const { quorumAfterEscalation, ...rest } = rule;
+  const floor = quorumAfterEscalation ?? rule.tiers[0]?.quorum ?? 1;
+  const extra = requesterKnown || rule.requesterMayVote ? 0 : 1;
+  return {
+    ...rest,
+    tiers: rule.tiers.map((t, i) => ({ ...t, quorum: (i === 0 ? t.quorum : Math.max(t.quorum, floor)) + extra })),
+  };
+}
 /** How to reach a person: the policy's contacts for a people key, the platform id for `slack:U1` / `teams:…`. */
 export function contactsOf(policy: ApprovalPolicy, person: string): Contacts {
   const known = policy.people.find((p) => p.key === person) ?? idPerson(policy, person);

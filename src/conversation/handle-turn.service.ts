@@ -31,6 +31,11 @@ export type DigestCommandRunner = (command: DigestCommand, turn: Turn, scope?: C
 /** Runs the approval commands (they need the turn: who votes, where the request is posted). */
 export type ApprovalCommandRunner = (command: ApprovalCommand, turn: Turn, scope?: ChannelScope) => Promise<Reply>;
 
+/** The agent's proposal in one turn: none yet, one under way, or one made. */
+interface ProposalsOfTurn {
+  state: 'none' | 'busy' | 'done';
+}
+
 const NO_AGENT: FreeTextHandler = async () => ({
   ...helpReply(),
   kind: 'notice',
@@ -79,7 +84,7 @@ export class TurnHandler {
    * the channel's scope. The agent may run cost commands, list recommendations, propose actions and show digests;
    * votes, cancellations and approvals through it are refused.
    */
-  private dispatch(command: Command, turn: Turn, via: 'person' | 'agent'): Promise<Reply> {
+  private dispatch(command: Command, turn: Turn, via: 'person' | 'agent', proposals?: ProposalsOfTurn): Promise<Reply> {
     const scope = this.scopeOf(turn.location);
     if (command.kind === 'digest')
       return this.runDigest(via === 'agent' ? { kind: 'digest', action: 'show' } : command, turn, scope);
@@ -88,8 +93,39 @@ export class TurnHandler {
       return this.commands.run(command, scope, { charts });
     }
     if (via === 'person' || command.kind === 'recommendations') return this.runApproval(command, turn, scope);
-    if (command.kind === 'propose') return this.runApproval({ ...command, viaAgent: true }, turn, scope);
+    if (command.kind === 'propose') return this.agentProposal(command, turn, scope, proposals);
     return Promise.resolve(helpReply('approvals', 'Votes are cast by people, with the buttons or `approve <id>`.'));
+  }
+
+  /**
+   * The agent proposes at most once per turn (docs/architecture.md#votes-and-compare-and-set): a second proposal,
+   * or one while the first is under way (tools may run in parallel), is refused; a proposal that created nothing
+   * (not found, a duplicate, out of scope) leaves the turn's one proposal unused.
+   */
+  private async agentProposal(
+    command: Extract<ApprovalCommand, { kind: 'propose' }>,
+    turn: Turn,
+    scope: ChannelScope | undefined,
+    proposals: ProposalsOfTurn = { state: 'none' },
+  ): Promise<Reply> {
+    if (proposals.state !== 'none')
+      return {
+        kind: 'notice',
+        title: 'One proposal per turn',
+        text: 'This turn has already proposed an action. Ask again to propose another one.',
+        data: { proposed: false, reason: 'ONE_PROPOSAL_PER_TURN' },
+        visibility: 'ephemeral',
+      };
+    proposals.state = 'busy';
+    let created = false;
+    try {
+      const reply = await this.runApproval({ ...command, viaAgent: true }, turn, scope);
+      const data = reply.data as { id?: unknown; duplicate?: unknown } | undefined;
+      created = typeof data?.id === 'string' && data.duplicate !== true;
+      return reply;
+    } finally {
+      proposals.state = created ? 'done' : 'none';
+    }
   }
 
   async handle(turn: Turn, hooks: TurnHooks = {}): Promise<Reply> {
@@ -98,7 +134,8 @@ export class TurnHandler {
       if (parsed.ok) return await this.dispatch(parsed.command, turn, 'person');
       if (parsed.reason === 'EMPTY') return helpReply();
       if (parsed.reason === 'INVALID') return helpReply(parsed.topic, parsed.message);
-      return await this.freeText(turn, (command) => this.dispatch(command, turn, 'agent'), hooks);
+      const proposals: ProposalsOfTurn = { state: 'none' };
+      return await this.freeText(turn, (command) => this.dispatch(command, turn, 'agent', proposals), hooks);
     } catch (err) {
       const errorId = newId('err');
       this.logger.error({ err, errorId, platform: turn.location.platform, user: turn.user.id }, 'turn failed');

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ApprovalPolicy, RiskRule } from '../../../src/approvals/approval-policy.types.js';
-import { contactsOf, displayName, eligibleVoters, personOf, tierEntries } from '../../../src/approvals/approvers.js';
+import {
+  contactsOf,
+  displayName,
+  eligibleVoters,
+  isPolicyPerson,
+  isRequester,
+  personOf,
+  ruleForApproval,
+  tierEntries,
+} from '../../../src/approvals/approvers.js';
 
 const ALICE_AAD = '6f1c2a4e-0b7d-4c55-9e0a-3d2f8b1c7a90';
 
@@ -89,7 +98,7 @@ describe('eligibleVoters', () => {
   it('survives a cycle between groups', async () => {
     const { lookup } = directory({});
     const voters = await eligibleVoters(policy(), ['@ping'], lookup);
-    expect([...voters].sort()).toEqual(['slack:U0PING', 'teams:U0PING']);
+    expect([...voters].sort()).toEqual(['slack:U0PING']);
   });
 
   it('expands a Slack user group through the directory, mapping members to people', async () => {
@@ -99,10 +108,28 @@ describe('eligibleVoters', () => {
     expect(calls).toEqual(['slack:S0OPS']); // looked up once although named twice
   });
 
-  it('maps a raw id to its person, or keeps it for both platforms', async () => {
+  it('maps a raw id to its person, or ties it to the one platform its shape names', async () => {
     const { lookup } = directory({});
-    const voters = await eligibleVoters(policy(), ['U0ALICE', ALICE_AAD, '29:1carol', 'U0CAROL'], lookup);
-    expect([...voters].sort()).toEqual(['alice', 'carol', 'slack:U0CAROL', 'teams:U0CAROL']);
+    const voters = await eligibleVoters(
+      policy(),
+      ['U0ALICE', ALICE_AAD, '29:1carol', 'U0CAROL', 'W0GRID', '29:1zed', '0a1b2c3d-0000-4000-8000-00000000beef'],
+      lookup,
+    );
+    expect([...voters].sort()).toEqual([
+      'alice',
+      'carol',
+      'slack:U0CAROL',
+      'slack:W0GRID',
+      'teams:0a1b2c3d-0000-4000-8000-00000000beef',
+      'teams:29:1zed',
+    ]);
+  });
+
+  it('does not look a raw id up on the other platform: a Slack-shaped id is not a Teams id', async () => {
+    const { lookup } = directory({});
+    // Carol's Teams id is `29:1carol`; `U0CAROL` is nobody's Slack id in this policy, so it is a Slack person alone.
+    const voters = await eligibleVoters(policy({ people: [{ key: 'carol', teams: 'U0CAROL' }] }), ['U0CAROL'], lookup);
+    expect([...voters]).toEqual(['slack:U0CAROL']);
   });
 
   it('accepts persons in platform:id form', async () => {
@@ -170,5 +197,79 @@ describe('contactsOf and displayName', () => {
     expect(displayName(p, 'alice')).toBe('Alice Ng');
     expect(displayName(p, 'bob')).toBe('bob');
     expect(displayName(p, 'slack:U9')).toBe('slack:U9');
+  });
+});
+
+describe('isRequester', () => {
+  const p = policy();
+  const from = (platform: 'slack' | 'teams' | 'shell', id: string) => {
+    const via = { platform, id };
+    return { person: personOf(p, via), via };
+  };
+
+  it('is every identity of a requester the policy names, whichever platform they asked from', () => {
+    const asked = from('teams', ALICE_AAD.toUpperCase());
+    expect(asked.person).toBe('alice');
+    expect(isRequester(p, asked, personOf(p, { platform: 'slack', id: 'U0ALICE' }))).toBe(true);
+    expect(isRequester(p, asked, personOf(p, { platform: 'shell', id: 'alice' }))).toBe(true);
+    expect(isRequester(p, asked, 'bob')).toBe(false);
+    expect(isRequester(p, asked, 'slack:U0ZED')).toBe(false);
+  });
+
+  it('is the one identity of a requester the policy does not name', () => {
+    const stranger = from('teams', '29:1stranger');
+    expect(stranger.person).toBe('teams:29:1stranger');
+    expect(isRequester(p, stranger, 'teams:29:1stranger')).toBe(true);
+    expect(isRequester(p, stranger, 'carol')).toBe(false);
+  });
+
+  it('recognises a requester the policy has named since the proposal', () => {
+    const asked = { person: 'slack:U0NEW', via: { platform: 'slack' as const, id: 'U0NEW' } };
+    const later = policy({ people: [...p.people, { key: 'newton', teams: '29:1newton', slack: 'U0NEW' }] });
+    expect(isRequester(later, asked, 'newton')).toBe(true);
+    expect(isRequester(later, asked, 'carol')).toBe(false);
+  });
+
+  it('tells people of the policy from bare identities', () => {
+    expect(isPolicyPerson(p, 'shellonly')).toBe(true);
+    expect(isPolicyPerson(p, personOf(p, { platform: 'shell', id: 'local' }))).toBe(false);
+    expect(isPolicyPerson(p, personOf(p, { platform: 'slack', id: 'U0BOB' }))).toBe(true);
+  });
+});
+
+describe('ruleForApproval', () => {
+  const base: RiskRule = {
+    tiers: [
+      { approvers: ['@finops', 'U0CAROL'], quorum: 2 },
+      { approvers: ['dave'], quorum: 1 },
+      { approvers: ['erin'], quorum: 3 },
+    ],
+    requesterMayVote: false,
+    remindAfterMs: 1,
+    escalateAfterMs: 2,
+    expireAfterMs: 3,
+    onExpiry: 'reject',
+  };
+  const quorums = (r: RiskRule) => r.tiers.map((t) => t.quorum);
+
+  it("keeps the first tier's quorum after escalation by default; a later tier may only raise it", () => {
+    const copied = ruleForApproval(base, true);
+    expect(quorums(copied)).toEqual([2, 2, 3]);
+    expect(copied.tiers.map((t) => t.approvers)).toEqual(base.tiers.map((t) => t.approvers));
+    expect(quorums(base)).toEqual([2, 1, 3]); // the policy's rule is not changed
+  });
+
+  it('lowers it only as far as quorumAfterEscalation says, and stores the quorums, not the key', () => {
+    const copied = ruleForApproval({ ...base, quorumAfterEscalation: 1 }, true);
+    expect(quorums(copied)).toEqual([2, 1, 3]);
+    expect('quorumAfterEscalation' in copied).toBe(false);
+    expect(quorums(ruleForApproval({ ...base, quorumAfterEscalation: 4 }, true))).toEqual([2, 4, 4]);
+  });
+
+  it('asks one approval more on every tier when the requester is not a person of the policy', () => {
+    const expected = quorums(ruleForApproval(base, true)).map((q) => q + 1);
+    expect(quorums(ruleForApproval(base, false))).toEqual(expected);
+    // ...unless the requester may vote anyway.
+    expect(quorums(ruleForApproval({ ...base, requesterMayVote: true }, false))).toEqual([2, 2, 3]);
   });
 });
