@@ -19,13 +19,13 @@ type FocusRowMapper = (values: string[]) => RowResult;
  */
 export type MapperResult = { ok: true; map: FocusRowMapper } | { ok: false; dataset: string; missing: string[] };
 
-const CATEGORIES: Record<string, ChargeCategory> = {
-  usage: 'Usage',
-  purchase: 'Purchase',
-  tax: 'Tax',
-  credit: 'Credit',
-  adjustment: 'Adjustment',
-};
+const CATEGORIES: ReadonlyMap<string, ChargeCategory> = new Map([
+  ['usage', 'Usage'],
+  ['purchase', 'Purchase'],
+  ['tax', 'Tax'],
+  ['credit', 'Credit'],
+  ['adjustment', 'Adjustment'],
+]);
 
 /** Builds a row mapper for a header (FOCUS 1.0–1.4 names, docs/cost-data.md); unknown columns are ignored. */
 export function createFocusRowMapper(header: string[]): MapperResult {
@@ -109,7 +109,7 @@ function mapRow(v: string[], header: string[], ix: Record<FocusField, number[]>,
   const end = endText === '' ? new Date(start.getTime() + 86_400_000) : cached(endText, caches.times, parseFocusTime);
   if (end === null) return fail(endCol, endText, 'not a date-time');
   const [categoryText, categoryCol] = pick('chargeCategory');
-  const category = CATEGORIES[categoryText.trim().toLowerCase()];
+  const category = CATEGORIES.get(categoryText.trim().toLowerCase());
   if (!category) return fail(categoryCol, categoryText, 'not one of Usage, Purchase, Tax, Credit, Adjustment');
   const billed = amount(pick('billedCost'), true);
   if (isFailure(billed)) return billed;

@@ -91,6 +91,8 @@ describe('FOCUS row mapping', () => {
     [{ EffectiveCost: 'NaN' }, 'EffectiveCost'],
     [{ ChargePeriodStart: 'May 1st' }, 'ChargePeriodStart'],
     [{ ChargeCategory: 'Refund' }, 'ChargeCategory'],
+    [{ ChargeCategory: 'constructor' }, 'ChargeCategory'],
+    [{ ChargeCategory: '__proto__' }, 'ChargeCategory'],
     [{ BillingCurrency: 'dollars' }, 'BillingCurrency'],
     [{ Tags: '["a"]' }, 'Tags'],
     [{ Tags: '{bad' }, 'Tags'],
