@@ -19,24 +19,28 @@ export interface FakeStats {
   posts: Record<string, number>;
   /** Posts per `response_url` id (`POST /response/<id>`: Bolt's `respond()`). */
   responses: Record<string, number>;
+  /** Of those, the ones telling the person Tally is busy (the answer queue was full), per id. */
+  busy: Record<string, number>;
   /** `Date.now()` of the last request, 0 before the first. */
   lastCallAt: number;
 }
 
-const stats: FakeStats = { type: 'stats', calls: {}, posts: {}, responses: {}, lastCallAt: 0 };
+const stats: FakeStats = { type: 'stats', calls: {}, posts: {}, responses: {}, busy: {}, lastCallAt: 0 };
+/** How Tally's "busy" notice begins (src/conversation/apology.ts). */
+const BUSY = 'Tally is busy';
 const count = (counts: Record<string, number>, key: string) => {
   counts[key] = (counts[key] ?? 0) + 1;
 };
 let seq = 0;
 let origin = '';
 
-async function readForm(req: IncomingMessage): Promise<Record<string, string>> {
+async function readForm(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const raw = Buffer.concat(chunks).toString('utf8');
   if ((req.headers['content-type'] ?? '').startsWith('application/json')) {
     try {
-      return JSON.parse(raw) as Record<string, string>;
+      return JSON.parse(raw) as Record<string, unknown>;
     } catch {
       return {};
     }
@@ -44,7 +48,7 @@ async function readForm(req: IncomingMessage): Promise<Record<string, string>> {
   return Object.fromEntries(new URLSearchParams(raw));
 }
 
-function reply(method: string, body: Record<string, string>): Record<string, unknown> {
+function reply(method: string, body: Record<string, unknown>): Record<string, unknown> {
   seq += 1;
   const ts = `1700000000.${String(seq).padStart(6, '0')}`;
   switch (method) {
@@ -69,8 +73,13 @@ const server = createServer((req, res) => {
     (body) => {
       count(stats.calls, method);
       stats.lastCallAt = Date.now();
-      if (method === 'chat.postMessage') count(stats.posts, body.channel ?? '');
-      if (method === 'response') count(stats.responses, decodeURIComponent(path.split('/')[2] ?? ''));
+      if (method === 'chat.postMessage') count(stats.posts, String(body.channel ?? ''));
+      if (method === 'response') {
+        const id = decodeURIComponent(path.split('/')[2] ?? '');
+        count(stats.responses, id);
+        if (String(body.text ?? '').startsWith(BUSY) || JSON.stringify(body.blocks ?? '').includes(BUSY))
+          count(stats.busy, id);
+      }
       if (!path.startsWith('/api/')) {
         res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
         return;

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import type { FakeStats } from './slack-ack-fake.js';
@@ -83,6 +84,20 @@ export function timedPost(agent: Agent, url: string, req: SignedRequest): Promis
     outgoing.on('error', (error) => done(0, String(error)));
     outgoing.end(req.body);
   });
+}
+
+/**
+ * Peak (VmHWM) and current (VmRSS) resident set of process `pid` in bytes, from /proc/<pid>/status; NaN where there
+ * is no /proc (not Linux) or the process is gone.
+ */
+export function processRss(pid: number | undefined): { peak: number; current: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+    return { peak: kb('VmHWM') * 1024, current: kb('VmRSS') * 1024 };
+  } catch {
+    return { peak: Number.NaN, current: Number.NaN };
+  }
 }
 
 /** A free loopback TCP port. */

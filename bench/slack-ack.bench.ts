@@ -1,30 +1,36 @@
 /**
- * Slack ack benchmark: how fast Tally acks signed `/cost` slash commands under load, next to a bare Bolt app that only
- * acks, measured in the same run on the same machine. Aim: Tally/bare ratio at most 1.2 and Tally's p99 under 300 ms.
+ * Slack ack benchmark: how fast Tally acks a burst of signed `/cost` slash commands, how many it refuses as busy (its
+ * answer queue is bounded: `TALLY_MAX_QUEUED_ANSWERS`) and the peak resident memory of its process, next to a bare Bolt
+ * app that only acks, measured in the same run on the same machine. Aim: Tally/bare ratio at most 1.2, Tally's p99
+ * under 300 ms and its RSS peak under 500 MB.
  *
  * Three processes besides this one: a minimal Slack Web API fake (slack-ack-fake.ts, where Tally posts its answers),
  * Tally (`node bin/tally.js start`, Redis from TALLY_TEST_REDIS_URL, the May 2026 fixture export, today pinned to
  * 2026-06-10) and the bare Bolt app (slack-ack-bare.ts). Each round sends, per target, a warm-up of 20 requests and then
- * 200 requests at once (one connection each), timing every request from send to the end of its HTTP response (the
+ * 500 requests at once (one connection each), timing every request from send to the end of its HTTP response (the
  * ack); rounds alternate Tally / bare, 3 times, and the medians of the rounds' p50 and p99 are compared. After each
- * Tally burst it waits until every command has been answered, and at the end checks that each was answered exactly
- * once: one chat.postMessage per channel answer, and for help and usage errors an ephemeral answer (in the ack or
- * through the `response_url`) and no chat.postMessage.
+ * Tally burst it waits until every command has been answered and counts those answered with "Tally is busy" (through
+ * the `response_url`); after each round it reads the process's peak resident set (VmHWM in /proc/<pid>/status, so the
+ * peak since start). At the end it checks that each command was answered exactly once: one chat.postMessage per
+ * channel answer, and for help and usage errors an ephemeral answer (in the ack or through the `response_url`) and no
+ * chat.postMessage; a command refused as busy has the busy notice through the `response_url` and nothing else.
  *
  *   npm run bench                         # the query bench, then this one
  *   BENCH_ONLY=slack-ack npm run bench    # this one only
  *
- * Knobs: BENCH_SLACK_CONCURRENCY (200), BENCH_SLACK_WARMUP (20), BENCH_SLACK_ROUNDS (3), and
+ * Knobs: BENCH_SLACK_CONCURRENCY (500), BENCH_SLACK_WARMUP (20), BENCH_SLACK_ROUNDS (3), BENCH_SLACK_MAX_QUEUED
+ * (Tally's TALLY_MAX_QUEUED_ANSWERS; unset: its default, 100; 10000 shows the unbounded queue of earlier versions) and
  * BENCH_SLACK_TALLY_NODE_ARGS (node flags for Tally only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/tally-prof`).
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { envInt, percentile } from './bench-stats.js';
+import { envInt, percentile, size } from './bench-stats.js';
 import type { FakeStats } from './slack-ack-fake.js';
 import {
   type AckResult,
   benchAgent,
   type FakeProcess,
+  processRss,
   type ServerProcess,
   signedSlashCommand,
   startFake,
@@ -35,12 +41,13 @@ import {
 const log = (line = '') => process.stdout.write(`${line}\n`);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SECRET = 'slack-ack-bench-signing-secret';
-const CONCURRENCY = envInt('BENCH_SLACK_CONCURRENCY', 200);
+const CONCURRENCY = envInt('BENCH_SLACK_CONCURRENCY', 500);
 const WARMUP = envInt('BENCH_SLACK_WARMUP', 20);
 const ROUNDS = Math.max(1, envInt('BENCH_SLACK_ROUNDS', 3));
+/** Tally's bound on waiting answers; unset: Tally's default. */
+const MAX_QUEUED = process.env.BENCH_SLACK_MAX_QUEUED?.trim() ? envInt('BENCH_SLACK_MAX_QUEUED', 100) : undefined;
 /** Extra node flags for Tally's process only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/tally-prof` to profile it. */
 const TALLY_NODE_ARGS = (process.env.BENCH_SLACK_TALLY_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-/** Channel answers (posted after the ack) and answers for the asker only (in the ack): help and a usage error. */
 /**
  * The command texts, in turn: channel answers (one chat.postMessage each, with a chart) and answers for the asker only
  * (help, a usage error), which come back ephemerally, in the ack's body or through the `response_url`.
@@ -51,7 +58,7 @@ const TEXTS = [
   { text: 'help', channel: false },
   { text: 'cost by flavour', channel: false },
 ];
-const AIM = { ratio: 1.2, p99Ms: 300 };
+const AIM = { ratio: 1.2, p99Ms: 300, rssBytes: 500 * 1024 * 1024 };
 
 interface Sent extends AckResult {
   text: string;
@@ -66,6 +73,10 @@ interface Target {
   server: ServerProcess;
   p50s: number[];
   p99s: number[];
+  /** Per round: measured requests answered "Tally is busy". */
+  busy: number[];
+  /** Per round: the process's peak resident set so far, in bytes. */
+  rssPeaks: number[];
   /** The measured requests of all rounds. */
   measured: Sent[];
   /** Every request sent, warm-ups included (for the checks). */
@@ -84,11 +95,15 @@ const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, m
 /** An ack with a body carries an ephemeral answer; an empty ack leaves the answer for later. */
 const ackedEphemeral = (r: AckResult) => r.body.includes('"ephemeral"');
 
-/** How each request was answered: chat.postMessage calls, `response_url` posts, ephemeral ack (0 or 1). */
-function answers(r: Sent, stats: FakeStats): { posts: number; responses: number; ack: number } {
+/**
+ * How each request was answered: chat.postMessage calls, `response_url` posts (of which `busy` said Tally is busy),
+ * ephemeral ack (0 or 1).
+ */
+function answers(r: Sent, stats: FakeStats): { posts: number; responses: number; busy: number; ack: number } {
   return {
     posts: stats.posts[r.channel] ?? 0,
     responses: stats.responses[r.channel] ?? 0,
+    busy: stats.busy[r.channel] ?? 0,
     ack: ackedEphemeral(r) ? 1 : 0,
   };
 }
@@ -147,11 +162,17 @@ async function round(target: Target, fake: FakeProcess, n: number): Promise<void
   target.sent.push(...warm, ...results);
   const ok = results.filter((r) => r.status === 200).length;
   const ephemeral = results.filter(ackedEphemeral).length;
+  if (tally) await settle(fake, results);
+  const stats = await fake.stats();
+  const busy = tally ? results.filter((r) => answers(r, stats).busy > 0).length : 0;
+  const rss = processRss(target.server.child.pid);
+  target.busy.push(busy);
+  target.rssPeaks.push(rss.peak);
   log(
     `  round ${n} ${target.name.padEnd(9)} ${ok}/${results.length} HTTP 200, p50 ${ms(p50)} p99 ${ms(p99)} ` +
-      `max ${ms(sorted.at(-1) ?? Number.NaN)} (acks: ${results.length - ephemeral} empty, ${ephemeral} ephemeral)`,
+      `max ${ms(sorted.at(-1) ?? Number.NaN)} (acks: ${results.length - ephemeral} empty, ${ephemeral} ephemeral)` +
+      `${tally ? `, ${busy} refused as busy` : ''}, RSS peak ${size(rss.peak)} (now ${size(rss.current)})`,
   );
-  if (tally) await settle(fake, results);
 }
 
 /** Tally's measured acks per command text. */
@@ -165,7 +186,7 @@ function byText(target: Target): void {
 /**
  * Every request answered HTTP 200. Tally answered each command exactly once: a channel answer with one
  * chat.postMessage to its channel, an answer for the asker with an ephemeral ack or one `response_url` post and no
- * chat.postMessage.
+ * chat.postMessage, a command refused as busy with the busy notice through the `response_url` and nothing else.
  */
 async function verify(tally: Target, bare: Target, fake: FakeProcess): Promise<boolean> {
   const stats = await fake.stats();
@@ -173,9 +194,11 @@ async function verify(tally: Target, bare: Target, fake: FakeProcess): Promise<b
   const failed = all.filter((r) => r.status !== 200);
   const wrong = tally.sent.filter((r) => {
     const a = answers(r, stats);
+    if (a.busy > 0) return a.busy !== 1 || a.responses !== 1 || a.posts + a.ack !== 0;
     return r.toChannel ? a.posts !== 1 || a.responses + a.ack !== 0 : a.posts !== 0 || a.responses + a.ack !== 1;
   });
-  const channelAnswers = tally.sent.filter((r) => r.toChannel).length;
+  const refused = tally.sent.filter((r) => answers(r, stats).busy > 0);
+  const channelAnswers = tally.sent.filter((r) => r.toChannel && !refused.includes(r)).length;
   const inAck = tally.sent.filter(ackedEphemeral).length;
   const viaResponseUrl = Object.values(stats.responses).reduce((sum, n) => sum + n, 0);
   const posts = stats.calls['chat.postMessage'] ?? 0;
@@ -187,8 +210,9 @@ async function verify(tally: Target, bare: Target, fake: FakeProcess): Promise<b
   for (const r of failed.slice(0, 5)) log(`  HTTP ${r.status} for ${JSON.stringify(r.text)}: ${r.body.slice(0, 200)}`);
   log(
     `[check] tally chat.postMessage calls: ${posts} for ${channelAnswers} channel answers; ` +
-      `${tally.sent.length - channelAnswers} answers for the asker (help, usage): ${inAck} in the ack, ` +
-      `${viaResponseUrl} via response_url, none posted to the channel expected`,
+      `${refused.length} refused as busy; ` +
+      `${tally.sent.length - channelAnswers - refused.length} answers for the asker (help, usage): ${inAck} in the ack, ` +
+      `${viaResponseUrl - refused.length} via response_url, none posted to the channel expected`,
   );
   log(`[check] ${wrong.length} of ${tally.sent.length} commands not answered exactly once as expected`);
   for (const r of wrong.slice(0, 5))
@@ -220,14 +244,27 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
       TALLY_TODAY: '2026-06-10',
       TALLY_FOCUS_FILE: `${ROOT}tests/fixtures/focus/export-2026-05.csv`,
+      ...(MAX_QUEUED === undefined ? {} : { TALLY_MAX_QUEUED_ANSWERS: String(MAX_QUEUED) }),
     });
     stops.push(tallyServer.stop);
     const bareScript = fileURLToPath(new URL('./slack-ack-bare.js', import.meta.url));
     const bareServer = await startServer('bare bolt', [bareScript], slackEnv);
     stops.push(bareServer.stop);
     servers = [tallyServer, bareServer];
-    const tally: Target = { name: 'tally', server: tallyServer, p50s: [], p99s: [], measured: [], sent: [] };
-    const bare: Target = { name: 'bare bolt', server: bareServer, p50s: [], p99s: [], measured: [], sent: [] };
+    const target = (name: string, server: ServerProcess): Target => ({
+      name,
+      server,
+      p50s: [],
+      p99s: [],
+      busy: [],
+      rssPeaks: [],
+      measured: [],
+      sent: [],
+    });
+    const tally = target('tally', tallyServer);
+    const bare = target('bare bolt', bareServer);
+    const started = [tally, bare].map((t) => `${t.name} ${size(processRss(t.server.child.pid).current)}`);
+    log(`\n[memory] RSS once started (before any request): ${started.join(', ')}`);
 
     log(`\n[rounds] tally at ${tallyServer.url}, bare bolt at ${bareServer.url}, Slack fake at ${fake.origin}`);
     for (let n = 1; n <= ROUNDS; n++) {
@@ -240,13 +277,21 @@ async function main(): Promise<void> {
     const ok = await verify(tally, bare, fake);
     const [t50, t99, b50, b99] = [median(tally.p50s), median(tally.p99s), median(bare.p50s), median(bare.p99s)];
     const [r50, r99] = [t50 / b50, t99 / b99];
+    const [tRss, bRss] = [Math.max(...tally.rssPeaks), Math.max(...bare.rssPeaks)];
     log(
       `\nslack ack (${CONCURRENCY} concurrent /cost, median of ${ROUNDS} rounds): ` +
         `tally p50 ${ms(t50)} p99 ${ms(t99)} | bare bolt p50 ${ms(b50)} p99 ${ms(b99)} | ` +
         `ratio p50 ${r50.toFixed(2)} p99 ${r99.toFixed(2)}`,
     );
-    const met = r50 <= AIM.ratio && r99 <= AIM.ratio && t99 < AIM.p99Ms;
-    log(`aim (ratio <= ${AIM.ratio}, tally p99 < ${AIM.p99Ms} ms): ${met ? 'met' : 'NOT met'}`);
+    log(
+      `refused as busy: median ${median(tally.busy)} of ${CONCURRENCY} per burst (rounds: ${tally.busy.join(', ')}; ` +
+        `TALLY_MAX_QUEUED_ANSWERS ${MAX_QUEUED ?? 'default'}) | RSS peak: tally ${size(tRss)}, bare bolt ${size(bRss)}`,
+    );
+    const met = r50 <= AIM.ratio && r99 <= AIM.ratio && t99 < AIM.p99Ms && tRss < AIM.rssBytes;
+    log(
+      `aim (ratio <= ${AIM.ratio}, tally p99 < ${AIM.p99Ms} ms, RSS peak < ${size(AIM.rssBytes)}): ` +
+        `${met ? 'met' : 'NOT met'}`,
+    );
     if (!ok) process.exitCode = 1;
   } catch (error) {
     for (const server of servers) log(`\n--- ${server.name} output ---\n${server.output().slice(-4000)}`);
