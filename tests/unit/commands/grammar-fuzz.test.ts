@@ -1,18 +1,24 @@
 // A bounded, seeded fuzz of the command language: commands built from the grammar's own words plus junk (prototype
 // names, out-of-range numbers and dates, unknown regions, Slack formatting, mentions and links), each answered by the
-// real TurnHandler (with the fast path for free text) over a real cost store, rendered as text and as Block Kit. No
-// answer may be an internal error, show NaN, undefined or infinity, or let the person's text format or mention in
-// Slack. The generator is a small PRNG with a fixed seed: a failure names the command, and rerunning reproduces it.
+// real TurnHandler (the fast path for free text, digests on in-process stores) over a real cost store, rendered as
+// text and as Block Kit. No answer may be an internal error, show NaN, undefined or infinity, or let the person's
+// text format or mention in Slack. The generator is a small PRNG with a fixed seed: a failure names the command, and
+// rerunning reproduces it.
 
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MemoryApprovalRepository } from '../../../adapters/memory/memory-approval.repository.js';
+import { MemoryDigestSubscriptionRepository } from '../../../adapters/memory/memory-digest-subscription.repository.js';
 import { renderMessage } from '../../../adapters/slack/render-blocks.js';
 import { FastPathService } from '../../../src/agent/fast-path.service.js';
 import { serviceNames } from '../../../src/agent/service-names.js';
 import { AnomalyScanService } from '../../../src/anomalies/anomaly-scan.service.js';
+import { SavingsService } from '../../../src/approvals/savings.service.js';
 import { TurnHandler } from '../../../src/conversation/handle-turn.service.js';
 import { CommandService } from '../../../src/conversation/run-command.js';
 import { CostQueryService } from '../../../src/costs/cost-query.service.js';
 import { ForecastService } from '../../../src/costs/forecast.service.js';
+import { DigestService } from '../../../src/reports/digest.service.js';
+import { DigestSubscriptionService } from '../../../src/reports/digest-subscription.service.js';
 import { fixedClock } from '../../../src/shared/clock.js';
 import { addDays } from '../../../src/shared/day.js';
 import { silentLogger } from '../../../src/shared/logger.port.js';
@@ -300,15 +306,37 @@ beforeAll(async () => {
   rollups.push(testRollup('2026-05-10', 'AWS Lambda', 0), testRollup('2026-05-11', 'Credits', -50));
   await costs.replaceRollups('t', { from: '2026-03-01', to: addDays(TODAY, -1) }, rollups);
   const query = new CostQueryService(costs);
+  const clock = fixedClock(new Date(`${TODAY}T08:00:00Z`));
   const scan = new AnomalyScanService(costs);
   const commands = new CommandService({
     costs: query,
     forecast: new ForecastService(query),
-    clock: fixedClock(new Date(`${TODAY}T08:00:00Z`)),
+    clock,
     anomalies: (request) => scan.scan(request),
     status: async () => ({ store: 'memory', dataRange: null, imports: [], notes: [] }),
   });
-  turns = new TurnHandler(commands, silentLogger, new FastPathService(serviceNames(costs)).handle);
+  const approvals = new MemoryApprovalRepository();
+  const digests = new DigestSubscriptionService({
+    repo: new MemoryDigestSubscriptionRepository(),
+    scheduler: null,
+    digests: new DigestService({
+      costs: query,
+      forecast: new ForecastService(query),
+      approvals,
+      savings: new SavingsService({ approvals, costs, clock }),
+      anomalies: (range) => scan.scan(range),
+      clock,
+    }),
+    clock,
+  });
+  turns = new TurnHandler(
+    commands,
+    silentLogger,
+    new FastPathService(serviceNames(costs)).handle,
+    () => undefined,
+    undefined,
+    (command, turn, scope) => digests.run(command, { platform: 'slack', channel: 'C0FUZZ', user: turn.user.id }, scope),
+  );
 });
 
 const ask = (text: string) =>
@@ -316,7 +344,14 @@ const ask = (text: string) =>
 
 describe('the command language under fuzzing', () => {
   it('answers the cases found by hand with usage help or a correct answer', async () => {
-    for (const text of ['cost constructor', 'cost __proto__', 'forecast constructor', 'help constructor']) {
+    for (const text of [
+      'cost constructor',
+      'cost __proto__',
+      'forecast constructor',
+      'help constructor',
+      'digest now',
+      'digest subscribe weekly mon 09:00 UTC',
+    ]) {
       const reply = await ask(text);
       expect(problemOf(reply), text).toBeNull();
       expect(['usage', 'help', 'answer', 'notice'], text).toContain(reply.kind);
