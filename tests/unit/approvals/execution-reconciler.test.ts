@@ -174,4 +174,28 @@ describe('which approvals a pass takes up', () => {
     expect(core.dmsTo('rita')).toHaveLength(dmsBefore);
     expect((await core.get(waiting)).state).toBe('APPROVED');
   });
+
+  it('an execution whose job finishes while the pass looks at it is left as it ended', async () => {
+    const { store, core } = setUp();
+    const id = await approved(core, resources.instance('i-0ccccccccccccc005'));
+    const requeued: string[] = [];
+    // The pass lists the approval APPROVED; its job runs to the end while the pass asks for the job's state.
+    const reconciler = new ExecutionReconciler({
+      approvals: store,
+      jobs: {
+        pending: async (approvalId) => {
+          await core.executor.execute(approvalId, { finalAttempt: false });
+          return false;
+        },
+        requeue: async (approvalId) => void requeued.push(approvalId),
+      },
+      messages: core.messages,
+      audit: auditor(core.auditLog, core.clock),
+      logger: silentLogger,
+    });
+    expect(await reconciler.reconcile()).toEqual({ resumed: [], enqueued: [] });
+    expect(requeued).toEqual([]);
+    expect((await core.get(id)).state).toBe('SUCCEEDED');
+    expect(core.cloud.changes()).toEqual(['stopInstance i-0ccccccccccccc005']);
+  });
 });
