@@ -23,14 +23,6 @@ type ExpiryOutcome = 'reject' | 'approve';
 export interface RiskRule {
   /** Tier 0 is asked first; escalation moves to the next tier, whose approvers join those asked before. */
   tiers: ApprovalTier[];
-  /**
-   * The lowest quorum once the approval has escalated past tier 0; a later tier's own higher quorum still applies.
-   * Escalation adds approvers, it never makes approving easier unless this says so
-   * (docs/architecture.md#votes-and-compare-and-set).
-   *
-   * @defaultValue the quorum of tier 0
-   */
-  quorumAfterEscalation?: number;
   /** @defaultValue false */
   requesterMayVote: boolean;
   /** Reminder DMs to approvers who have not voted, this long after the request (and after each escalation). */
@@ -60,5 +52,12 @@ export interface ApprovalPolicy {
   groups: Record<string, string[]>;
   /** Where approval requests are posted besides the conversation they came from. */
   channels: { slack?: string; teams?: string };
+  /**
+   * `approvals.quorumAfterEscalation`: `true` lets a later tier's lower quorum apply as written. Otherwise escalation
+   * adds approvers but never lowers the quorum below tier 0's (docs/architecture.md#votes-and-compare-and-set).
+   *
+   * @defaultValue false
+   */
+  quorumAfterEscalation?: boolean;
   guardrails: Guardrails;
 }

@@ -136,7 +136,10 @@ export class ApprovalService implements ApprovalInteractions {
     if (guard)
       return notice('Protected', `${input.resourceId} carries the protected tag ${guard}; Tally never touches it.`);
     const requester = { person: personOf(deps.policy, input.requester), via: input.requester };
-    const rule = ruleForApproval(deps.policy.risk[action.risk], isPolicyPerson(deps.policy, requester.person));
+    const rule = ruleForApproval(deps.policy.risk[action.risk], {
+      requesterKnown: isPolicyPerson(deps.policy, requester.person),
+      lowerAfterEscalation: deps.policy.quorumAfterEscalation === true,
+    });
     if (rule.tiers.length === 0)
       return notice(
         'No approvers configured',

@@ -132,26 +132,30 @@ export function tierEntries(rule: RiskRule, tier: number): string[] {
 
 /**
  * The rule as an approval copies it (docs/architecture.md#votes-and-compare-and-set):
- * - every tier after the first has at least the quorum of `quorumAfterEscalation`, by default tier 0's, so
- *   escalation adds approvers without lowering the bar unless the policy says so;
+ * - every tier after the first needs at least tier 0's quorum, so escalation adds approvers without lowering the
+ *   bar, unless `lowerAfterEscalation` (the policy's `quorumAfterEscalation: true`) lets each tier's quorum apply as
+ *   written;
  * - when the requester is not a person of the policy and may not vote, every tier needs one approval more: the
  *   requester may be an approver under another identity (a Teams `29:` id, a second account, the shell without
  *   `--as`), and one human is one vote at most, so the quorum is still met by that many people besides them.
- * The quorums are written into the tiers (and the key left out), so the stored approval alone says what each tier
- * needs.
+ * The quorums are written into the tiers, so the stored approval alone says what each tier needs.
  *
- * @example ruleForApproval({ tiers: [{ approvers: ['@finops'], quorum: 2 }, { approvers: ['dave'], quorum: 1 }], … }, true)
+ * @example ruleForApproval({ tiers: [{ approvers: ['@finops'], quorum: 2 }, { approvers: ['dave'], quorum: 1 }], … },
+ *   { requesterKnown: true, lowerAfterEscalation: false })
  *   // tiers: [{ approvers: ['@finops'], quorum: 2 }, { approvers: ['dave'], quorum: 2 }]
  */
-export function ruleForApproval(rule: RiskRule, requesterKnown: boolean): RiskRule {
-  const { quorumAfterEscalation, ...rest } = rule;
-  const floor = quorumAfterEscalation ?? rule.tiers[0]?.quorum ?? 1;
-  const extra = requesterKnown || rule.requesterMayVote ? 0 : 1;
+export function ruleForApproval(
+  rule: RiskRule,
+  options: { requesterKnown: boolean; lowerAfterEscalation: boolean },
+): RiskRule {
+  const floor = options.lowerAfterEscalation ? 1 : (rule.tiers[0]?.quorum ?? 1);
+  const extra = options.requesterKnown || rule.requesterMayVote ? 0 : 1;
   return {
-    ...rest,
+    ...rule,
     tiers: rule.tiers.map((t, i) => ({ ...t, quorum: (i === 0 ? t.quorum : Math.max(t.quorum, floor)) + extra })),
   };
 }
+
 /** How to reach a person: the policy's contacts for a people key, the platform id for `slack:U1` / `teams:…`. */
 export function contactsOf(policy: ApprovalPolicy, person: string): Contacts {
   const known = policy.people.find((p) => p.key === person) ?? idPerson(policy, person);

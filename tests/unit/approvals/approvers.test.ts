@@ -252,24 +252,24 @@ describe('ruleForApproval', () => {
   };
   const quorums = (r: RiskRule) => r.tiers.map((t) => t.quorum);
 
+  const known = { requesterKnown: true, lowerAfterEscalation: false };
+
   it("keeps the first tier's quorum after escalation by default; a later tier may only raise it", () => {
-    const copied = ruleForApproval(base, true);
+    const copied = ruleForApproval(base, known);
     expect(quorums(copied)).toEqual([2, 2, 3]);
     expect(copied.tiers.map((t) => t.approvers)).toEqual(base.tiers.map((t) => t.approvers));
     expect(quorums(base)).toEqual([2, 1, 3]); // the policy's rule is not changed
   });
 
-  it('lowers it only as far as quorumAfterEscalation says, and stores the quorums, not the key', () => {
-    const copied = ruleForApproval({ ...base, quorumAfterEscalation: 1 }, true);
-    expect(quorums(copied)).toEqual([2, 1, 3]);
-    expect('quorumAfterEscalation' in copied).toBe(false);
-    expect(quorums(ruleForApproval({ ...base, quorumAfterEscalation: 4 }, true))).toEqual([2, 4, 4]);
+  it("applies each tier's quorum as written when the policy says quorumAfterEscalation: true", () => {
+    expect(quorums(ruleForApproval(base, { ...known, lowerAfterEscalation: true }))).toEqual(quorums(base));
   });
 
   it('asks one approval more on every tier when the requester is not a person of the policy', () => {
-    const expected = quorums(ruleForApproval(base, true)).map((q) => q + 1);
-    expect(quorums(ruleForApproval(base, false))).toEqual(expected);
+    const unknown = { ...known, requesterKnown: false };
+    const expected = quorums(ruleForApproval(base, known)).map((q) => q + 1);
+    expect(quorums(ruleForApproval(base, unknown))).toEqual(expected);
     // ...unless the requester may vote anyway.
-    expect(quorums(ruleForApproval({ ...base, requesterMayVote: true }, false))).toEqual([2, 2, 3]);
+    expect(quorums(ruleForApproval({ ...base, requesterMayVote: true }, unknown))).toEqual([2, 2, 3]);
   });
 });

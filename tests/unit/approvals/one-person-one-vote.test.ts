@@ -4,7 +4,7 @@
 // action. Each quorum case ends without execution.
 import { describe, expect, it } from 'vitest';
 import type { Identity } from '../../../src/approvals/approval.types.js';
-import type { RiskRule } from '../../../src/approvals/approval-policy.types.js';
+import type { ApprovalPolicy } from '../../../src/approvals/approval-policy.types.js';
 import type { VoteOutcome } from '../../../src/approvals/approval-votes.service.js';
 import {
   type ApprovalCore,
@@ -152,18 +152,16 @@ describe('a requester the policy does not name', () => {
 
 describe('escalation', () => {
   /** Finops (Alice and Bob, 2 of them) first; after 4 h Dave joins with a quorum of 1 of his own. */
-  const laddered = (extra: Partial<RiskRule> = {}) =>
-    rule({
-      tiers: [
-        { approvers: ['alice', 'bob'], quorum: 2 },
-        { approvers: ['dave'], quorum: 1 },
-      ],
-      ...extra,
-    });
+  const laddered = rule({
+    tiers: [
+      { approvers: ['alice', 'bob'], quorum: 2 },
+      { approvers: ['dave'], quorum: 1 },
+    ],
+  });
 
-  async function escalated(riskRule: RiskRule) {
+  async function escalated(thePolicy: ApprovalPolicy) {
     const clock = testClock(T0);
-    const core = createApprovalCore({ clock, policy: policy(riskRule) });
+    const core = createApprovalCore({ clock, policy: thePolicy });
     const id = await proposedBy(core, slackUser('rita'));
     const timer = core.timers.take(id, 'escalate', 0);
     clock.set(new Date(timer.armedAt + timer.delayMs));
@@ -173,7 +171,7 @@ describe('escalation', () => {
   }
 
   it("adds approvers but keeps the first tier's quorum: one finops member alone does not approve", async () => {
-    const { core, id } = await escalated(laddered());
+    const { core, id } = await escalated(policy(laddered));
     expect(await core.vote(id, slackUser('alice'))).toMatchObject({ ok: true, decided: false });
     await expectNotExecuted(core, id);
     // Dave, added by the escalation, is the second approver it needs.
@@ -181,8 +179,8 @@ describe('escalation', () => {
     expect((await core.get(id)).decision?.reason).toBe('quorum reached (2 of 2)');
   });
 
-  it('lowers the quorum only when the policy says so with quorumAfterEscalation', async () => {
-    const { core, id } = await escalated(laddered({ quorumAfterEscalation: 1 }));
+  it('lowers the quorum only when the policy says so with quorumAfterEscalation: true', async () => {
+    const { core, id } = await escalated({ ...policy(laddered), quorumAfterEscalation: true });
     expect(await core.vote(id, slackUser('alice'))).toMatchObject({ ok: true, decided: true });
     expect(core.execution.calls).toEqual([id]);
   });
