@@ -6,6 +6,7 @@ import type { ApprovalTimers, TimerKind } from './approval-jobs.port.js';
 import type { ApprovalMessages } from './approval-messages.service.js';
 import type { ApprovalOutcomes } from './approval-outcomes.service.js';
 import type { ApprovalPolicy } from './approval-policy.types.js';
+import { progressOf } from './approval-reply.js';
 import type { ApprovalRepository } from './approval-repository.port.js';
 import { changeApproval } from './approval-store.js';
 import { eligibleVoters, isRequester, tierEntries } from './approvers.js';
@@ -71,7 +72,16 @@ export class ApprovalTimerService {
     const now = this.deps.clock.now().toISOString();
     const { written } = await changeApproval(this.deps.approvals, approvalId, (a) => {
       if (a?.state !== 'PENDING' || a.tier !== tier || tier + 1 >= a.rule.tiers.length) return { result: null };
-      return { write: { ...a, tier: tier + 1, updatedAt: now }, result: null };
+      const next: Approval = { ...a, tier: tier + 1, updatedAt: now };
+      // A lower quorum (only with the policy's quorumAfterEscalation: true) may already be met by the votes so far.
+      const { approvals, quorum } = progressOf(next);
+      if (approvals >= quorum)
+        Object.assign(next, {
+          state: 'APPROVED',
+          decidedAt: now,
+          decision: { by: 'tally', reason: `quorum reached after escalation (${approvals} of ${quorum})` },
+        });
+      return { write: next, result: null };
     });
     if (!written) return 'stale';
     const added = written.rule.tiers[written.tier]?.approvers ?? [];
@@ -82,6 +92,18 @@ export class ApprovalTimerService {
       actor: 'tally',
       what: `escalated to tier ${written.tier + 1}: ${added.join(', ')}`,
     });
+    if (written.state === 'APPROVED') {
+      await this.deps.audit({
+        kind: 'decision',
+        event: 'decision.approved',
+        approvalId,
+        actor: 'tally',
+        what: `approved: ${written.action.summary}`,
+        why: written.decision?.reason ?? '',
+      });
+      await this.deps.outcomes.decided(written);
+      return 'escalated';
+    }
     await this.deps.messages.note(written, `No decision yet: escalated to ${added.join(', ')}`);
     const newcomers = await eligibleVoters(this.deps.policy, added, (p, g) => this.deps.messages.groupMembers(p, g));
     const reply = this.ask(written, `Escalated to you: your vote is needed on ${written.id}`);

@@ -186,6 +186,34 @@ describe('escalation', () => {
   });
 });
 
+describe('an escalation that lowers the quorum (quorumAfterEscalation: true)', () => {
+  it('decides the approval when the votes so far already meet the new quorum, and it runs once', async () => {
+    const clock = testClock(T0);
+    const riskRule = rule({
+      tiers: [
+        { approvers: ['alice', 'bob', 'carol'], quorum: 3 },
+        { approvers: ['dave'], quorum: 1 },
+      ],
+    });
+    const core = createApprovalCore({ clock, policy: { ...policy(riskRule), quorumAfterEscalation: true } });
+    const id = await proposedBy(core, slackUser('rita'));
+    await core.vote(id, slackUser('alice'));
+    expect(core.execution.calls).toEqual([]);
+
+    const timer = core.timers.take(id, 'escalate', 0);
+    clock.set(new Date(timer.armedAt + timer.delayMs));
+    expect(await core.timerService.fire(id, 'escalate', 0)).toBe('escalated');
+    const approval = await core.get(id);
+    expect(approval.state).toBe('APPROVED');
+    expect(approval.decision).toEqual({ by: 'tally', reason: 'quorum reached after escalation (1 of 1)' });
+    expect(core.execution.calls).toEqual([id]);
+    const events = await core.events(id);
+    expect(events.filter((e) => e === 'decision.approved')).toHaveLength(1);
+    // A late vote changes nothing.
+    expect(refusal(await core.vote(id, slackUser('dave')))).toBe('NOT_PENDING');
+  });
+});
+
 describe('proposals', () => {
   it('never duplicate a pending one for the same resource and action: the duplicate answers with its id', async () => {
     const core = createApprovalCore();
