@@ -1,8 +1,8 @@
 /**
  * Block Kit rendering of the platform-neutral `Reply` (docs/architecture.md#the-reply-model): messages, App Home,
- * ephemeral acks. Every data-derived string that lands in mrkdwn goes through `escapeMrkdwn`. Slack limits are in
- * `SLACK_LIMITS` (header 150, section text 3000, fields 10 × 2000, 50 blocks per message and 100 per home view, actions
- * 25 elements, button text 75, button value 2000).
+ * ephemeral acks. Every data-derived string that lands in mrkdwn goes through `escapeMrkdwn`, so that it can neither
+ * format nor mention. Slack limits are in `SLACK_LIMITS` (header 150, section text 3000, fields 10 × 2000, 50 blocks
+ * per message and 100 per home view, actions 25 elements, button text 75, button value 2000).
  */
 import type { types } from '@slack/bolt';
 import { TallyError } from '../../src/shared/errors.js';
@@ -56,7 +56,10 @@ function headerBlocks(title: string): KnownBlock[] {
 
 function textBlocks(text: string | undefined): KnownBlock[] {
   if (!text) return [];
-  return chunkText(escapeMrkdwn(text), SLACK_LIMITS.sectionText).map((t) => ({ type: 'section', text: mrkdwn(t) }));
+  return chunkText(escapeMrkdwn(text, 'all'), SLACK_LIMITS.sectionText).map((t) => ({
+    type: 'section',
+    text: mrkdwn(t),
+  }));
 }
 
 function fieldBlocks(fields: ReplyField[] | undefined): KnownBlock[] {
@@ -72,7 +75,9 @@ function tableBlocks(tables: ReplyTable[] | undefined, maxRows: number, more?: R
 }
 
 function contextBlocks(lines: string[] | undefined): KnownBlock[] {
-  const texts = (lines ?? []).filter((l) => l.trim() !== '').map((l) => fitMrkdwn(l, SLACK_LIMITS.contextText));
+  const texts = (lines ?? [])
+    .filter((l) => l.trim() !== '')
+    .map((l) => fitMrkdwn(l, SLACK_LIMITS.contextText, 'commands'));
   return chunk(texts, SLACK_LIMITS.contextElements).map((run) => ({ type: 'context', elements: run.map(mrkdwn) }));
 }
 
@@ -111,7 +116,7 @@ function fallbackText(reply: Reply): string {
     ? `${first.label}: ${first.value}`
     : (reply.text?.split('\n').find((l) => l.trim() !== '') ?? reply.items?.[0]?.title);
   const text = line ? `${reply.title}\n${line}` : reply.title;
-  return fitMrkdwn(text, SLACK_LIMITS.fallbackText);
+  return fitMrkdwn(text, SLACK_LIMITS.fallbackText, 'commands');
 }
 
 /**

@@ -16,7 +16,10 @@ const ITEM_TITLE_MAX = 300;
 /** `*title*` and the text below it, escaped, within one section's 3000 characters; '' when both are blank. */
 function itemText(item: ReplyItem): string {
   const title = item.title.replace(/\s+/g, ' ').trim();
-  const lines = [title ? `*${fitMrkdwn(title, ITEM_TITLE_MAX)}*` : '', item.text ? escapeMrkdwn(item.text) : ''];
+  const lines = [
+    title ? `*${fitMrkdwn(title, ITEM_TITLE_MAX)}*` : '',
+    item.text ? escapeMrkdwn(item.text, 'commands') : '',
+  ];
   return truncateText(lines.filter((l) => l.trim() !== '').join('\n'), SLACK_LIMITS.sectionText);
 }
 

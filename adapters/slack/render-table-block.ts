@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import type { ReplyTable } from '../../src/shared/reply.types.js';
 import { renderTable } from '../../src/shared/reply-text.js';
 import { largestFitting, showingText } from '../../src/shared/text-fit.js';
-import { escapeMrkdwn, SLACK_LIMITS, truncateText } from './slack-text.js';
+import { escapeSlackCode, SLACK_LIMITS, truncateText } from './slack-text.js';
 
 type KnownBlock = types.KnownBlock;
 
@@ -15,10 +15,8 @@ export interface TableBlocks {
 
 const FENCE = '```';
 
-/** Escapes table text for a code block: mrkdwn escaping, and a data-borne ``` cannot close the fence. */
-function escapeCode(s: string): string {
-  return escapeMrkdwn(s).replace(/```/g, '`\u200B`\u200B`');
-}
+/** Table text for a code block, where Slack formats nothing: mentions and links escaped, no ``` closing the fence. */
+const escapeCode = (s: string) => escapeSlackCode(s).replace(/```/g, '`\u200B`\u200B`');
 
 function codeBlock(table: ReplyTable, rows: number): string {
   return `${FENCE}\n${escapeCode(renderTable({ ...table, rows: table.rows.slice(0, rows) }))}\n${FENCE}`;

@@ -1,9 +1,11 @@
 /**
- * Slack text helpers: the Block Kit limits Tally renders within, and mrkdwn escaping. Limits per Slack's Block Kit
- * reference; cutting and chunking are in `src/shared/text-fit.ts`.
+ * Slack text helpers: the Block Kit limits Tally renders within, and escaped text cut to fit. Limits per Slack's Block
+ * Kit reference; cutting and chunking are in `src/shared/text-fit.ts`, mrkdwn escaping in `src/shared/chat-markup.ts`.
  */
+import { type CodeSpans, escapeMrkdwn } from '../../src/shared/chat-markup.js';
 import { truncateText } from '../../src/shared/text-fit.js';
 
+export { escapeMrkdwn, escapeSlackCode } from '../../src/shared/chat-markup.js';
 export { chunk, chunkText, truncateText } from '../../src/shared/text-fit.js';
 
 /**
@@ -25,23 +27,7 @@ export const SLACK_LIMITS = {
   fallbackText: 3000,
 } as const;
 
-const ZERO_WIDTH_JOINER = '\u200D';
-const BROADCAST = /@(?=here|channel|everyone)/gi;
-
-/**
- * Escapes text for Slack mrkdwn so data can never produce a mention, a link or a broadcast: `&`, `<`, `>` become
- * `&amp;`, `&lt;`, `&gt;` (Slack's escaping rules), and a plain `@here`, `@channel` or `@everyone` gets a zero-width
- * joiner after the `@`. Apply it to every data-derived string placed in a mrkdwn text object, code blocks included.
- */
-export function escapeMrkdwn(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(BROADCAST, `@${ZERO_WIDTH_JOINER}`);
-}
-
-/** Escapes `s` for mrkdwn and truncates the result to `max` characters. */
-export function fitMrkdwn(s: string, max: number): string {
-  return truncateText(escapeMrkdwn(s), max);
+/** Escapes `s` for mrkdwn (`escapeMrkdwn`: it can neither format nor mention) and truncates it to `max` characters. */
+export function fitMrkdwn(s: string, max: number, code: CodeSpans = 'none'): string {
+  return truncateText(escapeMrkdwn(s, code), max);
 }

@@ -1,10 +1,11 @@
 /**
  * Adaptive Card rendering of the platform-neutral `Reply` for Teams (docs/architecture.md#the-reply-model), following
- * the Slack renderer's decisions: data text is always escaped (`escapeCardText`), amounts read `1,234.56 USD` (the
- * shell's `cellText`), tables are cut with "Showing N of M rows" and a "Show all" button, items with "Showing N of M
- * items". A bot message must stay under about 28 KB (card and activity together), so a card is kept within
- * {@link CARD_BUDGET_BYTES} of JSON. Plain JSON, no botbuilder import.
+ * the Slack renderer's decisions: data text is always escaped (`escapeCardText`, and `escapeListMarkers`), amounts read
+ * `1,234.56 USD` (the shell's `cellText`), tables are cut with "Showing N of M rows" and a "Show all" button, items
+ * with "Showing N of M items". A bot message must stay under about 28 KB (card and activity together), so a card is
+ * kept within {@link CARD_BUDGET_BYTES} of JSON. Plain JSON, no botbuilder import.
  */
+import { escapeListMarkers } from '../../src/shared/chat-markup.js';
 import { TallyError } from '../../src/shared/errors.js';
 import {
   type Reply,
@@ -18,7 +19,7 @@ import { largestFitting } from '../../src/shared/text-fit.js';
 import { type CardAction, cardAction, cardActions, verbOf } from './card-actions.js';
 import {
   type CardElement,
-  fitCardText,
+  fitCardText as fitMarkdown,
   renderCardTable,
   showingNote,
   smallPrint,
@@ -125,6 +126,8 @@ export function cardSize(card: AdaptiveCard): number {
 }
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
+/** Data text escaped for TextBlock markdown, a line start that would make a list included (`- x`, `1. x`). */
+const fitCardText = (s: string, max: number) => escapeListMarkers(fitMarkdown(s, max));
 
 function factSet(fields: ReplyField[] | undefined): CardElement[] {
   const facts = (fields ?? [])

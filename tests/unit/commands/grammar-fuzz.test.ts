@@ -1,14 +1,15 @@
 // A bounded, seeded fuzz of the command language: commands built from the grammar's own words plus junk (prototype
-// names, out-of-range numbers and dates, unknown regions, Slack formatting, mentions and links), each answered by the
-// real TurnHandler (the fast path for free text, digests on in-process stores) over a real cost store, rendered as
-// text and as Block Kit. No answer may be an internal error, show NaN, undefined or infinity, or let the person's
-// text format or mention in Slack. The generator is a small PRNG with a fixed seed: a failure names the command, and
-// rerunning reproduces it.
+// names, out-of-range numbers and dates, unknown regions, Slack and Teams markup, mentions and links), each answered
+// by the real TurnHandler (the fast path for free text, digests on in-process stores) over a real cost store, rendered
+// as text, as Block Kit and as an Adaptive Card. No answer may be an internal error, show NaN, undefined or infinity,
+// or let the person's text format, link or mention in Slack or Teams. The generator is a small PRNG with a fixed seed:
+// a failure names the command, and rerunning reproduces it.
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MemoryApprovalRepository } from '../../../adapters/memory/memory-approval.repository.js';
 import { MemoryDigestSubscriptionRepository } from '../../../adapters/memory/memory-digest-subscription.repository.js';
 import { renderMessage } from '../../../adapters/slack/render-blocks.js';
+import { renderCard } from '../../../adapters/teams/render-card.js';
 import { FastPathService } from '../../../src/agent/fast-path.service.js';
 import { serviceNames } from '../../../src/agent/service-names.js';
 import { AnomalyScanService } from '../../../src/anomalies/anomaly-scan.service.js';
@@ -206,14 +207,20 @@ const PROTOTYPE = [
   'prototype',
   '__defineGetter__',
 ];
-/** Junk whose formatting, mention or link must never take effect in Slack. */
+/** Junk whose formatting, mention or link must never take effect in Slack or Teams. */
 const FORMATTING = ['*bold*', '_it_', '~gone~', '`code`', '```block```'];
+/** Markdown that Teams reads and Slack shows as it is (Slack links only with `<url|text>`). */
+const MARKDOWN = ['**strong**', '[click](http://evil.example)'];
 const LINKS = ['<!here>', '<!channel>', '<@U0EVIL>', '<#C0EVIL>', '<http://evil.example|click>', '<mailto:a@b.c|x>'];
+/** Junk that makes a block quote (Slack) or a list (Teams) where it starts a line. */
+const LINE_STARTS = ['\n>quote', '\n- item', '\n1. item'];
 const BROADCASTS = ['@here', '@channel', '@everyone'];
 const JUNK = [
   ...FORMATTING,
   ...LINKS,
   ...BROADCASTS,
+  ...MARKDOWN,
+  ...LINE_STARTS,
   '&amp;',
   '>quote',
   '"quoted phrase"',
@@ -246,22 +253,64 @@ function generate(random: () => number): string {
   return words.join(random() < 0.9 ? ' ' : '  ');
 }
 
-/** Every text of a Block Kit message that Slack reads as mrkdwn or shows as plain text. */
-function blockTexts(reply: Reply): string[] {
-  const out: string[] = [];
-  const walk = (node: unknown, key?: string) => {
-    if (typeof node === 'string') {
-      if (key === 'text') out.push(node);
-      return;
-    }
+/** The texts of a Block Kit message: `all` that Slack shows, and the `mrkdwn` ones, where markup takes effect. */
+function blockTexts(reply: Reply): { all: string[]; mrkdwn: string[] } {
+  const all: string[] = [];
+  const mrkdwn: string[] = [];
+  const walk = (node: unknown) => {
     if (Array.isArray(node)) for (const n of node) walk(n);
-    else if (node && typeof node === 'object')
-      for (const [k, v] of Object.entries(node)) if (k !== 'value' && k !== 'action_id') walk(v, k);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (typeof o.text === 'string') (o.type === 'mrkdwn' ? mrkdwn : all).push(o.text);
+      for (const [k, v] of Object.entries(o)) if (k !== 'value' && k !== 'action_id') walk(v);
+    }
   };
   const message = renderMessage(reply);
   walk(message.blocks);
-  out.push(message.text);
+  mrkdwn.push(message.text);
+  return { all: [...all, ...mrkdwn], mrkdwn };
+}
+
+/** The texts of the Adaptive Card that Teams reads as markdown: TextBlocks and FactSet titles and values. */
+function cardTexts(reply: Reply): string[] {
+  const out: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) for (const n of node) walk(n);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (o.type === 'TextBlock' && typeof o.text === 'string') out.push(o.text);
+      if (o.type === 'FactSet')
+        for (const f of o.facts as { title: string; value: string }[]) out.push(f.title, f.value);
+      for (const v of Object.values(o)) walk(v);
+    }
+  };
+  walk(renderCard(reply).body);
   return out;
+}
+
+/** Where the person's markup took effect in Slack mrkdwn: verbatim formatting, a link or mention, a block quote. */
+function slackProblem(reply: Reply): string | null {
+  const { all, mrkdwn } = blockTexts(reply);
+  for (const t of all) {
+    for (const link of LINKS) if (t.includes(link)) return `an unescaped link or mention ${link} in ${t.slice(0, 200)}`;
+    if (/@(here|channel|everyone)/i.test(t)) return `an unescaped broadcast in ${t.slice(0, 200)}`;
+  }
+  // No code spans are skipped: the person's words echoed as code have their markup replaced as well.
+  for (const t of mrkdwn) {
+    for (const f of FORMATTING) if (t.includes(f)) return `unescaped formatting ${f} in ${t.slice(0, 200)}`;
+    if (/^[ \t]*(&gt;|>)/m.test(t)) return `a block quote in ${t.slice(0, 200)}`;
+  }
+  return null;
+}
+
+/** Where the person's markup took effect in Teams' TextBlock markdown: emphasis, a link, a tag, a list. */
+function teamsProblem(reply: Reply): string | null {
+  for (const t of cardTexts(reply)) {
+    for (const f of [...FORMATTING, ...MARKDOWN, ...LINKS])
+      if (t.includes(f)) return `unescaped markup ${f} in the card: ${t.slice(0, 200)}`;
+    if (/^[ \t]*(\d{1,9}[.)]|[-+*])([ \t]|$)/m.test(t)) return `a list in the card: ${t.slice(0, 200)}`;
+  }
+  return null;
 }
 
 /** What is wrong with one answer, or null. */
@@ -271,19 +320,7 @@ function problemOf(reply: Reply): string | null {
   const text = renderText(reply).replace(/`[^`]*`/g, '');
   for (const bad of ['NaN', 'undefined', 'Infinity', '∞'])
     if (text.includes(bad)) return `"${bad}" in the text: ${text.slice(0, 300)}`;
-  for (const t of blockTexts(reply)) {
-    for (const link of LINKS) if (t.includes(link)) return `an unescaped link or mention ${link} in ${t.slice(0, 200)}`;
-    if (/@(here|channel|everyone)/i.test(t)) return `an unescaped broadcast in ${t.slice(0, 200)}`;
-  }
-  // The person's words echoed in usage help and in "Understood as" are inline code, where Slack applies no
-  // formatting. The "Only: …" line repeats filter values as they are matched against the cost data; it is left to the
-  // renderer, whose escaping covers mentions and links (checked above) but not bold, italics or strike-through.
-  for (const t of blockTexts(reply)) {
-    if (t.startsWith('Only: ')) continue;
-    const outsideCode = t.replace(/`[^`]*`/g, '');
-    for (const f of FORMATTING) if (outsideCode.includes(f)) return `unescaped formatting ${f} in ${t.slice(0, 200)}`;
-  }
-  return null;
+  return slackProblem(reply) ?? teamsProblem(reply);
 }
 
 let turns: TurnHandler;
@@ -351,6 +388,12 @@ describe('the command language under fuzzing', () => {
       'help constructor',
       'digest now',
       'digest subscribe weekly mon 09:00 UTC',
+      // Filter values are repeated in the "Only: …" line as typed.
+      'cost for service *bold*',
+      'cost by service for region `code`',
+      'cost for resource _it_ ~gone~',
+      'cost for region ```block``` for account <@U0EVIL>',
+      'cost for region [click](http://evil.example) for resource **strong**',
     ]) {
       const reply = await ask(text);
       expect(problemOf(reply), text).toBeNull();

@@ -183,6 +183,38 @@ describe('renderMessage', () => {
     expect(ofType(blocks, 'header')[0]!.text.text).toBe(name);
   });
 
+  it("keeps data from formatting anywhere in mrkdwn, while Tally's own bold labels and command code stay", () => {
+    const evil = '*bold* _it_ ~gone~ `code` ```block``` apr_1a2b cost_center';
+    const fence = '\u02CB\u02CB\u02CB';
+    const safe = `\u2217bold\u2217 \u02CDit\u02CD \u223Cgone\u223C \u02CBcode\u02CB ${fence}block${fence} apr_1a2b cost_center`;
+    const reply = breakdown({
+      title: evil,
+      text: `Usage: \`approve <id>\` (you typed \`*x*\`)\n> ${evil}`,
+      fields: [{ label: evil, value: evil }],
+      tables: [breakdownTable(1, () => evil)],
+      items: [{ title: evil, text: evil }],
+      context: [`Only: region ${evil}`, 'May be counted twice (see `status`; `tally sources remove NAME` drops one)'],
+      footnote: evil,
+    });
+    const { blocks, text: fallback } = renderMessage(reply);
+    const [text, item] = sectionTexts(blocks).filter((t) => !t.startsWith('```'));
+    // Tally's prose keeps its code spans (the person's words inside have no markup left); a quote cannot start a line.
+    const prose = safe.replace('\u02CBcode\u02CB', '`code`');
+    expect(text).toBe(`Usage: \`approve &lt;id&gt;\` (you typed \`\u2217x\u2217\`)\n\u00AD&gt; ${prose}`);
+    expect(item).toBe(`*${safe}*\n${safe}`);
+    expect(ofType(blocks, 'section')[1]!.fields![0]!.text).toBe(`*${safe}*\n${safe}`);
+    expect(ofType(blocks, 'context').flatMap((b) => b.elements.map((e) => ('text' in e ? e.text : '')))).toEqual([
+      `Only: region ${safe}`,
+      'May be counted twice (see `status`; `tally sources remove NAME` drops one)',
+      safe,
+    ]);
+    expect(fallback).toBe(`${safe}\n${safe}: ${safe}`);
+    // A code block formats nothing: table text and figures are shown as they are, only its fence is guarded.
+    expect(codeOf(blocks)).toContain('*bold* _it_ ~gone~ `code` `\u200B`\u200B`block');
+    expect(codeOf(blocks)).toContain('1,234,567.89 USD');
+    expect(ofType(blocks, 'header')[0]!.text.text).toBe(evil);
+  });
+
   it('splits text longer than 3000 characters into several sections', () => {
     const long = Array.from({ length: 200 }, (_, i) => `line ${i} ${'&'.repeat(20)}`).join('\n');
     const { blocks } = renderMessage(breakdown({ text: long, fields: [], tables: [] }));
@@ -295,6 +327,20 @@ describe('escapeMrkdwn', () => {
     expect(escapeMrkdwn('@here @Channel @everyone me@example.com')).toBe(
       '@\u200Dhere @\u200DChannel @\u200Deveryone me@example.com',
     );
+  });
+
+  it('replaces emphasis marks outside words, keeps figures and words with underscores, and guards line starts', () => {
+    expect(escapeMrkdwn('*x* _y_ ~z~ a*b a_b :white_check_mark: -1,234.50 USD (12.5%)')).toBe(
+      '\u2217x\u2217 \u02CDy\u02CD \u223Cz\u223C a\u2217b a_b :white_check_mark: -1,234.50 USD (12.5%)',
+    );
+    expect(escapeMrkdwn('>a\n  > b\na > c')).toBe('\u00AD&gt;a\n  \u00AD&gt; b\na &gt; c');
+  });
+
+  it('keeps code spans as asked: all but fences, only those naming a Tally command, or none', () => {
+    const s = '`status` `x` ```y```';
+    expect(escapeMrkdwn(s, 'all')).toBe('`status` `x` \u02CB\u02CB\u02CBy\u02CB\u02CB\u02CB');
+    expect(escapeMrkdwn(s, 'commands')).toBe('`status` \u02CBx\u02CB \u02CB\u02CB\u02CBy\u02CB\u02CB\u02CB');
+    expect(escapeMrkdwn(s)).toBe('\u02CBstatus\u02CB \u02CBx\u02CB \u02CB\u02CB\u02CBy\u02CB\u02CB\u02CB');
   });
 });
 

@@ -205,6 +205,23 @@ describe('renderCard', () => {
     expect(facts).toEqual([{ title: escaped, value: escaped }]);
   });
 
+  it('escapes a line start that would make a list, keeping dashes and numbers elsewhere', () => {
+    const evil = '- item\n+ more\n  3. third\n12) twelfth\n-1,234.50 USD - 2. not a list';
+    const escaped = '\\- item\n\n\\+ more\n\n  3\\. third\n\n12\\) twelfth\n\n-1,234.50 USD - 2. not a list';
+    const card = renderCard({
+      kind: 'answer',
+      title: 'Vote',
+      text: evil,
+      fields: [{ label: 'Reason', value: evil }],
+      items: [{ title: 'Stop i-0abc', text: evil }],
+      context: [evil],
+      footnote: evil,
+      visibility: 'channel',
+    });
+    expect(texts(card).filter((t) => t.includes('item'))).toEqual([escaped, escaped, escaped, escaped]);
+    expect(ofType(card, 'FactSet')[0]!.facts).toEqual([{ title: 'Reason', value: escaped }]);
+  });
+
   it('turns each line break into a paragraph break (TextBlock markdown needs a blank line)', () => {
     const card = renderCard(breakdown({ text: 'one\ntwo\r\nthree' }));
     expect(card.body[1]).toMatchObject({ text: 'one\n\ntwo\n\nthree' });
