@@ -17,12 +17,12 @@ import { MemoryApprovalRepository } from '../adapters/memory/memory-approval.rep
 import type { Anomaly } from '../src/anomalies/anomaly.types.js';
 import type { Approval } from '../src/approvals/approval.types.js';
 import { SavingsService } from '../src/approvals/savings.service.js';
-import type { ChannelScope } from '../src/costs/channel-scope.js';
 import { CostQueryService } from '../src/costs/cost-query.service.js';
 import type { AccountName, CostRepository } from '../src/costs/cost-repository.port.js';
 import { ForecastService } from '../src/costs/forecast.service.js';
 import { loadSample } from '../src/costs/sample/load-sample.js';
 import { generateSample } from '../src/costs/sample/sample-data.js';
+import type { ViewScope } from '../src/costs/view-scope.js';
 import { type DigestOptions, DigestService } from '../src/reports/digest.service.js';
 import { fixedClock } from '../src/shared/clock.js';
 import { addDays, type Day } from '../src/shared/day.js';
@@ -109,7 +109,7 @@ async function benchDigests(repo: CostRepository): Promise<void> {
 /** Scopes of N channels: everything, each provider, each account, pairs of accounts, a provider with an account. */
 function channelOptions(accounts: AccountName[], n: number): DigestOptions[] {
   const providers = [...new Set(accounts.map((a) => a.provider))].sort();
-  const scopes: (ChannelScope | undefined)[] = [
+  const scopes: (ViewScope | undefined)[] = [
     undefined,
     ...providers.map((p) => ({ providers: [p] })),
     ...accounts.map((a) => ({ subAccountIds: [a.subAccountId] })),

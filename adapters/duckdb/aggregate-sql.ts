@@ -117,5 +117,8 @@ function filterSql(filter: CostFilter | undefined, bind: (v: string) => string):
   allow('region', filter.regions);
   allow('resource_id', filter.resourceIds);
   for (const t of filter.tags ?? []) out.push(`tags[${bind(t.key)}] = ${bind(t.value)}`);
+  // An empty list allows nothing here: a scope's tag with no values must not widen to every row.
+  for (const t of filter.tagsIn ?? [])
+    out.push(t.values.length ? `tags[${bind(t.key)}] IN (${t.values.map(bind).join(', ')})` : 'FALSE');
   return out;
 }

@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
-import type { ChannelScope } from '../../src/costs/channel-scope.js';
+import type { ViewScope } from '../../src/costs/view-scope.js';
+import { isEmptyScope } from '../../src/costs/view-scope.js';
 import type { DigestService } from '../../src/reports/digest.service.js';
 import type {
   DigestScheduler,
@@ -25,8 +26,11 @@ export interface DigestProcessorDeps {
    * A retried run calls it again with the same `run.event`, so deliveries keyed on it go out once.
    */
   deliver: (subscription: DigestSubscription, reply: Reply, run: DigestRun) => Promise<void>;
-  /** The channel's scope (policy `channels:`), so a scoped channel's digest shows only what it may see. */
-  scopeOf?: (subscription: DigestSubscription) => ChannelScope | undefined;
+  /**
+   * What the digest may show: the channel's scope and its subscriber's (docs/architecture.md#who-sees-what). A
+   * subscriber who may see nothing any more gets no digest.
+   */
+  scopeOf?: (subscription: DigestSubscription) => Promise<ViewScope | undefined>;
   /** When given, the scheduler of a subscription that no longer exists is removed. */
   scheduler?: DigestScheduler;
 }
@@ -34,7 +38,7 @@ export interface DigestProcessorDeps {
 /** The outcome of one digest job (kept as the job's return value). */
 export type DigestJobResult =
   | { delivered: true; subscriptionId: string; event: string }
-  | { delivered: false; subscriptionId: string; reason: 'SUBSCRIPTION_GONE' };
+  | { delivered: false; subscriptionId: string; reason: 'SUBSCRIPTION_GONE' | 'NO_ACCESS' };
 
 /**
  * Builds and delivers one subscription's digest. A subscription removed since its run was scheduled is a no-op; a
@@ -50,7 +54,8 @@ export function digestProcessor(deps: DigestProcessorDeps) {
       await deps.scheduler?.remove(subscriptionId);
       return { delivered: false, subscriptionId, reason: 'SUBSCRIPTION_GONE' };
     }
-    const scope = deps.scopeOf?.(subscription);
+    const scope = await deps.scopeOf?.(subscription);
+    if (scope && isEmptyScope(scope)) return { delivered: false, subscriptionId, reason: 'NO_ACCESS' };
     const figures = await deps.digests.figures({ cadence: cadenceOf(subscription.cron), ...(scope ? { scope } : {}) });
     const event = `digest-${subscription.id}-${figures.period.from}`;
     await deps.deliver(subscription, digestReply(figures), { event });

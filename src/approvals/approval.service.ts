@@ -2,6 +2,8 @@ import type { ActionKind, TargetRef } from '../actions/action.types.js';
 import { buildAction } from '../actions/action-catalog.js';
 import { protectedBy } from '../actions/guardrails.js';
 import type { AuditLog } from '../audit/audit.types.js';
+import type { ViewScope } from '../costs/view-scope.js';
+import { scopeAllows } from '../costs/view-scope.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
 import type { Reply } from '../shared/reply.types.js';
@@ -13,6 +15,7 @@ import type { ApprovalMessages } from './approval-messages.service.js';
 import type { ApprovalOutcomes } from './approval-outcomes.service.js';
 import type { ApprovalPolicy } from './approval-policy.types.js';
 import type { ApprovalRepository } from './approval-repository.port.js';
+import { approvalInScope, scopeOwner } from './approval-scope.js';
 import { changeApproval } from './approval-store.js';
 import type { ApprovalTimerService } from './approval-timers.service.js';
 import type { ApprovalVotes } from './approval-votes.service.js';
@@ -32,12 +35,14 @@ export interface ProposeInput {
   reason: string;
   /** Set by the agent's tool: the proposal came through the agent on the requester's behalf. */
   viaAgent?: boolean;
-  /** A scoped channel may only act on these accounts. */
-  allowedAccounts?: readonly string[];
+  /** The proposer's scope here (channel and person): the resource must be inside it. */
+  scope?: ViewScope;
 }
 
-/** How many pending approvals of an account are searched for a duplicate proposal. */
+/** How many pending approvals are searched for a duplicate proposal, or for those a scope allows. */
 const PENDING_SCAN_LIMIT = 1000;
+/** The most pending approvals `approvals` lists. */
+const PENDING_LIST_LIMIT = 50;
 
 const RESOURCE_TYPE: Record<ActionKind, TargetRef['resourceType']> = {
   stop_instance: 'instance',
@@ -58,6 +63,8 @@ export interface ApprovalServiceDeps {
   timers: ApprovalTimerService;
   outcomes: ApprovalOutcomes;
   clock: Clock;
+  /** A person's own scope (docs/architecture.md#who-sees-what), for the details a button shows; none: all. */
+  viewerScope?: (viewer: Identity) => Promise<ViewScope | undefined>;
 }
 
 /**
@@ -73,8 +80,8 @@ export class ApprovalService implements ApprovalInteractions {
   async propose(input: ProposeInput): Promise<Reply> {
     const { deps } = this;
     const accountId = await deps.accountId();
-    if (input.allowedAccounts && !input.allowedAccounts.includes(accountId))
-      return notice('Not in this channel', `Account ${accountId} is outside this channel's scope.`);
+    if (input.scope && !scopeAllows({ ...input.scope, tags: [] }, { provider: 'AWS', accountId }))
+      return notice('Outside your scope', `Account ${accountId} is outside ${scopeOwner(input.scope)}.`);
     const target: TargetRef = {
       provider: 'AWS',
       accountId,
@@ -132,6 +139,8 @@ export class ApprovalService implements ApprovalInteractions {
     );
     if (!built.ok) return notice('Cannot propose that', built.message);
     const { action } = built;
+    if (input.scope && !scopeAllows(input.scope, { provider: 'AWS', accountId: target.accountId, tags: facts.tags }))
+      return notice('Outside your scope', `${input.resourceId} lacks the tags of ${scopeOwner(input.scope)}.`);
     const guard = protectedBy(deps.policy.guardrails, facts.tags);
     if (guard)
       return notice('Protected', `${input.resourceId} carries the protected tag ${guard}; Tally never touches it.`);
@@ -230,9 +239,12 @@ export class ApprovalService implements ApprovalInteractions {
     return { ok: false as const, reply: voteReply({ ok: false, reason: refusal, approval: null }, 'approve') };
   }
 
-  async details(approvalId: string, _viewer: Identity): Promise<Reply> {
+  /** An approval's details and audit trail for one viewer; one outside the viewer's own scope is "not found". */
+  async details(approvalId: string, viewer: Identity): Promise<Reply> {
     const approval = await this.deps.approvals.get(approvalId);
-    if (!approval) return notice('Not found', `There is no approval ${approvalId}.`);
+    const scope = await this.deps.viewerScope?.(viewer);
+    if (!approval || !approvalInScope(approval, scope))
+      return notice('Not found', `There is no approval ${approvalId}.`);
     const trail = await this.deps.auditLog.list({ approvalId, limit: 200 });
     return approvalDetailsReply(this.deps.messages.render(approval), trail);
   }
@@ -269,14 +281,19 @@ export class ApprovalService implements ApprovalInteractions {
     return notice(written ? `Approval ${approvalId} cancelled` : 'Nothing cancelled', result);
   }
 
-  /** Pending approvals, newest first. */
-  async pending(): Promise<Reply> {
-    const list = await this.deps.approvals.list({ states: ['PENDING'], limit: 50 });
+  /** Pending approvals the viewer's scope allows (all without one), newest first. */
+  async pending(scope?: ViewScope): Promise<Reply> {
+    const limit = PENDING_LIST_LIMIT;
+    const all = await this.deps.approvals.list({ states: ['PENDING'], limit: scope ? PENDING_SCAN_LIMIT : limit });
+    const list = all.filter((a) => approvalInScope(a, scope)).slice(0, limit);
     return pendingListReply(list, this.deps.messages.nameOf);
   }
 
-  async show(approvalId: string): Promise<Reply> {
+  /** One approval; one outside the viewer's scope is "not found", as if it did not exist. */
+  async show(approvalId: string, scope?: ViewScope): Promise<Reply> {
     const approval = await this.deps.approvals.get(approvalId);
-    return approval ? this.deps.messages.render(approval) : notice('Not found', `There is no approval ${approvalId}.`);
+    return approval && approvalInScope(approval, scope)
+      ? this.deps.messages.render(approval)
+      : notice('Not found', `There is no approval ${approvalId}.`);
   }
 }

@@ -1,5 +1,6 @@
 import type { ActionKind } from '../actions/action.types.js';
 import type { CostRepository } from '../costs/cost-repository.port.js';
+import type { ViewScope } from '../costs/view-scope.js';
 import type { Clock } from '../shared/clock.js';
 import { addDays, dayOf } from '../shared/day.js';
 import { roundCents, sumAmounts } from '../shared/money.js';
@@ -7,6 +8,7 @@ import type { Reply } from '../shared/reply.types.js';
 import { money, text } from '../shared/reply.types.js';
 import type { Approval } from './approval.types.js';
 import type { ApprovalRepository } from './approval-repository.port.js';
+import { approvalInScope } from './approval-scope.js';
 
 /** Days before an action that make its baseline, and the most days after it that are counted. */
 const BASELINE_DAYS = 14;
@@ -40,9 +42,11 @@ export interface LedgerEntry {
 export class SavingsService {
   constructor(private readonly deps: { approvals: ApprovalRepository; costs: CostRepository; clock: Clock }) {}
 
-  async ledger(): Promise<{ entries: LedgerEntry[]; inProgress: Approval[] }> {
-    const done = await this.deps.approvals.list({ states: ['SUCCEEDED'], limit: 1000 });
-    const inProgress = await this.deps.approvals.list({ states: ['APPROVED', 'EXECUTING'], limit: 1000 });
+  /** The ledger of the actions a viewer's scope allows (all without a scope). */
+  async ledger(scope?: ViewScope): Promise<{ entries: LedgerEntry[]; inProgress: Approval[] }> {
+    const visible = (list: Approval[]) => list.filter((a) => approvalInScope(a, scope));
+    const done = visible(await this.deps.approvals.list({ states: ['SUCCEEDED'], limit: 1000 }));
+    const inProgress = visible(await this.deps.approvals.list({ states: ['APPROVED', 'EXECUTING'], limit: 1000 }));
     const range = await this.deps.costs.dataRange();
     const entries: LedgerEntry[] = [];
     for (const a of done) {

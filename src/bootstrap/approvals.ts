@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { QUEUES } from '../../jobs/queues.js';
 import type { Workers } from '../../jobs/worker-registry.js';
 import { ApprovalService } from '../approvals/approval.service.js';
+import type { Identity } from '../approvals/approval.types.js';
 import { auditor } from '../approvals/approval-events.js';
 import type { ApprovalInteractions } from '../approvals/approval-interactions.types.js';
 import { ApprovalMessages } from '../approvals/approval-messages.service.js';
@@ -18,6 +19,7 @@ import type { AuditLog } from '../audit/audit.types.js';
 import type { Config } from '../config/env.js';
 import type { ApprovalCommandRunner } from '../conversation/handle-turn.service.js';
 import { ApprovalCommandService, type ApprovalFeatures } from '../conversation/run-approval-command.js';
+import type { ViewerScopes } from '../conversation/viewer-scope.js';
 import type { CostRepository } from '../costs/cost-repository.port.js';
 import { RecommendationService } from '../recommendations/recommendation.service.js';
 import type { Clock } from '../shared/clock.js';
@@ -32,6 +34,8 @@ export interface ApprovalRuntimeOptions {
   /** The BullMQ connection; null when Redis is not reachable (approvals then say they need it). */
   queueConnection: Redis | null;
   messengers: ChatMessenger[];
+  /** Who sees what; without it every viewer sees every approval. */
+  scopes?: ViewerScopes;
 }
 
 /** Approvals, recommendations and the savings ledger, wired for one process. */
@@ -54,7 +58,7 @@ export interface ApprovalRuntime {
  * (timers and execution jobs); the savings ledger needs neither. What is missing is said in the answer.
  */
 export async function createApprovalRuntime(config: Config, options: ApprovalRuntimeOptions): Promise<ApprovalRuntime> {
-  const { stores, policy, clock, logger, queueConnection } = options;
+  const { stores, policy, clock, logger, queueConnection, scopes } = options;
   const missing: string[] = [];
   if (!config.aws.enabled) missing.push('AWS (set AWS_REGION and credentials, or AWS_PROFILE)');
   if (!queueConnection) missing.push('Redis (REDIS_URL) for timers and execution jobs');
@@ -97,6 +101,7 @@ export async function createApprovalRuntime(config: Config, options: ApprovalRun
       timers: timerService,
       outcomes,
       clock,
+      ...(scopes ? { viewerScope: (viewer: Identity) => scopes.personal(viewer) } : {}),
     });
     executor = new ExecutorService({
       approvals: repo,

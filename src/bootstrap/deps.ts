@@ -28,8 +28,10 @@ import { redactUrlCredentials } from '../config/env.js';
 import { EMPTY_POLICY, readPolicyFile } from '../config/policy.js';
 import type { ConversationRefStore } from '../conversation/conversation-ref.port.js';
 import { TurnHandler } from '../conversation/handle-turn.service.js';
+import { AccessCommandService } from '../conversation/run-access-command.js';
 import { CommandService } from '../conversation/run-command.js';
 import { statusFacts } from '../conversation/status-facts.js';
+import { ViewerScopes } from '../conversation/viewer-scope.js';
 import { CostQueryService } from '../costs/cost-query.service.js';
 import type { CostRepository } from '../costs/cost-repository.port.js';
 import { ForecastService } from '../costs/forecast.service.js';
@@ -210,6 +212,11 @@ export async function createDeps(
     throw err;
   }
   const messengers = typeof options.messengers === 'function' ? options.messengers(stores) : (options.messengers ?? []);
+  const scopes = new ViewerScopes(policy, async (platform, group) => {
+    const messenger = messengers.find((m) => m.platform === platform);
+    return messenger ? messenger.groupMembers(group) : [];
+  });
+  const accessCommands = new AccessCommandService(scopes, policy);
   const costs = new CostQueryService(stores.costs);
   const forecast = new ForecastService(costs);
   const scan = new AnomalyScanService(stores.costs, { detector: policy.notifications.anomalies });
@@ -235,6 +242,7 @@ export async function createDeps(
     ? (await import('./scheduled-work.js')).createScheduledWork(config, {
         stores,
         policy,
+        scopes,
         costs,
         scan,
         digests,
@@ -253,6 +261,7 @@ export async function createDeps(
   });
   const approvals = await createApprovalRuntime(config, {
     stores,
+    scopes,
     policy: policy.approvals,
     clock: options.clock,
     logger: options.logger,
@@ -267,7 +276,7 @@ export async function createDeps(
       commands,
       options.logger,
       agent?.service.handle ?? fastPath.handle,
-      (location) => (location.channel ? policy.channels.get(location.channel) : undefined),
+      (turn) => scopes.of(turn.user, turn.location),
       approvals.commands,
       (command, turn, scope) =>
         digestSubs.run(
@@ -279,6 +288,7 @@ export async function createDeps(
           },
           scope,
         ),
+      (command, turn) => accessCommands.run(command, turn),
     ),
     initialImport,
     approvals,

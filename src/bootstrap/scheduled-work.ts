@@ -24,6 +24,7 @@ import type { ChatMessenger } from '../approvals/chat-messenger.port.js';
 import type { Config } from '../config/env.js';
 import type { Policy } from '../config/policy.js';
 import { alertMessages } from '../conversation/replies/alert.reply.js';
+import type { ViewerScopes } from '../conversation/viewer-scope.js';
 import type { CostQueryService } from '../costs/cost-query.service.js';
 import type { CostRepository } from '../costs/cost-repository.port.js';
 import type { CostSource } from '../costs/cost-source.port.js';
@@ -49,6 +50,8 @@ export interface ScheduledWorkOptions {
     deliveries: DeliveryLog;
   };
   policy: Policy;
+  /** Who sees what: a digest shows what its channel and its subscriber may see. */
+  scopes: ViewerScopes;
   costs: CostQueryService;
   scan: AnomalyScanService;
   digests: DigestService;
@@ -176,7 +179,11 @@ export function createScheduledWork(config: Config, options: ScheduledWorkOption
           [QUEUES.digest]: digestProcessor({
             subscriptions: stores.digestSubscriptions,
             digests: options.digests,
-            scopeOf: (s) => (s.channel ? policy.channels.get(s.channel) : undefined),
+            scopeOf: (s) =>
+              options.scopes.of(
+                { id: s.createdBy },
+                { platform: s.platform, ...(s.channel ? { channel: s.channel } : {}) },
+              ),
             scheduler: digestScheduler,
             deliver: deliverDigest,
           }),

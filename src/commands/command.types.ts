@@ -49,6 +49,8 @@ export type Command =
     }
   | { kind: 'forecast'; metric: Metric; filter: CostFilter; groupBy?: Dimension }
   | { kind: 'status' }
+  /** `access`: what the asker may see here; `access all`: who sees what (admins only). */
+  | { kind: 'access'; all: boolean }
   | { kind: 'help'; topic?: string }
   | { kind: 'later'; feature: LaterFeature; text: string }
   | { kind: 'anomalies'; period: PeriodSpec; filter: CostFilter }

@@ -39,6 +39,10 @@ const HELP_TOPICS: ReadonlyMap<string, { summary: string; examples: string[] }> 
       examples: ['forecast', 'forecast by provider'],
     },
     status: { summary: 'Which cost data is loaded.', examples: ['status'] },
+    access: {
+      summary: 'What you may see here; `access all` (admins): who sees what, from the policy file.',
+      examples: ['access', 'access all'],
+    },
     anomalies: {
       summary: 'Unusual days of spend: per service, per account and in total, against a day-of-week baseline.',
       examples: ['anomalies', 'anomalies last 30 days', 'anomalies from 2026-05-01 to 2026-05-31 for provider AWS'],

@@ -66,6 +66,8 @@ function parseLine(input: string): ParseResult {
   const head = first.lower;
   if (head === 'help' || head === '?' || head === 'usage') return ok({ kind: 'help', topic: tokens[1]?.lower });
   if (head === 'status' && tokens.length === 1) return ok({ kind: 'status' });
+  if (head === 'access' && (tokens.length === 1 || (tokens.length === 2 && tokens[1]?.lower === 'all')))
+    return ok({ kind: 'access', all: tokens.length === 2 });
   const approval = parseApprovalCommand(input);
   if (approval) return approval;
   const anomalies = parseAnomaliesCommand(input);

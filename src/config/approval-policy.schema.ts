@@ -94,12 +94,13 @@ const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
   return Math.ceil(n);
 });
 
-const entry = z
+/** One approver entry: a people key, a `@group`, a `slack-group:S…` or a platform user id. */
+export const approverEntry = z
   .string()
   .min(1)
   .refine((s) => !s.startsWith('slack-group:') || SLACK_GROUP.test(s), 'write a Slack user group as slack-group:S…');
 const quorum = z.number().int().min(1).max(APPROVAL_LIMITS.quorum);
-const approvers = z.array(entry).min(1).max(APPROVAL_LIMITS.approvers);
+const approvers = z.array(approverEntry).min(1).max(APPROVAL_LIMITS.approvers);
 const tierSchema = z.object({ approvers, quorum: quorum.optional() }).strict();
 
 const ruleSchema = z
@@ -214,6 +215,32 @@ const strings = (v: unknown): [number, string][] =>
 const isQuorum = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1;
 
 /**
+ * The entries of `list` (at `path`) that name nobody: an unknown `@group` or a name that is neither a key of
+ * `approvals.people` nor a user id. `approvals` is the raw `approvals:` value (read defensively).
+ */
+export function approverEntryProblems(
+  approvals: unknown,
+  list: unknown,
+  path: Path,
+): { path: Path; message: string }[] {
+  const a = rec(approvals);
+  const [people, groups] = [rec(a.people), rec(a.groups)];
+  const problems: { path: Path; message: string }[] = [];
+  for (const [i, e] of strings(list)) {
+    if (e.startsWith('@')) {
+      if (!Object.hasOwn(groups, e.slice(1)))
+        problems.push({ path: [...path, i], message: `unknown group ${e} (define it in approvals.groups)` });
+    } else if (!e.startsWith('slack-group:') && !Object.hasOwn(people, e) && !PLATFORM_USER_ID.test(e)) {
+      problems.push({
+        path: [...path, i],
+        message: `"${e}" is not a key of approvals.people, a @group, a slack-group:S… or a user id`,
+      });
+    }
+  }
+  return problems;
+}
+
+/**
  * Checks that need the whole `approvals:` object: known groups, known people or plausible ids, one owner per
  * platform id, reachable quorums. It reads the value defensively because it also runs when other keys failed, so
  * that one run names every bad path.
@@ -223,16 +250,7 @@ function approvalProblems(value: unknown): { path: Path; message: string }[] {
   const [people, groups, risk] = [rec(a.people), rec(a.groups), rec(a.risk)];
   const problems: { path: Path; message: string }[] = [];
   const issue = (path: Path, message: string) => problems.push({ path, message });
-  const checkEntries = (list: unknown, path: Path) => {
-    for (const [i, e] of strings(list)) {
-      if (e.startsWith('@')) {
-        if (!Object.hasOwn(groups, e.slice(1)))
-          issue([...path, i], `unknown group ${e} (define it in approvals.groups)`);
-      } else if (!e.startsWith('slack-group:') && !Object.hasOwn(people, e) && !PLATFORM_USER_ID.test(e)) {
-        issue([...path, i], `"${e}" is not a key of approvals.people, a @group, a slack-group:S… or a user id`);
-      }
-    }
-  };
+  const checkEntries = (list: unknown, path: Path) => problems.push(...approverEntryProblems(a, list, path));
   for (const [g, members] of Object.entries(groups)) checkEntries(members, ['groups', g]);
   const owners = new Map<string, string>();
   for (const [key, p] of Object.entries(people)) {

@@ -3,15 +3,17 @@ import leven from 'leven';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { ApprovalPolicy } from '../approvals/approval-policy.types.js';
-import type { ChannelScope } from '../costs/channel-scope.js';
+import type { AccessPolicy, ViewScope } from '../costs/view-scope.js';
+import { OPEN_ACCESS } from '../costs/view-scope.js';
 import type { NotificationPolicy } from '../notifications/notification-policy.types.js';
 import { TallyError } from '../shared/errors.js';
+import { accessProblems, accessSchema, channelScopeSchema } from './access-policy.schema.js';
 import { approvalsSchema, defaultApprovalPolicy, guardrailsSchema } from './approval-policy.schema.js';
 import { defaultNotificationPolicy, notificationsSchema, onCallProblems } from './notification-policy.schema.js';
 
 /**
  * The policy file (`TALLY_POLICY_FILE`, YAML; README "Policy file" documents every key). It holds channel scopes
- * (which cost data a chat channel may see), the approval rules per risk level, the guardrails of the executor and
+ * (which cost data a chat channel may see), people's scopes and admins (`access:`), the approval rules per risk level, the guardrails of the executor and
  * where anomaly alerts go (`notifications:`). Every part is optional; what is left out takes the defaults of
  * `approval-policy.schema.ts` and `notification-policy.schema.ts`.
  *
@@ -20,6 +22,10 @@ import { defaultNotificationPolicy, notificationsSchema, onCallProblems } from '
  *   C0PAYMENTS:              # a Slack channel id (or a Teams conversation id)
  *     providers: [AWS]
  *     accounts: ["483920175634"]
+ * access:                    # direct messages, the App Home and the agent
+ *   admins: [alice]
+ *   scopes:
+ *     - { who: [bob, "slack-group:S0PAYMENTS"], accounts: ["483920175634"], tags: { team: payments } }
  * approvals:
  *   people:
  *     alice: { name: Alice Ng, slack: U0ALICE }
@@ -31,17 +37,13 @@ import { defaultNotificationPolicy, notificationsSchema, onCallProblems } from '
  *   routes:
  *     - { channel: C0ALERTS, minSeverity: medium }
  */
-const scopeSchema = z
-  .object({
-    providers: z.array(z.string().min(1)).min(1).optional(),
-    accounts: z.array(z.coerce.string().min(1)).min(1).optional(),
-  })
-  .strict()
-  .refine((s) => s.providers || s.accounts, { message: 'name at least one of providers or accounts' });
-
 const policySchema = z
   .object({
-    channels: z.preprocess((v) => (v === null ? undefined : v), z.record(z.string().min(1), scopeSchema).default({})),
+    channels: z.preprocess(
+      (v) => (v === null ? undefined : v),
+      z.record(z.string().min(1), channelScopeSchema).default({}),
+    ),
+    access: accessSchema,
     approvals: approvalsSchema,
     guardrails: guardrailsSchema,
     notifications: notificationsSchema,
@@ -49,7 +51,9 @@ const policySchema = z
   .strict();
 
 export interface Policy {
-  channels: ReadonlyMap<string, ChannelScope>;
+  channels: ReadonlyMap<string, ViewScope>;
+  /** Who sees what outside channels' scopes, and who is an admin; everyone sees everything when absent. */
+  access: AccessPolicy;
   /** Approval rules and guardrails; the defaults (nobody may approve, see `defaultApprovalPolicy`) when absent. */
   approvals: ApprovalPolicy;
   /** Alert routes, on-call people and anomaly thresholds; `defaultNotificationPolicy()` when absent. */
@@ -59,6 +63,7 @@ export interface Policy {
 /** The policy without a file: no channel scopes, the default approval policy, no alert routes. */
 export const EMPTY_POLICY: Policy = {
   channels: new Map(),
+  access: OPEN_ACCESS,
   approvals: defaultApprovalPolicy(),
   notifications: defaultNotificationPolicy(),
 };
@@ -124,7 +129,7 @@ export function parsePolicy(text: string, source = 'TALLY_POLICY_FILE'): Policy 
   // Checks across sections run on the raw value, so that one run names every bad path.
   const problems = [
     ...(result.success ? [] : result.error.issues.flatMap(problemsOf)),
-    ...onCallProblems(raw).map((p) => ({ path: formatPath(p.path), message: p.message })),
+    ...[...onCallProblems(raw), ...accessProblems(raw)].map((p) => ({ path: formatPath(p.path), message: p.message })),
   ];
   if (!result.success || problems.length > 0) {
     const lines = problems.map((p) => `  ${p.path || '(top level)'}: ${p.message}`);
@@ -132,15 +137,9 @@ export function parsePolicy(text: string, source = 'TALLY_POLICY_FILE'): Policy 
       metadata: { variables: [variableOf(source)], paths: problems.map((p) => p.path), problems },
     });
   }
-  const channels = new Map<string, ChannelScope>();
-  for (const [id, s] of Object.entries(result.data.channels)) {
-    channels.set(id, {
-      ...(s.providers ? { providers: s.providers } : {}),
-      ...(s.accounts ? { subAccountIds: s.accounts } : {}),
-    });
-  }
   return {
-    channels,
+    channels: new Map(Object.entries(result.data.channels)),
+    access: result.data.access,
     approvals: { ...result.data.approvals, guardrails: result.data.guardrails },
     notifications: result.data.notifications,
   };

@@ -2,12 +2,12 @@ import type { ApprovalCommand, Command, DigestCommand } from '../commands/comman
 import { APPROVAL_COMMAND_KINDS } from '../commands/command.types.js';
 import { helpReply } from '../commands/help.js';
 import { parseCommand } from '../commands/parse-command.js';
-import type { ChannelScope } from '../costs/channel-scope.js';
+import type { ViewScope } from '../costs/view-scope.js';
 import { newId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.port.js';
 import type { Reply } from '../shared/reply.types.js';
 import type { CommandService } from './run-command.js';
-import type { Turn, TurnLocation } from './turn.types.js';
+import type { Turn } from './turn.types.js';
 
 /**
  * Answers free text that is not a command. The agent plugs in here. `run` runs a command the way the turn's
@@ -26,10 +26,13 @@ export interface TurnHooks {
 }
 
 /** Runs `digest …` for the turn's channel. */
-export type DigestCommandRunner = (command: DigestCommand, turn: Turn, scope?: ChannelScope) => Promise<Reply>;
+export type DigestCommandRunner = (command: DigestCommand, turn: Turn, scope?: ViewScope) => Promise<Reply>;
 
 /** Runs the approval commands (they need the turn: who votes, where the request is posted). */
-export type ApprovalCommandRunner = (command: ApprovalCommand, turn: Turn, scope?: ChannelScope) => Promise<Reply>;
+export type ApprovalCommandRunner = (command: ApprovalCommand, turn: Turn, scope?: ViewScope) => Promise<Reply>;
+
+/** Runs `access` and `access all` (who may see what). */
+export type AccessCommandRunner = (command: { all: boolean }, turn: Turn) => Promise<Reply>;
 
 /** The agent's proposal in one turn: none yet, one under way, or one made. */
 interface ProposalsOfTurn {
@@ -51,12 +54,13 @@ export class TurnHandler {
     private readonly commands: CommandService,
     private readonly logger: Logger,
     private readonly freeText: FreeTextHandler = NO_AGENT,
-    private readonly scopeOf: (location: TurnLocation) => ChannelScope | undefined = () => undefined,
+    private readonly scopeOf: (turn: Turn) => ViewScope | undefined | Promise<ViewScope | undefined> = () => undefined,
     private readonly approvalCommands?: ApprovalCommandRunner,
     private readonly digestCommands?: DigestCommandRunner,
+    private readonly accessCommands?: AccessCommandRunner,
   ) {}
 
-  private runApproval(command: ApprovalCommand, turn: Turn, scope?: ChannelScope): Promise<Reply> {
+  private runApproval(command: ApprovalCommand, turn: Turn, scope?: ViewScope): Promise<Reply> {
     if (!this.approvalCommands)
       return Promise.resolve({
         kind: 'notice',
@@ -67,7 +71,7 @@ export class TurnHandler {
     return this.approvalCommands(command, turn, scope);
   }
 
-  private runDigest(command: DigestCommand, turn: Turn, scope?: ChannelScope): Promise<Reply> {
+  private runDigest(command: DigestCommand, turn: Turn, scope?: ViewScope): Promise<Reply> {
     if (!this.digestCommands)
       return Promise.resolve({
         kind: 'notice',
@@ -81,11 +85,18 @@ export class TurnHandler {
   /**
    * The one dispatch of every command kind, whoever asked (a person's turn, a button, the agent): approval commands
    * to the approval runner, `digest …` to the digest subscriptions, every cost command to the command service, with
-   * the channel's scope. The agent may run cost commands, list recommendations, propose actions and show digests;
+   * the viewer's scope (channel and person). The agent may run cost commands, list recommendations, propose actions and show digests;
    * votes, cancellations and approvals through it are refused.
    */
-  private dispatch(command: Command, turn: Turn, via: 'person' | 'agent', proposals?: ProposalsOfTurn): Promise<Reply> {
-    const scope = this.scopeOf(turn.location);
+  private async dispatch(
+    command: Command,
+    turn: Turn,
+    via: 'person' | 'agent',
+    proposals?: ProposalsOfTurn,
+  ): Promise<Reply> {
+    if (command.kind === 'access')
+      return via === 'person' && this.accessCommands ? this.accessCommands(command, turn) : helpReply('access');
+    const scope = await this.scopeOf(turn);
     if (command.kind === 'digest')
       return this.runDigest(via === 'agent' ? { kind: 'digest', action: 'show' } : command, turn, scope);
     if (!isApprovalCommand(command)) {
@@ -94,7 +105,7 @@ export class TurnHandler {
     }
     if (via === 'person' || command.kind === 'recommendations') return this.runApproval(command, turn, scope);
     if (command.kind === 'propose') return this.agentProposal(command, turn, scope, proposals);
-    return Promise.resolve(helpReply('approvals', 'Votes are cast by people, with the buttons or `approve <id>`.'));
+    return helpReply('approvals', 'Votes are cast by people, with the buttons or `approve <id>`.');
   }
 
   /**
@@ -105,7 +116,7 @@ export class TurnHandler {
   private async agentProposal(
     command: Extract<ApprovalCommand, { kind: 'propose' }>,
     turn: Turn,
-    scope: ChannelScope | undefined,
+    scope: ViewScope | undefined,
     proposals: ProposalsOfTurn = { state: 'none' },
   ): Promise<Reply> {
     if (proposals.state !== 'none')

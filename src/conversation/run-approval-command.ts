@@ -1,9 +1,11 @@
 import type { ApprovalService } from '../approvals/approval.service.js';
 import type { Identity } from '../approvals/approval.types.js';
 import { notice } from '../approvals/approval-list-reply.js';
+import { scopeOwner } from '../approvals/approval-scope.js';
 import { type SavingsService, savingsReply } from '../approvals/savings.service.js';
 import type { ApprovalCommand } from '../commands/command.types.js';
-import type { ChannelScope } from '../costs/channel-scope.js';
+import type { ViewScope } from '../costs/view-scope.js';
+import { scopeAllows } from '../costs/view-scope.js';
 import type { RecommendationService } from '../recommendations/recommendation.service.js';
 import type { Clock } from '../shared/clock.js';
 import { dayOf } from '../shared/day.js';
@@ -40,7 +42,7 @@ export class ApprovalCommandService {
     private readonly clock: Clock,
   ) {}
 
-  async run(command: ApprovalCommand, turn: ApprovalCommandCaller, scope?: ChannelScope): Promise<Reply> {
+  async run(command: ApprovalCommand, turn: ApprovalCommandCaller, scope?: ViewScope): Promise<Reply> {
     const { approvals, recommendations, savings, unavailable } = this.features;
     const who = identityOf(turn);
     if (command.kind === 'recommendations') {
@@ -49,13 +51,17 @@ export class ApprovalCommandService {
         ...(command.region ? { region: command.region } : {}),
         refresh: command.refresh,
       });
-      if (scope?.subAccountIds && !scope.subAccountIds.includes(result.accountId))
-        return notice('Not in this channel', `Account ${result.accountId} is outside this channel's scope.`);
-      return recommendationsReply(result);
+      if (scope && !scopeAllows({ ...scope, tags: [] }, { provider: 'AWS', accountId: result.accountId }))
+        return notice('Outside your scope', `Account ${result.accountId} is outside ${scopeOwner(scope)}.`);
+      // A tag scope keeps the recommendations whose resource carries its tags.
+      const visible = result.recommendations.filter((r) =>
+        scopeAllows(scope, { provider: 'AWS', accountId: result.accountId, tags: r.action.facts.tags }),
+      );
+      return recommendationsReply({ ...result, recommendations: visible });
     }
     if (command.kind === 'savings') {
       if (!savings) return notice('The savings ledger is not available', unavailable);
-      return savingsReply(await savings.ledger(), dayOf(this.clock.now()));
+      return savingsReply(await savings.ledger(scope), dayOf(this.clock.now()));
     }
     if (!approvals) return notice('Approvals are not available', unavailable);
     switch (command.kind) {
@@ -73,12 +79,12 @@ export class ApprovalCommandService {
           ...(command.instanceType ? { instanceType: command.instanceType } : {}),
           reason: command.reason,
           ...(command.viaAgent ? { viaAgent: true } : {}),
-          ...(scope?.subAccountIds ? { allowedAccounts: scope.subAccountIds } : {}),
+          ...(scope ? { scope } : {}),
         });
       case 'approvals':
-        return approvals.pending();
+        return approvals.pending(scope);
       case 'approval':
-        return approvals.show(command.id);
+        return approvals.show(command.id, scope);
       case 'vote':
         return approvals.vote({
           approvalId: command.id,

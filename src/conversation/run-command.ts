@@ -1,10 +1,10 @@
 import type { Anomaly } from '../anomalies/anomaly.types.js';
-import type { ChannelScope } from '../costs/channel-scope.js';
 import type { CostQueryService } from '../costs/cost-query.service.js';
 import type { CostFilter } from '../costs/cost-query.types.js';
 import type { ForecastService } from '../costs/forecast.service.js';
 import type { Period, PeriodSpec } from '../costs/period.js';
 import { previousPeriod, resolvePeriod, validatePeriod } from '../costs/period.js';
+import type { ViewScope } from '../costs/view-scope.js';
 import type { Clock } from '../shared/clock.js';
 import { dayOf, daysBetween } from '../shared/day.js';
 import type { Reply } from '../shared/reply.types.js';
@@ -15,16 +15,16 @@ const TREND_MIN_DAYS = 7;
 
 import type { Command } from '../commands/command.types.js';
 import { helpReply } from '../commands/help.js';
-import { applyScope, describeScope } from '../costs/channel-scope.js';
 import { breakdownChart, trendChart } from '../costs/chart-spec.js';
 import { filterContext } from '../costs/cost-labels.js';
 import type { BreakdownResult } from '../costs/cost-results.types.js';
+import { applyScope, describeScope, isEmptyScope } from '../costs/view-scope.js';
 import { compareReply } from './replies/compare.reply.js';
 import { breakdownReply } from './replies/cost.reply.js';
 import { forecastReply } from './replies/forecast.reply.js';
 import { notConfiguredReply } from './replies/later.reply.js';
 import type { StatusFacts } from './replies/status.reply.js';
-import { statusReply } from './replies/status.reply.js';
+import { scopedStatusReply, statusReply } from './replies/status.reply.js';
 
 export interface CommandServiceDeps {
   costs: CostQueryService;
@@ -45,13 +45,17 @@ export interface RunOptions {
 export class CommandService {
   constructor(private readonly deps: CommandServiceDeps) {}
 
-  /** Runs a command; in a scoped channel only the scope's providers and accounts are counted. */
-  async run(command: Command, scope?: ChannelScope, options: RunOptions = {}): Promise<Reply> {
+  /**
+   * Runs a command; with a scope (the channel's, the person's, or both: docs/architecture.md#who-sees-what) only what
+   * it allows is counted, and the answer says so.
+   */
+  async run(command: Command, scope?: ViewScope, options: RunOptions = {}): Promise<Reply> {
+    if (command.kind === 'status' && scope) return scopedStatusReply(await this.deps.status(), scope);
     if ('filter' in command) {
       const filter = applyScope(command.filter, scope);
       if (!filter) return outOfScope(scope!);
       const reply = await this.runScoped({ ...command, filter } as Command, options);
-      // The filter the user asked for (not the channel's scope, which is said separately).
+      // The filter the user asked for (not the scope, which is said separately).
       const only = filterContext(command.filter);
       const context = [...(reply.context ?? []), ...(only ? [only] : []), ...(scope ? [describeScope(scope)] : [])];
       return context.length ? { ...reply, context } : reply;
@@ -134,11 +138,18 @@ export class CommandService {
   }
 }
 
-function outOfScope(scope: ChannelScope): Reply {
+function outOfScope(scope: ViewScope): Reply {
+  if (isEmptyScope(scope))
+    return {
+      kind: 'notice',
+      title: 'No cost data for you',
+      text: `${describeScope(scope)} Ask an admin of Tally for access (access.scopes in the policy file).`,
+      visibility: 'ephemeral',
+    };
   return {
     kind: 'notice',
-    title: 'Not visible in this channel',
-    text: `${describeScope(scope)} Ask without that filter, or ask in a channel that sees it.`,
+    title: scope.of === 'channel' ? 'Not visible in this channel' : 'Outside what you may see',
+    text: `${describeScope(scope)} Ask without that filter${scope.of === 'channel' ? ', or ask in a channel that sees it' : ''}.`,
     visibility: 'ephemeral',
   };
 }

@@ -30,6 +30,8 @@ export interface CostFilter {
   regions?: string[];
   resourceIds?: string[];
   tags?: { key: string; value: string }[];
+  /** Each listed tag must have one of its values (a viewer's scope, see `view-scope.ts`). */
+  tagsIn?: { key: string; values: string[] }[];
 }
 
 /** An aggregation request to the repository: sum the three metrics over a day range, grouped. */

@@ -1,8 +1,8 @@
 import type { Anomaly } from '../anomalies/anomaly.types.js';
 import type { Approval } from '../approvals/approval.types.js';
-import type { ChannelScope } from '../costs/channel-scope.js';
 import type { ComparisonResult, ForecastResult } from '../costs/cost-results.types.js';
 import type { Period } from '../costs/period.js';
+import type { ViewScope } from '../costs/view-scope.js';
 import type { Day } from '../shared/day.js';
 import type { ChartSpec } from '../shared/reply.types.js';
 
@@ -22,7 +22,7 @@ export interface DigestFigures {
   today: Day;
   period: Period;
   previous: Period;
-  scope: ChannelScope | null;
+  scope: ViewScope | null;
   /** Totals and the top movers by service, per currency. */
   comparison: ComparisonResult;
   forecast: ForecastResult;

@@ -1,9 +1,9 @@
 import type { Anomaly } from '../anomalies/anomaly.types.js';
 import type { Approval } from '../approvals/approval.types.js';
-import { describeScope } from '../costs/channel-scope.js';
 import { comparisonTable } from '../costs/comparison-table.js';
 import { costContext, periodText } from '../costs/cost-labels.js';
 import type { CurrencyComparison, CurrencyForecast } from '../costs/cost-results.types.js';
+import { describeScope } from '../costs/view-scope.js';
 import { ACTIONS } from '../shared/action-ids.js';
 import { formatMoney, formatPercent, roundCents } from '../shared/money.js';
 import type { Reply, ReplyField, ReplyItem } from '../shared/reply.types.js';

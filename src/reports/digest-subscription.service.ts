@@ -1,5 +1,6 @@
 import type { DigestCommand } from '../commands/command.types.js';
-import type { ChannelScope } from '../costs/channel-scope.js';
+import type { ViewScope } from '../costs/view-scope.js';
+import { describeScope } from '../costs/view-scope.js';
 import { ACTIONS } from '../shared/action-ids.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
@@ -36,11 +37,22 @@ const NO_CHANNEL = '';
 export class DigestSubscriptionService {
   constructor(private readonly deps: DigestSubscriptionServiceDeps) {}
 
-  /** Runs a digest command; `scope` narrows `digest now` to what the channel may see. */
-  async run(command: DigestCommand, who: DigestRequester, scope?: ChannelScope): Promise<Reply> {
+  /** Runs a digest command; `scope` narrows `digest now` to what the asker may see here. */
+  async run(command: DigestCommand, who: DigestRequester, scope?: ViewScope): Promise<Reply> {
     switch (command.action) {
-      case 'subscribe':
-        return this.subscribe(command, who);
+      case 'subscribe': {
+        const reply = await this.subscribe(command, who);
+        // The digest shows what the channel and the subscriber may both see, each time it is built.
+        return scope && reply.kind !== 'notice'
+          ? {
+              ...reply,
+              context: [
+                ...(reply.context ?? []),
+                `The digest shows only what you may see here. ${describeScope(scope)}`,
+              ],
+            }
+          : reply;
+      }
       case 'list':
         return this.list(who);
       case 'unsubscribe':

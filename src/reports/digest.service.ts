@@ -1,15 +1,16 @@
 import type { Anomaly } from '../anomalies/anomaly.types.js';
-import type { Approval } from '../approvals/approval.types.js';
+import { anomalyInScope } from '../anomalies/anomaly-scope.js';
 import type { ApprovalRepository } from '../approvals/approval-repository.port.js';
-import type { LedgerEntry, SavingsService } from '../approvals/savings.service.js';
-import type { ChannelScope } from '../costs/channel-scope.js';
-import { applyScope } from '../costs/channel-scope.js';
+import { approvalInScope } from '../approvals/approval-scope.js';
+import type { SavingsService } from '../approvals/savings.service.js';
 import { trendChart } from '../costs/chart-spec.js';
 import type { CostQueryService } from '../costs/cost-query.service.js';
 import type { CostFilter } from '../costs/cost-query.types.js';
 import type { ForecastService } from '../costs/forecast.service.js';
 import type { Period } from '../costs/period.js';
 import { previousPeriod, resolvePeriod } from '../costs/period.js';
+import type { ViewScope } from '../costs/view-scope.js';
+import { applyScope, describeScope, isEmptyScope } from '../costs/view-scope.js';
 import type { Clock } from '../shared/clock.js';
 import type { Day } from '../shared/day.js';
 import { addDays, dayOf } from '../shared/day.js';
@@ -38,8 +39,8 @@ export interface DigestServiceDeps {
 export interface DigestOptions {
   /** The day the digest is made on (UTC). @defaultValue the clock's day */
   today?: Day;
-  /** Only what this channel may see (policy `channels:`). @defaultValue everything */
-  scope?: ChannelScope;
+  /** Only what the channel or person may see (docs/architecture.md#who-sees-what). @defaultValue everything */
+  scope?: ViewScope;
   /**
    * `weekly`: the last complete week (Monday to Sunday before `today`) against the week before. `daily`: yesterday
    * against the same weekday a week earlier.
@@ -47,6 +48,9 @@ export interface DigestOptions {
    */
   cadence?: 'weekly' | 'daily';
 }
+
+/** A filter no row passes (a tag that must have one of no values). */
+const MATCHES_NOTHING: CostFilter = { tagsIn: [{ key: 'tally:nothing', values: [] }] };
 
 /**
  * The scheduled digest (issue 6): the last complete week's total and its change against the week before, the top
@@ -58,6 +62,13 @@ export class DigestService {
 
   /** The digest as a platform-neutral reply (chat and email render the same reply); `data` holds every figure. */
   async build(options: DigestOptions = {}): Promise<Reply> {
+    if (options.scope && isEmptyScope(options.scope))
+      return {
+        kind: 'notice',
+        title: 'No digest',
+        text: `${describeScope(options.scope)} Ask an admin for access.`,
+        visibility: 'ephemeral',
+      };
     return digestReply(await this.figures(options));
   }
 
@@ -66,8 +77,8 @@ export class DigestService {
     const today = options.today ?? dayOf(this.deps.clock.now());
     const cadence = options.cadence ?? 'weekly';
     const { period, previous, chartRange } = windowOf(cadence, today);
-    // An empty filter is never out of scope: the scope alone narrows it.
-    const filter: CostFilter = applyScope({}, options.scope) ?? {};
+    // An empty filter is out of scope only for a scope that allows nothing: then nothing is counted.
+    const filter: CostFilter = applyScope({}, options.scope) ?? MATCHES_NOTHING;
     const [comparison, forecast, anomalies, approvals, savings, chart] = await Promise.all([
       this.deps.costs.compare({
         metric: 'effective',
@@ -98,7 +109,7 @@ export class DigestService {
     };
   }
 
-  private async anomaliesIn(period: Period, scope: ChannelScope | undefined) {
+  private async anomaliesIn(period: Period, scope: ViewScope | undefined) {
     const found = await this.deps.anomalies({ from: period.from, to: period.to });
     const visible = found.filter((a) => a.day >= period.from && a.day <= period.to && anomalyInScope(a, scope));
     const shown = [...visible]
@@ -107,7 +118,7 @@ export class DigestService {
     return { total: visible.length, shown };
   }
 
-  private async pendingApprovals(scope: ChannelScope | undefined) {
+  private async pendingApprovals(scope: ViewScope | undefined) {
     const pending = (await this.deps.approvals.list({ states: ['PENDING'], limit: 1000 })).filter((a) =>
       approvalInScope(a, scope),
     );
@@ -121,15 +132,9 @@ export class DigestService {
     };
   }
 
-  private async savingsOf(period: Period, scope: ChannelScope | undefined): Promise<DigestSavings | null> {
+  private async savingsOf(period: Period, scope: ViewScope | undefined): Promise<DigestSavings | null> {
     if (!this.deps.savings) return null;
-    const { entries } = await this.deps.savings.ledger();
-    let visible: LedgerEntry[] = entries;
-    if (scope?.providers || scope?.subAccountIds) {
-      const done = await this.deps.approvals.list({ states: ['SUCCEEDED'], limit: 1000 });
-      const allowed = new Set(done.filter((a) => approvalInScope(a, scope)).map((a) => a.id));
-      visible = entries.filter((e) => allowed.has(e.approvalId));
-    }
+    const { entries: visible } = await this.deps.savings.ledger(scope);
     return {
       executed: visible.length,
       executedInPeriod: visible.filter((e) => e.executedOn >= period.from && e.executedOn <= period.to).length,
@@ -168,23 +173,4 @@ function windowOf(
   const spec = { kind: 'last-week' } as const;
   const period = resolvePeriod(spec, today);
   return { period, previous: previousPeriod(spec, period), chartRange: { from: period.from, to: period.to } };
-}
-
-/**
- * Whether a channel may see an anomaly. With an account scope only anomalies of those accounts qualify: a service or
- * total anomaly sums every account, including ones the channel may not see.
- */
-function anomalyInScope(a: Anomaly, scope: ChannelScope | undefined): boolean {
-  if (!scope) return true;
-  if (scope.providers && !(a.provider && scope.providers.includes(a.provider))) return false;
-  if (scope.subAccountIds) return a.dimension === 'account' && scope.subAccountIds.includes(a.key);
-  return true;
-}
-
-/** Whether a channel may see an approval: its action's provider and account are in the scope. */
-function approvalInScope(a: Approval, scope: ChannelScope | undefined): boolean {
-  if (!scope) return true;
-  const { provider, accountId } = a.action.target;
-  if (scope.providers && !scope.providers.includes(provider)) return false;
-  return !scope.subAccountIds || scope.subAccountIds.includes(accountId);
 }

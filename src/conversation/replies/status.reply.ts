@@ -1,5 +1,7 @@
 import type { CostSourceInfo, CoverageNotes } from '../../costs/cost-repository.port.js';
 import type { ImportRun } from '../../costs/import-run.types.js';
+import type { ViewScope } from '../../costs/view-scope.js';
+import { describeScope } from '../../costs/view-scope.js';
 import type { Day } from '../../shared/day.js';
 import { formatMoney } from '../../shared/money.js';
 import type { Reply } from '../../shared/reply.types.js';
@@ -136,6 +138,49 @@ export function statusReply(s: StatusFacts): Reply {
         rows: ok?.rowsImported ?? null,
         range: ok?.range ?? null,
         lastError: bad ? { at: bad.finishedAt.toISOString(), error: bad.error ?? '' } : null,
+      })),
+    },
+    visibility: 'channel',
+  };
+}
+
+/**
+ * `status` for a viewer with a scope (docs/architecture.md#who-sees-what): which days are loaded and whether each
+ * source's last run worked, without what would tell figures or files outside the scope (rows, billed totals,
+ * rejected rows, billing accounts, failed deliveries, where the store is).
+ */
+export function scopedStatusReply(s: StatusFacts, scope: ViewScope): Reply {
+  const sources = sourceStatuses(s.imports);
+  return {
+    kind: 'answer',
+    title: 'Tally status',
+    fields: [{ label: 'Cost data', value: s.dataRange ? `${s.dataRange.from} to ${s.dataRange.to}` : 'none loaded' }],
+    ...(sources.length
+      ? {
+          tables: [
+            {
+              columns: [
+                { header: 'Source', align: 'left' as const },
+                { header: 'Last success', align: 'left' as const },
+                { header: 'Last run', align: 'left' as const },
+              ],
+              rows: sources.map(({ source, kind, lastSuccess: ok, lastError: bad }) => [
+                text(`${source}${kind === 'sync' ? ' (sync)' : ''}`),
+                text(ok ? when(ok.finishedAt) : 'never'),
+                text(bad ? `failed ${when(bad.finishedAt)}` : 'ok'),
+              ]),
+            },
+          ],
+        }
+      : {}),
+    context: [describeScope(scope)],
+    data: {
+      dataRange: s.dataRange,
+      sources: sources.map(({ source, kind, lastSuccess: ok, lastError: bad }) => ({
+        source,
+        kind,
+        lastSuccess: ok ? ok.finishedAt.toISOString() : null,
+        failed: bad !== null,
       })),
     },
     visibility: 'channel',

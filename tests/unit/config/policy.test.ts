@@ -2,14 +2,24 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { EMPTY_POLICY, parsePolicy } from '../../../src/config/policy.js';
-import { applyScope } from '../../../src/costs/channel-scope.js';
+import { applyScope } from '../../../src/costs/view-scope.js';
 import { TallyError } from '../../../src/shared/errors.js';
 
 describe('policy file', () => {
   it('parses the example file', () => {
     const text = readFileSync(fileURLToPath(new URL('../../../policy.example.yml', import.meta.url)), 'utf8');
     const policy = parsePolicy(text);
-    expect(policy.channels.get('C0PAYMENTS')).toEqual({ providers: ['AWS'], subAccountIds: ['483920175634'] });
+    expect(policy.channels.get('C0PAYMENTS')).toEqual({
+      providers: ['AWS'],
+      subAccountIds: ['483920175634'],
+      of: 'channel',
+    });
+    expect(policy.access.admins).toEqual(['alice']);
+    expect(policy.access.rules).toEqual([
+      { who: ['dave', 'slack-group:S0PAYMENTS'], scope: { subAccountIds: ['483920175634'], of: 'you' } },
+      { who: ['bob'], scope: { tags: [{ key: 'team', values: ['data', 'ml'] }], of: 'you' } },
+    ]);
+    expect(policy.access.others).toBe('all');
   });
 
   it('names each bad entry by its path', () => {
@@ -402,5 +412,55 @@ describe('channel scope', () => {
   });
   it('leaves unscoped channels alone', () => {
     expect(applyScope({ regions: ['eu-west-1'] }, undefined)).toEqual({ regions: ['eu-west-1'] });
+  });
+});
+
+describe('access policy', () => {
+  const people = 'approvals:\n  people:\n    pat: { slack: U0PAT }\n  groups:\n    web: [pat]\n';
+  it('reads rules, tag values as one or a list, admins and others', () => {
+    const policy = parsePolicy(
+      `${people}access:\n  admins: [pat]\n  scopes:\n    - { who: ["@web", "slack-group:S0OPS"], tags: { team: web, env: [prod, stage] } }\n  others: none\n`,
+    );
+    expect(policy.access).toEqual({
+      admins: ['pat'],
+      rules: [
+        {
+          who: ['@web', 'slack-group:S0OPS'],
+          scope: {
+            tags: [
+              { key: 'team', values: ['web'] },
+              { key: 'env', values: ['prod', 'stage'] },
+            ],
+            of: 'you',
+          },
+        },
+      ],
+      others: 'none',
+    });
+  });
+  it('is open without `access:`', () => {
+    expect(parsePolicy(people).access).toEqual({ admins: [], rules: [], others: 'all' });
+  });
+  it('names who entries that are nobody, rules without a limit, and unknown keys', () => {
+    expect(
+      badPaths(
+        `${people}access:\n  admins: [patt]\n  scopes:\n    - { who: ["@nobody"], accounts: ["1"] }\n    - { who: [pat] }\n    - { who: [pat], acounts: ["1"] }\n  others: some\n`,
+      ).sort(),
+    ).toEqual(
+      [
+        'access.admins[0]',
+        'access.others',
+        'access.scopes[0].who[0]',
+        'access.scopes[1]',
+        'access.scopes[2]',
+        'access.scopes[2].acounts',
+      ].sort(),
+    );
+  });
+  it('takes tags in channel scopes too', () => {
+    expect(parsePolicy('channels:\n  C0WEB: { tags: { team: web } }\n').channels.get('C0WEB')).toEqual({
+      tags: [{ key: 'team', values: ['web'] }],
+      of: 'channel',
+    });
   });
 });
