@@ -3,6 +3,8 @@
  * markdown, text blocks, and `Reply` tables as the `Table` element (Adaptive Cards 1.5). Amounts read exactly as in
  * the shell and Slack (`cellText`: `1,234.56 USD`). Plain JSON: no botbuilder import.
  */
+
+import { escapeListMarkers } from '../../src/shared/chat-markup.js';
 import type { Cell, ReplyTable } from '../../src/shared/reply.types.js';
 import { cellText } from '../../src/shared/reply-text.js';
 import { showingText, truncateText } from '../../src/shared/text-fit.js';
@@ -38,9 +40,9 @@ function escapeCardText(s: string): string {
     .replace(/\n/g, '\n\n');
 }
 
-/** Truncates raw data text to `max` characters, then escapes it (escaping after cutting keeps escapes whole). */
+/** Truncates raw data text to `max` characters, then escapes it, list markers too (after cutting: escapes stay whole). */
 export function fitCardText(s: string, max: number): string {
-  return escapeCardText(truncateText(s, max));
+  return escapeListMarkers(escapeCardText(truncateText(s, max)));
 }
 
 /** A wrapping TextBlock; `text` must already be escaped. */
@@ -65,7 +67,7 @@ function tableRow(cells: (string | undefined)[], role: 'header' | 'body' | 'foot
     ...(role === 'footer' ? { style: 'emphasis' } : {}),
     cells: cells.map((t) => ({
       type: 'TableCell',
-      items: [textBlock(escapeCardText(t ?? ''), role === 'body' ? {} : { weight: 'Bolder' })],
+      items: [textBlock(escapeListMarkers(escapeCardText(t ?? '')), role === 'body' ? {} : { weight: 'Bolder' })],
     })),
   };
 }

@@ -5,7 +5,6 @@
  * with "Showing N of M items". A bot message must stay under about 28 KB (card and activity together), so a card is
  * kept within {@link CARD_BUDGET_BYTES} of JSON. Plain JSON, no botbuilder import.
  */
-import { escapeListMarkers } from '../../src/shared/chat-markup.js';
 import { TallyError } from '../../src/shared/errors.js';
 import {
   type Reply,
@@ -19,7 +18,7 @@ import { largestFitting } from '../../src/shared/text-fit.js';
 import { type CardAction, cardAction, cardActions, verbOf } from './card-actions.js';
 import {
   type CardElement,
-  fitCardText as fitMarkdown,
+  fitCardText,
   renderCardTable,
   showingNote,
   smallPrint,
@@ -127,7 +126,6 @@ export function cardSize(card: AdaptiveCard): number {
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 /** Data text escaped for TextBlock markdown, a line start that would make a list included (`- x`, `1. x`). */
-const fitCardText = (s: string, max: number) => escapeListMarkers(fitMarkdown(s, max));
 
 function factSet(fields: ReplyField[] | undefined): CardElement[] {
   const facts = (fields ?? [])

@@ -222,6 +222,18 @@ describe('renderCard', () => {
     expect(ofType(card, 'FactSet')[0]!.facts).toEqual([{ title: 'Reason', value: escaped }]);
   });
 
+  it('escapes a list marker at the start of a table cell too', () => {
+    const table: ReplyTable = {
+      columns: [{ header: 'Service', align: 'left' }],
+      rows: [[text('- item')], [text('1. first')]],
+    };
+    const card = renderCard({ kind: 'answer', title: 'Cells', tables: [table], visibility: 'channel' });
+    const cells = texts(card);
+    expect(cells).toContain('\\- item');
+    expect(cells).toContain('1\\. first');
+    expect(cells).not.toContain('- item');
+  });
+
   it('turns each line break into a paragraph break (TextBlock markdown needs a blank line)', () => {
     const card = renderCard(breakdown({ text: 'one\ntwo\r\nthree' }));
     expect(card.body[1]).toMatchObject({ text: 'one\n\ntwo\n\nthree' });
