@@ -11,6 +11,18 @@ const DEFAULT_LIMIT = 100;
  */
 export class MemoryApprovalRepository implements ApprovalRepository {
   private readonly byId = new Map<string, Approval>();
+  private readonly claims = new Map<string, string>();
+
+  async claim(key: string, approvalId: string): Promise<string | null> {
+    const holder = this.claims.get(key);
+    if (holder !== undefined && holder !== approvalId) return holder;
+    this.claims.set(key, approvalId);
+    return null;
+  }
+
+  async releaseClaim(key: string, approvalId: string): Promise<void> {
+    if (this.claims.get(key) === approvalId) this.claims.delete(key);
+  }
 
   /** Throws `STORE_UNAVAILABLE` when the id exists, as the MongoDB repository does on its unique index. */
   async create(approval: Approval): Promise<void> {

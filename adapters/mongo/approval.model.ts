@@ -146,3 +146,25 @@ export function createApprovalModel(conn: Connection): Model<ApprovalDoc> {
   const existing = conn.models[MODEL_NAME] as Model<ApprovalDoc> | undefined;
   return existing ?? conn.model<ApprovalDoc>(MODEL_NAME, approvalSchema);
 }
+
+/** The collection of proposal claims: one document per action and resource that has a pending approval. */
+export const APPROVAL_CLAIMS_COLLECTION = 'approval_claims';
+
+/** A claim: the approval (`approvalId`) that holds one action on one resource (`key`); unique on `key`. */
+export interface ApprovalClaimDoc {
+  key: string;
+  approvalId: string;
+}
+
+const claimSchema = new Schema<ApprovalClaimDoc>(
+  { key: { type: String, required: true }, approvalId: { type: String, required: true } },
+  { collection: APPROVAL_CLAIMS_COLLECTION, autoIndex: false, versionKey: false, id: false, strict: 'throw' },
+);
+// Two processes proposing the same action on the same resource at once: the server admits one insert.
+claimSchema.index({ key: 1 }, { unique: true });
+
+/** The claim model bound to `conn` (registered once per connection). */
+export function createApprovalClaimModel(conn: Connection): Model<ApprovalClaimDoc> {
+  const existing = conn.models.ApprovalClaim as Model<ApprovalClaimDoc> | undefined;
+  return existing ?? conn.model<ApprovalClaimDoc>('ApprovalClaim', claimSchema);
+}

@@ -4,8 +4,8 @@ import type { Actor, Approval, ExecutionRecord, Identity, Vote } from '../../src
 import type { RiskRule } from '../../src/approvals/approval-policy.types.js';
 import type { ApprovalQuery, ApprovalRepository } from '../../src/approvals/approval-repository.port.js';
 import { TallyError } from '../../src/shared/errors.js';
-import type { ApprovalDoc } from './approval.model.js';
-import { createApprovalModel } from './approval.model.js';
+import type { ApprovalClaimDoc, ApprovalDoc } from './approval.model.js';
+import { createApprovalClaimModel, createApprovalModel } from './approval.model.js';
 import { handleMongoError } from './mongo-connection.js';
 
 const DEFAULT_LIMIT = 100;
@@ -45,9 +45,11 @@ const TOMBSTONE_UNSET: Record<Exclude<keyof Approval, 'id' | 'version'>, 1> = {
  */
 export class MongoApprovalRepository implements ApprovalRepository {
   private readonly model: Model<ApprovalDoc>;
+  private readonly claims: Model<ApprovalClaimDoc>;
 
   constructor(conn: Connection) {
     this.model = createApprovalModel(conn);
+    this.claims = createApprovalClaimModel(conn);
   }
 
   /** Builds the repository and its indexes (see {@link MongoApprovalRepository.init}). */
@@ -57,11 +59,16 @@ export class MongoApprovalRepository implements ApprovalRepository {
     return repo;
   }
 
-  /** Creates the collection and its indexes (unique `id` + `version`, `state`, `createdAt`); idempotent. */
+  /**
+   * Creates the collections and their indexes (unique `id` + `version`, `state`, `createdAt`; claims unique on
+   * `key`); idempotent.
+   */
   async init(): Promise<void> {
     try {
       await this.model.init();
       await this.model.createIndexes();
+      await this.claims.init();
+      await this.claims.createIndexes();
     } catch (err) {
       handleMongoError(err, 'approvals.init');
     }
@@ -75,6 +82,31 @@ export class MongoApprovalRepository implements ApprovalRepository {
       await this.model.create(copyApproval(approval));
     } catch (err) {
       handleMongoError(err, 'approvals.create');
+    }
+  }
+
+  /** A unique-index insert (see the class comment): of concurrent claims of one key the server admits one. */
+  async claim(key: string, approvalId: string): Promise<string | null> {
+    try {
+      await this.claims.create({ key, approvalId });
+      return null;
+    } catch (err) {
+      if (mongoCode(err) !== DUPLICATE_KEY) return handleMongoError(err, 'approvals.claim');
+    }
+    try {
+      const held = await this.claims.findOne({ key }, { _id: 0 }).lean<ApprovalClaimDoc>().exec();
+      // Released between the insert and the read: '' names no approval, so the caller takes it over and tries again.
+      return held?.approvalId === approvalId ? null : (held?.approvalId ?? '');
+    } catch (err) {
+      return handleMongoError(err, 'approvals.claim');
+    }
+  }
+
+  async releaseClaim(key: string, approvalId: string): Promise<void> {
+    try {
+      await this.claims.deleteOne({ key, approvalId }).exec();
+    } catch (err) {
+      handleMongoError(err, 'approvals.releaseClaim');
     }
   }
 

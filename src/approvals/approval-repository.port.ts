@@ -25,4 +25,12 @@ export interface ApprovalRepository {
   update(approval: Approval): Promise<boolean>;
   /** Newest first (by `createdAt`). */
   list(query: ApprovalQuery): Promise<Approval[]>;
+  /**
+   * Claims `key` (one action on one resource) for `approvalId`, atomically across processes: resolves null when
+   * the claim is now `approvalId`'s, else the id of the approval holding it. A claim is never released by the
+   * repository: a proposer that finds the holder no longer pending takes it over with {@link releaseClaim}.
+   */
+  claim(key: string, approvalId: string): Promise<string | null>;
+  /** Removes the claim on `key` if `approvalId` holds it (a holder that is decided, or that was never created). */
+  releaseClaim(key: string, approvalId: string): Promise<void>;
 }

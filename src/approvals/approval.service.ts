@@ -5,6 +5,7 @@ import type { AuditLog } from '../audit/audit.types.js';
 import type { ViewScope } from '../costs/view-scope.js';
 import { scopeAllows } from '../costs/view-scope.js';
 import type { Clock } from '../shared/clock.js';
+import { TallyError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Reply } from '../shared/reply.types.js';
 import type { Approval, Identity } from './approval.types.js';
@@ -41,8 +42,22 @@ export interface ProposeInput {
 
 /** How many pending approvals are searched for a duplicate proposal, or for those a scope allows. */
 const PENDING_SCAN_LIMIT = 1000;
+/** How often a proposal tries to take over a claim whose holder is no longer pending. */
+const CLAIM_ATTEMPTS = 5;
+/** How long a claim's approval is waited for before the claim counts as left by a crashed proposer: 20 × 100 ms. */
+const HOLDER_WAITS = 20;
+const HOLDER_WAIT_MS = 100;
 /** The most pending approvals `approvals` lists. */
 const PENDING_LIST_LIMIT = 50;
+
+/** The answer to a proposal of what a pending approval already asks for. */
+function duplicateReply(duplicate: Approval): Reply {
+  return notice(
+    `Approval ${duplicate.id} is already pending`,
+    `${duplicate.action.summary} is already waiting for approval as ${duplicate.id}; nothing new was requested.`,
+    { id: duplicate.id, state: duplicate.state, duplicate: true },
+  );
+}
 
 const RESOURCE_TYPE: Record<ActionKind, TargetRef['resourceType']> = {
   stop_instance: 'instance',
@@ -119,12 +134,7 @@ export class ApprovalService implements ApprovalInteractions {
   private async proposeOnce(input: ProposeInput, target: TargetRef): Promise<Reply> {
     const { deps } = this;
     const duplicate = await this.pendingDuplicate(input.kind, target);
-    if (duplicate)
-      return notice(
-        `Approval ${duplicate.id} is already pending`,
-        `${duplicate.action.summary} is already waiting for approval as ${duplicate.id}; nothing new was requested.`,
-        { id: duplicate.id, state: duplicate.state, duplicate: true },
-      );
+    if (duplicate) return duplicateReply(duplicate);
     const facts = await deps.cloud.describe(target);
     if (!facts)
       return notice(
@@ -172,7 +182,16 @@ export class ApprovalService implements ApprovalInteractions {
       updatedAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + rule.expireAfterMs).toISOString(),
     };
-    await deps.approvals.create(approval);
+    // Across processes: one pending approval per action and resource, claimed before it is created.
+    const claimKey = `${action.kind}|${target.accountId}|${target.region}|${target.resourceId}`;
+    const holder = await this.claim(claimKey, approval.id);
+    if (holder) return duplicateReply(holder);
+    try {
+      await deps.approvals.create(approval);
+    } catch (err) {
+      await deps.approvals.releaseClaim(claimKey, approval.id).catch(() => undefined);
+      throw err;
+    }
     await deps.audit({
       kind: 'proposal',
       event: 'proposal.created',
@@ -185,6 +204,36 @@ export class ApprovalService implements ApprovalInteractions {
     await deps.timers.armTier(approval, 0);
     const posted = await this.publish(approval);
     return this.proposedReply(posted);
+  }
+
+  /**
+   * Claims one action on one resource for `approvalId`; resolves the pending approval that holds it instead, if
+   * any. A claim whose holder is no longer pending (decided, or never created after a crash) is taken over.
+   */
+  private async claim(key: string, approvalId: string): Promise<Approval | null> {
+    for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+      const holderId = await this.deps.approvals.claim(key, approvalId);
+      if (holderId === null) return null;
+      const holder = holderId ? await this.holderOf(holderId) : null;
+      if (holder?.state === 'PENDING') return holder;
+      await this.deps.approvals.releaseClaim(key, holderId);
+    }
+    throw new TallyError('STORE_UNAVAILABLE', `Could not claim ${key} for a proposal.`, {
+      metadata: { operation: 'approvals.claim', key },
+    });
+  }
+
+  /**
+   * The approval holding a claim. A claim comes just before its approval is created, so a missing one is waited for
+   * briefly; still missing after that, it never will be (its proposer died) and the claim is stale.
+   */
+  private async holderOf(approvalId: string): Promise<Approval | null> {
+    for (let wait = 0; wait < HOLDER_WAITS; wait++) {
+      const holder = await this.deps.approvals.get(approvalId);
+      if (holder) return holder;
+      await new Promise((resolve) => setTimeout(resolve, HOLDER_WAIT_MS));
+    }
+    return this.deps.approvals.get(approvalId);
   }
 
   /** Posts the approval message and stores where it went; with no channel, the approvers get it directly. */

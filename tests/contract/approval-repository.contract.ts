@@ -238,6 +238,25 @@ export function approvalRepositoryContract(
       expect(await repo.get(v1.id)).toStrictEqual(winner);
     });
 
+    it('gives a claim to exactly one of 20 concurrent claimers, and names the holder to the others', async () => {
+      const key = `stop_instance|123456789012|us-east-1|i-${Math.random().toString(16).slice(2)}`;
+      const ids = Array.from({ length: 20 }, (_, n) => `apr_claim${n}`);
+      const results = await Promise.all(ids.map((id) => repo.claim(key, id)));
+      expect(results.filter((r) => r === null)).toHaveLength(1);
+      const holder = ids[results.indexOf(null)]!;
+      expect(results.filter((r) => r !== null)).toEqual(Array(19).fill(holder));
+      expect(await repo.claim(key, holder)).toBeNull(); // the holder claiming again keeps it
+    });
+
+    it('releases a claim only for its holder, after which another may claim', async () => {
+      const key = `delete_volume|123456789012|us-east-1|vol-${Math.random().toString(16).slice(2)}`;
+      expect(await repo.claim(key, 'apr_first')).toBeNull();
+      await repo.releaseClaim(key, 'apr_second');
+      expect(await repo.claim(key, 'apr_second')).toBe('apr_first');
+      await repo.releaseClaim(key, 'apr_first');
+      expect(await repo.claim(key, 'apr_second')).toBeNull();
+    });
+
     it('keeps every vote of 10 concurrent voters that retry on conflict', async () => {
       const approval = testApproval();
       await repo.create(approval);

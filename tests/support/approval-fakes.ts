@@ -124,6 +124,14 @@ export class RaceCountingRepository implements ApprovalRepository {
   list(query: ApprovalQuery): Promise<Approval[]> {
     return this.inner.list(query);
   }
+
+  claim(key: string, approvalId: string): Promise<string | null> {
+    return this.inner.claim(key, approvalId);
+  }
+
+  releaseClaim(key: string, approvalId: string): Promise<void> {
+    return this.inner.releaseClaim(key, approvalId);
+  }
 }
 
 type CloudOp =
@@ -378,6 +386,14 @@ export class OutageApprovalRepository implements ApprovalRepository {
 
   list(query: ApprovalQuery): Promise<Approval[]> {
     return this.#call('list', () => this.inner.list(query));
+  }
+
+  claim(key: string, approvalId: string): Promise<string | null> {
+    return this.#call('claim', () => this.inner.claim(key, approvalId));
+  }
+
+  releaseClaim(key: string, approvalId: string): Promise<void> {
+    return this.#call('releaseClaim', () => this.inner.releaseClaim(key, approvalId));
   }
 
   async #call<T>(operation: string, run: () => Promise<T>): Promise<T> {

@@ -67,6 +67,12 @@ class RacingRepository implements ApprovalRepository {
   list(query: Parameters<ApprovalRepository['list']>[0]) {
     return this.inner.list(query);
   }
+  claim(key: string, approvalId: string) {
+    return this.inner.claim(key, approvalId);
+  }
+  releaseClaim(key: string, approvalId: string) {
+    return this.inner.releaseClaim(key, approvalId);
+  }
   async update(approval: Approval): Promise<boolean> {
     this.updates++;
     if (this.races > 0) {
