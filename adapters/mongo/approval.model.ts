@@ -148,7 +148,7 @@ export function createApprovalModel(conn: Connection): Model<ApprovalDoc> {
 }
 
 /** The collection of proposal claims: one document per action and resource that has a pending approval. */
-export const APPROVAL_CLAIMS_COLLECTION = 'approval_claims';
+const APPROVAL_CLAIMS_COLLECTION = 'approval_claims';
 
 /** A claim: the approval (`approvalId`) that holds one action on one resource (`key`); unique on `key`. */
 export interface ApprovalClaimDoc {
