@@ -35,8 +35,10 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackDeps):
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
     retryConfig: { retries: config.retries ?? 3, factor: 2, minTimeout: 500, maxTimeout: 10_000 },
   };
+  // No conversation store: Tally keeps no state in Bolt's context, and the default one costs an Error per event.
+  const options = { token: config.botToken, logger, clientOptions, convoStore: false } as const;
   if (config.appToken) {
-    const app = new App({ token: config.botToken, appToken: config.appToken, socketMode: true, logger, clientOptions });
+    const app = new App({ ...options, appToken: config.appToken, socketMode: true });
     registerInbound(app, deps);
     return {
       requestListener: null,
@@ -58,7 +60,7 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackDeps):
     signatureVerification: true,
     logger,
   });
-  const app = new App({ token: config.botToken, receiver, logger, clientOptions });
+  const app = new App({ ...options, receiver });
   registerInbound(app, deps);
   return { requestListener: receiver.requestListener, start: async () => {}, stop: async () => {} };
 }

@@ -1,7 +1,7 @@
-import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, RespondArguments, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { ButtonClick } from '../../src/conversation/inbound.types.js';
-import { renderHomeView } from './render-blocks.js';
+import { renderHomeView, renderMessage } from './render-blocks.js';
 import { readFormFields, readFormMeta } from './render-form.js';
 import type { SlackDeps } from './slack-deps.types.js';
 import { type PrivateRoute, SlackSurface } from './slack-surface.js';
@@ -33,9 +33,17 @@ export function registerInbound(app: App, { core, logger }: SlackDeps): void {
     return core.turn({ user: { id: user }, location, text: p.text }, surface, { deliveryId: p.deliveryId });
   };
 
+  /** The busy notice as an ack body: always the same words, so rendered once. */
+  let busyAck: RespondArguments | undefined;
   app.command('/cost', async ({ command, ack, client, respond }) => {
-    await ack();
     const { team_id: team, channel_id: channel, user_id: user, text = '', trigger_id: trigger } = command;
+    // Busy: the notice rides on the ack itself, so a flood costs no request to Slack and nothing reaches the core.
+    const busy = core.refuseIfBusy({ id: user }, slackLocation(team, channel));
+    if (busy) {
+      busyAck ??= { response_type: 'ephemeral', ...renderMessage(busy) };
+      return ack(busyAck);
+    }
+    await ack();
     const deliveryId = trigger ? `slack:command:${trigger}` : ''; // '': no key, so the core does not deduplicate
     await answer({ client, deliveryId, team, channel, user, text, privately: { kind: 'respond', respond } });
   });

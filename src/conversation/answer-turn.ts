@@ -65,11 +65,19 @@ async function within(work: Promise<Reply>, ms: number): Promise<Reply | null> {
  * asker alone goes privately where the surface can; a quick answer is posted once; a slow one, where the surface can
  * update messages, first shows "working on it" with the work's progress and is then replaced by the answer. The
  * chart is drawn once and goes inside the answer or after it as an image, as the surface takes it. A table cut for
- * the message gets "Show all", which runs `command` again. When the answer queue is full the turn is not queued and
- * the returned promise rejects with `QueueFull` at once.
+ * the message gets "Show all", which runs `command` again. The turn takes its place in the answer queue at once (on
+ * the call); when the queue is full it is not queued and the returned promise rejects with `QueueFull`. `claim`, when
+ * given, runs first once it is the turn's turn: false (a delivery already handled) ends it unanswered.
  */
-export function answerTurn(deps: AnswerDeps, turn: Turn, surface: ChatSurface, command?: string): Promise<void> {
+export function answerTurn(
+  deps: AnswerDeps,
+  turn: Turn,
+  surface: ChatSurface,
+  command?: string,
+  claim?: () => Promise<boolean>,
+): Promise<void> {
   return deps.queue.run(async () => {
+    if (claim && !(await claim())) return;
     const progress = new ProgressMessage();
     const work = deps.handleTurn(turn, { onProgress: progress.report });
     const early = surface.capabilities.updates ? await within(work, deps.progressAfterMs) : await work;

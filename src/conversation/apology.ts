@@ -21,6 +21,20 @@ export function busy(): Reply {
   );
 }
 
+/**
+ * Logs a refusal by the full answer queue: a warning when the queue fills up, then at 10, 100, … refusals in a row,
+ * else at debug level only, so that a flood does not flood the log too.
+ */
+export function logBusy(
+  logger: Logger,
+  context: Record<string, unknown>,
+  refused: { waiting: number; inARow: number },
+): void {
+  const fields = { ...context, waiting: refused.waiting, inARow: refused.inARow };
+  if (/^10*$/.test(String(refused.inARow))) logger.warn(fields, 'answer queue full: told the person Tally is busy');
+  else logger.debug(fields, 'answer queue full: told the person Tally is busy');
+}
+
 /** What the person reads when Tally fails: short, with the error id that is in the log, never a stack trace. */
 export function apology(errorId: string): Reply {
   return {
@@ -56,10 +70,7 @@ export async function failSafely(
     await work();
   } catch (err) {
     if (err instanceof QueueFull) {
-      // Once when the queue fills up, then at 10, 100, … refusals in a row: a flood does not flood the log too.
-      const fields = { ...context, waiting: err.waiting, inARow: err.inARow };
-      if (/^10*$/.test(String(err.inARow))) logger.warn(fields, 'answer queue full: told the person Tally is busy');
-      else logger.debug(fields, 'answer queue full: told the person Tally is busy');
+      logBusy(logger, context, err);
       return surface
         .replyPrivately(busy())
         .catch((e: unknown) => logger.error({ err: e, ...context }, 'could not tell the person Tally is busy'));

@@ -4,7 +4,7 @@ import type { DedupeStore } from '../shared/dedupe.port.js';
 import type { Logger } from '../shared/logger.port.js';
 import type { Reply } from '../shared/reply.types.js';
 import { type AnswerDeps, answerTurn } from './answer-turn.js';
-import { failSafely } from './apology.js';
+import { busy, failSafely, logBusy } from './apology.js';
 import type { ChatSurface } from './chat-surface.port.js';
 import type { ClickFeatures } from './click.types.js';
 import { CLICKS } from './clicks/index.js';
@@ -80,13 +80,28 @@ export class ChatCore {
   /**
    * A message to Tally: answered once per delivery id, on the surface. `command` is the text as typed, for "Show all".
    */
-  async turn(turn: Turn, surface: ChatSurface, options: { deliveryId?: string } = {}): Promise<void> {
-    // With the answer queue full the turn is refused before its delivery id is claimed: a flood costs no round trip
-    // to the dedupe store, and a redelivery may still be answered later.
-    const claim = options.deliveryId && !this.answer.queue.full;
-    if (claim && !(await this.deps.dedupe.claim(options.deliveryId!, DEDUPE_TTL_SECONDS))) return;
+  turn(turn: Turn, surface: ChatSurface, options: { deliveryId?: string } = {}): Promise<void> {
+    // The turn takes its place in the answer queue on this call, and its delivery id is claimed when its turn comes:
+    // a burst cannot slip past the bound while claims are on their way, a refused turn costs no round trip to the
+    // dedupe store, and its redelivery may still be answered later.
+    const { deliveryId } = options;
+    const claim = deliveryId ? () => this.deps.dedupe.claim(deliveryId, DEDUPE_TTL_SECONDS) : undefined;
     const context = { platform: turn.location.platform, channel: turn.location.channel, user: turn.user.id };
-    await failSafely(this.deps.logger, context, surface, () => answerTurn(this.answer, turn, surface, turn.text));
+    return failSafely(this.deps.logger, context, surface, () =>
+      answerTurn(this.answer, turn, surface, turn.text, claim),
+    );
+  }
+
+  /**
+   * The busy notice when the answer queue is full now, else null. A platform that can answer in the acknowledgement
+   * of a message (a Slack slash command) asks first and, refused, gives the notice there and hands nothing over: the
+   * refusal costs no request to the platform and nothing is queued.
+   */
+  refuseIfBusy(user: ChatUser, location: TurnLocation): Reply | null {
+    const refused = this.answer.queue.refuseIfFull();
+    if (!refused) return null;
+    logBusy(this.deps.logger, { platform: location.platform, channel: location.channel, user: user.id }, refused);
+    return busy();
   }
 
   /** A button clicked (docs/architecture.md#clicks). */

@@ -33,8 +33,16 @@ export class WorkQueue {
   ) {}
 
   /** Whether {@link run} would refuse work now. */
-  get full(): boolean {
+  private get full(): boolean {
     return this.running >= this.concurrency && this.waiting.length >= this.maxWaiting;
+  }
+
+  /**
+   * Counts a refusal when {@link run} would refuse work now, and says how it stands; null when work would be accepted.
+   * For a platform that answers a refused event in its acknowledgement, before any work exists.
+   */
+  refuseIfFull(): { waiting: number; inARow: number } | null {
+    return this.full ? { waiting: this.waiting.length, inARow: ++this.refusedInARow } : null;
   }
 
   /**
@@ -42,7 +50,8 @@ export class WorkQueue {
    * @throws QueueFull (as a rejection, before anything is queued) when `maxWaiting` works are already waiting.
    */
   async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.full) throw new QueueFull(this.waiting.length, ++this.refusedInARow);
+    const refused = this.refuseIfFull();
+    if (refused) throw new QueueFull(refused.waiting, refused.inARow);
     this.refusedInARow = 0;
     if (this.running < this.concurrency) this.running++;
     else {

@@ -171,6 +171,21 @@ describe('back-pressure: the bounded answer queue', () => {
     await Promise.all(asked.map((a) => a.done));
   });
 
+  it('answers "is it busy?" without queueing: null while there is room, the busy notice once full', async () => {
+    const { core, turns, held } = boundedCore();
+    const location = { platform: 'slack' as const, channel: 'C1' };
+    expect(core.refuseIfBusy({ id: 'U1' }, location)).toBeNull();
+    const asked = await fill(core, held, CONCURRENCY + MAX_QUEUED);
+    expect(core.refuseIfBusy({ id: 'U1' }, location)).toEqual(busy());
+    for (let i = 1; i <= asked.length; i++) {
+      await held.untilStarted(Math.min(asked.length, i + CONCURRENCY - 1));
+      held.release(`q${i}`);
+    }
+    await Promise.all(asked.map((a) => a.done));
+    expect(turns.map((t) => t.text)).toEqual(asked.map((a) => a.text));
+    expect(core.refuseIfBusy({ id: 'U1' }, location)).toBeNull();
+  });
+
   it('refuses clicks that run commands the same way: Run command, Request approval and Show all', async () => {
     const { core, turns, held } = boundedCore();
     const asked = await fill(core, held, CONCURRENCY + MAX_QUEUED);
