@@ -13,6 +13,7 @@ import type {
   CurrencyBreakdown,
   CurrencyComparison,
 } from './cost-results.types.js';
+import { likeForLike } from './like-for-like.js';
 import type { Period } from './period.js';
 
 export interface BreakdownRequest {
@@ -58,7 +59,13 @@ export class CostQueryService {
     };
   }
 
-  async compare(req: CompareRequest): Promise<ComparisonResult> {
+  /**
+   * Two periods side by side. A current period that runs past the data is compared like for like
+   * ({@link likeForLike}): both are cut to the same number of days, and `likeForLike` says so.
+   */
+  async compare(asked: CompareRequest): Promise<ComparisonResult> {
+    const cut = likeForLike(asked.current, asked.previous, await this.repo.sources());
+    const req = { ...asked, current: cut.current, previous: cut.previous };
     const groupBy = req.groupBy ? [req.groupBy] : [];
     const [cur, prev] = await Promise.all([
       this.repo.aggregate({
@@ -103,6 +110,7 @@ export class CostQueryService {
       previous: req.previous,
       groupBy: req.groupBy ?? null,
       currencies: result,
+      ...(cut.note ? { likeForLike: cut.note } : {}),
       dataRange: await this.repo.dataRange(),
       coverage: await this.repo.coverage({
         from: req.previous.from < req.current.from ? req.previous.from : req.current.from,

@@ -59,6 +59,8 @@ export interface ComparisonResult {
   previous: Period;
   groupBy: Dimension | null;
   currencies: CurrencyComparison[];
+  /** Set when the periods were cut to the same days of data (like for like), saying how. */
+  likeForLike?: string;
   dataRange: { from: Day; to: Day } | null;
   coverage?: CoverageNotes;
 }

@@ -8,7 +8,10 @@ import type { Reply } from '../../shared/reply.types.js';
 export function compareReply(r: ComparisonResult): Reply {
   const dim = r.groupBy ? dimensionLabel(r.groupBy) : null;
   const title = `${metricTitle(r.metric)}${dim ? ` by ${dim.toLowerCase()}` : ''}: ${r.current.label} vs ${r.previous.label}`;
-  const context = costContext(r.metric, [r.current, r.previous], r.dataRange, r.coverage);
+  const context = [
+    ...costContext(r.metric, [r.current, r.previous], r.dataRange, r.coverage),
+    ...(r.likeForLike ? [r.likeForLike] : []),
+  ];
   const fields = r.currencies.map((c) => ({
     label: `Change (${c.currency})`,
     value: `${formatMoney(c.current, c.currency)} vs ${formatMoney(c.previous, c.currency)}: ${signed(c.change, c.currency)} (${formatPercent(c.ratio)})`,
