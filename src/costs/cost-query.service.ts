@@ -132,6 +132,34 @@ export class CostQueryService {
     return rows.map((r) => ({ day: r.day as Day, key: r.keys[0] ?? '', currency: r.currency, amount: r[metric] }));
   }
 
+  /**
+   * Daily totals per currency and charge category (FOCUS ChargeCategory), optionally also per a dimension: what the
+   * forecast needs to tell usage from monthly charges.
+   */
+  async dailyByCharge(period: { from: Day; to: Day }, metric: Metric, filter?: CostFilter, groupBy?: Dimension) {
+    const rows = await this.repo.aggregate({
+      from: period.from,
+      to: period.to,
+      filter,
+      groupBy: [...(groupBy ? [groupBy] : []), { kind: 'charge' }],
+      byDay: true,
+      metrics: [metric],
+    });
+    return rows.map((r) => ({
+      day: r.day as Day,
+      key: groupBy ? (r.keys[0] ?? '') : '',
+      charge: r.keys[groupBy ? 1 : 0] ?? '',
+      currency: r.currency,
+      amount: r[metric],
+    }));
+  }
+
+  /** The last day every source with data since `since` has (the day a forecast's actuals end), or null. */
+  async commonDataEnd(since: Day): Promise<Day | null> {
+    const ends = (await this.repo.sources()).flatMap((s) => (s.range && s.range.to >= since ? [s.range.to] : []));
+    return ends.length ? ends.reduce((a, b) => (a < b ? a : b)) : null;
+  }
+
   dataRange() {
     return this.repo.dataRange();
   }

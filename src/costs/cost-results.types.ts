@@ -76,6 +76,8 @@ export interface CurrencyForecast {
   currency: string;
   actual: number;
   forecast: number;
+  /** The 80% range of the forecast, from the spread of daily usage (docs/cost-data.md#the-forecast). */
+  range: { low: number; high: number };
   lastMonth: number;
   rows: ForecastRow[];
 }

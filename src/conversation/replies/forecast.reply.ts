@@ -11,7 +11,10 @@ export function forecastReply(r: ForecastResult): Reply {
     const ratio = c.lastMonth === 0 ? null : (c.forecast - c.lastMonth) / Math.abs(c.lastMonth);
     return [
       { label: `Month to date (${c.currency})`, value: formatMoney(c.actual, c.currency) },
-      { label: `Forecast for ${r.month.label} (${c.currency})`, value: formatMoney(c.forecast, c.currency) },
+      {
+        label: `Forecast for ${r.month.label} (${c.currency})`,
+        value: `${formatMoney(c.forecast, c.currency)} (80% range ${formatMoney(c.range.low, c.currency)} to ${formatMoney(c.range.high, c.currency)})`,
+      },
       {
         label: `Last month (${c.currency})`,
         value: `${formatMoney(c.lastMonth, c.currency)} (forecast ${formatPercent(ratio)})`,
@@ -54,6 +57,7 @@ export function forecastReply(r: ForecastResult): Reply {
         currency: c.currency,
         actual: roundCents(c.actual),
         forecast: roundCents(c.forecast),
+        range: { low: roundCents(c.range.low), high: roundCents(c.range.high) },
         lastMonth: roundCents(c.lastMonth),
         rows: c.rows.map((row) => ({
           key: row.key,
