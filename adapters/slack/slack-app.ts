@@ -15,7 +15,12 @@ export interface SlackAdapterConfig {
   apiUrl?: string;
   /** Web API retries (rate limits wait for Retry-After). @defaultValue 3 */
   retries?: number;
+  /** Who the bot is, asked before each event (src/bootstrap/slack-authorize.ts); absent: Bolt asks once at start. */
+  authorize?: () => Promise<SlackBotAuthorization>;
 }
+
+/** Bolt's AuthorizeResult for one bot token: the token and auth.test's bot id, bot user id and team id. */
+export type SlackBotAuthorization = { botToken: string; botId?: string; botUserId?: string; teamId?: string };
 
 export interface SlackAdapter {
   /** HTTP mode: the listener for `/slack/events` on Tally's own server; null in Socket Mode. */
@@ -36,7 +41,8 @@ export function createSlackAdapter(config: SlackAdapterConfig, deps: SlackDeps):
     retryConfig: { retries: config.retries ?? 3, factor: 2, minTimeout: 500, maxTimeout: 10_000 },
   };
   // No conversation store: Tally keeps no state in Bolt's context, and the default one costs an Error per event.
-  const options = { token: config.botToken, logger, clientOptions, convoStore: false } as const;
+  const auth = config.authorize ? { authorize: config.authorize } : { token: config.botToken };
+  const options = { ...auth, logger, clientOptions, convoStore: false } as const;
   if (config.appToken) {
     const app = new App({ ...options, appToken: config.appToken, socketMode: true });
     registerInbound(app, deps);

@@ -33,8 +33,7 @@ export function registerInbound(app: App, { core, logger }: SlackDeps): void {
     return core.turn({ user: { id: user }, location, text: p.text }, surface, { deliveryId: p.deliveryId });
   };
 
-  /** The busy notice as an ack body: always the same words, so rendered once. */
-  let busyAck: RespondArguments | undefined;
+  let busyAck: RespondArguments | undefined; // the busy notice as an ack body, rendered once (always the same words)
   app.command('/cost', async ({ command, ack, client, respond }) => {
     const { team_id: team, channel_id: channel, user_id: user, text = '', trigger_id: trigger } = command;
     // Busy: the notice rides on the ack itself, so a flood costs no request to Slack and nothing reaches the core.

@@ -12,6 +12,7 @@ import { type CliContext, clockFor } from './cli-context.js';
 import { createDeps } from './deps.js';
 import { createMessengers, slackAdapterConfig, teamsAdapterConfig } from './messengers.js';
 import { installProcessGuards } from './process-guards.js';
+import { createSlackAuthorize } from './slack-authorize.js';
 import { guardSlackEvents } from './slack-guard.js';
 import { startWebServer } from './web.js';
 
@@ -62,7 +63,9 @@ export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; f
       maxQueued: config.maxQueuedAnswers,
     });
     const slackConfig = config.slack.enabled ? slackAdapterConfig(config) : null;
-    const slack = slackConfig ? createSlackAdapter(slackConfig, { core, logger }) : null;
+    const slack = slackConfig
+      ? createSlackAdapter({ ...slackConfig, authorize: createSlackAuthorize(slackConfig, logger) }, { core, logger })
+      : null;
     const hostedCharts = config.publicUrl ? new HostedCharts(redis, config.queues.prefix, config.publicUrl) : null;
     const teams = messengers.teamsCloud
       ? createTeamsAdapter(
