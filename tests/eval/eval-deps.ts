@@ -8,14 +8,19 @@ import { EVAL_TODAY } from './eval-set.js';
 
 /**
  * Tally on the in-process store with the built-in sample, "today" pinned to {@link EVAL_TODAY}. `llm` adds the
- * model settings (then free text goes to the agent); without it free text goes to the fast path.
+ * model settings (then free text goes to the agent); without it free text goes to the fast path. `focusPath` loads
+ * that FOCUS export instead of the sample, as `tally ask --focus` does.
  */
-export async function evalTally(llm: Record<string, string> = {}): Promise<{
+export async function evalTally(
+  llm: Record<string, string> = {},
+  focusPath?: string,
+): Promise<{
   ask: (text: string) => Promise<Reply>;
   close: () => Promise<void>;
 }> {
   const config = loadConfig({ TALLY_TODAY: EVAL_TODAY, TALLY_DATA_DIR: testDataDir(), ...llm });
   const deps = await createDeps(config, {
+    ...(focusPath ? { focusPath } : {}),
     clock: fixedClock(new Date(`${EVAL_TODAY}T12:00:00Z`)),
     logger: createPinoLogger({ level: 'silent' }),
   });
