@@ -72,6 +72,8 @@ function keyExpression(d: Dimension | undefined): string {
       return 'service_name';
     case 'category':
       return 'service_category';
+    case 'subcategory':
+      return 'service_subcategory';
     case 'region':
       return 'region';
     case 'charge':

@@ -1,5 +1,5 @@
 import type { AggregateQuery, CostFilter, Dimension } from '../../src/costs/cost-query.types.js';
-import { NO_RESOURCE, UNTAGGED } from '../../src/costs/cost-query.types.js';
+import { FILTER_FIELDS, NO_RESOURCE, UNTAGGED } from '../../src/costs/cost-query.types.js';
 import type { Metric } from '../../src/costs/cost-record.types.js';
 import { literal } from './cost-table.schema.js';
 
@@ -93,6 +93,8 @@ function dimensionSql(d: Dimension, bind: (v: string) => string): string {
       return 'service_name';
     case 'category':
       return 'service_category';
+    case 'subcategory':
+      return 'service_subcategory';
     case 'region':
       return 'region';
     case 'charge':
@@ -104,21 +106,29 @@ function dimensionSql(d: Dimension, bind: (v: string) => string): string {
   }
 }
 
+type FilterField = (typeof FILTER_FIELDS)[keyof typeof FILTER_FIELDS];
+
 function filterSql(filter: CostFilter | undefined, bind: (v: string) => string): string[] {
   if (!filter) return [];
   const out: string[] = [];
-  const allow = (column: string, values: string[] | undefined) => {
-    if (values && values.length > 0) out.push(`${column} IN (${values.map(bind).join(', ')})`);
-  };
-  allow('provider', filter.providers);
-  allow('sub_account_id', filter.subAccountIds);
-  allow('service_name', filter.services);
-  allow('service_category', filter.categories);
-  allow('region', filter.regions);
-  allow('resource_id', filter.resourceIds);
-  for (const t of filter.tags ?? []) out.push(`tags[${bind(t.key)}] = ${bind(t.value)}`);
+  const list = (values: string[]) => values.map(bind).join(', ');
+  for (const [dim, field] of Object.entries(FILTER_FIELDS) as [keyof typeof FILTER_FIELDS, FilterField][]) {
+    const column = dimensionSql({ kind: dim }, bind);
+    const allowed = filter[field];
+    if (allowed && allowed.length > 0) out.push(`${column} IN (${list(allowed)})`);
+    const excluded = filter.exclude?.[field];
+    if (excluded && excluded.length > 0) out.push(`(${column} IS NULL OR ${column} NOT IN (${list(excluded)}))`);
+  }
+  for (const t of filter.tags ?? [])
+    out.push(t.value === UNTAGGED ? `tags[${bind(t.key)}] IS NULL` : `tags[${bind(t.key)}] = ${bind(t.value)}`);
+  for (const t of filter.exclude?.tags ?? [])
+    out.push(
+      t.value === UNTAGGED
+        ? `tags[${bind(t.key)}] IS NOT NULL`
+        : `(tags[${bind(t.key)}] IS NULL OR tags[${bind(t.key)}] <> ${bind(t.value)})`,
+    );
   // An empty list allows nothing here: a scope's tag with no values must not widen to every row.
   for (const t of filter.tagsIn ?? [])
-    out.push(t.values.length ? `tags[${bind(t.key)}] IN (${t.values.map(bind).join(', ')})` : 'FALSE');
+    out.push(t.values.length ? `tags[${bind(t.key)}] IN (${list(t.values)})` : 'FALSE');
   return out;
 }

@@ -36,6 +36,8 @@ const DIMENSION_WORDS: ReadonlyMap<string, Dimension['kind']> = new Map([
   ['services', 'service'],
   ['category', 'category'],
   ['categories', 'category'],
+  ['subcategory', 'subcategory'],
+  ['subcategories', 'subcategory'],
   ['region', 'region'],
   ['regions', 'region'],
   ['charge', 'charge'],

@@ -87,11 +87,11 @@ const HELP_TOPICS: ReadonlyMap<string, { summary: string; examples: string[] }> 
 );
 
 const REFERENCE = [
-  'Dimensions: provider, account, service, category, region, charge, resource (FOCUS ResourceId), tag:<key> (any key).',
+  'Dimensions: provider, account, service, category, subcategory, region, charge, resource (FOCUS ResourceId), tag:<key> (any key).',
   'Periods: today, yesterday, this/last week, this/last month, last N days, month to date, year to date, ' +
     '`from YYYY-MM-DD to YYYY-MM-DD` (both days inclusive), YYYY-MM, `in May 2026`. Days are UTC.',
   'Metrics: cost = effective (amortised, the default), billed, list.',
-  'Filters: `for service "Amazon Simple Storage Service"`, `for provider AWS`, `for account 123456789012`, `tag:team=payments`.',
+  'Filters: `for service "Amazon Simple Storage Service"`, `for provider AWS`, `for account 123456789012`, `tag:team=payments`, `for charge Tax`, `tag:team=(untagged)`; exclusions: `excluding charge Tax`, `not tag:env=prod`.',
 ];
 
 /** The help reply: all topics, or one topic; with a short problem statement first when a command was malformed. */

@@ -1,5 +1,6 @@
 import type { Day } from '../shared/day.js';
-import type { CostFilter, Dimension } from './cost-query.types.js';
+import type { CostFilter, CostValueLists, Dimension } from './cost-query.types.js';
+import { UNTAGGED } from './cost-query.types.js';
 import type { Metric } from './cost-record.types.js';
 import type { CoverageNotes } from './cost-repository.port.js';
 import type { Period } from './period.js';
@@ -26,6 +27,8 @@ export function dimensionLabel(d: Dimension): string {
       return 'Service';
     case 'category':
       return 'Category';
+    case 'subcategory':
+      return 'Subcategory';
     case 'region':
       return 'Region';
     case 'charge':
@@ -42,6 +45,8 @@ export function dimensionPlural(d: Dimension): string {
   switch (d.kind) {
     case 'category':
       return 'categories';
+    case 'subcategory':
+      return 'subcategories';
     case 'charge':
       return 'charge categories';
     case 'tag':
@@ -88,16 +93,30 @@ export function costContext(
   return lines;
 }
 
-/** `Only: service "Amazon EC2", account 111122223333` for a filtered answer; null when nothing is filtered. */
+/**
+ * `Only: service "Amazon EC2", account 111122223333; excluding: charge Tax` for a filtered answer; null when nothing
+ * is filtered.
+ */
 export function filterContext(filter: CostFilter): string | null {
+  const only = valueParts(filter);
+  const except = filter.exclude ? valueParts(filter.exclude) : [];
   const parts = [
-    ...(filter.providers ?? []).map((v) => `provider ${v}`),
-    ...(filter.subAccountIds ?? []).map((v) => `account ${v}`),
-    ...(filter.services ?? []).map((v) => `service "${v}"`),
-    ...(filter.categories ?? []).map((v) => `category ${v}`),
-    ...(filter.regions ?? []).map((v) => `region ${v}`),
-    ...(filter.resourceIds ?? []).map((v) => `resource ${v}`),
-    ...(filter.tags ?? []).map((t) => `tag ${t.key}=${t.value}`),
+    ...(only.length ? [`Only: ${only.join(', ')}`] : []),
+    ...(except.length ? [`excluding: ${except.join(', ')}`] : []),
   ];
-  return parts.length ? `Only: ${parts.join(', ')}` : null;
+  return parts.length ? parts.join('; ') : null;
+}
+
+function valueParts(v: CostValueLists): string[] {
+  return [
+    ...(v.providers ?? []).map((x) => `provider ${x}`),
+    ...(v.subAccountIds ?? []).map((x) => `account ${x}`),
+    ...(v.services ?? []).map((x) => `service "${x}"`),
+    ...(v.categories ?? []).map((x) => `category ${x}`),
+    ...(v.subcategories ?? []).map((x) => `subcategory "${x}"`),
+    ...(v.regions ?? []).map((x) => `region ${x}`),
+    ...(v.charges ?? []).map((x) => `charge ${x}`),
+    ...(v.resourceIds ?? []).map((x) => `resource ${x}`),
+    ...(v.tags ?? []).map((t) => (t.value === UNTAGGED ? `no tag ${t.key}` : `tag ${t.key}=${t.value}`)),
+  ];
 }

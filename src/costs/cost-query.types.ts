@@ -7,6 +7,7 @@ export type Dimension =
   | { kind: 'account' }
   | { kind: 'service' }
   | { kind: 'category' }
+  | { kind: 'subcategory' }
   | { kind: 'region' }
   | { kind: 'charge' }
   | { kind: 'resource' }
@@ -21,15 +22,40 @@ export const FOLDED_KEY = '\u0000others';
 /** The key of rows without a resource (taxes, purchases, credits, billing-level charges). */
 export const NO_RESOURCE = '(no resource)';
 
-/** Restricts which rollups count. Every list is an allow-list; an empty or absent list allows all. */
-export interface CostFilter {
+/** The filterable dimensions and the {@link CostFilter} list each fills. */
+export const FILTER_FIELDS = {
+  provider: 'providers',
+  account: 'subAccountIds',
+  service: 'services',
+  category: 'categories',
+  subcategory: 'subcategories',
+  region: 'regions',
+  charge: 'charges',
+  resource: 'resourceIds',
+} as const satisfies Record<Exclude<Dimension['kind'], 'tag'>, string>;
+
+/** The value lists a filter or an exclusion holds (FOCUS columns; tags as key=value pairs). */
+export interface CostValueLists {
   providers?: string[];
   subAccountIds?: string[];
   services?: string[];
   categories?: string[];
+  /** FOCUS ServiceSubcategory. */
+  subcategories?: string[];
   regions?: string[];
+  /** FOCUS ChargeCategory: Usage, Purchase, Tax, Credit, Adjustment. */
+  charges?: string[];
   resourceIds?: string[];
+  /** Each must hold; the value {@link UNTAGGED} means "without this tag". */
   tags?: { key: string; value: string }[];
+}
+
+/**
+ * Restricts which rollups count. Every list is an allow-list; an empty or absent list allows all. `exclude` drops
+ * rows matching any of its values ("excluding tax", "not env=prod"); rows without the column's value stay.
+ */
+export interface CostFilter extends CostValueLists {
+  exclude?: CostValueLists;
   /** Each listed tag must have one of its values (a viewer's scope, see `view-scope.ts`). */
   tagsIn?: { key: string; values: string[] }[];
 }
