@@ -21,9 +21,10 @@
  *
  * Knobs: BENCH_SLACK_CONCURRENCY (500), BENCH_SLACK_WARMUP (20), BENCH_SLACK_ROUNDS (3), BENCH_SLACK_MAX_QUEUED
  * (Tally's TALLY_MAX_QUEUED_ANSWERS; unset: its default, 100; 10000 shows the unbounded queue of earlier versions) and
- * BENCH_SLACK_TALLY_NODE_ARGS (node flags for Tally only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/tally-prof`).
+ * BENCH_SLACK_TALLY_NODE_ARGS (node flags for Tally only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/tally-prof`) and
+ * BENCH_SLACK_TALLY_ENV (variables for Tally only, e.g. `TALLY_DUCKDB_THREADS=1 TALLY_DUCKDB_MEMORY=256MB`).
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { envInt, percentile, size } from './bench-stats.js';
 import type { FakeStats } from './slack-ack-fake.js';
@@ -49,6 +50,13 @@ const ROUNDS = Math.max(1, envInt('BENCH_SLACK_ROUNDS', 3));
 const MAX_QUEUED = process.env.BENCH_SLACK_MAX_QUEUED?.trim() ? envInt('BENCH_SLACK_MAX_QUEUED', 100) : undefined;
 /** Extra node flags for Tally's process only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/tally-prof` to profile it. */
 const TALLY_NODE_ARGS = (process.env.BENCH_SLACK_TALLY_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+/** Extra environment for Tally's process only, `NAME=value` pairs separated by spaces. */
+const TALLY_ENV = Object.fromEntries(
+  (process.env.BENCH_SLACK_TALLY_ENV ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
 /**
  * The command texts, in turn: channel answers (one chat.postMessage each, with a chart) and answers for the asker only
  * (help, a usage error), which come back ephemerally, in the ack's body or through the `response_url`.
@@ -233,7 +241,10 @@ async function main(): Promise<void> {
   }
   log(
     `Slack ack benchmark — ${CONCURRENCY} concurrent signed /cost requests per round (after ${WARMUP} warm-up), ` +
-      `${ROUNDS} rounds alternating Tally / bare Bolt, node ${process.version}, ${availableParallelism()} CPUs`,
+      `${ROUNDS} rounds alternating Tally / bare Bolt, node ${process.version}, ${availableParallelism()} CPUs, ` +
+      `load average ${loadavg()
+        .map((n) => n.toFixed(2))
+        .join(' ')}${Object.keys(TALLY_ENV).length ? `, tally env ${JSON.stringify(TALLY_ENV)}` : ''}`,
   );
   const stops: Array<() => Promise<void>> = [];
   let servers: ServerProcess[] = [];
@@ -249,6 +260,7 @@ async function main(): Promise<void> {
       TALLY_TODAY: '2026-06-10',
       TALLY_FOCUS_FILE: `${ROOT}tests/fixtures/focus/export-2026-05.csv`,
       ...(MAX_QUEUED === undefined ? {} : { TALLY_MAX_QUEUED_ANSWERS: String(MAX_QUEUED) }),
+      ...TALLY_ENV,
     });
     stops.push(tallyServer.stop);
     const bareScript = fileURLToPath(new URL('./slack-ack-bare.js', import.meta.url));

@@ -8,7 +8,10 @@ export interface DuckDbOptions {
   tempDir: string;
   /** DuckDB's memory limit, e.g. `512MB`. @defaultValue 512MB */
   memoryLimit?: string;
-  /** Worker threads. @defaultValue the number of cores */
+  /**
+   * Worker threads. They share the cores with the process's event loop: `tally start` leaves one core to it
+   * (src/bootstrap/start.ts, `TALLY_DUCKDB_THREADS`). @defaultValue the number of cores
+   */
   threads?: number;
 }
 

@@ -86,7 +86,11 @@ export interface AppDeps {
  */
 export async function createStores(config: Config, options: { dataDir?: string } = {}): Promise<Stores> {
   const dataDir = options.dataDir ?? config.dataDir;
-  const engine = await DuckDbEngine.create({ tempDir: spillDir(dataDir), memoryLimit: config.duckdbMemory });
+  const engine = await DuckDbEngine.create({
+    tempDir: spillDir(dataDir),
+    memoryLimit: config.duckdbMemory,
+    ...(config.duckdbThreads ? { threads: config.duckdbThreads } : {}),
+  });
   const costs = new DuckDbCostRepository(engine, dataDir);
   const closeEngine = async () => {
     engine.close();

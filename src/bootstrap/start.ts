@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Redis } from 'ioredis';
 import { HostedCharts } from '../../adapters/charts/hosted-charts.js';
 import { WorkerChartRenderer } from '../../adapters/charts/worker-chart.renderer.js';
@@ -6,6 +7,7 @@ import { RedisDedupeStore } from '../../adapters/queue/redis-dedupe.store.js';
 import { pingRedis } from '../../adapters/queue/redis-probe.js';
 import { createSlackAdapter } from '../../adapters/slack/slack-app.js';
 import { createTeamsAdapter } from '../../adapters/teams/teams-app.js';
+import type { Config } from '../config/env.js';
 import { ChatCore } from '../conversation/chat-core.js';
 import { TallyError } from '../shared/errors.js';
 import { type CliContext, clockFor } from './cli-context.js';
@@ -40,7 +42,7 @@ export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; f
     const queueConnection = createQueueConnection(config.redis.url);
     stops.push(() => queueConnection.disconnect());
     const messengers = await createMessengers(config, logger);
-    const deps = await createDeps(config, {
+    const deps = await createDeps(withServerDefaults(config), {
       focusPath: opts.focus,
       clock: clockFor(config),
       logger,
@@ -105,6 +107,14 @@ export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; f
   logger.info({ slack: config.slack.enabled, teams: config.teams.enabled, worker: opts.worker }, 'tally started');
   await waitForSignal();
   await stopAll();
+}
+
+/**
+ * `tally start`'s defaults: DuckDB gets one core fewer than the machine has (at least 1), so that a question being
+ * worked out does not hold up the acks of chat requests, which Slack wants within 3 s.
+ */
+function withServerDefaults(config: Config): Config {
+  return { ...config, duckdbThreads: config.duckdbThreads ?? Math.max(1, availableParallelism() - 1) };
 }
 
 /** `tally worker`: the job workers only (approval timers and executions), until SIGTERM. */

@@ -31,6 +31,8 @@ export interface Config {
   readonly dataDir: string;
   /** `TALLY_DUCKDB_MEMORY`: DuckDB's memory limit per process. */
   readonly duckdbMemory: string;
+  /** `TALLY_DUCKDB_THREADS`: DuckDB's threads per process; unset: the command's default (src/bootstrap/start.ts). */
+  readonly duckdbThreads?: number;
   /** `TALLY_MAX_QUEUED_ANSWERS`: chat answers that may wait per process before people are told Tally is busy. */
   readonly maxQueuedAnswers: number;
   readonly policyFile?: string;

@@ -143,6 +143,11 @@ const variables = z.object({
     'duckdbMemory',
     'Memory DuckDB may use per process for queries and imports before it spills to the data directory.',
   ),
+  TALLY_DUCKDB_THREADS: doc(
+    wholeNumber(1, 256).optional(),
+    'duckdbThreads',
+    'Threads DuckDB may use per process. Default: `tally start` one fewer than the cores (at least 1), other commands all.',
+  ),
   TALLY_MAX_QUEUED_ANSWERS: doc(
     wholeNumber(0, 10_000).default(100),
     'maxQueuedAnswers',
@@ -389,6 +394,7 @@ function toConfig(env: Env): Config {
     focusFile: env.TALLY_FOCUS_FILE,
     dataDir: env.TALLY_DATA_DIR ?? join(homedir(), '.tally', 'data'),
     duckdbMemory: env.TALLY_DUCKDB_MEMORY,
+    duckdbThreads: env.TALLY_DUCKDB_THREADS,
     maxQueuedAnswers: env.TALLY_MAX_QUEUED_ANSWERS,
     policyFile: env.TALLY_POLICY_FILE,
     slack: {

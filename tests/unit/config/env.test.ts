@@ -23,6 +23,7 @@ const FULL_ENV = {
   TALLY_FOCUS_FILE: './exports/focus.csv.gz',
   TALLY_DATA_DIR: '/var/lib/tally',
   TALLY_DUCKDB_MEMORY: '1GB',
+  TALLY_DUCKDB_THREADS: '3',
   TALLY_MAX_QUEUED_ANSWERS: '250',
   TALLY_POLICY_FILE: './policy.yml',
   TALLY_TODAY: '2026-05-15',
@@ -182,6 +183,9 @@ describe('loadConfig', () => {
     ['TWILIO_ACCOUNT_SID', 'AC123'],
     ['OPENAI_BASE_URL', 'localhost:11434'],
     ['OPENAI_API_KEY', ' sk-padded '],
+    ['TALLY_DUCKDB_THREADS', '0'],
+    ['TALLY_DUCKDB_THREADS', '1.5'],
+    ['TALLY_DUCKDB_THREADS', '257'],
     ['TALLY_MAX_QUEUED_ANSWERS', '10001'],
     ['TALLY_MAX_QUEUED_ANSWERS', '-1'],
   ])('rejects %s=%j', (name, value) => {
@@ -298,6 +302,12 @@ describe('queues and AWS regions', () => {
     expect(loadConfig(FULL_ENV).maxQueuedAnswers).toBe(250);
     expect(loadConfig({ TALLY_MAX_QUEUED_ANSWERS: '0' }).maxQueuedAnswers).toBe(0);
     expect(loadConfig({}).maxQueuedAnswers).toBe(100);
+  });
+
+  it("reads DuckDB's threads, unset by default (each command then picks its own)", () => {
+    expect(loadConfig(FULL_ENV).duckdbThreads).toBe(3);
+    expect(loadConfig({ TALLY_DUCKDB_THREADS: '1' }).duckdbThreads).toBe(1);
+    expect(loadConfig({}).duckdbThreads).toBeUndefined();
   });
 
   it('parses the schedules and refuses a bad cron', () => {
