@@ -19,7 +19,9 @@ export interface SlackGuardOptions {
  * Stands in front of Bolt's HTTP receiver on `/slack/…` (docs/operations.md#when-a-request-fails): only
  * `POST /slack/events` gets through (404 on other paths, 405 on other methods), with a body of at most 1 MiB (413), a
  * timestamp within 5 minutes of now either way and a valid signature (401), and a body Bolt can read as a slash
- * command or an event (400). Bolt reads the buffered body from `req.rawBody` and checks the signature again.
+ * command or an event (400). Bolt reads the buffered body from `req.rawBody`; `tally start` turns Bolt's own signature
+ * check off (src/bootstrap/start.ts), so this guard must stay the only way to its listener. An unsigned SSL check
+ * gets through, and Bolt answers it 200 without running a listener.
  */
 export function guardSlackEvents(bolt: RequestListener, options: SlackGuardOptions) {
   const now = options.nowSeconds ?? (() => Date.now() / 1000);
