@@ -74,6 +74,10 @@ function keyExpression(d: Dimension | undefined): string {
       return 'service_category';
     case 'subcategory':
       return 'service_subcategory';
+    case 'day':
+    case 'week':
+    case 'month':
+      return 'day';
     case 'region':
       return 'region';
     case 'charge':

@@ -103,6 +103,12 @@ function dimensionSql(d: Dimension, bind: (v: string) => string): string {
       return `COALESCE(NULLIF(resource_id, ''), ${literal(NO_RESOURCE)})`;
     case 'tag':
       return `COALESCE(tags[${bind(d.key)}], ${literal(UNTAGGED)})`;
+    case 'day':
+      return `strftime(day, '%Y-%m-%d')`;
+    case 'week':
+      return `strftime(date_trunc('week', day), '%Y-%m-%d')`;
+    case 'month':
+      return `strftime(day, '%Y-%m')`;
   }
 }
 
@@ -119,8 +125,17 @@ function filterSql(filter: CostFilter | undefined, bind: (v: string) => string):
     const excluded = filter.exclude?.[field];
     if (excluded && excluded.length > 0) out.push(`(${column} IS NULL OR ${column} NOT IN (${list(excluded)}))`);
   }
-  for (const t of filter.tags ?? [])
-    out.push(t.value === UNTAGGED ? `tags[${bind(t.key)}] IS NULL` : `tags[${bind(t.key)}] = ${bind(t.value)}`);
+  // Values of one key are alternatives (a row has one value per key): `tag:env=staging tag:env=dev` is either.
+  const byKey = new Map<string, string[]>();
+  for (const t of filter.tags ?? []) byKey.set(t.key, [...(byKey.get(t.key) ?? []), t.value]);
+  for (const [key, values] of byKey) {
+    const named = values.filter((v) => v !== UNTAGGED);
+    const either = [
+      ...(named.length ? [`tags[${bind(key)}] IN (${list(named)})`] : []),
+      ...(named.length < values.length ? [`tags[${bind(key)}] IS NULL`] : []),
+    ];
+    out.push(either.length === 1 ? either[0]! : `(${either.join(' OR ')})`);
+  }
   for (const t of filter.exclude?.tags ?? [])
     out.push(
       t.value === UNTAGGED

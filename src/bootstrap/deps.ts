@@ -16,7 +16,7 @@ import { MemoryDigestSubscriptionRepository } from '../../adapters/memory/memory
 import { MemoryImportRunRepository } from '../../adapters/memory/memory-import-run.repository.js';
 import type { Workers } from '../../jobs/worker-registry.js';
 import { FastPathService } from '../agent/fast-path.service.js';
-import { serviceNames } from '../agent/service-names.js';
+import { vocabularyOf } from '../agent/understand/vocabulary.js';
 import type { AlertRepository } from '../anomalies/alert.types.js';
 import { AnomalyScanService } from '../anomalies/anomaly-scan.service.js';
 import type { ApprovalRepository } from '../approvals/approval-repository.port.js';
@@ -225,7 +225,7 @@ export async function createDeps(
   const forecast = new ForecastService(costs);
   const scan = new AnomalyScanService(stores.costs, { detector: policy.notifications.anomalies });
   // Free text: the agent when a model is configured, with the deterministic fast path as its fallback.
-  const fastPath = new FastPathService(serviceNames(stores.costs));
+  const fastPath = new FastPathService(vocabularyOf(stores.costs), options.clock);
   const agent = config.llm.enabled ? await createAgent(config, stores, options, fastPath) : null;
   const commands = new CommandService({
     costs,

@@ -45,6 +45,15 @@ const DIMENSION_WORDS: ReadonlyMap<string, Dimension['kind']> = new Map([
   ['charge-category', 'charge'],
   ['resource', 'resource'],
   ['resources', 'resource'],
+  ['day', 'day'],
+  ['days', 'day'],
+  ['daily', 'day'],
+  ['week', 'week'],
+  ['weeks', 'week'],
+  ['weekly', 'week'],
+  ['month', 'month'],
+  ['months', 'month'],
+  ['monthly', 'month'],
 ]);
 
 export const COST_NOUNS = new Set(['cost', 'costs', 'spend', 'spending', 'spent']);

@@ -53,8 +53,8 @@ function addFilter(filter: CostValueLists, name: string, value: string): boolean
     return true;
   }
   const dim = matchDimension([{ text: name, lower: name.toLowerCase(), quoted: false }], 0)?.value.kind;
-  if (!dim || dim === 'tag') return false;
-  const field = FILTER_FIELDS[dim];
+  if (!dim || !Object.hasOwn(FILTER_FIELDS, dim)) return false;
+  const field = FILTER_FIELDS[dim as keyof typeof FILTER_FIELDS];
   filter[field] = [...(filter[field] ?? []), value];
   return true;
 }

@@ -34,6 +34,10 @@ export type ApprovalCommandRunner = (command: ApprovalCommand, turn: Turn, scope
 /** Runs `access` and `access all` (who may see what). */
 export type AccessCommandRunner = (command: { all: boolean }, turn: Turn) => Promise<Reply>;
 
+/** A line that starts like a command: a malformed one gets usage help rather than a guess. */
+const COMMAND_START =
+  /^\s*\/?(cost|billed|list|effective|top|compare|forecast|anomalies|digest|status|help|approvals?|approve|reject|cancel|propose|recommendations|savings|access)\b/i;
+
 /** The agent's proposal in one turn: none yet, one under way, or one made. */
 interface ProposalsOfTurn {
   state: 'none' | 'busy' | 'done';
@@ -144,7 +148,8 @@ export class TurnHandler {
       const parsed = parseCommand(turn.text);
       if (parsed.ok) return await this.dispatch(parsed.command, turn, 'person');
       if (parsed.reason === 'EMPTY') return helpReply();
-      if (parsed.reason === 'INVALID') return helpReply(parsed.topic, parsed.message);
+      // A sentence the grammar half-read ("last month by acount please") goes to free text; a command gets usage.
+      if (parsed.reason === 'INVALID' && COMMAND_START.test(turn.text)) return helpReply(parsed.topic, parsed.message);
       const proposals: ProposalsOfTurn = { state: 'none' };
       return await this.freeText(turn, (command) => this.dispatch(command, turn, 'agent', proposals), hooks);
     } catch (err) {

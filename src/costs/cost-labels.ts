@@ -29,6 +29,12 @@ export function dimensionLabel(d: Dimension): string {
       return 'Category';
     case 'subcategory':
       return 'Subcategory';
+    case 'day':
+      return 'Day';
+    case 'week':
+      return 'Week of';
+    case 'month':
+      return 'Month';
     case 'region':
       return 'Region';
     case 'charge':
@@ -47,6 +53,12 @@ export function dimensionPlural(d: Dimension): string {
       return 'categories';
     case 'subcategory':
       return 'subcategories';
+    case 'day':
+      return 'days';
+    case 'week':
+      return 'weeks';
+    case 'month':
+      return 'months';
     case 'charge':
       return 'charge categories';
     case 'tag':

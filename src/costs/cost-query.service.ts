@@ -1,7 +1,7 @@
 import type { Day } from '../shared/day.js';
 import { CompensatedSum, DecimalSum } from '../shared/money.js';
 import type { AggregateRow, CostFilter, Dimension } from './cost-query.types.js';
-import { FOLDED_KEY } from './cost-query.types.js';
+import { FOLDED_KEY, TIME_DIMENSIONS } from './cost-query.types.js';
 import type { Metric } from './cost-record.types.js';
 import type { AccountName, CostRepository } from './cost-repository.port.js';
 import type {
@@ -46,9 +46,12 @@ export class CostQueryService {
       ...(req.top && req.groupBy ? { top: { n: req.top, metric: req.metric } } : {}),
     });
     const labels = await this.labeller(req.groupBy, rows);
-    const currencies = groupByCurrency(rows).map(([currency, list]) =>
-      toCurrencyBreakdown(currency, list, req.metric, labels, req.top),
-    );
+    const inTime = req.groupBy ? TIME_DIMENSIONS.has(req.groupBy.kind) : false;
+    const currencies = groupByCurrency(rows).map(([currency, list]) => {
+      const c = toCurrencyBreakdown(currency, list, req.metric, labels, req.top);
+      // A table by day, week or month reads in time order.
+      return inTime ? { ...c, rows: [...c.rows].sort((a, b) => a.key.localeCompare(b.key)) } : c;
+    });
     return {
       metric: req.metric,
       period: req.period,

@@ -11,7 +11,14 @@ export type Dimension =
   | { kind: 'region' }
   | { kind: 'charge' }
   | { kind: 'resource' }
-  | { kind: 'tag'; key: string };
+  | { kind: 'tag'; key: string }
+  /** Time buckets: a table by day, by week (keyed by its Monday) or by month (`YYYY-MM`). */
+  | { kind: 'day' }
+  | { kind: 'week' }
+  | { kind: 'month' };
+
+/** The dimensions that are time buckets. */
+export const TIME_DIMENSIONS: ReadonlySet<Dimension['kind']> = new Set(['day', 'week', 'month']);
 
 /** The key a row without the grouped tag gets. */
 export const UNTAGGED = '(untagged)';
@@ -32,7 +39,7 @@ export const FILTER_FIELDS = {
   region: 'regions',
   charge: 'charges',
   resource: 'resourceIds',
-} as const satisfies Record<Exclude<Dimension['kind'], 'tag'>, string>;
+} as const satisfies Record<Exclude<Dimension['kind'], 'tag' | 'day' | 'week' | 'month'>, string>;
 
 /** The value lists a filter or an exclusion holds (FOCUS columns; tags as key=value pairs). */
 export interface CostValueLists {
@@ -46,7 +53,10 @@ export interface CostValueLists {
   /** FOCUS ChargeCategory: Usage, Purchase, Tax, Credit, Adjustment. */
   charges?: string[];
   resourceIds?: string[];
-  /** Each must hold; the value {@link UNTAGGED} means "without this tag". */
+  /**
+   * Tag values: different keys must all hold, values of one key are alternatives (`env=staging`, `env=dev`); the
+   * value {@link UNTAGGED} means "without this tag".
+   */
   tags?: { key: string; value: string }[];
 }
 

@@ -11,7 +11,7 @@ import { MemoryDigestSubscriptionRepository } from '../../../adapters/memory/mem
 import { renderMessage } from '../../../adapters/slack/render-blocks.js';
 import { renderCard } from '../../../adapters/teams/render-card.js';
 import { FastPathService } from '../../../src/agent/fast-path.service.js';
-import { serviceNames } from '../../../src/agent/service-names.js';
+import { vocabularyOf } from '../../../src/agent/understand/vocabulary.js';
 import { AnomalyScanService } from '../../../src/anomalies/anomaly-scan.service.js';
 import { SavingsService } from '../../../src/approvals/savings.service.js';
 import { TurnHandler } from '../../../src/conversation/handle-turn.service.js';
@@ -369,7 +369,7 @@ beforeAll(async () => {
   turns = new TurnHandler(
     commands,
     silentLogger,
-    new FastPathService(serviceNames(costs)).handle,
+    new FastPathService(vocabularyOf(costs), clock).handle,
     () => undefined,
     undefined,
     (command, turn, scope) => digests.run(command, { platform: 'slack', channel: 'C0FUZZ', user: turn.user.id }, scope),
