@@ -14,6 +14,7 @@ import { anomaliesReply } from './replies/anomalies.reply.js';
 const TREND_MIN_DAYS = 7;
 
 import type { Command } from '../commands/command.types.js';
+import { queryOfCommand } from '../commands/command-query.js';
 import { helpReply } from '../commands/help.js';
 import { breakdownChart, trendChart } from '../costs/chart-spec.js';
 import { filterContext } from '../costs/cost-labels.js';
@@ -81,14 +82,14 @@ export class CommandService {
         return anomaliesReply(found, period.value);
       }
       case 'forecast':
-        return forecastReply(await this.deps.forecast.forecast({ today, ...command }));
+        return withQuery(forecastReply(await this.deps.forecast.forecast({ today, ...command })), command, {});
       case 'cost': {
         const period = this.period(command.period, today);
         if (!period.ok) return helpReply('cost', period.message);
         const { kind: _kind, period: _spec, ...rest } = command;
         const result = await this.deps.costs.breakdown({ ...rest, period: period.value });
         const chart = options.charts ? await this.chartFor(result, command) : {};
-        return { ...breakdownReply(result, command.top), ...chart };
+        return withQuery({ ...breakdownReply(result, command.top), ...chart }, command, { period: period.value });
       }
       case 'compare': {
         const current = this.period(command.current, today);
@@ -99,9 +100,10 @@ export class CommandService {
             : this.period(command.previous, today);
         if (!previous.ok) return helpReply('compare', previous.message);
         const { kind: _k, current: _c, previous: _p, ...rest } = command;
-        return compareReply(
+        const reply = compareReply(
           await this.deps.costs.compare({ ...rest, current: current.value, previous: previous.value }),
         );
+        return withQuery(reply, command, { period: current.value, previous: previous.value });
       }
       default:
         // Approval and digest commands need the turn (who asks): TurnHandler dispatches them elsewhere.
@@ -136,6 +138,12 @@ export class CommandService {
     const problem = validatePeriod(value);
     return problem ? { ok: false, message: problem } : { ok: true, value };
   }
+}
+
+/** The reply with the structured query that ran in its data (docs/cost-query.md), as `tally ask --json` shows it. */
+function withQuery(reply: Reply, command: Command, periods: { period?: Period; previous?: Period }): Reply {
+  const query = queryOfCommand(command, periods);
+  return query && reply.kind === 'answer' ? { ...reply, data: { query, ...reply.data } } : reply;
 }
 
 function outOfScope(scope: ViewScope): Reply {

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { costQuerySchema } from '../../src/costs/cost-query.schema.js';
 import { expectedSums, readFixture } from '../support/focus-oracle.js';
 import { runCli } from '../support/run-cli.js';
 
@@ -110,5 +111,27 @@ describe('tally ask --json on a FOCUS export (figures from the file itself)', ()
       key: (x) => (/Elastic Compute Cloud/.test(x.ServiceName ?? '') ? 'ec2' : 'other'),
     });
     expect(json.total).toBe(ec2.get('USD')?.get('ec2'));
+  });
+});
+
+describe('tally ask --json: the query with the answer', () => {
+  it('returns the structured query that ran, valid against the schema, and top N rows that add up to the total', async () => {
+    const json = (await askJson('top 2 services in 2026-05 for provider AWS')) as BreakdownJson & { query: unknown };
+    const query = costQuerySchema.parse(json.query);
+    expect(query).toMatchObject({
+      kind: 'cost',
+      period: MAY,
+      where: { provider: ['AWS'] },
+      groupBy: 'service',
+      top: 2,
+    });
+    const aws = expectedSums(
+      rows.filter((r) => r.ProviderName === 'AWS'),
+      { ...MAY, amount: 'EffectiveCost', key: () => 'all' },
+    );
+    const cents = (x: number) => Math.round(x * 100);
+    expect(json.rows.map((r) => r.key)).toContain('Other');
+    expect(json.rows.reduce((n, r) => n + cents(r.cost), 0)).toBe(cents(json.total!));
+    expect(cents(json.total!)).toBe(cents(aws.get('USD')!.get('all')!));
   });
 });

@@ -86,13 +86,28 @@ function breakdownData(r: BreakdownResult): Record<string, unknown> {
     groupBy: r.groupBy ? dimensionName(r.groupBy) : null,
     ...(r.coverage && (r.coverage.rejected.length || r.coverage.overlaps.length) ? { coverage: r.coverage } : {}),
   };
-  const rowsOf = (c: CurrencyBreakdown, withCurrency: boolean) =>
-    c.rows.map((row) => ({
+  const rowsOf = (c: CurrencyBreakdown, withCurrency: boolean) => {
+    const rows = c.rows.map((row) => ({
       key: row.key,
       ...(row.label !== row.key ? { label: row.label } : {}),
       cost: roundCents(row.amount),
       ...(withCurrency ? { currency: c.currency } : {}),
     }));
+    if (!c.others) return rows;
+    // What `top` left out, as one row that makes the rows add up to the total to the cent.
+    const shownCents = rows.reduce((n, r) => n + Math.round(r.cost * 100), 0);
+    const other = (Math.round(roundCents(c.total) * 100) - shownCents) / 100;
+    return [
+      ...rows,
+      {
+        key: 'Other',
+        label: `Other (${c.others.count})`,
+        cost: other,
+        count: c.others.count,
+        ...(withCurrency ? { currency: c.currency } : {}),
+      },
+    ];
+  };
   const totals = r.currencies.map((c) => ({ currency: c.currency, total: roundCents(c.total) }));
   if (r.currencies.length <= 1) {
     const c = r.currencies[0];
