@@ -36,6 +36,8 @@ export interface Config {
   /** `TALLY_MAX_QUEUED_ANSWERS`: chat answers that may wait per process before people are told Tally is busy. */
   readonly maxQueuedAnswers: number;
   readonly policyFile?: string;
+  /** The MCP server (docs/mcp.md). */
+  readonly mcp: McpConfig;
   readonly slack: SlackConfig;
   readonly teams: TeamsConfig;
   readonly llm: LlmConfig;
@@ -62,6 +64,14 @@ interface SchedulesConfig {
   readonly resyncDays: number;
   /** @defaultValue 90 */
   readonly historyDays: number;
+}
+
+/** The MCP server: `tally mcp` (stdio) and `/mcp` on the web server of `tally start` (docs/mcp.md). */
+interface McpConfig {
+  /** `TALLY_MCP_TOKEN`: the bearer token of `/mcp`; unset, `/mcp` is off (404). */
+  readonly token?: string;
+  /** `TALLY_MCP_AS`: a person of `approvals.people` whose scope MCP callers get; unset, the operator's (everything). */
+  readonly as?: string;
 }
 
 interface SlackConfig {

@@ -154,6 +154,16 @@ const variables = z.object({
     'Chat answers that may wait per process (beyond the 4 being worked out); past it people are told Tally is busy.',
   ),
   TALLY_POLICY_FILE: doc(text().optional(), 'policyFile', 'Approval and notification policy YAML.'),
+  TALLY_MCP_TOKEN: secret(
+    text().min(16, { error: 'expected at least 16 characters' }).optional(),
+    'mcp.token',
+    'Bearer token of /mcp on the web server (docs/mcp.md). Unset: /mcp is off.',
+  ),
+  TALLY_MCP_AS: doc(
+    text().optional(),
+    'mcp.as',
+    'A person key of approvals.people whose scope MCP callers get. Unset: the operator (sees everything).',
+  ),
   SLACK_BOT_TOKEN: secret(
     pattern(/^xoxb-\S+$/, 'a token starting with xoxb-').optional(),
     'slack.botToken',
@@ -397,6 +407,7 @@ function toConfig(env: Env): Config {
     duckdbThreads: env.TALLY_DUCKDB_THREADS,
     maxQueuedAnswers: env.TALLY_MAX_QUEUED_ANSWERS,
     policyFile: env.TALLY_POLICY_FILE,
+    mcp: { token: env.TALLY_MCP_TOKEN, as: env.TALLY_MCP_AS },
     slack: {
       botToken: env.SLACK_BOT_TOKEN,
       signingSecret: env.SLACK_SIGNING_SECRET,
