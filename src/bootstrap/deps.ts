@@ -224,13 +224,15 @@ export async function createDeps(
   const costs = new CostQueryService(stores.costs);
   const forecast = new ForecastService(costs);
   const scan = new AnomalyScanService(stores.costs, { detector: policy.notifications.anomalies });
+  const vocabulary = vocabularyOf(stores.costs);
+  const fastPath = new FastPathService(vocabulary, options.clock);
   // Free text: the agent when a model is configured, with the deterministic fast path as its fallback.
-  const fastPath = new FastPathService(vocabularyOf(stores.costs), options.clock);
   const agent = config.llm.enabled ? await createAgent(config, stores, options, fastPath) : null;
   const commands = new CommandService({
     costs,
     forecast,
     clock: options.clock,
+    names: vocabulary,
     anomalies: (request) => scan.scan(request),
     status: () => statusFacts({ ...stores, notes }),
   });

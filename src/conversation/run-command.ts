@@ -15,10 +15,12 @@ const TREND_MIN_DAYS = 7;
 
 import type { Command } from '../commands/command.types.js';
 import { queryOfCommand } from '../commands/command-query.js';
+import { echo } from '../commands/echo.js';
 import { helpReply } from '../commands/help.js';
 import { breakdownChart, trendChart } from '../costs/chart-spec.js';
 import { filterContext } from '../costs/cost-labels.js';
 import type { BreakdownResult } from '../costs/cost-results.types.js';
+import { checkFilterNames, type DataNames, type UnknownName } from '../costs/filter-names.js';
 import { applyScope, describeScope, isEmptyScope } from '../costs/view-scope.js';
 import { compareReply } from './replies/compare.reply.js';
 import { breakdownReply } from './replies/cost.reply.js';
@@ -32,6 +34,8 @@ export interface CommandServiceDeps {
   forecast: ForecastService;
   clock: Clock;
   status: () => Promise<StatusFacts>;
+  /** The names in the data, to check filter values against (docs/architecture.md#questions-as-people-ask-them). */
+  names?: () => Promise<DataNames>;
   /** The anomaly scan (`anomalies …`). */
   anomalies?: (request: { from: string; to: string; filter?: CostFilter }) => Promise<Anomaly[]>;
 }
@@ -50,18 +54,27 @@ export class CommandService {
    * Runs a command; with a scope (the channel's, the person's, or both: docs/architecture.md#who-sees-what) only what
    * it allows is counted, and the answer says so.
    */
-  async run(command: Command, scope?: ViewScope, options: RunOptions = {}): Promise<Reply> {
-    if (command.kind === 'status' && scope) return scopedStatusReply(await this.deps.status(), scope);
-    if ('filter' in command) {
+  async run(asked: Command, scope?: ViewScope, options: RunOptions = {}): Promise<Reply> {
+    if (asked.kind === 'status' && scope) return scopedStatusReply(await this.deps.status(), scope);
+    if ('filter' in asked) {
+      const checked = this.deps.names ? checkFilterNames(asked.filter, await this.deps.names()) : null;
+      if (checked?.unknown.length) return notFound(checked.unknown);
+      const command = checked ? { ...asked, filter: checked.filter } : asked;
       const filter = applyScope(command.filter, scope);
       if (!filter) return outOfScope(scope!);
       const reply = await this.runScoped({ ...command, filter } as Command, options);
       // The filter the user asked for (not the scope, which is said separately).
       const only = filterContext(command.filter);
-      const context = [...(reply.context ?? []), ...(only ? [only] : []), ...(scope ? [describeScope(scope)] : [])];
+      const read = checked?.readings.length ? [`Read ${checked.readings.join(', ')}.`] : [];
+      const context = [
+        ...(reply.context ?? []),
+        ...(only ? [only] : []),
+        ...read,
+        ...(scope ? [describeScope(scope)] : []),
+      ];
       return context.length ? { ...reply, context } : reply;
     }
-    return this.runScoped(command, options);
+    return this.runScoped(asked, options);
   }
 
   private async runScoped(command: Command, options: RunOptions): Promise<Reply> {
@@ -138,6 +151,21 @@ export class CommandService {
     const problem = validatePeriod(value);
     return problem ? { ok: false, message: problem } : { ok: true, value };
   }
+}
+
+/** A filter names what the data does not hold: said, with the nearest names, instead of "No cost data". */
+function notFound(unknown: UnknownName[]): Reply {
+  const lines = unknown.map(
+    (u) =>
+      `No ${u.what} named ${echo(u.value)} in the cost data.${u.suggestions.length ? ` Did you mean ${u.suggestions.map(echo).join(' or ')}?` : ''}`,
+  );
+  return {
+    kind: 'notice',
+    title: 'Not in the cost data',
+    text: lines.join('\n'),
+    data: { notFound: unknown },
+    visibility: 'ephemeral',
+  };
 }
 
 /** The reply with the structured query that ran in its data (docs/cost-query.md), as `tally ask --json` shows it. */

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FocusExportReader } from '../../adapters/focus-file/focus-export.reader.js';
 import { MemoryImportRunRepository } from '../../adapters/memory/memory-import-run.repository.js';
+import { vocabularyOf } from '../../src/agent/understand/vocabulary.js';
 import { parseCommand } from '../../src/commands/parse-command.js';
 import { CommandService } from '../../src/conversation/run-command.js';
 import { CostQueryService } from '../../src/costs/cost-query.service.js';
@@ -44,6 +45,7 @@ beforeAll(async () => {
     forecast: new ForecastService(costs),
     clock: fixedClock(new Date('2026-06-10T12:00:00Z')),
     status: async () => ({ store: 'test', dataRange: null, imports: [], notes: [] }),
+    names: vocabularyOf(store.repo),
   });
 });
 afterAll(() => store.cleanup());
@@ -73,5 +75,26 @@ describe('filters and exclusions over DuckDB', () => {
     const parsed = parseCommand('cost in May 2026 excluding charge Tax');
     const reply = parsed.ok ? await commands.run(parsed.command) : null;
     expect(reply?.context).toContain('excluding: charge Tax');
+  });
+});
+
+describe('filter values checked against the data', () => {
+  it('reads a value written in another case as the data writes it, and says so', async () => {
+    expect(await totals('cost in May 2026 for provider aws')).toEqual(may((r) => r.ProviderName === 'AWS'));
+    expect(await totals('cost in May 2026 tag:team=PAYMENTS')).toEqual(may((r) => tags(r).team === 'payments'));
+    const parsed = parseCommand('cost in May 2026 for provider aws');
+    const reply = parsed.ok ? await commands.run(parsed.command) : null;
+    expect(reply?.context).toContain('Read provider aws as AWS.');
+  });
+  it('says a name the data does not hold, with the nearest names, never "No cost data"', async () => {
+    const parsed = parseCommand('cost in May 2026 for provider Microsft');
+    const reply = parsed.ok ? await commands.run(parsed.command) : null;
+    expect(reply?.kind).toBe('notice');
+    expect(reply?.text).toContain('No provider named `Microsft` in the cost data. Did you mean `Microsoft`?');
+    expect(reply?.data).toMatchObject({ notFound: [{ what: 'provider', value: 'Microsft' }] });
+    const oracle = parseCommand('cost in May 2026 for provider Oracle');
+    const none = oracle.ok ? await commands.run(oracle.command) : null;
+    expect(none?.text).toContain('No provider named `Oracle` in the cost data.');
+    expect(none?.text).not.toContain('No cost data');
   });
 });
