@@ -22,8 +22,9 @@ export class FastPathService {
   ) {}
 
   readonly handle = async (turn: Turn, run: (command: Command) => Promise<Reply>): Promise<Reply> => {
-    const understood = understand(turn.text, await this.vocabulary(), dayOf(this.clock.now()));
-    if (!understood) return cannotAnswer();
+    const vocabulary = await this.vocabulary();
+    const understood = understand(turn.text, vocabulary, dayOf(this.clock.now()));
+    if (!understood) return cannotAnswer(vocabulary);
     if (understood.kind === 'ask') return askBack(understood);
     if (understood.kind === 'no-match') return noMatch(understood);
     const reply = await run(understood.command);
@@ -59,15 +60,25 @@ function noMatch(u: Extract<Understanding, { kind: 'no-match' }>): Reply {
   };
 }
 
-function cannotAnswer(): Reply {
+/** What Tally can answer nearby, with examples built from the names in the user's own data. */
+function cannotAnswer(v: Vocabulary): Reply {
   const help = helpReply();
+  const service = v.services.find((x) => /compute|storage|database/i.test(x)) ?? v.services[0];
+  const tagKey = v.tags.has('team') ? 'team' : [...v.tags.keys()][0];
+  const examples = [
+    service ? `what did we spend on ${service} last month?` : 'what did we spend last month?',
+    `which ${v.providers.length > 1 ? 'provider' : 'service'} grew most this week?`,
+    tagKey ? `cost last month by tag:${tagKey}` : 'top 5 services last 30 days',
+    'how much will we spend this month?',
+  ];
   return {
     ...help,
     kind: 'notice',
     title: "I can't answer that yet",
     text:
       'Without a language model configured, Tally answers questions about what was spent, what changed and the ' +
-      'month-end forecast, like "what did we spend on EC2 last month?" or "which service grew most this week?".\n\n' +
+      `month-end forecast. With your data, for example:\n${examples.map((e) => `  ${e}`).join('\n')}\n\n` +
       (help.text ?? ''),
+    data: { examples },
   };
 }
