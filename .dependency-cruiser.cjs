@@ -66,6 +66,7 @@ const VENDOR_SDKS = [
   // uses it for "Show all" files, so it is allowed.
   'csv-parse/',
   'commander/',
+  '@modelcontextprotocol/',
 ];
 const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 

@@ -156,8 +156,9 @@ export async function sampleCommand(ctx: CliContext, opts: { out: string; seed: 
 }
 
 export async function startCommand(ctx: CliContext, opts: { worker: boolean; focus?: string }): Promise<void> {
-  const { slack, teams } = ctx.config;
-  if (!slack.enabled && !teams.enabled) {
+  const { slack, teams, mcp } = ctx.config;
+  // The web server also serves MCP at /mcp (docs/mcp.md): with a token it starts without a chat platform.
+  if (!slack.enabled && !teams.enabled && !mcp.token) {
     if (process.stdin.isTTY) return shellCommand(ctx, opts);
     throw new TallyError(
       'USAGE',

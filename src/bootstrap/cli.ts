@@ -96,6 +96,11 @@ function buildProgram(ctx: CliContext): Command {
       askCommand(ctx, words.join(' '), opts),
     );
   program
+    .command('mcp')
+    .description('MCP server over stdio for Claude Desktop, Cursor and other MCP clients (read-only cost tools)')
+    .addOption(focus())
+    .action(async (opts: { focus?: string }) => (await import('./mcp.js')).mcpCommand(ctx, opts));
+  program
     .command('import')
     .description('load a FOCUS export into the cost data directory (TALLY_DATA_DIR)')
     .argument('<path>', 'a FOCUS CSV, .csv.gz or Parquet file, or a folder of them')

@@ -30,6 +30,7 @@ import type { ConversationRefStore } from '../conversation/conversation-ref.port
 import { TurnHandler } from '../conversation/handle-turn.service.js';
 import { AccessCommandService } from '../conversation/run-access-command.js';
 import { CommandService } from '../conversation/run-command.js';
+import { QueryRunner } from '../conversation/run-query.js';
 import { statusFacts } from '../conversation/status-facts.js';
 import { ViewerScopes } from '../conversation/viewer-scope.js';
 import { CostQueryService } from '../costs/cost-query.service.js';
@@ -44,6 +45,7 @@ import type { DigestSubscriptionRepository } from '../reports/digest.types.js';
 import { DigestSubscriptionService } from '../reports/digest-subscription.service.js';
 import type { Clock } from '../shared/clock.js';
 import { dayOf } from '../shared/day.js';
+import { TallyError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.port.js';
 import { type ApprovalRuntime, createApprovalRuntime } from './approvals.js';
 import type { ScheduledWork } from './scheduled-work.js';
@@ -77,6 +79,11 @@ export interface AppDeps {
   scheduled: ScheduledWork | null;
   /** Starts every job worker of this process (needs Redis). */
   startWorkers(): Promise<Workers>;
+  /**
+   * Structured queries as the MCP tools run them (docs/mcp.md): with `as`, a person of the policy's people, in their
+   * scope; without, as the operator. Throws `CONFIG_INVALID` when `as` is nobody of the policy.
+   */
+  queries(as?: string): QueryRunner;
   close(): Promise<void>;
 }
 
@@ -274,10 +281,26 @@ export async function createDeps(
     queueConnection: options.queueConnection ?? null,
     messengers,
   });
+  const queries = (as?: string) => {
+    if (as !== undefined && !policy.approvals.people.some((p) => p.key === as))
+      throw new TallyError('CONFIG_INVALID', `TALLY_MCP_AS: ${as} is not a person of approvals.people`, {
+        metadata: { variables: ['TALLY_MCP_AS', 'TALLY_POLICY_FILE'] },
+      });
+    // Who asks at the server: the operator, or `as` (like `tally ask --as`), with the scope chat turns get.
+    const identity = { platform: 'cli' as const, id: as ?? 'mcp' };
+    return new QueryRunner({
+      commands,
+      clock: options.clock,
+      scope: () => scopes.personal(identity),
+      dataRange: () => stores.costs.dataRange(),
+      tagKeys: () => stores.costs.tagKeys(),
+    });
+  };
   return {
     stores,
     importer,
     costs,
+    queries,
     turns: new TurnHandler(
       commands,
       options.logger,

@@ -85,6 +85,8 @@ export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; f
           messengers.teamsCloud,
         )
       : null;
+    // MCP over streamable HTTP at /mcp only with TALLY_MCP_TOKEN (docs/mcp.md); without it /mcp is 404.
+    const mcp = config.mcp.token ? (await import('./mcp.js')).mcpRoute(config, deps, logger) : null;
     const server = await startWebServer({
       port: config.port,
       logger,
@@ -98,6 +100,7 @@ export async function startPlatforms(ctx: CliContext, opts: { worker: boolean; f
           : {}),
         ...(teams ? { '/api/messages': teams.requestListener } : {}),
         ...(hostedCharts ? { '/charts/': hostedCharts.requestListener } : {}),
+        ...(mcp ? { '/mcp': mcp } : {}),
       },
       uncaughtErrors: guards.caught,
     });

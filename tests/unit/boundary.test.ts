@@ -25,6 +25,7 @@ const VENDOR = [
   // Writing CSV (csv-stringify) is pure formatting, allowed in the core; parsing reads files, in adapters.
   /^csv-parse/,
   /^commander$/,
+  /^@modelcontextprotocol\//,
 ];
 /** `@langchain/langgraph` and `@langchain/core` are allowed in src/agent only. */
 const AGENT_ONLY = [/^@langchain\/langgraph$/, /^@langchain\/core/];
