@@ -12,9 +12,6 @@ export interface McpQueries {
   values(request: DimensionValuesRequest): Promise<Reply>;
 }
 
-/** The names of Tally's MCP tools (docs/mcp.md). */
-export const MCP_TOOLS = ['query_costs', 'compare_costs', 'forecast', 'anomalies', 'list_dimension_values'] as const;
-
 const q = costQuerySchema.shape;
 const metric = q.metric.optional().describe('effective = amortised (the default), billed = invoiced, or list');
 const filters = { where: q.where, exclude: q.exclude };

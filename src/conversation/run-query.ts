@@ -48,7 +48,7 @@ export interface QueryRunnerDeps {
 }
 
 /** Dimensions whose values can be listed (tags as `tag:<key>`, their keys as `tag`). */
-export const VALUE_DIMENSIONS = [
+const VALUE_DIMENSIONS = [
   'provider',
   'account',
   'service',

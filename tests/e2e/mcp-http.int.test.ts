@@ -76,13 +76,14 @@ afterAll(async () => {
 describe('/mcp on tally start', () => {
   it('answers 401 without the bearer token or with another one, before anything else', async () => {
     const url = `${operator.url}/mcp`;
-    for (const headers of [
+    const refused: Record<string, string>[] = [
       {},
       { authorization: 'Bearer not-the-token-0123456789' },
       { authorization: `Bearer ${TOKEN}x` },
       { authorization: `Basic ${TOKEN}` },
       { authorization: TOKEN },
-    ]) {
+    ];
+    for (const headers of refused) {
       const res = await post(url, headers);
       expect(res.status, JSON.stringify(headers)).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);

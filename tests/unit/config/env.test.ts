@@ -26,6 +26,8 @@ const FULL_ENV = {
   TALLY_DUCKDB_THREADS: '3',
   TALLY_MAX_QUEUED_ANSWERS: '250',
   TALLY_POLICY_FILE: './policy.yml',
+  TALLY_MCP_TOKEN: 'mcp-token-0123456789abcdef',
+  TALLY_MCP_AS: 'pat',
   TALLY_TODAY: '2026-05-15',
   SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
   SLACK_SIGNING_SECRET: 'signing-secret',
@@ -202,6 +204,7 @@ describe('loadConfig', () => {
       SMTP_URL: 'http://mailer:leaky-smtp-pass@smtp',
       OPENAI_API_KEY: ' leaky-openai-key',
       AWS_SECRET_ACCESS_KEY: 'leaky-aws-secret ',
+      TALLY_MCP_TOKEN: 'leaky-mcp',
     };
     const error = configErrorOf({ ...secrets, PORT: 'not-a-port' });
     expect(error.metadata.variables).toEqual(expect.arrayContaining(Object.keys(secrets)));
@@ -363,6 +366,7 @@ describe('CONFIG_VARIABLES', () => {
         'AZURE_CLIENT_SECRET',
         'SMTP_URL',
         'TWILIO_AUTH_TOKEN',
+        'TALLY_MCP_TOKEN',
       ].sort(),
     );
   });
