@@ -55,6 +55,7 @@ describe('resources and any tag on the sample', () => {
       from: string;
       to: string;
       rows: { key: string; cost: number; currency?: string }[];
+      totals: { currency: string; total: number }[];
     };
   };
   const sampleRows = async () => {
