@@ -1,7 +1,7 @@
 /**
- * A chat model for the agent benchmark that answers instantly in process: on a turn's first call it asks for one
- * `cost_breakdown` tool call, and once the last message is the tool's result it answers with prose (no figures, so the
- * number check passes). Stateless on purpose: `fakeModel()` from `@langchain/core/testing` keeps every call's messages
+ * A chat model for the agent benchmark that answers instantly in process: on a turn's first call it asks for one tool
+ * call (`query_costs` by default, with the given structured-query arguments), and once the last message is the tool's
+ * result it answers with prose (no figures, so the number check passes). Stateless on purpose: `fakeModel()` from `@langchain/core/testing` keeps every call's messages
  * (and a FIFO queue that never shrinks), which would count as memory of the conversations.
  */
 import { BaseChatModel } from '@langchain/core/language_models/chat_models';
@@ -12,7 +12,10 @@ export class InstantToolModel extends BaseChatModel {
   private seq = 0;
   calls = 0;
 
-  constructor(private readonly toolArgs: Record<string, unknown>) {
+  constructor(
+    private readonly toolArgs: Record<string, unknown>,
+    private readonly toolName = 'query_costs',
+  ) {
     super({});
   }
 
@@ -33,7 +36,7 @@ export class InstantToolModel extends BaseChatModel {
         ? new AIMessage({ content: 'Compute is where most of last month’s spend went; the table has the breakdown.' })
         : new AIMessage({
             content: '',
-            tool_calls: [{ name: 'cost_breakdown', args: this.toolArgs, id: `call_${++this.seq}`, type: 'tool_call' }],
+            tool_calls: [{ name: this.toolName, args: this.toolArgs, id: `call_${++this.seq}`, type: 'tool_call' }],
           });
     return { generations: [{ text: typeof message.content === 'string' ? message.content : '', message }] };
   }

@@ -1,9 +1,12 @@
 /**
  * Agent benchmark: Tally's own per-turn overhead on the free-text path, without model time. The model is a fake that
- * answers instantly in process (agent-fake-model.ts): each turn is one tool round (`cost_breakdown` last month by
- * service) and a final answer, through the whole path: TurnHandler → AgentService (prompt, LangGraph graph, tool node,
- * command service over the in-process sample store, number check) and the checkpointer's writes. For comparison, the
- * same question as a direct command (`cost last month by service`) through the same turn handler.
+ * answers instantly in process (agent-fake-model.ts): each turn is one tool round (`query_costs` with the structured
+ * query `{ periodPhrase: 'last month', groupBy: 'service' }`) and a final answer, through the whole path: TurnHandler →
+ * AgentService (prompt, LangGraph graph, tool node, the query resolved and run as its command over the in-process
+ * sample store, number check) and the checkpointer's writes. For comparison, the same question as a direct command
+ * (`cost last month by service`) through the same turn handler. Then each cost tool with structured arguments (days,
+ * filters on several dimensions and a tag, an exclusion, top N; a comparison; the forecast) against the command it
+ * runs as. Aim (issue 14): the agent's overhead ≤ 50 ms p95.
  *
  * Steps: warm-up, then turns on distinct threads (first turns) and follow-up turns on the same threads; memory per
  * 1,000 stored conversations (2 turns each) in `MemorySaver`, as heap used after gc (needs `--expose-gc`); with
@@ -12,8 +15,8 @@
  *   npm run bench                      # the query and slack-ack benches, then this one
  *   BENCH_ONLY=agent npm run bench     # this one only
  *
- * Knobs: BENCH_AGENT_WARMUP (20), BENCH_AGENT_TURNS (300), BENCH_AGENT_CONVERSATIONS (1000),
- * BENCH_AGENT_MONGO_TURNS (50).
+ * Knobs: BENCH_AGENT_WARMUP (20), BENCH_AGENT_TURNS (300), BENCH_AGENT_TOOL_TURNS (100 per tool call),
+ * BENCH_AGENT_CONVERSATIONS (1000), BENCH_AGENT_MONGO_TURNS (50).
  */
 
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
@@ -21,6 +24,8 @@ import { MemorySaver } from '@langchain/langgraph';
 import { MongoClient } from 'mongodb';
 import { createMongoCheckpointer } from '../adapters/mongo/mongo-checkpointer.js';
 import { AgentService } from '../src/agent/agent.service.js';
+import { type ToolArgs, toolQuery } from '../src/agent/tool-query.js';
+import { commandText } from '../src/agent/understand/command-text.js';
 import { createDeps } from '../src/bootstrap/deps.js';
 import { loadConfig } from '../src/config/env.js';
 import { TurnHandler } from '../src/conversation/handle-turn.service.js';
@@ -41,7 +46,34 @@ const MONGO_TURNS = Math.max(1, envInt('BENCH_AGENT_MONGO_TURNS', 50));
 const QUESTION = 'what did we spend on each service last month?';
 const FOLLOW_UP = 'and which one grew the most?';
 const COMMAND = 'cost last month by service';
-const TOOL_ARGS = { period: 'last month', groupBy: 'service' };
+const TOOL_ARGS = { periodPhrase: 'last month', groupBy: 'service' };
+const KIND_OF = { query_costs: 'cost', compare_periods: 'compare', forecast: 'forecast' } as const;
+const TOOL_TURNS = Math.max(1, envInt('BENCH_AGENT_TOOL_TURNS', 100));
+/** The cost tools with structured arguments, each timed against the command it runs as. */
+const TOOL_CALLS: {
+  name: string;
+  tool: 'query_costs' | 'compare_periods' | 'forecast';
+  args: Record<string, unknown>;
+}[] = [
+  { name: 'query_costs, period phrase, by service', tool: 'query_costs', args: TOOL_ARGS },
+  {
+    name: 'query_costs, days, 2 providers + tag, excl. tax, top 5',
+    tool: 'query_costs',
+    args: {
+      period: { from: '2026-05-01', to: '2026-05-31' },
+      where: { provider: ['AWS', 'Microsoft'], tags: { env: ['prod', 'staging'] } },
+      exclude: { charge: ['Tax'] },
+      groupBy: 'service',
+      top: 5,
+    },
+  },
+  {
+    name: 'compare_periods, phrases, by account',
+    tool: 'compare_periods',
+    args: { periodPhrase: 'last month', previousPhrase: 'April 2026', groupBy: 'account' },
+  },
+  { name: 'forecast, AWS, by service', tool: 'forecast', args: { where: { provider: ['AWS'] }, groupBy: 'service' } },
+];
 const clock = fixedClock(new Date('2026-06-10T12:00:00Z'));
 const runId = Date.now().toString(36);
 
@@ -55,8 +87,20 @@ const logger: Logger = {
 };
 
 const deps = await createDeps(loadConfig({ TALLY_TODAY: '2026-06-10' }), { clock, logger });
+/** The command service, keeping the time spent running commands: a turn's time less that is the agent's overhead. */
+class TimedCommandService extends CommandService {
+  spent = 0;
+  override async run(...args: Parameters<CommandService['run']>): Promise<Reply> {
+    const t0 = performance.now();
+    try {
+      return await super.run(...args);
+    } finally {
+      this.spent += performance.now() - t0;
+    }
+  }
+}
 // As createDeps wires it (it does not expose its CommandService).
-const commands = new CommandService({
+const commands = new TimedCommandService({
   costs: deps.costs,
   forecast: new ForecastService(deps.costs),
   clock,
@@ -73,8 +117,11 @@ interface Rig {
   model: InstantToolModel;
 }
 
-function rig(checkpointer: BaseCheckpointSaver): Rig {
-  const model = new InstantToolModel(TOOL_ARGS);
+function rig(
+  checkpointer: BaseCheckpointSaver,
+  call: { tool: string; args: Record<string, unknown> } = { tool: 'query_costs', args: TOOL_ARGS },
+): Rig {
+  const model = new InstantToolModel(call.args, call.tool);
   const agent = new AgentService({
     model,
     checkpointer,
@@ -109,16 +156,22 @@ async function timed(
   threads: string[],
   text: string,
   check: (reply: Reply) => void,
-): Promise<{ sorted: number[]; total: number }> {
+): Promise<{ sorted: number[]; overhead: number[]; total: number }> {
   const times: number[] = [];
+  const overhead: number[] = [];
   const t0 = performance.now();
   for (const thread of threads) {
-    const t1 = performance.now();
+    const [t1, c1] = [performance.now(), commands.spent];
     const reply = await r.turns.handle(turn(thread, text));
     times.push(performance.now() - t1);
+    overhead.push(performance.now() - t1 - (commands.spent - c1));
     check(reply);
   }
-  return { sorted: times.sort((a, b) => a - b), total: performance.now() - t0 };
+  return {
+    sorted: times.sort((a, b) => a - b),
+    overhead: overhead.sort((a, b) => a - b),
+    total: performance.now() - t0,
+  };
 }
 
 const threadsOf = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${runId}-${i}`);
@@ -134,7 +187,7 @@ const row = (name: string, t: { sorted: number[] }, modelCalls: number | string)
 const HEADER = ['turns (ms)', 'n', 'p50', 'p95', 'p99', 'model calls/turn'];
 
 log(
-  `Agent bench: fake model answering instantly, one cost_breakdown round + final answer per turn; ${deps.stores.description}`,
+  `Agent bench: fake model answering instantly, one query_costs round + final answer per turn; ${deps.stores.description}`,
 );
 log(
   `warm-up ${WARMUP}, ${TURNS} first turns on distinct threads + ${TURNS} follow-ups on the same threads, node ${process.version}`,
@@ -166,7 +219,48 @@ log(
   `agent overhead over the direct command: first turn +${overhead(first, 50)} ms p50 / +${overhead(first, 95)} ms p95; ` +
     `follow-up +${overhead(follow, 50)} ms p50 / +${overhead(follow, 95)} ms p95`,
 );
+log(
+  `agent overhead per turn, measured (turn time less its command run): first turn ${p(first.overhead, 50)} ms p50 / ` +
+    `${p(first.overhead, 95)} ms p95; follow-up ${p(follow.overhead, 50)} ms p50 / ${p(follow.overhead, 95)} ms p95 ` +
+    `(aim: ≤ 50 ms p95)`,
+);
 log();
+
+// Each cost tool with structured arguments, against the command its query runs as (first turns, MemorySaver).
+{
+  const toolRows: string[][] = [];
+  for (const call of TOOL_CALLS) {
+    const q = toolQuery({ kind: KIND_OF[call.tool], args: call.args } as ToolArgs, '2026-06-10');
+    if (!q.ok) throw new Error(`${call.name}: ${q.error}`);
+    const line = commandText(q.command);
+    const r = rig(new MemorySaver(), call);
+    await timed(r, threadsOf(`warm-${call.tool}`, WARMUP), QUESTION, checkAgentReply);
+    await timed(r, threadsOf(`warm-${call.tool}-cmd`, WARMUP), line, checkCommandReply);
+    const agentTurns = await timed(r, threadsOf(`tool-${call.tool}`, TOOL_TURNS), QUESTION, checkAgentReply);
+    const commandTurns = await timed(r, threadsOf(`tool-${call.tool}-cmd`, TOOL_TURNS), line, checkCommandReply);
+    toolRows.push([
+      call.name,
+      String(TOOL_TURNS),
+      p(agentTurns.sorted, 50),
+      p(agentTurns.sorted, 95),
+      p(commandTurns.sorted, 50),
+      p(commandTurns.sorted, 95),
+      p(agentTurns.overhead, 50),
+      p(agentTurns.overhead, 95),
+    ]);
+  }
+  log(
+    'Cost tools with structured arguments (first turns, MemorySaver), against the command each query runs as; ' +
+      'overhead = turn time less its command run',
+  );
+  log(
+    table(
+      ['tool call (ms)', 'n', 'agent p50', 'agent p95', 'command p50', 'command p95', 'overhead p50', 'overhead p95'],
+      toolRows,
+    ),
+  );
+  log();
+}
 
 // Memory per 1,000 stored conversations (2 turns each) in a fresh MemorySaver.
 {

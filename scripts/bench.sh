@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmarks of `npm run bench`, on the test services (Redis, FerretDB, moto).
-# BENCH_ONLY=query|slack-ack|teams|agent|approvals|scan|digest runs one.
+# BENCH_ONLY=query|slack-ack|teams|agent|understand|approvals|scan|digest runs one.
 # query: BENCH_ROWS=10000000 by default; BENCH_ROWS=10000000,30000000,100000000 for the large sizes (100M takes hours on
 # 2 cores and is skipped when the disk is too small; see bench/query.bench.ts for every knob).
 set -euo pipefail
@@ -10,6 +10,7 @@ run query && node --expose-gc dist/bench/query.bench.js
 run slack-ack && node dist/bench/slack-ack.bench.js
 run teams && node dist/bench/teams.bench.js
 run agent && node --expose-gc dist/bench/agent.bench.js
+run understand && node dist/bench/understand.bench.js
 run approvals && node dist/bench/approvals.bench.js
 run scan && node dist/bench/scan.bench.js
 run digest && node dist/bench/digest.bench.js

@@ -2,47 +2,19 @@ import { tool } from '@langchain/core/tools';
 import { z } from 'zod';
 import type { Command } from '../commands/command.types.js';
 import { parseCommand } from '../commands/parse-command.js';
+import type { Day } from '../shared/day.js';
 import type { Reply } from '../shared/reply.types.js';
+import { explainChange } from './explain-change.js';
+import { type ComparePeriodsArgs, comparePeriodsArgs, forecastArgs, queryCostsArgs } from './tool-args.schema.js';
+import { type ToolArgs, toolQuery } from './tool-query.js';
 
 /** Runs a command as the turn runs commands (channel scope included) and keeps each reply for the final answer. */
 export interface ToolContext {
   run: (command: Command) => Promise<Reply>;
   replies: Reply[];
+  /** Today (UTC, from the clock): what period phrases such as "last month" are read against. */
+  today: Day;
   progress?: (what: string) => void;
-}
-
-const DIMENSION = z
-  .string()
-  .describe(
-    'one of provider, account, service, category, region, charge, resource (cloud resource id), or tag:<key> (any tag key, e.g. tag:team, tag:Name)',
-  );
-const PERIOD = z
-  .string()
-  .describe(
-    'a period in the command language: today, yesterday, this week, last week, this month, last month, last 30 days, ' +
-      'month to date, year to date, 2026-05, or "from 2026-05-01 to 2026-05-31"',
-  );
-const METRIC = z
-  .enum(['effective', 'billed', 'list'])
-  .optional()
-  .describe('effective (amortised, default), billed or list');
-const FILTERS = {
-  service: z.string().optional().describe('only this service (exact name as in earlier results)'),
-  provider: z.string().optional().describe('only this provider: AWS, Microsoft or Google Cloud'),
-  account: z.string().optional().describe('only this sub-account id'),
-};
-
-type Filters = { service?: string | undefined; provider?: string | undefined; account?: string | undefined };
-
-function filterText(f: Filters): string {
-  const q = (v: string) => `"${v.replace(/"/g, '')}"`;
-  return [
-    f.service ? `for service ${q(f.service)}` : '',
-    f.provider ? `for provider ${q(f.provider)}` : '',
-    f.account ? `for account ${q(f.account)}` : '',
-  ]
-    .filter(Boolean)
-    .join(' ');
 }
 
 /**
@@ -56,68 +28,62 @@ async function runLine(ctx: ToolContext, line: string, what: string): Promise<st
     return JSON.stringify({ error: `Invalid arguments: ${why} (command was: ${line})` });
   }
   ctx.progress?.(what);
-  const reply = await ctx.run(parsed.command);
+  return resultOf(ctx, await ctx.run(parsed.command));
+}
+
+/**
+ * Runs a tool's structured query as its command, through the turn's dispatch (the viewer's scope and limits apply).
+ * Arguments that do not make a query come back as an error the model can correct.
+ */
+async function runQuery(ctx: ToolContext, t: ToolArgs, what: string): Promise<string> {
+  const q = toolQuery(t, ctx.today);
+  if (!q.ok) return JSON.stringify({ error: q.error });
+  ctx.progress?.(what);
+  return resultOf(ctx, await ctx.run(q.command), q.notes);
+}
+
+/** A reply as the model sees it: its data (with the query that ran), or its text as an error. */
+function resultOf(ctx: ToolContext, reply: Reply, notes: string[] = []): string {
   if (reply.kind !== 'answer') return JSON.stringify({ error: reply.text ?? reply.title });
   ctx.replies.push(reply);
-  return JSON.stringify({ title: reply.title, ...reply.data });
+  return JSON.stringify({ title: reply.title, ...(notes.length ? { notes } : {}), ...reply.data });
 }
 
 /** The agent's read-only tools: thin wrappers over the command service. None of them approves or executes anything. */
 export function createCostTools(ctx: ToolContext) {
-  const costBreakdown = tool(
-    async (a) => {
-      const line = `${a.metric === 'billed' || a.metric === 'list' ? `${a.metric} ` : ''}cost ${a.period}${a.groupBy ? ` by ${a.groupBy}` : ''}${a.top ? ` top ${a.top}` : ''} ${filterText(a)}`;
-      return runLine(ctx, line.trim(), `querying costs${a.groupBy ? ` by ${a.groupBy}` : ''}…`);
-    },
+  const compare = (args: ComparePeriodsArgs, what: string) => runQuery(ctx, { kind: 'compare', args }, what);
+  const queryCosts = tool(
+    async (args) =>
+      runQuery(ctx, { kind: 'cost', args }, `querying costs${args.groupBy ? ` by ${args.groupBy}` : ''}…`),
     {
-      name: 'cost_breakdown',
-      description: 'Total cost in a period, optionally broken down by a dimension, optionally only the top N items.',
-      schema: z.object({
-        period: PERIOD,
-        groupBy: DIMENSION.optional(),
-        metric: METRIC,
-        top: z.number().int().min(1).max(50).optional(),
-        ...FILTERS,
-      }),
-    },
-  );
-  const comparePeriods = tool(
-    async (a) => {
-      const vs = a.previous ? ` vs ${a.previous}` : ' vs the period before';
-      const line = `compare ${a.current}${vs}${a.groupBy ? ` by ${a.groupBy}` : ''}${a.top ? ` top ${a.top}` : ''} ${filterText(a)}`;
-      return runLine(ctx, line.trim(), 'comparing periods…');
-    },
-    {
-      name: 'compare_periods',
+      name: 'query_costs',
       description:
-        'Compare two periods: change and percent per item, items that appeared or disappeared. Use it to explain a ' +
-        'change: compare by service, then drill down (filter to the top contributor, break down by account, region, tag).',
-      schema: z.object({
-        current: PERIOD,
-        previous: PERIOD.optional().describe('the earlier period; default: the period right before'),
-        groupBy: DIMENSION.optional(),
-        top: z.number().int().min(1).max(50).optional(),
-        metric: METRIC,
-        ...FILTERS,
-      }),
+        'Total cost in a period (the structured cost query): filters on any dimension and tag, exclusions, rows by a ' +
+        'dimension or by day, week or month, and the top N rows with the rest as "Other".',
+      schema: queryCostsArgs,
     },
   );
-  const forecast = tool(
-    async (a) => runLine(ctx, `forecast${a.groupBy ? ` by ${a.groupBy}` : ''} ${filterText(a)}`.trim(), 'forecasting…'),
-    {
-      name: 'forecast',
-      description: 'Month-end forecast of the current month, compared with last month.',
-      schema: z.object({ groupBy: DIMENSION.optional(), ...FILTERS }),
-    },
-  );
-  const explainChange = tool(async (a) => explain(ctx, a), {
+  const comparePeriods = tool(async (args) => compare(args, 'comparing periods…'), {
+    name: 'compare_periods',
+    description:
+      'Compare two periods: change and percent per row, rows that appeared or disappeared; a period that runs past ' +
+      'the data is compared like for like. To explain a change: compare by service, then narrow `where` to the top ' +
+      'contributor and compare by account, region or a tag.',
+    schema: comparePeriodsArgs,
+  });
+  const forecast = tool(async (args) => runQuery(ctx, { kind: 'forecast', args }, 'forecasting…'), {
+    name: 'forecast',
+    description: 'Month-end forecast of the current month with an 80% range, compared with last month.',
+    schema: forecastArgs,
+  });
+  const explain = tool(async (args) => explainChange(args, compare), {
     name: 'explain_change',
     description:
       'Explain why cost changed between two periods: drills down from services to accounts, regions and team tags, ' +
       'following the largest contributor at each step, and returns each step.',
-    schema: z.object({ current: PERIOD, previous: PERIOD.optional(), metric: METRIC, ...FILTERS }),
+    schema: comparePeriodsArgs.omit({ groupBy: true, top: true }),
   });
-  return [costBreakdown, comparePeriods, explainChange, forecast, ...createActionTools(ctx)];
+  return [queryCosts, comparePeriods, explain, forecast, ...createActionTools(ctx)];
 }
 
 const VERB = { stop_instance: 'stop', resize_instance: 'resize', delete_volume: 'delete', release_address: 'release' };
@@ -165,42 +131,4 @@ function createActionTools(ctx: ToolContext) {
     },
   );
   return [recommendations, propose];
-}
-
-const DRILL = ['service', 'account', 'region', 'tag:team'] as const;
-const FILTER_OF: Record<(typeof DRILL)[number], keyof Filters | null> = {
-  service: 'service',
-  account: 'account',
-  region: null,
-  'tag:team': null,
-};
-
-/** Follows the largest change down the dimensions; stops when a dimension no longer splits it. */
-async function explain(
-  ctx: ToolContext,
-  a: Filters & { current: string; previous?: string | undefined; metric?: string | undefined },
-): Promise<string> {
-  const steps: unknown[] = [];
-  const filters: Filters = { service: a.service, provider: a.provider, account: a.account };
-  for (const dim of DRILL) {
-    const vs = a.previous ? ` vs ${a.previous}` : ' vs the period before';
-    const line = `${a.metric === 'billed' || a.metric === 'list' ? `${a.metric} ` : ''}compare ${a.current}${vs} by ${dim} top 3 ${filterText(filters)}`;
-    const result = JSON.parse(
-      await runLine(
-        ctx,
-        line.replace(/^(billed|list) compare/, 'compare $1').trim(),
-        `explaining the change by ${dim}…`,
-      ),
-    ) as {
-      error?: string;
-      currencies?: { rows?: { key: string; change: number }[] }[];
-    };
-    if (result.error) return JSON.stringify({ steps, error: result.error });
-    steps.push({ by: dim, ...result });
-    const top = result.currencies?.[0]?.rows?.[0];
-    const field = FILTER_OF[dim];
-    if (!top || !field) continue;
-    filters[field] = top.key;
-  }
-  return JSON.stringify({ steps });
 }

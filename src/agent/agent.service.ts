@@ -43,14 +43,15 @@ export class AgentService {
   readonly handle: FreeTextHandler = async (turn, run, hooks) => {
     const replies: Reply[] = [];
     const range = await this.deps.dataRange();
+    const today = dayOf(this.deps.clock.now());
     const systemPrompt = await renderPrompt('system', {
-      today: dayOf(this.deps.clock.now()),
+      today,
       dataFrom: range?.from ?? 'none',
       dataTo: range?.to ?? 'none',
     });
     const graph = buildAgentGraph({
       model: this.deps.model,
-      tools: createCostTools({ run, replies, ...(hooks?.onProgress ? { progress: hooks.onProgress } : {}) }),
+      tools: createCostTools({ run, replies, today, ...(hooks?.onProgress ? { progress: hooks.onProgress } : {}) }),
       systemPrompt,
       checkpointer: this.deps.checkpointer,
     });

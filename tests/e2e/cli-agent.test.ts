@@ -24,7 +24,7 @@ describe('tally ask with a model configured', () => {
       .get('Google Cloud')!;
     const shown = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2 }).format(google);
     model.script(
-      { toolCalls: [{ name: 'cost_breakdown', args: { period: 'last month', groupBy: 'provider' } }] },
+      { toolCalls: [{ name: 'query_costs', args: { periodPhrase: 'last month', groupBy: 'provider' } }] },
       { content: `Google Cloud came to *${shown} USD*.` },
     );
     const r = await runCli(['ask', '--focus', EXPORT, 'how did google do last month'], {

@@ -67,7 +67,7 @@ describe('Slack mentions through the agent', () => {
       .get('all')!;
     const amount = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2 }).format(eur);
     model.script(
-      { toolCalls: [{ name: 'cost_breakdown', args: { period: 'last month' } }] },
+      { toolCalls: [{ name: 'query_costs', args: { period: { from: '2026-05-01', to: '2026-05-31' } } }] },
       { content: `In EUR it was *${amount} EUR*.` },
     );
     const first = appMention({ text: '<@UBOT> how much in euros last month, roughly?', channel: 'C0AGENT' });

@@ -53,7 +53,7 @@ describe('Teams channel threads through the agent', () => {
       .get('all')!;
     const shown = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2 }).format(eur);
     model.script(
-      { toolCalls: [{ name: 'cost_breakdown', args: { period: 'last month' } }] },
+      { toolCalls: [{ name: 'query_costs', args: { period: { from: '2026-05-01', to: '2026-05-31' } } }] },
       { content: `In EUR it was *${shown} EUR*.` },
     );
     const first = channelMessage({ text: 'how much in euros last month, roughly?', serviceUrl: connector.serviceUrl });

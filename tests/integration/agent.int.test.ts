@@ -62,7 +62,7 @@ describe('the agent on an OpenAI-compatible model', () => {
   it('runs a tool loop and answers with the figures the tools produced', async () => {
     const deps = await createDeps(env(), { clock, logger });
     fake.script(
-      { toolCalls: [{ name: 'cost_breakdown', args: { period: 'last month', groupBy: 'provider' } }] },
+      { toolCalls: [{ name: 'query_costs', args: { periodPhrase: 'last month', groupBy: 'provider' } }] },
       (req) => {
         const rows = (lastTool(req).rows as { key: string; cost: number; currency?: string }[]) ?? [];
         const aws = rows.find((r) => r.key === 'AWS' && (r.currency ?? 'USD') === 'USD');
@@ -73,7 +73,7 @@ describe('the agent on an OpenAI-compatible model', () => {
     expect(reply.text).toContain(`${money(awsMay)} USD`);
     expect(reply.tables?.length).toBeGreaterThan(0);
     expect(fake.requests[0]?.tools?.map((t) => t.function.name)).toEqual([
-      'cost_breakdown',
+      'query_costs',
       'compare_periods',
       'explain_change',
       'forecast',
@@ -86,10 +86,10 @@ describe('the agent on an OpenAI-compatible model', () => {
   it('feeds invalid tool arguments back as an error the model corrects', async () => {
     const deps = await createDeps(env(), { clock, logger });
     fake.script(
-      { toolCalls: [{ name: 'cost_breakdown', args: { period: 'last fortnight' } }] },
+      { toolCalls: [{ name: 'query_costs', args: { periodPhrase: 'last fortnight' } }] },
       (req) => {
         expect(String(lastTool(req).error)).toMatch(/Invalid arguments/);
-        return { toolCalls: [{ name: 'cost_breakdown', args: { period: 'last month' } }] };
+        return { toolCalls: [{ name: 'query_costs', args: { period: { from: '2026-05-01', to: '2026-05-31' } } }] };
       },
       (req) => ({ content: `Total ${money(Number((lastTool(req).totals as { total: number }[])[1]?.total))} USD.` }),
     );
@@ -102,7 +102,7 @@ describe('the agent on an OpenAI-compatible model', () => {
   it('explains a change by drilling down from services to accounts, regions and teams', async () => {
     const deps = await createDeps(env(), { clock, logger });
     fake.script(
-      { toolCalls: [{ name: 'explain_change', args: { current: '2026-05', previous: '2026-04' } }] },
+      { toolCalls: [{ name: 'explain_change', args: { periodPhrase: 'May 2026', previousPhrase: 'April 2026' } }] },
       (req) => {
         const steps = (lastTool(req).steps as { by: string }[]) ?? [];
         return { content: `Drilled by ${steps.map((x) => x.by).join(', ')}.` };
@@ -120,7 +120,7 @@ describe('the agent on an OpenAI-compatible model', () => {
   it('overrules a figure no tool produced', async () => {
     const deps = await createDeps(env(), { clock, logger });
     fake.script(
-      { toolCalls: [{ name: 'cost_breakdown', args: { period: 'last month' } }] },
+      { toolCalls: [{ name: 'query_costs', args: { periodPhrase: 'last month' } }] },
       { content: 'You spent 12,345.67 USD.' },
     );
     const reply = await deps.turns.handle(turn('how much last month?', 't3'));
