@@ -81,6 +81,9 @@ export function queryOfCommand(c: Command, periods: { period?: Period; previous?
     ...(where ? { where } : {}),
     ...(exclude ? { exclude } : {}),
     ...('groupBy' in c && c.groupBy ? { groupBy: nameOf(c.groupBy) } : {}),
+    ...(c.kind === 'cost' && c.thenBy ? { thenBy: nameOf(c.thenBy) } : {}),
     ...('top' in c && c.top ? { top: c.top } : {}),
+    ...(c.kind === 'cost' && c.order ? { order: c.order } : {}),
+    ...(c.kind === 'cost' && c.runRate ? { runRate: true } : {}),
   };
 }

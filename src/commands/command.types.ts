@@ -35,8 +35,14 @@ export type Command =
       metric: Metric;
       period: PeriodSpec;
       groupBy?: Dimension;
+      /** A second dimension: rows by `groupBy` and `thenBy` (`by service and region`). */
+      thenBy?: Dimension;
       filter: CostFilter;
       top?: number;
+      /** `bottom N`: the N smallest rows instead of the largest. */
+      order?: 'bottom';
+      /** `run rate`: the cost per day over the period's days with data. */
+      runRate?: boolean;
     }
   | {
       kind: 'compare';

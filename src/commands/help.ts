@@ -15,6 +15,9 @@ const HELP_TOPICS: ReadonlyMap<string, { summary: string; examples: string[] }> 
         'cost this month by service for provider AWS',
         'cost last month by resource for service "Amazon Elastic Compute Cloud"',
         'cost last month by tag:Name',
+        'cost last month by service and region',
+        'cost this month run rate',
+        'cost last month by service excluding charge Tax',
       ],
     },
     top: {
@@ -24,6 +27,7 @@ const HELP_TOPICS: ReadonlyMap<string, { summary: string; examples: string[] }> 
         'top 3 accounts last month',
         'top 10 regions year to date',
         'top 10 resources last month',
+        'bottom 5 services last month',
       ],
     },
     compare: {

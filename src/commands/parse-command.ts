@@ -33,7 +33,10 @@ interface Clauses {
   metric?: Metric;
   period?: PeriodSpec;
   groupBy?: Dimension;
+  thenBy?: Dimension;
   top?: number;
+  order?: 'bottom';
+  runRate?: boolean;
   filter: CostFilter;
 }
 
@@ -133,12 +136,29 @@ function readClause(t: Token[], i: number, into: Clauses): number {
     into.period = period.value;
     return period.length;
   }
-  if (!w.quoted && (w.lower === 'by' || w.lower === 'per') && t[i + 1]) {
+  // `by service`, then `by region` / `and region` / `then region` for a second dimension.
+  const second = into.groupBy && ['and', 'then'].includes(w.lower);
+  if (!w.quoted && (w.lower === 'by' || w.lower === 'per' || second) && t[i + 1]) {
     const dim = matchDimension(t, i + 1);
-    if (dim) {
+    if (dim && into.groupBy && !into.thenBy) {
+      into.thenBy = dim.value;
+      return 1 + dim.length;
+    }
+    if (dim && !second) {
       into.groupBy = dim.value;
       return 1 + dim.length;
     }
+  }
+  if (
+    !w.quoted &&
+    (w.lower === 'run-rate' || w.lower === 'runrate' || (w.lower === 'run' && t[i + 1]?.lower === 'rate'))
+  ) {
+    into.runRate = true;
+    return w.lower === 'run' ? 2 : 1;
+  }
+  if (!w.quoted && w.lower === 'bottom') {
+    into.order = 'bottom';
+    return readTop(t, i, into);
   }
   if (!w.quoted && w.lower === 'top') return readTop(t, i, into);
   const filter = matchFilter(t, i, into.filter);
@@ -175,13 +195,19 @@ function parseCost(tokens: Token[], looksLikeCommand: boolean, question: boolean
   if (clauses.top !== undefined && !(clauses.top >= 1 && clauses.top <= 100))
     return invalid('Top N takes a number from 1 to 100.', 'cost');
   if (clauses.top !== undefined && !clauses.groupBy) clauses.groupBy = { kind: 'service' };
+  const dimKey = (d: Dimension) => (d.kind === 'tag' ? `tag:${d.key}` : d.kind);
+  if (clauses.thenBy && clauses.groupBy && dimKey(clauses.thenBy) === dimKey(clauses.groupBy))
+    return invalid('Break costs down by two different dimensions, e.g. `by service and region`.', 'cost');
   return ok({
     kind: 'cost',
     metric: clauses.metric ?? 'effective',
     period: clauses.period ?? { kind: 'month-to-date' },
     filter: clauses.filter,
     ...(clauses.groupBy ? { groupBy: clauses.groupBy } : {}),
+    ...(clauses.thenBy ? { thenBy: clauses.thenBy } : {}),
     ...(clauses.top !== undefined ? { top: clauses.top } : {}),
+    ...(clauses.order ? { order: clauses.order } : {}),
+    ...(clauses.runRate ? { runRate: true } : {}),
   });
 }
 

@@ -57,7 +57,10 @@ export const costQuerySchema = z
     where: valueFilter.optional().describe('only rows with these values; several values of one field are alternatives'),
     exclude: valueFilter.optional().describe('drop rows with any of these values'),
     groupBy: dimension.optional(),
+    thenBy: dimension.optional().describe('cost: a second dimension; each row is a pair of values'),
     top: z.number().int().min(1).max(1000).optional().describe('the N largest rows; the rest as one "Other" row'),
+    order: z.enum(['top', 'bottom']).optional().describe('cost: bottom = the N smallest rows instead (default top)'),
+    runRate: z.boolean().optional().describe('cost: add the cost per day over the days with data'),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import type { Day } from '../shared/day.js';
+import { daysBetween } from '../shared/day.js';
 import { CompensatedSum, DecimalSum } from '../shared/money.js';
 import type { AggregateRow, CostFilter, Dimension } from './cost-query.types.js';
 import { FOLDED_KEY, TIME_DIMENSIONS } from './cost-query.types.js';
@@ -20,9 +21,18 @@ export interface BreakdownRequest {
   period: Period;
   metric: Metric;
   groupBy?: Dimension;
+  /** A second dimension: each row is a pair of keys, `a · b`. */
+  thenBy?: Dimension;
   filter?: CostFilter;
   top?: number;
+  /** `bottom`: the `top` smallest rows instead of the largest. */
+  order?: 'bottom';
+  /** Add the cost per day over the period's days with data. */
+  runRate?: boolean;
 }
+
+/** Joins the keys of a two-dimension row: `Amazon EC2 · us-east-1`. */
+const KEY_JOIN = ' · ';
 
 export interface CompareRequest extends Omit<BreakdownRequest, 'period'> {
   current: Period;
@@ -36,29 +46,55 @@ export class CostQueryService {
   constructor(private readonly repo: CostRepository) {}
 
   async breakdown(req: BreakdownRequest): Promise<BreakdownResult> {
-    const groupBy = req.groupBy ? [req.groupBy] : [];
-    const rows = await this.repo.aggregate({
+    const groupBy = [...(req.groupBy ? [req.groupBy] : []), ...(req.groupBy && req.thenBy ? [req.thenBy] : [])];
+    // The store folds the rest of a `top` of one dimension; two dimensions or the bottom are cut here.
+    const storeTop = req.top && req.groupBy && groupBy.length === 1 && req.order !== 'bottom';
+    const raw = await this.repo.aggregate({
       from: req.period.from,
       to: req.period.to,
       filter: req.filter,
       groupBy,
       metrics: [req.metric],
-      ...(req.top && req.groupBy ? { top: { n: req.top, metric: req.metric } } : {}),
+      ...(storeTop ? { top: { n: req.top!, metric: req.metric } } : {}),
     });
-    const labels = await this.labeller(req.groupBy, rows);
+    const rows = groupBy.length === 2 ? raw.map((r) => ({ ...r, keys: [r.keys.join(KEY_JOIN)] })) : raw;
+    const labels = await this.labellerOf(groupBy, raw);
     const inTime = req.groupBy ? TIME_DIMENSIONS.has(req.groupBy.kind) : false;
     const currencies = groupByCurrency(rows).map(([currency, list]) => {
-      const c = toCurrencyBreakdown(currency, list, req.metric, labels, req.top);
+      const c = toCurrencyBreakdown(currency, list, req.metric, labels, req.top, req.order);
       // A table by day, week or month reads in time order.
       return inTime ? { ...c, rows: [...c.rows].sort((a, b) => a.key.localeCompare(b.key)) } : c;
     });
+    const dataRange = await this.repo.dataRange();
     return {
       metric: req.metric,
       period: req.period,
       groupBy: req.groupBy ?? null,
+      ...(req.groupBy && req.thenBy ? { thenBy: req.thenBy } : {}),
+      ...(req.order ? { order: req.order } : {}),
+      ...(req.runRate ? { runRateDays: daysWithData(req.period, dataRange) } : {}),
       currencies,
-      dataRange: await this.repo.dataRange(),
+      dataRange,
       coverage: await this.repo.coverage(req.period),
+    };
+  }
+
+  /** Labels of one key, or of a pair of keys joined by {@link KEY_JOIN}. */
+  private async labellerOf(groupBy: Dimension[], rows: AggregateRow[]): Promise<(key: string) => string> {
+    if (groupBy.length < 2) return this.labeller(groupBy[0], rows);
+    const [first, second] = await Promise.all([
+      this.labeller(
+        groupBy[0],
+        rows.map((r) => ({ ...r, keys: [r.keys[0] ?? ''] })),
+      ),
+      this.labeller(
+        groupBy[1],
+        rows.map((r) => ({ ...r, keys: [r.keys[1] ?? ''], names: r.names?.slice(1) })),
+      ),
+    ]);
+    return (key) => {
+      const [a = '', b = ''] = key.split(KEY_JOIN);
+      return `${first(a)}${KEY_JOIN}${second(b)}`;
     };
   }
 
@@ -258,12 +294,19 @@ function exactTotal(rows: AggregateRow[], metric: Metric): number | null {
   return exactSum(rows, metric)?.cents ?? null;
 }
 
+/** The days of `period` up to the data's last day: what a run rate divides by (at least one). */
+function daysWithData(period: Period, range: { from: Day; to: Day } | null): number {
+  const to = range && range.to < period.to ? range.to : period.to;
+  return Math.max(1, daysBetween(period.from, to < period.from ? period.from : to) + 1);
+}
+
 function toCurrencyBreakdown(
   currency: string,
   rows: AggregateRow[],
   metric: Metric,
   label: (key: string) => string,
   top: number | undefined,
+  order?: 'bottom',
 ): CurrencyBreakdown {
   // A `top` query already folded the smaller groups into one row in the store.
   const foldedRows = rows.filter((r) => r.keys[0] === FOLDED_KEY);
@@ -276,7 +319,7 @@ function toCurrencyBreakdown(
   const exact = exactTotal(rows, metric);
   const sorted: BreakdownRow[] = [...byKey]
     .map(([key, amount]) => ({ key, label: label(key), amount }))
-    .sort((a, b) => b.amount - a.amount || a.key.localeCompare(b.key));
+    .sort((a, b) => (order === 'bottom' ? a.amount - b.amount : b.amount - a.amount) || a.key.localeCompare(b.key));
   const shown = top ? sorted.slice(0, top) : sorted;
   const rest = sorted.slice(shown.length);
   const foldedCount = foldedRows.reduce((n, r) => n + (r.folded ?? 0), 0);

@@ -24,6 +24,12 @@ export interface BreakdownResult {
   metric: Metric;
   period: Period;
   groupBy: Dimension | null;
+  /** The second dimension of a two-dimension breakdown (row keys are joined by `KEY_JOIN`). */
+  thenBy?: Dimension;
+  /** `bottom`: the rows are the smallest. */
+  order?: 'bottom';
+  /** Set when a run rate was asked: the days it divides by (the period's days up to the data's last day). */
+  runRateDays?: number;
   currencies: CurrencyBreakdown[];
   dataRange: { from: Day; to: Day } | null;
   /** Rejected rows and double-counted sources behind the period (stated in the answer). */

@@ -98,3 +98,46 @@ describe('filter values checked against the data', () => {
     expect(none?.text).not.toContain('No cost data');
   });
 });
+
+describe('two dimensions, bottom N and run rate over DuckDB', () => {
+  const run = async (text: string) => {
+    const parsed = parseCommand(text);
+    if (!parsed.ok) throw new Error(`${text} did not parse`);
+    return (await commands.run(parsed.command)).data as {
+      rows: { key: string; cost: number; currency?: string }[];
+      totals: { currency: string; total: number }[];
+      runRate?: { currency: string; perDay: number; days: number }[];
+    };
+  };
+  const mayRows = (key: (r: Record<string, string>) => string) =>
+    expectedSums(rows, { from: '2026-05-01', to: '2026-05-31', amount: 'EffectiveCost', key });
+
+  it('breaks costs down by two dimensions, each row a pair', async () => {
+    const data = await run('cost in May 2026 by provider and region');
+    // A row without RegionId (the tax) is in region "global", as Tally stores it.
+    const expected = mayRows((r) => `${r.ProviderName} · ${r.RegionId || 'global'}`);
+    for (const [currency, byKey] of expected)
+      for (const [key, amount] of byKey) {
+        const row = data.rows.find((x) => x.key === key && (x.currency ?? currency) === currency);
+        expect(row?.cost, key).toBe(amount);
+      }
+  });
+  it('gives the N smallest rows with bottom N, the rest as Other', async () => {
+    const data = await run('bottom 2 services in May 2026 for provider AWS');
+    const aws = [...mayRows((r) => (r.ProviderName === 'AWS' ? r.ServiceName! : '-')).get('USD')!].filter(
+      ([k]) => k !== '-',
+    );
+    const smallest = aws.sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0])).slice(0, 2);
+    expect(data.rows.filter((r) => r.key !== 'Other').map((r) => [r.key, r.cost])).toEqual(smallest);
+  });
+  it('gives the run rate per day over the days with data', async () => {
+    const data = await run('cost in May 2026 run rate');
+    const total = mayRows(() => 'all');
+    // The fixture's data runs past May, so the run rate divides by May's 31 days.
+    for (const r of data.runRate ?? []) {
+      expect(r.days).toBe(31);
+      expect(r.perDay).toBe(Math.round((total.get(r.currency)!.get('all')! / 31) * 100) / 100);
+    }
+    expect(data.runRate?.length).toBe(total.size);
+  });
+});

@@ -7,11 +7,14 @@ export function commandText(c: Command): string {
   const metric = 'metric' in c && c.metric !== 'effective' ? `${c.metric} ` : '';
   const by =
     'groupBy' in c && c.groupBy ? ` by ${c.groupBy.kind === 'tag' ? `tag:${c.groupBy.key}` : c.groupBy.kind}` : '';
-  const top = 'top' in c && c.top ? ` top ${c.top}` : '';
+  const top = 'top' in c && c.top ? ` ${c.kind === 'cost' && c.order === 'bottom' ? 'bottom' : 'top'} ${c.top}` : '';
+  const then =
+    c.kind === 'cost' && c.thenBy ? ` by ${c.thenBy.kind === 'tag' ? `tag:${c.thenBy.key}` : c.thenBy.kind}` : '';
+  const rate = c.kind === 'cost' && c.runRate ? ' run rate' : '';
   const filter = 'filter' in c ? filterText(c.filter) : '';
   switch (c.kind) {
     case 'cost':
-      return `${metric}cost ${periodText(c.period)}${by}${top}${filter}`;
+      return `${metric}cost ${periodText(c.period)}${by}${then}${top}${rate}${filter}`;
     case 'compare':
       return `${metric}compare ${periodText(c.current)} vs ${c.previous.kind === 'previous' ? 'the period before' : periodText(c.previous)}${by}${top}${filter}`;
     case 'forecast':

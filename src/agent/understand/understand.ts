@@ -56,7 +56,11 @@ export function understand(text: string, v: Vocabulary, today: Day): Understandi
   const filter = found.filter;
   const metric = BILLED.test(joined) ? ('billed' as const) : ('effective' as const);
   const top = findTop(words);
+  const bottom = /\b(bottom|cheapest|least expensive|smallest|lowest)\b/.test(joined);
+  const runRate = /\b(run[- ]?rate|daily average|average (per|a) day|per day on average|burn rate)\b/.test(joined);
+  markUsed(words, /^(bottom|cheapest|least|smallest|lowest|run|rate|run-rate|runrate|average|burn)$/);
   let groupBy = findDimension(words, v);
+  const thenBy = groupBy ? findDimension(words, v) : null;
   markUsed(words, /^(billed|invoiced?|invoices|top|biggest|largest|most|expensive|costliest)$/);
 
   let command: Command;
@@ -93,7 +97,10 @@ export function understand(text: string, v: Vocabulary, today: Day): Understandi
         : { kind: 'month-to-date' },
       filter,
       ...(groupBy ? { groupBy } : {}),
+      ...(groupBy && thenBy && thenBy.kind !== groupBy.kind ? { thenBy } : {}),
       ...(top && groupBy ? { top } : {}),
+      ...(bottom && top && groupBy ? { order: 'bottom' as const } : {}),
+      ...(runRate ? { runRate: true } : {}),
     };
   }
   const ignored = words.filter((w) => !w.used && !FILLER.has(w.text) && !/^\d+$/.test(w.text)).map((w) => w.typed);

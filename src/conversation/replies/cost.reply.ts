@@ -13,10 +13,15 @@ import { money, text } from '../../shared/reply.types.js';
 
 /** A breakdown (or a plain total) as a reply, with one table per currency. */
 export function breakdownReply(r: BreakdownResult, top?: number): Reply {
-  const dim = r.groupBy ? dimensionLabel(r.groupBy) : null;
+  const dim = r.groupBy
+    ? `${dimensionLabel(r.groupBy)}${r.thenBy ? ` and ${dimensionLabel(r.thenBy).toLowerCase()}` : ''}`
+    : null;
+  const plural = r.groupBy
+    ? `${r.thenBy ? `${dimensionLabel(r.groupBy).toLowerCase()} and ${dimensionLabel(r.thenBy).toLowerCase()} pairs` : dimensionPlural(r.groupBy)}`
+    : '';
   const what =
     top && r.groupBy
-      ? `Top ${top} ${dimensionPlural(r.groupBy)} by ${metricTitle(r.metric).toLowerCase()}`
+      ? `${r.order === 'bottom' ? 'Bottom' : 'Top'} ${top} ${plural} by ${metricTitle(r.metric).toLowerCase()}`
       : metricTitle(r.metric);
   const title = `${what}${dim && !top ? ` by ${dim.toLowerCase()}` : ''} — ${periodText(r.period)}`;
   const context = costContext(r.metric, [r.period], r.dataRange, r.coverage);
@@ -31,6 +36,7 @@ export function breakdownReply(r: BreakdownResult, top?: number): Reply {
     };
   }
   const totals = r.currencies.map((c) => formatMoney(c.total, c.currency));
+  const days = r.runRateDays;
   return {
     kind: 'answer',
     title,
@@ -42,6 +48,14 @@ export function breakdownReply(r: BreakdownResult, top?: number): Reply {
             ? formatMoney(r.currencies[0]!.total, r.currencies[0]!.currency)
             : totals.join(' · '),
       },
+      ...(days
+        ? [
+            {
+              label: 'Run rate',
+              value: `${r.currencies.map((c) => formatMoney(c.total / days, c.currency)).join(' · ')} per day (${days} ${days === 1 ? 'day' : 'days'} with data)`,
+            },
+          ]
+        : []),
     ],
     ...(r.groupBy ? { tables: r.currencies.map((c) => breakdownTable(c, dim ?? '')) } : {}),
     context,
@@ -84,6 +98,17 @@ function breakdownData(r: BreakdownResult): Record<string, unknown> {
     to: r.period.to,
     period: r.period.label,
     groupBy: r.groupBy ? dimensionName(r.groupBy) : null,
+    ...(r.thenBy ? { thenBy: dimensionName(r.thenBy) } : {}),
+    ...(r.order ? { order: r.order } : {}),
+    ...(r.runRateDays
+      ? {
+          runRate: r.currencies.map((c) => ({
+            currency: c.currency,
+            perDay: roundCents(c.total / r.runRateDays!),
+            days: r.runRateDays,
+          })),
+        }
+      : {}),
     ...(r.coverage && (r.coverage.rejected.length || r.coverage.overlaps.length) ? { coverage: r.coverage } : {}),
   };
   const rowsOf = (c: CurrencyBreakdown, withCurrency: boolean) => {

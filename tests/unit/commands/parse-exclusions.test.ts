@@ -32,3 +32,28 @@ describe('filters on every dimension, and exclusions', () => {
     expect(parsed.ok && parsed.command.kind === 'cost' && parsed.command.groupBy).toEqual({ kind: 'subcategory' });
   });
 });
+
+describe('two dimensions, bottom N and run rate', () => {
+  const cost = (text: string) => {
+    const parsed = parseCommand(text);
+    if (!parsed.ok || parsed.command.kind !== 'cost') throw new Error(`${text}: ${JSON.stringify(parsed)}`);
+    return parsed.command;
+  };
+  it('reads a second dimension after by, and, or then', () => {
+    for (const text of ['cost last month by service and region', 'cost last month by service by region'])
+      expect(cost(text)).toMatchObject({ groupBy: { kind: 'service' }, thenBy: { kind: 'region' } });
+    expect(cost('cost last month by tag:team then tag:env')).toMatchObject({
+      groupBy: { kind: 'tag', key: 'team' },
+      thenBy: { kind: 'tag', key: 'env' },
+    });
+    expect(parseCommand('cost last month by service and service')).toMatchObject({ ok: false, reason: 'INVALID' });
+  });
+  it('reads bottom N and run rate', () => {
+    expect(cost('bottom 3 services last month')).toMatchObject({
+      top: 3,
+      order: 'bottom',
+      groupBy: { kind: 'service' },
+    });
+    expect(cost('cost last month run rate')).toMatchObject({ runRate: true });
+  });
+});
