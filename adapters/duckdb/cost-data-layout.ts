@@ -145,9 +145,10 @@ export class CostDataLayout {
   }
 
   /** The current partition file of every source and month in [fromMonth, toMonth], read from the folders. */
-  async partitionFiles(fromMonth: string, toMonth: string): Promise<string[]> {
+  async partitionFiles(fromMonth: string, toMonth: string, only?: readonly string[]): Promise<string[]> {
     const files: string[] = [];
     for (const source of await this.sourceNames()) {
+      if (only && !only.includes(source)) continue;
       for (const [month, versions] of await this.partitionVersions(source))
         if (month >= fromMonth && month <= toMonth && versions[0]) files.push(versions[0]);
     }

@@ -93,7 +93,7 @@ export class DuckDbCostRepository implements CostRepository {
     this.engine.assertOpen();
     if (query.from > query.to) return [];
     for (let attempt = 0; ; attempt++) {
-      const files = await this.layout.partitionFiles(monthOf(query.from), monthOf(query.to));
+      const files = await this.layout.partitionFiles(monthOf(query.from), monthOf(query.to), query.sources);
       if (files.length === 0) return [];
       try {
         return await this.run(query, files);

@@ -106,22 +106,21 @@ export class CostQueryService {
     const cut = likeForLike(asked.current, asked.previous, await this.repo.sources());
     const req = { ...asked, current: cut.current, previous: cut.previous };
     const groupBy = req.groupBy ? [req.groupBy] : [];
-    const [cur, prev] = await Promise.all([
-      this.repo.aggregate({
-        from: req.current.from,
-        to: req.current.to,
-        filter: req.filter,
-        groupBy,
-        metrics: [req.metric],
-      }),
-      this.repo.aggregate({
-        from: req.previous.from,
-        to: req.previous.to,
-        filter: req.filter,
-        groupBy,
-        metrics: [req.metric],
-      }),
-    ]);
+    // One aggregate per slice of sources, each over its own days; rows of one key are summed across slices below.
+    const sum = (period: (s: (typeof cut.slices)[number]) => Period) =>
+      Promise.all(
+        cut.slices.map((s) =>
+          this.repo.aggregate({
+            from: period(s).from,
+            to: period(s).to,
+            filter: req.filter,
+            groupBy,
+            metrics: [req.metric],
+            ...(s.sources ? { sources: s.sources } : {}),
+          }),
+        ),
+      ).then((parts) => parts.flat());
+    const [cur, prev] = await Promise.all([sum((s) => s.current), sum((s) => s.previous)]);
     const labels = await this.labeller(req.groupBy, [...cur, ...prev]);
     const currencies = new Set([...cur, ...prev].map((r) => r.currency));
     const result: CurrencyComparison[] = [...currencies].sort().map((currency) => {

@@ -89,6 +89,8 @@ export interface AggregateQuery {
    * back summed in one row per currency with the key {@link FOLDED_KEY} and their number in `folded`.
    */
   top?: { n: number; metric: Metric };
+  /** Only these sources' rows (a like-for-like comparison cuts each source at its own last day). */
+  sources?: readonly string[];
 }
 
 /** One group of an aggregation: keys in `groupBy` order, per currency. */

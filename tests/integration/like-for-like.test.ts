@@ -1,7 +1,7 @@
 // Issue 14, item 5: a period that is not complete is compared like for like. Two real FOCUS files, imported as two
 // sources into the DuckDB store: AWS has data through 2026-12-05, Azure through 2026-12-04. "This month vs last
-// month" on 2026-12-06 compares Dec 1–4 with Nov 1–4 (the days both sources have), and says so; expected figures
-// are summed here from the rows written.
+// month" on 2026-12-06 compares, per source, the days that source has: AWS Dec 1–5 with Nov 1–5, Azure Dec 1–4
+// with Nov 1–4, and says so; expected figures are summed here from the rows written.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,7 +75,7 @@ afterAll(async () => {
 });
 
 describe('like for like', () => {
-  it('cuts this month and last month to the days every source has, and says which source is behind', async () => {
+  it('cuts this month and last month per source to the days that source has, and says which source is behind', async () => {
     const costs = new CostQueryService(store.repo);
     const r = await costs.compare({
       metric: 'effective',
@@ -84,17 +84,18 @@ describe('like for like', () => {
     });
     expect([r.current.from, r.current.to, r.previous.from, r.previous.to]).toEqual([
       '2026-12-01',
-      '2026-12-04',
+      '2026-12-05',
       '2026-11-01',
-      '2026-11-04',
+      '2026-11-05',
     ]);
     const usd = r.currencies.find((c) => c.currency === 'USD')!;
-    const current = cents(aws, '2026-12-01', '2026-12-04') + cents(azure, '2026-12-01', '2026-12-04');
-    const previous = cents(aws, '2026-11-01', '2026-11-04') + cents(azure, '2026-11-01', '2026-11-04');
+    const current = cents(aws, '2026-12-01', '2026-12-05') + cents(azure, '2026-12-01', '2026-12-04');
+    const previous = cents(aws, '2026-11-01', '2026-11-05') + cents(azure, '2026-11-01', '2026-11-04');
     expect(Math.round(usd.current * 100)).toBe(current);
     expect(Math.round(usd.previous * 100)).toBe(previous);
-    expect(r.likeForLike).toContain('2026-12-01 to 2026-12-04 against 2026-11-01 to 2026-11-04');
-    expect(r.likeForLike).toContain('azure-export has data through 2026-12-04');
+    expect(r.likeForLike).toBe(
+      'Like for like: 2026-12-01 to 2026-12-05 against 2026-11-01 to 2026-11-05; azure-export through 2026-12-04 against 2026-11-01 to 2026-11-04.',
+    );
   });
 
   it('leaves complete periods as they are', async () => {
