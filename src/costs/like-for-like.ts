@@ -4,7 +4,7 @@ import type { CostSourceInfo } from './cost-repository.port.js';
 import type { Period } from './period.js';
 
 /** One part of a comparison: some sources (all when null), each period cut to the days those sources have. */
-export interface ComparisonSlice {
+interface ComparisonSlice {
   sources: string[] | null;
   current: Period;
   previous: Period;
