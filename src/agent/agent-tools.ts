@@ -14,6 +14,8 @@ export interface ToolContext {
   replies: Reply[];
   /** Today (UTC, from the clock): what period phrases such as "last month" are read against. */
   today: Day;
+  /** The month the fiscal year starts, for "fiscal Q1" in a period phrase. @defaultValue 1 */
+  fiscalYearStart?: number;
   progress?: (what: string) => void;
 }
 
@@ -36,7 +38,7 @@ async function runLine(ctx: ToolContext, line: string, what: string): Promise<st
  * Arguments that do not make a query come back as an error the model can correct.
  */
 async function runQuery(ctx: ToolContext, t: ToolArgs, what: string): Promise<string> {
-  const q = toolQuery(t, ctx.today);
+  const q = toolQuery(t, ctx.today, ctx.fiscalYearStart);
   if (!q.ok) return JSON.stringify({ error: q.error });
   ctx.progress?.(what);
   return resultOf(ctx, await ctx.run(q.command), q.notes);

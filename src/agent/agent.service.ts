@@ -23,6 +23,8 @@ export interface AgentServiceDeps {
   fallback: FreeTextHandler;
   /** @defaultValue 6 tool rounds per turn */
   maxToolRounds?: number;
+  /** The month the fiscal year starts (`TALLY_FISCAL_YEAR_START`), for period phrases. @defaultValue 1 */
+  fiscalYearStart?: number;
 }
 
 /**
@@ -51,7 +53,13 @@ export class AgentService {
     });
     const graph = buildAgentGraph({
       model: this.deps.model,
-      tools: createCostTools({ run, replies, today, ...(hooks?.onProgress ? { progress: hooks.onProgress } : {}) }),
+      tools: createCostTools({
+        run,
+        replies,
+        today,
+        fiscalYearStart: this.deps.fiscalYearStart ?? 1,
+        ...(hooks?.onProgress ? { progress: hooks.onProgress } : {}),
+      }),
       systemPrompt,
       checkpointer: this.deps.checkpointer,
     });

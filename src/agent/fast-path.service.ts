@@ -19,11 +19,13 @@ export class FastPathService {
   constructor(
     private readonly vocabulary: () => Promise<Vocabulary>,
     private readonly clock: Clock,
+    /** The month the fiscal year starts (`TALLY_FISCAL_YEAR_START`). */
+    private readonly fiscalYearStart = 1,
   ) {}
 
   readonly handle = async (turn: Turn, run: (command: Command) => Promise<Reply>): Promise<Reply> => {
     const vocabulary = await this.vocabulary();
-    const understood = understand(turn.text, vocabulary, dayOf(this.clock.now()));
+    const understood = understand(turn.text, vocabulary, dayOf(this.clock.now()), this.fiscalYearStart);
     if (!understood) return cannotAnswer(vocabulary);
     if (understood.kind === 'ask') return askBack(understood);
     if (understood.kind === 'no-match') return noMatch(understood);

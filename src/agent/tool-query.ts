@@ -29,11 +29,12 @@ function periodOf(
   phrase: string | undefined,
   today: Day,
   field: string,
+  fiscalYearStart: number,
 ): { ok: true; period?: Days; note?: string } | { ok: false; error: string } {
   if (days)
     return { ok: true, period: days, ...(phrase ? { note: `${field}Phrase ignored: ${field} was given` } : {}) };
   if (!phrase) return { ok: true };
-  const found = findPeriods(wordsOf(phrase, []), today)[0];
+  const found = findPeriods(wordsOf(phrase, []), today, fiscalYearStart)[0];
   if (!found)
     return {
       ok: false,
@@ -43,20 +44,20 @@ function periodOf(
 }
 
 /** Resolves a tool's arguments into the structured query (validated against its schema) and the command it runs as. */
-export function toolQuery(t: ToolArgs, today: Day): ToolQuery {
+export function toolQuery(t: ToolArgs, today: Day, fiscalYearStart = 1): ToolQuery {
   const a = t.args;
   const notes: string[] = [];
   let period: Days | undefined;
   let previous: Days | undefined;
   if (t.kind !== 'forecast') {
-    const now = periodOf(t.args.period, t.args.periodPhrase, today, 'period');
+    const now = periodOf(t.args.period, t.args.periodPhrase, today, 'period', fiscalYearStart);
     if (!now.ok) return now;
     if (!now.period) return { ok: false, error: 'Invalid arguments: give period (UTC days) or periodPhrase' };
     period = now.period;
     if (now.note) notes.push(now.note);
   }
   if (t.kind === 'compare') {
-    const before = periodOf(t.args.previous, t.args.previousPhrase, today, 'previous');
+    const before = periodOf(t.args.previous, t.args.previousPhrase, today, 'previous', fiscalYearStart);
     if (!before.ok) return before;
     previous = before.period ?? periodBefore(period!);
     if (before.note) notes.push(before.note);

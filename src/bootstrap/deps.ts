@@ -232,7 +232,7 @@ export async function createDeps(
   const forecast = new ForecastService(costs);
   const scan = new AnomalyScanService(stores.costs, { detector: policy.notifications.anomalies });
   const vocabulary = vocabularyOf(stores.costs);
-  const fastPath = new FastPathService(vocabulary, options.clock);
+  const fastPath = new FastPathService(vocabulary, options.clock, config.fiscalYearStart);
   // Free text: the agent when a model is configured, with the deterministic fast path as its fallback.
   const agent = config.llm.enabled ? await createAgent(config, stores, options, fastPath) : null;
   const commands = new CommandService({
@@ -373,6 +373,7 @@ async function createAgent(
     clock: options.clock,
     logger: options.logger,
     fallback: fastPath.handle,
+    fiscalYearStart: config.fiscalYearStart,
   });
   return { service, close };
 }

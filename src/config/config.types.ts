@@ -33,6 +33,8 @@ export interface Config {
   readonly duckdbMemory: string;
   /** `TALLY_DUCKDB_THREADS`: DuckDB's threads per process; unset: the command's default (src/bootstrap/start.ts). */
   readonly duckdbThreads?: number;
+  /** The month (1–12) the fiscal year starts; 1 when not set. */
+  readonly fiscalYearStart: number;
   /** `TALLY_MAX_QUEUED_ANSWERS`: chat answers that may wait per process before people are told Tally is busy. */
   readonly maxQueuedAnswers: number;
   readonly policyFile?: string;

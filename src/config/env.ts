@@ -56,6 +56,14 @@ const splitList = (s: string) =>
     .map((part) => part.trim())
     .filter((part) => part !== '');
 
+const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+/** `4`, `04`, `april`, `Apr` → 4; anything else null. */
+function monthNumber(v: string): number | null {
+  if (/^\d{1,2}$/.test(v)) return Number(v) >= 1 && Number(v) <= 12 ? Number(v) : null;
+  const i = MONTH_NAMES.indexOf(v.toLowerCase().slice(0, 3));
+  return i >= 0 && /^[a-z]+$/i.test(v) ? i + 1 : null;
+}
+
 const wholeNumber = (min: number, max: number) =>
   pattern(/^\d{1,6}$/, `a whole number from ${min} to ${max}`)
     .transform(Number)
@@ -88,6 +96,22 @@ const variables = z.object({
   PORT: doc(port.default(3000), 'port', 'HTTP port for Slack, Teams, /healthz, /readyz and /metrics.'),
   LOG_LEVEL: doc(logLevel.default('info'), 'logLevel', 'Log level (fatal … trace, or silent); logs go to stderr.'),
   TALLY_TODAY: doc(day.optional(), 'today', 'Pins "today" (UTC YYYY-MM-DD) for demos and tests.'),
+  TALLY_FISCAL_YEAR_START: doc(
+    z
+      .string()
+      .trim()
+      .transform((v, ctx) => {
+        const n = monthNumber(v);
+        if (n === null) {
+          ctx.addIssue({ code: 'custom', message: 'expected a month: 1 to 12, or its name (april, apr)' });
+          return z.NEVER;
+        }
+        return n;
+      })
+      .default(1),
+    'fiscalYearStart',
+    'The month the fiscal year starts (1–12 or a name); "fiscal Q1", "FY2026", "this fiscal year" follow it. FY2026 ends in 2026.',
+  ),
   MONGODB_URI: secret(
     pattern(/^mongodb(?:\+srv)?:\/\/\S+$/, 'a mongodb:// or mongodb+srv:// connection string').optional(),
     'mongo.uri',
@@ -392,6 +416,7 @@ function toConfig(env: Env): Config {
     nodeEnv: env.NODE_ENV,
     publicUrl: env.TALLY_PUBLIC_URL,
     today: env.TALLY_TODAY,
+    fiscalYearStart: env.TALLY_FISCAL_YEAR_START,
     mongo: { uri: env.MONGODB_URI },
     redis: { url: env.REDIS_URL },
     queues: { prefix: env.TALLY_QUEUE_PREFIX, lockSeconds: env.TALLY_JOB_LOCK_SECONDS },

@@ -80,9 +80,9 @@ const mondayOf = (day: Day) => addDays(day, -((new Date(`${day}T00:00:00Z`).getU
  * "the weekend", "since Monday", "yesterday", "today", weeks and months before now, and dates and ranges of days
  * (chrono-node: "between March 1 and March 15"). Days are UTC; weeks start on Monday.
  */
-export function findPeriods(words: Word[], today: Day): FoundPeriod[] {
+export function findPeriods(words: Word[], today: Day, fiscalYearStart = 1): FoundPeriod[] {
   // Dates with a day ("March 1 to 15", "between March 1 and March 15") first, before the month rule reads "March".
-  const found: FoundPeriod[] = chronoPeriods(words, today);
+  const found: FoundPeriod[] = [...chronoPeriods(words, today), ...fiscalPeriods(words, today, fiscalYearStart)];
   const yesterday = addDays(today, -1);
   const thisYear = Number(today.slice(0, 4));
   const thisMonth = Number(today.slice(5, 7));
@@ -211,6 +211,81 @@ export function findPeriods(words: Word[], today: Day): FoundPeriod[] {
     }
   }
   return found.sort((a, b) => a.at - b.at);
+}
+
+/**
+ * Fiscal periods (`TALLY_FISCAL_YEAR_START`): "fiscal Q1", "FQ2", "Q3 FY2026", "FY26 Q1", "this fiscal year",
+ * "fiscal year to date", "last fiscal year", "FY2025", "this/last fiscal quarter". A fiscal year is named by the
+ * calendar year it ends in; a quarter without a year is the last one that has begun.
+ */
+function fiscalPeriods(words: Word[], today: Day, start: number): FoundPeriod[] {
+  const found: FoundPeriod[] = [];
+  const t = (i: number) => words[i]?.text ?? '';
+  const fyOf = (day: Day) => {
+    const y = Number(day.slice(0, 4));
+    return start > 1 && Number(day.slice(5, 7)) >= start ? y + 1 : y;
+  };
+  const fyStart = (fy: number) => iso(start > 1 ? fy - 1 : fy, start) + '-01';
+  const quarter = (fy: number, q: number): Omit<FoundPeriod, 'at'> => {
+    const from = addMonths(fyStart(fy), 3 * (q - 1));
+    const end = addDays(addMonths(from, 3), -1);
+    return { from, to: end < today ? end : today, label: `fiscal Q${q} FY${fy}` };
+  };
+  const year = (fy: number, label: string): Omit<FoundPeriod, 'at'> => {
+    const end = addDays(fyStart(fy + 1), -1);
+    return { from: fyStart(fy), to: end < today ? end : today, label };
+  };
+  const fyWord = (w: string) => {
+    const m = /^fy'?(\d{2}|\d{4})$/.exec(w);
+    return m ? (m[1]!.length === 2 ? 2000 + Number(m[1]) : Number(m[1])) : null;
+  };
+  const current = fyOf(today);
+  const take = (i: number, n: number, p: Omit<FoundPeriod, 'at'>) => {
+    if (words.slice(i, i + n).some((w) => w.used)) return;
+    use(words, i, i + n);
+    found.push({ ...p, at: i });
+  };
+  for (let i = 0; i < words.length; i++) {
+    const w = t(i);
+    const q = /^f?q([1-4])$/.exec(w);
+    const fiscalBefore = t(i - 1) === 'fiscal';
+    // "fiscal q1", "fq1", "q1 fy2026", "fy26 q1", "fiscal q1 2026"
+    if (q && (fiscalBefore || w.startsWith('f') || fyWord(t(i + 1)) !== null || fyWord(t(i - 1)) !== null)) {
+      const n = Number(q[1]);
+      const named =
+        fyWord(t(i + 1)) ?? fyWord(t(i - 1)) ?? (fiscalBefore && /^20\d\d$/.test(t(i + 1)) ? Number(t(i + 1)) : null);
+      const fy = named ?? (quarter(current, n).from <= today ? current : current - 1);
+      const from = fiscalBefore || fyWord(t(i - 1)) !== null ? i - 1 : i;
+      const to = named !== null && (fyWord(t(i + 1)) !== null || /^20\d\d$/.test(t(i + 1))) ? i + 2 : i + 1;
+      take(from, to - from, quarter(fy, n));
+      continue;
+    }
+    if (
+      w === 'fiscal' &&
+      (t(i + 1) === 'quarter' || t(i + 1) === 'qtr') &&
+      ['this', 'last', 'previous'].includes(t(i - 1))
+    ) {
+      const thisQ = Math.floor(((Number(today.slice(5, 7)) - start + 12) % 12) / 3) + 1;
+      const [fy, n] = t(i - 1) === 'this' ? [current, thisQ] : thisQ === 1 ? [current - 1, 4] : [current, thisQ - 1];
+      take(i - 1, 3, quarter(fy, n));
+      continue;
+    }
+    if (w === 'fiscal' && t(i + 1) === 'year') {
+      if (t(i + 2) === 'to' && t(i + 3) === 'date') take(i, 4, { ...year(current, 'fiscal year to date'), to: today });
+      else if (t(i - 1) === 'this' || t(i - 1) === 'current') take(i - 1, 3, year(current, `FY${current}`));
+      else if (t(i - 1) === 'last' || t(i - 1) === 'previous') take(i - 1, 3, year(current - 1, `FY${current - 1}`));
+      else if (/^20\d\d$/.test(t(i + 2))) take(i, 3, year(Number(t(i + 2)), `FY${t(i + 2)}`));
+      continue;
+    }
+    if (w === 'fytd') {
+      take(i, 1, { ...year(current, 'fiscal year to date'), to: today });
+      continue;
+    }
+    const fy = fyWord(w);
+    // "FY26 Q4" is the quarter, read at the next word.
+    if (fy !== null && !/^f?q[1-4]$/.test(t(i + 1))) take(i, 1, year(fy, `FY${fy}`));
+  }
+  return found;
 }
 
 /** "may" the month, not "may" the verb ("may we …", "it may be"): the verb comes before a subject or a verb. */

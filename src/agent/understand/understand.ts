@@ -39,7 +39,7 @@ const DIMENSION_LEADS = new Set(['by', 'per', 'each', 'which', 'what', 'every', 
  * names resolved against the data, the breakdown, top N, the metric, and whether it asks for a change, the biggest
  * riser or the forecast. Every word is used or returned in `ignored`; a word read two ways becomes a question back.
  */
-export function understand(text: string, v: Vocabulary, today: Day): Understanding | null {
+export function understand(text: string, v: Vocabulary, today: Day, fiscalYearStart = 1): Understanding | null {
   const names = [
     ...v.providers,
     ...v.services,
@@ -51,7 +51,7 @@ export function understand(text: string, v: Vocabulary, today: Day): Understandi
   const known = [...names, ...NAME_WORDS];
   const words = wordsOf(text, known);
   const joined = words.map((w) => w.text).join(' ');
-  const periods = findPeriods(words, today);
+  const periods = findPeriods(words, today, fiscalYearStart);
   const found = findNames(words, v);
   const filter = found.filter;
   const metric = BILLED.test(joined) ? ('billed' as const) : ('effective' as const);

@@ -37,7 +37,7 @@ const KNOWN = [
   ...'jan feb mar apr jun jul aug sep sept oct nov dec q1 q2 q3 q4 qtr ytd'.split(' '),
   ...'monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun'.split(' '),
   ...'one two three four five six seven eight nine ten fourteen fifteen twenty thirty sixty ninety'.split(' '),
-  ...'first second third fourth production prod staging development'.split(' '),
+  ...'first second third fourth production prod staging development fiscal fytd'.split(' '),
   ...'month months week weeks year years quarter quarters today yesterday weekend days day daily weekly monthly'.split(
     ' ',
   ),

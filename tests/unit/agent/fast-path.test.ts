@@ -139,3 +139,28 @@ describe('a question Tally cannot answer', () => {
     ]);
   });
 });
+
+describe('fiscal periods (TALLY_FISCAL_YEAR_START)', () => {
+  // A fiscal year starting in April: FY2027 runs from 2026-04-01 to 2027-03-31 and holds TODAY (2026-06-10).
+  const fiscal = (text: string) => {
+    const u = understand(text, V, TODAY, 4);
+    if (u?.kind !== 'command' || u.command.kind !== 'cost') throw new Error(`${text}: ${JSON.stringify(u)}`);
+    return u.command.period;
+  };
+  it('reads fiscal quarters: the last one that has begun, or the one of a named fiscal year', () => {
+    expect(fiscal('spend in fiscal q1')).toEqual({ kind: 'range', from: '2026-04-01', to: '2026-06-10' });
+    expect(fiscal('cost for fiscal q2')).toEqual({ kind: 'range', from: '2025-07-01', to: '2025-09-30' });
+    expect(fiscal('cost q3 fy2026')).toEqual({ kind: 'range', from: '2025-10-01', to: '2025-12-31' });
+    expect(fiscal('fy26 q4 spend')).toEqual({ kind: 'range', from: '2026-01-01', to: '2026-03-31' });
+    expect(fiscal('cost last fiscal quarter')).toEqual({ kind: 'range', from: '2026-01-01', to: '2026-03-31' });
+  });
+  it('reads fiscal years named by the calendar year they end in', () => {
+    expect(fiscal('spend this fiscal year')).toEqual({ kind: 'range', from: '2026-04-01', to: '2026-06-10' });
+    expect(fiscal('spend fiscal year to date')).toEqual({ kind: 'range', from: '2026-04-01', to: '2026-06-10' });
+    expect(fiscal('spend last fiscal year')).toEqual({ kind: 'range', from: '2025-04-01', to: '2026-03-31' });
+    expect(fiscal('FY2026 spend')).toEqual({ kind: 'range', from: '2025-04-01', to: '2026-03-31' });
+  });
+  it('keeps calendar quarters as calendar quarters', () => {
+    expect(fiscal('cost in q1 2026')).toEqual({ kind: 'range', from: '2026-01-01', to: '2026-03-31' });
+  });
+});

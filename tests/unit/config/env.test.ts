@@ -29,6 +29,7 @@ const FULL_ENV = {
   TALLY_MCP_TOKEN: 'mcp-token-0123456789abcdef',
   TALLY_MCP_AS: 'pat',
   TALLY_TODAY: '2026-05-15',
+  TALLY_FISCAL_YEAR_START: 'april',
   SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
   SLACK_SIGNING_SECRET: 'signing-secret',
   SLACK_APP_TOKEN: 'xapp-1-A1-2-def',
@@ -185,6 +186,8 @@ describe('loadConfig', () => {
     ['TWILIO_ACCOUNT_SID', 'AC123'],
     ['OPENAI_BASE_URL', 'localhost:11434'],
     ['OPENAI_API_KEY', ' sk-padded '],
+    ['TALLY_FISCAL_YEAR_START', '13'],
+    ['TALLY_FISCAL_YEAR_START', 'smarch'],
     ['TALLY_DUCKDB_THREADS', '0'],
     ['TALLY_DUCKDB_THREADS', '1.5'],
     ['TALLY_DUCKDB_THREADS', '257'],
@@ -310,6 +313,9 @@ describe('queues and AWS regions', () => {
   it("reads DuckDB's threads, unset by default (each command then picks its own)", () => {
     expect(loadConfig(FULL_ENV).duckdbThreads).toBe(3);
     expect(loadConfig({ TALLY_DUCKDB_THREADS: '1' }).duckdbThreads).toBe(1);
+    expect(loadConfig({ TALLY_FISCAL_YEAR_START: 'Apr' }).fiscalYearStart).toBe(4);
+    expect(loadConfig({ TALLY_FISCAL_YEAR_START: '10' }).fiscalYearStart).toBe(10);
+    expect(loadConfig({}).fiscalYearStart).toBe(1);
     expect(loadConfig({}).duckdbThreads).toBeUndefined();
   });
 
