@@ -225,7 +225,7 @@ function fiscalPeriods(words: Word[], today: Day, start: number): FoundPeriod[] 
     const y = Number(day.slice(0, 4));
     return start > 1 && Number(day.slice(5, 7)) >= start ? y + 1 : y;
   };
-  const fyStart = (fy: number) => iso(start > 1 ? fy - 1 : fy, start) + '-01';
+  const fyStart = (fy: number) => `${iso(start > 1 ? fy - 1 : fy, start)}-01`;
   const quarter = (fy: number, q: number): Omit<FoundPeriod, 'at'> => {
     const from = addMonths(fyStart(fy), 3 * (q - 1));
     const end = addDays(addMonths(from, 3), -1);

@@ -32,14 +32,19 @@ const EMPTY_VOCABULARY: Vocabulary = {
   tags: new Map(),
 };
 
-/** The vocabulary of `repo`, cached for a minute (wall time: a pinned clock would keep the first for good). */
+/**
+ * The vocabulary of `repo`: read again when the data changes (an import or sync wrote a source: the sources' last
+ * writes differ) and at least once a minute (wall time: a pinned clock would keep the first for good); questions in
+ * between share it.
+ */
 export function vocabularyOf(repo: CostRepository): () => Promise<Vocabulary> {
-  let cached: { at: number; vocabulary: Promise<Vocabulary> } | null = null;
-  return () => {
+  let cached: { at: number; version: string; vocabulary: Promise<Vocabulary> } | null = null;
+  return async () => {
     const now = Date.now();
-    if (!cached || now - cached.at > REFRESH_MS) {
+    const version = (await repo.sources()).map((s) => `${s.name}@${s.lastImport}`).join('|');
+    if (!cached || cached.version !== version || now - cached.at > REFRESH_MS) {
       const vocabulary = read(repo);
-      cached = { at: now, vocabulary };
+      cached = { at: now, version, vocabulary };
       vocabulary.catch(() => {
         cached = null;
       });
