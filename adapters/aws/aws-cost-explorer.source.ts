@@ -7,6 +7,7 @@ import {
   type MetricValue,
 } from '@aws-sdk/client-cost-explorer';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { withBreakdownOffsets } from '../../src/costs/breakdown-offsets.js';
 import type { ChargeCategory, CostRecord } from '../../src/costs/cost-record.types.js';
 import type { CostSource } from '../../src/costs/cost-source.port.js';
 import { type Clock, systemClock } from '../../src/shared/clock.js';
@@ -44,12 +45,19 @@ export interface AwsCostExplorerSourceOptions {
   payerAccountId?: string;
   /** How many days back `accounts()` looks for linked accounts with costs. @defaultValue 35 */
   lookbackDays?: number;
+  /**
+   * Cost allocation tag keys (`TALLY_AWS_TAG_KEYS`): one more query per key and sync, grouped by `TAG:<key>` and
+   * SERVICE, stored as breakdown rows (README.md#tags-and-resources-from-api-syncs). @defaultValue none
+   */
+  tagKeys?: readonly string[];
 }
 
 /**
  * Tally's {@link CostSource} on AWS Cost Explorer `GetCostAndUsage`: one linked account per sync,
  * DAILY, grouped by SERVICE and REGION, AmortizedCost as EffectiveCost and UnblendedCost as BilledCost and ListCost.
- * Every page is a billed request ($0.01), so a sync asks only for its own days.
+ * For each of `tagKeys`, one more query grouped by `TAG:<key>` and SERVICE gives that tag's values
+ * ({@link withBreakdownOffsets}: the SERVICE × REGION rows stay the totals). Every page is a billed request ($0.01),
+ * so a sync asks only for its own days.
  *
  * @example
  * const source = new AwsCostExplorerSource(createAwsClients(config.aws));
@@ -59,6 +67,7 @@ export class AwsCostExplorerSource implements CostSource {
   readonly name = 'aws-ce';
   private readonly clock: Clock;
   private readonly lookbackDays: number;
+  private readonly tagKeys: readonly string[];
   private payer: Promise<string> | undefined;
   /** Linked-account names seen in `DimensionValueAttributes` (CE returns them when grouping by LINKED_ACCOUNT). */
   private readonly accountNames = new Map<string, string>();
@@ -69,6 +78,10 @@ export class AwsCostExplorerSource implements CostSource {
   ) {
     this.clock = options.clock ?? systemClock;
     this.lookbackDays = options.lookbackDays ?? 35;
+    this.tagKeys = [...new Set(options.tagKeys ?? [])];
+    if (this.tagKeys.some((k) => k.trim() === '' || k.includes('$'))) {
+      throw new TallyError('CONFIG_INVALID', 'A cost allocation tag key must not be empty nor contain `$`.');
+    }
     if (!Number.isInteger(this.lookbackDays) || this.lookbackDays < 1) {
       throw new TallyError('CONFIG_INVALID', 'lookbackDays must be a whole number of days, at least 1.');
     }
@@ -101,24 +114,57 @@ export class AwsCostExplorerSource implements CostSource {
 
   async *fetch(account: string, range: { from: Day; to: Day }): AsyncIterable<CostRecord> {
     const billingAccountId = await this.payerAccountId();
+    const owner = { billingAccountId, subAccountId: account };
+    yield* this.groups(
+      account,
+      range,
+      [
+        { Type: 'DIMENSION', Key: 'SERVICE' },
+        { Type: 'DIMENSION', Key: 'REGION' },
+      ],
+      owner,
+      (group, day, names) => toCostRecord(group, day, names),
+    );
+    for (const key of this.tagKeys) {
+      const tagged: CostRecord[] = [];
+      const rows = this.groups(
+        account,
+        range,
+        [
+          { Type: 'TAG', Key: key },
+          { Type: 'DIMENSION', Key: 'SERVICE' },
+        ],
+        owner,
+        (group, day, names) => toTaggedRecord(key, group, day, names),
+      );
+      for await (const record of rows) tagged.push(record);
+      yield* withBreakdownOffsets(tagged);
+    }
+  }
+
+  /** The records of one DAILY query of one linked account, every page, as `toRecord` maps its groups. */
+  private async *groups(
+    account: string,
+    range: { from: Day; to: Day },
+    groupBy: NonNullable<GetCostAndUsageCommandInput['GroupBy']>,
+    owner: { billingAccountId: string; subAccountId: string },
+    toRecord: (group: Group, day: Day, account: AccountNames) => CostRecord | null,
+  ): AsyncIterable<CostRecord> {
     const pages = this.pages({
       // End is exclusive in CE; the range is inclusive.
       TimePeriod: { Start: range.from, End: addDays(range.to, 1) },
       Granularity: 'DAILY',
       Metrics: [EFFECTIVE, BILLED],
       Filter: { Dimensions: { Key: 'LINKED_ACCOUNT', Values: [account] } },
-      GroupBy: [
-        { Type: 'DIMENSION', Key: 'SERVICE' },
-        { Type: 'DIMENSION', Key: 'REGION' },
-      ],
+      GroupBy: groupBy,
     });
     for await (const page of pages) {
-      const subAccountName = this.accountNames.get(account) ?? account;
+      const names = { ...owner, subAccountName: this.accountNames.get(account) ?? account };
       for (const result of page.ResultsByTime ?? []) {
         const day = result.TimePeriod?.Start;
         if (!day) continue;
         for (const group of result.Groups ?? []) {
-          const record = toCostRecord(group, day, { billingAccountId, subAccountId: account, subAccountName });
+          const record = toRecord(group, day, names);
           if (record) yield record;
         }
       }
@@ -188,12 +234,27 @@ function amount(metric: MetricValue | undefined): number {
   return value === 0 ? 0 : value;
 }
 
-/** One CE group of one day as a FOCUS record; `null` when both costs are zero (CE lists such groups). */
-function toCostRecord(
-  group: Group,
-  day: Day,
-  account: { billingAccountId: string; subAccountId: string; subAccountName: string },
-): CostRecord | null {
+/** The FOCUS account columns of every record of one fetch. */
+interface AccountNames {
+  billingAccountId: string;
+  subAccountId: string;
+  subAccountName: string;
+}
+
+/**
+ * One group of a `TAG:<key>` × SERVICE query as a record with that tag and no region; `null` for the untagged group
+ * (CE's key is `<key>$` with nothing after it: that cost is already in the SERVICE × REGION rows) and for zero costs.
+ */
+function toTaggedRecord(key: string, group: Group, day: Day, account: AccountNames): CostRecord | null {
+  const [tag = '', service = ''] = group.Keys ?? [];
+  const value = tag.startsWith(`${key}$`) ? tag.slice(key.length + 1) : '';
+  if (value === '') return null;
+  const record = toCostRecord({ ...group, Keys: [service, ''] }, day, account);
+  return record && { ...record, tags: [{ key, value }] };
+}
+
+/** One SERVICE × REGION group of one day as a FOCUS record; `null` when both costs are zero (CE lists such groups). */
+function toCostRecord(group: Group, day: Day, account: AccountNames): CostRecord | null {
   const effective = group.Metrics?.[EFFECTIVE];
   const billed = group.Metrics?.[BILLED];
   const effectiveCost = amount(effective);

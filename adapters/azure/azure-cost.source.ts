@@ -2,6 +2,7 @@ import type { CostManagementClient, QueryColumn, QueryDefinition, QueryResult } 
 import { createHttpHeaders, createPipelineRequest, RestError } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
 import type { AzureConfig } from '../../src/config/config.types.js';
+import { withBreakdownOffsets } from '../../src/costs/breakdown-offsets.js';
 import type { CostRecord } from '../../src/costs/cost-record.types.js';
 import type { CostSource } from '../../src/costs/cost-source.port.js';
 import { addDays, type Day, dayToDate, isDay } from '../../src/shared/day.js';
@@ -40,16 +41,25 @@ export interface AzureCostSourceOptions extends CostManagementClientOptions {
    * @defaultValue the subscription id
    */
   billingAccountId?: string;
+  /**
+   * Tag keys (`TALLY_AZURE_TAG_KEYS`): per key two more queries (ActualCost, AmortizedCost) grouped by the TagKey and
+   * ServiceName, stored as breakdown rows (README.md#tags-and-resources-from-api-syncs). @defaultValue none
+   */
+  tagKeys?: readonly string[];
 }
 
-/** One row of a query answer: a day × service × location in one currency. */
+/** One row of a query answer: a day × service × location (or tag value) in one currency. */
 interface CostRow {
   day: Day;
   service: string;
   location: string;
   currency: string;
   cost: number;
+  /** The TagValue of a TagKey grouping; `''` for cost without the tag. */
+  tagValue?: string;
 }
+
+type Grouping = NonNullable<NonNullable<QueryDefinition['dataset']>['grouping']>;
 
 /** A page of a query answer, as `query.usage` returns it or as read from a `nextLink` page. */
 type Page = Pick<QueryResult, 'columns' | 'rows' | 'nextLink'>;
@@ -58,6 +68,8 @@ type Page = Pick<QueryResult, 'columns' | 'rows' | 'nextLink'>;
  * Tally's {@link CostSource} on the Azure Cost Management query API: per subscription, two
  * Custom-timeframe Daily queries grouped by ServiceName and ResourceLocation — ActualCost (BilledCost, ListCost: the
  * query API has no list price) and AmortizedCost (EffectiveCost) — joined by day × service × location × currency.
+ * For each of `tagKeys`, two more queries grouped by that TagKey and ServiceName give the tag's values
+ * ({@link withBreakdownOffsets}: the service × location rows stay the totals).
  * Pages are followed through `nextLink`, which the SDK does not do. Subscription names are not queried (that would
  * spend a rate-limited query per subscription): SubAccountName is the subscription id.
  */
@@ -84,16 +96,42 @@ export class AzureCostSource implements CostSource {
   }
 
   async *fetch(account: string, range: { from: Day; to: Day }): AsyncIterable<CostRecord> {
-    const actual = await this.rows(account, 'ActualCost', range);
-    const amortized = await this.rows(account, 'AmortizedCost', range);
-    const billingAccountId = this.options.billingAccountId ?? account;
-    for (const joined of joinByKey(actual, amortized)) {
-      yield toCostRecord(joined, { billingAccountId, subAccountId: account, subAccountName: account });
+    const byLocation: Grouping = [
+      { type: 'Dimension', name: 'ServiceName' },
+      { type: 'Dimension', name: 'ResourceLocation' },
+    ];
+    const actual = await this.rows(account, 'ActualCost', range, byLocation);
+    const amortized = await this.rows(account, 'AmortizedCost', range, byLocation);
+    const owner = {
+      billingAccountId: this.options.billingAccountId ?? account,
+      subAccountId: account,
+      subAccountName: account,
+    };
+    for (const joined of joinByKey(actual, amortized)) yield toCostRecord(joined, owner);
+    for (const key of new Set(this.options.tagKeys ?? [])) {
+      const byTag: Grouping = [
+        { type: 'TagKey', name: key },
+        { type: 'Dimension', name: 'ServiceName' },
+      ];
+      // Rows without the tag are left out: that cost is already in the service × location rows.
+      const tagged = (rows: CostRow[]) => rows.filter((r) => r.tagValue).map((r) => ({ ...r, location: '' }));
+      const actualByTag = tagged(await this.rows(account, 'ActualCost', range, byTag));
+      const amortizedByTag = tagged(await this.rows(account, 'AmortizedCost', range, byTag));
+      const records = joinByKey(actualByTag, amortizedByTag).map((j) => ({
+        ...toCostRecord(j, owner),
+        tags: [{ key, value: j.tagValue ?? '' }],
+      }));
+      yield* withBreakdownOffsets(records);
     }
   }
 
   /** All rows of one query, every page. */
-  private async rows(subscriptionId: string, type: CostType, range: { from: Day; to: Day }): Promise<CostRow[]> {
+  private async rows(
+    subscriptionId: string,
+    type: CostType,
+    range: { from: Day; to: Day },
+    grouping: Grouping,
+  ): Promise<CostRow[]> {
     const definition: QueryDefinition = {
       type,
       timeframe: 'Custom',
@@ -101,10 +139,7 @@ export class AzureCostSource implements CostSource {
       dataset: {
         granularity: 'Daily',
         aggregation: { totalCost: { name: 'Cost', function: 'Sum' } },
-        grouping: [
-          { type: 'Dimension', name: 'ServiceName' },
-          { type: 'Dimension', name: 'ResourceLocation' },
-        ],
+        grouping,
       },
     };
     // The path template is `/{scope}/…`: a scope with a leading `/` would go out as `//subscriptions/…`.
@@ -171,8 +206,11 @@ function readRows(page: Page): CostRow[] {
     location: index(['resourcelocation']),
     currency: index(['currency']),
   };
+  const tagValue = index(['tagvalue']);
   const rows = page.rows ?? [];
   if (rows.length === 0) return [];
+  // A TagKey grouping answers TagKey and TagValue columns instead of ResourceLocation.
+  if (tagValue >= 0) at.location = tagValue;
   if (Object.values(at).some((i) => i < 0)) {
     const names = columns.map((c) => c.name).join(', ');
     throw new TallyError('CLOUD_FAILED', `Azure query answered with unexpected columns: ${names}`);
@@ -183,6 +221,7 @@ function readRows(page: Page): CostRow[] {
     location: String(row[at.location] ?? ''),
     currency: String(row[at.currency] ?? ''),
     cost: Number(row[at.cost] ?? 0),
+    ...(tagValue >= 0 ? { tagValue: String(row[tagValue] ?? '') } : {}),
   }));
 }
 
@@ -195,6 +234,7 @@ function usageDay(value: unknown): Day {
 }
 
 interface Joined {
+  tagValue?: string;
   day: Day;
   service: string;
   region: string;
@@ -213,11 +253,11 @@ function joinByKey(actual: CostRow[], amortized: CostRow[]): Joined[] {
     for (const r of rows) {
       const location = r.location.trim().toLowerCase();
       const region = NO_REGION.has(location) ? '' : location;
-      const key = [r.day, r.service, region, r.currency].join('\u0000');
+      const key = [r.day, r.service, region, r.currency, r.tagValue ?? ''].join('\u0000');
       let entry = sums.get(key);
       if (!entry) {
         entry = {
-          row: { day: r.day, service: r.service, region, currency: r.currency },
+          row: { day: r.day, service: r.service, region, currency: r.currency, tagValue: r.tagValue },
           billed: new CompensatedSum(),
           effective: new CompensatedSum(),
         };

@@ -1,6 +1,6 @@
 import { BigQuery, type Job, type Query, type QueryResultsOptions } from '@google-cloud/bigquery';
 import type { BigQueryTableRef } from '../../src/config/config.types.js';
-import type { ChargeCategory, CostRecord } from '../../src/costs/cost-record.types.js';
+import type { ChargeCategory, CostRecord, Tag } from '../../src/costs/cost-record.types.js';
 import type { CostSource } from '../../src/costs/cost-source.port.js';
 import { type Clock, systemClock } from '../../src/shared/clock.js';
 import { addDays, type Day, dayOf, dayToDate, isDay } from '../../src/shared/day.js';
@@ -47,6 +47,11 @@ export interface BigQueryBillingSourceOptions {
  * page (`pageToken`). EffectiveCost = `cost` + all `credits[].amount` (net cost); BilledCost and ListCost = `cost`
  * (the standard table's `cost_at_list` is not in every table or view, so it is not read).
  *
+ * Every row keeps its labels as tags: project labels, then the resource's `labels` (which win over a project label of
+ * the same key), then `system_labels` (their keys are namespaced, `compute.googleapis.com/machine_spec`). On the
+ * detailed (resource-level) export, whose schema has a `resource` column (asked once with `tables.get`), rows are also
+ * per resource: ResourceId = `resource.global_name`, ResourceName = `resource.name`.
+ *
  * `accounts()` asks the export for projects with costs in the last days rather than Cloud Billing for the projects of
  * the billing account: it needs no extra permission and finds exactly the projects that have rows to sync.
  * No partition filter is used (a view has no `_PARTITIONTIME`), so each query scans the referenced columns of the
@@ -55,9 +60,11 @@ export interface BigQueryBillingSourceOptions {
 export class BigQueryBillingSource implements CostSource {
   readonly name = 'gcp-bigquery';
   private readonly tableSql: string;
+  private readonly table: BigQueryTableRef;
   private readonly clock: Clock;
   private readonly lookbackDays: number;
   private readonly pageSize: number;
+  private detailed: Promise<boolean> | undefined;
 
   constructor(
     private readonly bigquery: BigQuery,
@@ -70,6 +77,7 @@ export class BigQueryBillingSource implements CostSource {
       TABLE_PART.table.test(table.tableId);
     if (!ok) throw new TallyError('CONFIG_INVALID', `Not a BigQuery table name: ${table.id}`);
     this.tableSql = `\`${table.projectId}.${table.datasetId}.${table.tableId}\``;
+    this.table = table;
     this.clock = options.clock ?? systemClock;
     this.lookbackDays = options.lookbackDays ?? 35;
     this.pageSize = options.pageSize ?? 10_000;
@@ -93,13 +101,36 @@ export class BigQueryBillingSource implements CostSource {
 
   async *fetch(account: string, range: { from: Day; to: Day }): AsyncIterable<CostRecord> {
     const params = { project: account, from_day: BigQuery.date(range.from), to_day: BigQuery.date(range.to) };
-    for await (const rows of this.run(this.dailyCostSql(), params)) {
+    const sql = this.dailyCostSql(await this.isDetailed());
+    for await (const rows of this.run(sql, params)) {
       for (const row of rows) yield toCostRecord(row);
     }
   }
 
-  /** Daily sums of one project; amounts summed as NUMERIC so that no float error builds up in BigQuery. */
-  private dailyCostSql(): string {
+  /** Whether the table is the detailed export (it has a `resource` column); asked once, again after a failure. */
+  private isDetailed(): Promise<boolean> {
+    this.detailed ??= this.bigquery
+      .dataset(this.table.datasetId, { projectId: this.table.projectId })
+      .table(this.table.tableId)
+      .getMetadata()
+      .then(([metadata]) => {
+        const fields = (metadata as { schema?: { fields?: { name?: string }[] } }).schema?.fields ?? [];
+        return fields.some((f) => f.name === 'resource');
+      })
+      .catch((err: unknown) => {
+        this.detailed = undefined;
+        return handleGcpError(err, 'BigQuery tables.get');
+      });
+    return this.detailed;
+  }
+
+  /**
+   * Daily sums of one project per label set (and resource on the detailed export); amounts summed as NUMERIC so that
+   * no float error builds up in BigQuery. Label arrays are grouped as sorted JSON text (arrays cannot be grouped).
+   */
+  private dailyCostSql(detailed: boolean): string {
+    const labels = (column: string, alias: string) =>
+      `  TO_JSON_STRING(ARRAY(SELECT AS STRUCT l.key, l.value FROM UNNEST(${column}) AS l ORDER BY l.key, l.value)) AS ${alias},`;
     return [
       'SELECT',
       '  billing_account_id,',
@@ -110,11 +141,21 @@ export class BigQueryBillingSource implements CostSource {
       "  IFNULL(cost_type, 'regular') AS charge_type,",
       '  currency,',
       "  FORMAT_DATE('%F', DATE(usage_start_time)) AS usage_day,",
+      labels('project.labels', 'project_labels'),
+      labels('labels', 'resource_labels'),
+      labels('system_labels', 'system_labels_json'),
+      ...(detailed
+        ? [
+            "  IFNULL(resource.name, '') AS resource_name,",
+            "  IFNULL(resource.global_name, '') AS resource_global_name,",
+          ]
+        : []),
       '  SUM(CAST(cost AS NUMERIC)) AS cost_sum,',
       '  SUM(IFNULL((SELECT SUM(CAST(c.amount AS NUMERIC)) FROM UNNEST(credits) AS c), 0)) AS credit_sum',
       `FROM ${this.tableSql}`,
       'WHERE project.id = @project AND DATE(usage_start_time) BETWEEN @from_day AND @to_day',
-      'GROUP BY billing_account_id, project_id, service_name, region_name, charge_type, currency, usage_day',
+      'GROUP BY billing_account_id, project_id, service_name, region_name, charge_type, currency, usage_day,',
+      `  project_labels, resource_labels, system_labels_json${detailed ? ', resource_name, resource_global_name' : ''}`,
       'ORDER BY usage_day, service_name, region_name, charge_type, currency',
     ].join('\n');
   }
@@ -167,6 +208,28 @@ function amount(value: unknown, column: string): number {
   return n === 0 ? 0 : n;
 }
 
+/** A `[{"key":…,"value":…}]` JSON cell as pairs; NULL or `[]` is none. */
+function labelPairs(value: unknown, column: string): Tag[] {
+  const json = text(value);
+  if (json === '' || json === '[]') return [];
+  try {
+    return (JSON.parse(json) as { key?: unknown; value?: unknown }[])
+      .filter((l) => typeof l.key === 'string' && l.key !== '')
+      .map((l) => ({ key: String(l.key), value: l.value === null || l.value === undefined ? '' : String(l.value) }));
+  } catch {
+    throw new TallyError('CLOUD_FAILED', `BigQuery returned ${column} that is not JSON: ${json.slice(0, 80)}`);
+  }
+}
+
+/** Project labels, then resource labels over them, then system labels: one tag per key, sorted by key. */
+function tagsOf(row: Record<string, unknown>): Tag[] {
+  const byKey = new Map<string, string>();
+  for (const column of ['project_labels', 'resource_labels', 'system_labels_json']) {
+    for (const { key, value } of labelPairs(row[column], column)) byKey.set(key, value);
+  }
+  return [...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, value]) => ({ key, value }));
+}
+
 function toCostRecord(row: Record<string, unknown>): CostRecord {
   const day = text(row.usage_day);
   if (!isDay(day)) throw new TallyError('CLOUD_FAILED', `BigQuery returned a bad usage_day: ${day}`);
@@ -182,7 +245,8 @@ function toCostRecord(row: Record<string, unknown>): CostRecord {
     serviceName,
     serviceCategory: gcpServiceCategory(serviceName),
     region: text(row.region_name),
-    resourceId: '',
+    resourceId: text(row.resource_global_name),
+    ...(text(row.resource_name) ? { resourceName: text(row.resource_name) } : {}),
     chargePeriodStart: dayToDate(day),
     chargePeriodEnd: dayToDate(addDays(day, 1)),
     chargeCategory: CHARGE_CATEGORIES[text(row.charge_type)] ?? 'Usage',
@@ -191,6 +255,6 @@ function toCostRecord(row: Record<string, unknown>): CostRecord {
     effectiveCost: cost + credits === 0 ? 0 : cost + credits,
     listCost: cost,
     currency: text(row.currency),
-    tags: [],
+    tags: tagsOf(row),
   };
 }

@@ -78,8 +78,13 @@ export interface ScheduledWork {
 /** The cloud billing APIs configured: AWS Cost Explorer, Azure Cost Management, Google's BigQuery export. */
 export function createCostSources(config: Config, clock: Clock): CostSource[] {
   const sources: CostSource[] = [];
-  if (config.aws.enabled) sources.push(new AwsCostExplorerSource(createAwsClients(config.aws), { clock }));
-  if (config.azure.enabled) sources.push(new AzureCostSource(config.azure, createAzureCredential(config.azure)));
+  if (config.aws.enabled) {
+    sources.push(new AwsCostExplorerSource(createAwsClients(config.aws), { clock, tagKeys: config.aws.tagKeys }));
+  }
+  if (config.azure.enabled) {
+    const credential = createAzureCredential(config.azure);
+    sources.push(new AzureCostSource(config.azure, credential, { tagKeys: config.azure.tagKeys }));
+  }
   if (config.google.enabled && config.google.billingExportTable)
     sources.push(
       new BigQueryBillingSource(createBigQueryClient(config.google), config.google.billingExportTable, { clock }),

@@ -119,6 +119,8 @@ export interface AwsConfig {
   readonly endpointUrl?: string;
   /** `TALLY_AWS_REGIONS`, else `AWS_REGION`: the regions scanned for recommendations. */
   readonly regions: readonly string[];
+  /** `TALLY_AWS_TAG_KEYS`: cost allocation tag keys the Cost Explorer sync breaks costs down by; empty when unset. */
+  readonly tagKeys: readonly string[];
   /** Any of `AWS_REGION`, `AWS_PROFILE`, `AWS_ACCESS_KEY_ID`, `AWS_ENDPOINT_URL` is set. */
   readonly enabled: boolean;
 }
@@ -129,6 +131,8 @@ export interface AzureConfig {
   readonly clientSecret?: string;
   /** De-duplicated; empty when unset. */
   readonly subscriptionIds: readonly string[];
+  /** `TALLY_AZURE_TAG_KEYS`: tag keys the Cost Management sync breaks costs down by; empty when unset. */
+  readonly tagKeys: readonly string[];
   /** At least one subscription id is set. */
   readonly enabled: boolean;
 }

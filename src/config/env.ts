@@ -87,6 +87,13 @@ const guidList = z
     error: 'expected a comma-separated list of subscription GUIDs',
   })
   .transform((s) => [...new Set(splitList(s))]);
+/** Tag keys of a billing API's tag breakdowns (README.md#tags-and-resources-from-api-syncs); CE's `key$` forbids `$`. */
+const tagKeyList = z
+  .string()
+  .refine((s) => splitList(s).length > 0 && splitList(s).every((key) => !key.includes('$') && key.length <= 128), {
+    error: 'expected a comma-separated list of tag keys (at most 128 characters, no $)',
+  })
+  .transform((s) => [...new Set(splitList(s))]);
 const emailFrom = z.string().refine((s) => z.email().safeParse(EMAIL_FROM_RE.exec(s)?.slice(1).find(Boolean)).success, {
   error: 'expected an email address, optionally as "Name <address>"',
 });
@@ -246,10 +253,20 @@ const variables = z.object({
     'aws.regions',
     'Regions scanned for recommendations. Unset: AWS_REGION.',
   ),
+  TALLY_AWS_TAG_KEYS: doc(
+    tagKeyList.optional(),
+    'aws.tagKeys',
+    'Cost allocation tag keys synced from Cost Explorer (one more request per key and page).',
+  ),
   AZURE_TENANT_ID: doc(tenant.optional(), 'azure.tenantId', 'Entra ID tenant.'),
   AZURE_CLIENT_ID: doc(guid('a client id').optional(), 'azure.clientId', 'App registration or managed identity id.'),
   AZURE_CLIENT_SECRET: secret(text().optional(), 'azure.clientSecret', 'Client secret of the app registration.'),
   AZURE_SUBSCRIPTION_IDS: doc(guidList.optional(), 'azure.subscriptionIds', 'Subscriptions to sync; enables Azure.'),
+  TALLY_AZURE_TAG_KEYS: doc(
+    tagKeyList.optional(),
+    'azure.tagKeys',
+    'Tag keys synced from Cost Management (two more queries per key and subscription).',
+  ),
   GOOGLE_APPLICATION_CREDENTIALS: doc(text().optional(), 'google.credentialsFile', 'Service account key file.'),
   GOOGLE_BILLING_EXPORT_TABLE: doc(
     pattern(BQ_TABLE_RE, 'a BigQuery table as project.dataset.table').optional(),
@@ -464,6 +481,7 @@ function toConfig(env: Env): Config {
       profile: env.AWS_PROFILE,
       endpointUrl: env.AWS_ENDPOINT_URL,
       regions: env.TALLY_AWS_REGIONS ?? (env.AWS_REGION ? [env.AWS_REGION] : []),
+      tagKeys: env.TALLY_AWS_TAG_KEYS ?? [],
       enabled: [env.AWS_REGION, env.AWS_PROFILE, env.AWS_ACCESS_KEY_ID, env.AWS_ENDPOINT_URL].some(Boolean),
     },
     azure: {
@@ -471,6 +489,7 @@ function toConfig(env: Env): Config {
       clientId: env.AZURE_CLIENT_ID,
       clientSecret: env.AZURE_CLIENT_SECRET,
       subscriptionIds,
+      tagKeys: env.TALLY_AZURE_TAG_KEYS ?? [],
       enabled: subscriptionIds.length > 0,
     },
     google: {

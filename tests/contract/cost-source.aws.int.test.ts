@@ -20,6 +20,7 @@ import {
 } from '../support/moto-ce.js';
 import { awsEndpoint } from '../support/services.js';
 import { type CostLine, costSourceContract } from './cost-source.contract.js';
+import { costSourceTagsContract, type TaggedLine } from './cost-source-tags.contract.js';
 
 const endpoint = awsEndpoint();
 
@@ -30,21 +31,30 @@ afterAll(() => {
   vi.unstubAllEnvs();
 });
 
-/** CE's answer for one linked account and range: one page per day, the day's lines summed per SERVICE × REGION. */
-function pagesOf(lines: CostLine[], range: { from: string; to: string }): CeResult[] {
+/** CE's REGION of a line: a charge without one is in `NoRegion`. */
+const regionKeys = (l: CostLine): [string, string] => [l.service, l.region || 'NoRegion'];
+
+/**
+ * CE's answer for one linked account and range: one page per day, the day's lines summed per the two group keys
+ * `keysOf` gives (SERVICE × REGION unless told otherwise).
+ */
+function pagesOf<L extends CostLine>(
+  lines: L[],
+  range: { from: string; to: string },
+  keysOf: (l: L) => [string, string] = regionKeys,
+): CeResult[] {
   const days = [...new Set(lines.map((l) => l.day))].filter((d) => d >= range.from && d <= range.to).sort();
   return days.map((day, i) => {
-    const sums = new Map<string, { service: string; region: string; billed: bigint; effective: bigint }>();
+    const sums = new Map<string, { keys: [string, string]; billed: bigint; effective: bigint }>();
     for (const l of lines.filter((x) => x.day === day)) {
-      // CE's REGION of a charge without one is `NoRegion`.
-      const region = l.region || 'NoRegion';
-      const sum = sums.get(`${l.service}|${region}`) ?? { service: l.service, region, billed: 0n, effective: 0n };
+      const keys = keysOf(l);
+      const sum = sums.get(keys.join('|')) ?? { keys, billed: 0n, effective: 0n };
       sum.billed += toUnits(l.billed);
       sum.effective += toUnits(l.effective);
-      sums.set(`${l.service}|${region}`, sum);
+      sums.set(keys.join('|'), sum);
     }
     const groups = [...sums.values()].map((s) =>
-      ceGroup(s.service, s.region, unitsToDecimal(s.effective), unitsToDecimal(s.billed)),
+      ceGroup(s.keys[0], s.keys[1], unitsToDecimal(s.effective), unitsToDecimal(s.billed)),
     );
     return { ResultsByTime: [ceDay(day, groups)], ...(i < days.length - 1 ? { NextPageToken: `page-${i + 2}` } : {}) };
   });
@@ -106,4 +116,21 @@ costSourceContract('AWS Cost Explorer on moto', async (world, range) => {
     },
     close: () => proxy.close(),
   };
+});
+
+// Each linked account's queue holds, in request order: the SERVICE × REGION pages, then for each tag key the
+// `TAG:<key>` × SERVICE pages, whose untagged groups are CE's `<key>$`.
+costSourceTagsContract('AWS Cost Explorer on moto', async (world, range, tagKeys) => {
+  const payer = newMotoAccountId();
+  const linked = world.accounts.map(() => newMotoAccountId());
+  for (const [i, lines] of world.accounts.entries()) {
+    const byTag =
+      (key: string) =>
+      (l: TaggedLine): [string, string] => [`${key}$${l.tags[key] ?? ''}`, l.service];
+    const pages = [pagesOf(lines, range), ...tagKeys.map((key) => pagesOf(lines, range, byTag(key)))].flat();
+    await seedCostAndUsage(endpoint, linked[i]!, pages);
+  }
+  const clients = routed(createAwsClients(awsTestConfig(endpoint)), payer);
+  const source = new AwsCostExplorerSource(clients, { payerAccountId: payer, tagKeys });
+  return { source, accountIds: linked, close: async () => {} };
 });

@@ -4,6 +4,7 @@ import type { AccessToken, TokenCredential } from '@azure/identity';
 import { AzureCostSource } from '../../adapters/azure/azure-cost.source.js';
 import { type AzureCostLine, startAzureCostFake } from '../support/azure-cost-fake.js';
 import { costSourceContract } from './cost-source.contract.js';
+import { costSourceTagsContract } from './cost-source-tags.contract.js';
 
 /** A fake TokenCredential: never DefaultAzureCredential, which would look for a real identity. */
 const credential: TokenCredential = {
@@ -50,4 +51,31 @@ costSourceContract('Azure Cost Management', async (world) => {
     },
     close: () => fake.close(),
   };
+});
+
+costSourceTagsContract('Azure Cost Management', async (world, _range, tagKeys) => {
+  const fake = await startAzureCostFake({ pageSize: 2 });
+  const ids = world.accounts.map((_, i) => `1c2d3e4f-5061-4728-9304-${String(i + 1).padStart(12, '0')}`);
+  world.accounts.forEach((lines, i) => {
+    for (const type of ['ActualCost', 'AmortizedCost'] as const) {
+      fake.seed(
+        ids[i]!,
+        type,
+        lines.map((l) => ({
+          date: l.day,
+          service: l.service,
+          location: l.region || 'global',
+          cost: Number(type === 'ActualCost' ? l.billed : l.effective),
+          currency: 'USD',
+          tags: l.tags,
+        })),
+      );
+    }
+  });
+  const source = new AzureCostSource({ subscriptionIds: ids }, credential, {
+    endpoint: fake.url,
+    maxRetries: 0,
+    tagKeys,
+  });
+  return { source, accountIds: ids, close: () => fake.close() };
 });

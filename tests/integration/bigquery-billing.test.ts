@@ -223,9 +223,9 @@ describe('BigQueryBillingSource on a BigQuery fake', () => {
     expect((await rejection(collect(source, SHOP.id))).code).toBe('CLOUD_DENIED');
   });
 
-  it('maps an invalid query (another table) to CLOUD_FAILED', async () => {
+  it('maps a table that does not exist (tables.get answers 404 before any query) to CLOUD_NOT_FOUND', async () => {
     const other = new BigQueryBillingSource(client(fake.url), { ...TABLE, tableId: 'not_the_export', id: 'x' });
-    expect((await rejection(collect(other, SHOP.id))).code).toBe('CLOUD_FAILED');
+    expect((await rejection(collect(other, SHOP.id))).code).toBe('CLOUD_NOT_FOUND');
   });
 
   it('refuses a table name that is not one', () => {

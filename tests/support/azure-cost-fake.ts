@@ -14,6 +14,8 @@ export interface AzureCostLine {
   location: string;
   cost: number;
   currency: string;
+  /** The resource's tags; a TagKey grouping answers `TagKey`, `TagValue` columns (both `''` without the tag). */
+  tags?: Record<string, string>;
 }
 
 export type AzureCostType = 'ActualCost' | 'AmortizedCost';
@@ -52,6 +54,14 @@ const DIMENSIONS: Record<string, (line: AzureCostLine, subscriptionId: string) =
   ResourceLocation: (l) => l.location,
   SubscriptionId: (_l, id) => id,
 };
+
+/** A TagKey grouping's two cells: the key and the line's value, or `''` twice for a line without the tag. */
+const tagGetter =
+  (key: string) =>
+  (line: AzureCostLine): string[] => {
+    const value = line.tags?.[key];
+    return value === undefined ? ['', ''] : [key, value];
+  };
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
@@ -92,14 +102,14 @@ function evaluate(
     return 'expected one Sum aggregation';
   const grouping = def.dataset.grouping ?? [];
   if (grouping.length > 2) return 'Query can have up to 2 group by clauses';
-  const getters = grouping.map((g) => DIMENSIONS[g.name ?? '']);
-  if (getters.some((g) => g === undefined) || grouping.some((g) => g.type !== 'Dimension'))
+  const getters = grouping.map((g) => (g.type === 'TagKey' ? tagGetter(g.name ?? '') : DIMENSIONS[g.name ?? '']));
+  if (getters.some((g) => g === undefined) || grouping.some((g) => g.type !== 'Dimension' && g.type !== 'TagKey'))
     return 'unsupported grouping';
   const from = def.timePeriod.from.slice(0, 10);
   const to = def.timePeriod.to.slice(0, 10);
   const sums = new Map<string, unknown[]>();
   for (const line of lines.filter((l) => l.date >= from && l.date <= to)) {
-    const keys = getters.map((g) => g?.(line, subscriptionId) ?? '');
+    const keys = getters.flatMap((g) => g?.(line, subscriptionId) ?? '');
     const key = JSON.stringify([line.date, ...keys, line.currency]);
     const row = sums.get(key) ?? [0, Number(line.date.replaceAll('-', '')), ...keys, line.currency];
     row[0] = (row[0] as number) + line.cost;
@@ -108,7 +118,14 @@ function evaluate(
   const columns = [
     { name: costName, type: 'Number' },
     { name: 'UsageDate', type: 'Number' },
-    ...grouping.map((g) => ({ name: g.name, type: 'String' })),
+    ...grouping.flatMap((g) =>
+      g.type === 'TagKey'
+        ? [
+            { name: 'TagKey', type: 'String' },
+            { name: 'TagValue', type: 'String' },
+          ]
+        : [{ name: g.name, type: 'String' }],
+    ),
     { name: 'Currency', type: 'String' },
   ];
   return { columns, rows: [...sums.values()] };

@@ -1,4 +1,5 @@
-// A loopback fake of the BigQuery v2 REST API for the Cloud Billing export: `jobs.insert`
+// A loopback fake of the BigQuery v2 REST API for the Cloud Billing export: `tables.get` (the schema),
+// `jobs.insert`
 // (`POST /bigquery/v2/projects/{p}/jobs`), `jobs.get`, `jobs.query` (`POST …/queries`) and `jobs.getQueryResults`
 // (`GET …/queries/{jobId}`), answering in the real shapes (`schema.fields`, rows as `{ f: [{ v }] }`, `pageToken`,
 // `jobComplete`). It does not evaluate SQL: it recognises Tally's two billing queries, checks they name the
@@ -11,8 +12,13 @@ import { toUnits } from './decimal-sum.js';
 /** One row of the standard billing export table, with only the columns Tally reads. */
 export interface BillingExportRow {
   billing_account_id: string;
-  project: { id: string; name: string };
+  project: { id: string; name: string; labels?: Label[] };
   service: { description: string };
+  /** Resource labels. */
+  labels?: Label[];
+  system_labels?: Label[];
+  /** Only in the detailed (resource-level) export. */
+  resource?: { name: string | null; global_name: string | null };
   location: { region: string | null };
   /** ISO timestamp. */
   usage_start_time: string;
@@ -20,6 +26,12 @@ export interface BillingExportRow {
   currency: string;
   cost_type: 'regular' | 'tax' | 'adjustment' | 'rounding_error';
   credits: { name: string; amount: number }[];
+}
+
+/** One label of a billing export row (`project.labels`, `labels`, `system_labels`). */
+export interface Label {
+  key: string;
+  value: string;
 }
 
 export interface BigQueryRequest {
@@ -39,6 +51,8 @@ export interface BigQueryFakeOptions {
   token?: string;
   /** `getQueryResults` answers `jobComplete: false` this many times per job before the rows. @defaultValue 0 */
   pendingPolls?: number;
+  /** The detailed (resource-level) export: the table's schema has `resource`, and queries may read it. @defaultValue false */
+  detailed?: boolean;
 }
 
 export interface BigQueryFake {
@@ -74,8 +88,16 @@ const FETCH_COLUMNS: [string, string][] = [
   ['charge_type', 'STRING'],
   ['currency', 'STRING'],
   ['usage_day', 'STRING'],
+  ['project_labels', 'STRING'],
+  ['resource_labels', 'STRING'],
+  ['system_labels_json', 'STRING'],
   ['cost_sum', 'NUMERIC'],
   ['credit_sum', 'NUMERIC'],
+];
+/** The detailed export's extra output columns. */
+const RESOURCE_COLUMNS: [string, string][] = [
+  ['resource_name', 'STRING'],
+  ['resource_global_name', 'STRING'],
 ];
 /** What the daily query's text must contain: its output columns and the export columns it reads. */
 const DAILY_QUERY_PARTS = [
@@ -87,6 +109,9 @@ const DAILY_QUERY_PARTS = [
   'cost_type',
   'usage_start_time',
   'UNNEST(credits)',
+  'UNNEST(project.labels)',
+  'UNNEST(labels)',
+  'UNNEST(system_labels)',
   'GROUP BY',
   '@project',
   '@from_day',
@@ -127,8 +152,16 @@ function parameters(config: Record<string, unknown>): Map<string, { type: string
 
 const dayOf = (row: BillingExportRow) => new Date(row.usage_start_time).toISOString().slice(0, 10);
 
-/** Tally's daily cost query, computed from the seeded rows. */
-function dailyCosts(rows: BillingExportRow[], project: string, from: string, to: string): Result {
+/** Labels as `TO_JSON_STRING(ARRAY(SELECT AS STRUCT key, value … ORDER BY key, value))` prints them. */
+const labelsJson = (labels: Label[] | undefined) =>
+  JSON.stringify(
+    [...(labels ?? [])]
+      .sort((a, b) => (a.key === b.key ? (a.value < b.value ? -1 : 1) : a.key < b.key ? -1 : 1))
+      .map((l) => ({ key: l.key, value: l.value })),
+  );
+
+/** Tally's daily cost query, computed from the seeded rows; per resource too when `detailed`. */
+function dailyCosts(rows: BillingExportRow[], project: string, from: string, to: string, detailed: boolean): Result {
   const groups = new Map<string, { key: Cell[]; name: string; cost: bigint; credits: bigint }>();
   for (const r of rows.filter((x) => x.project.id === project && dayOf(x) >= from && dayOf(x) <= to)) {
     const key = [
@@ -139,6 +172,10 @@ function dailyCosts(rows: BillingExportRow[], project: string, from: string, to:
       r.cost_type,
       r.currency,
       dayOf(r),
+      labelsJson(r.project.labels),
+      labelsJson(r.labels),
+      labelsJson(r.system_labels),
+      ...(detailed ? [r.resource?.name ?? '', r.resource?.global_name ?? ''] : []),
     ];
     const id = JSON.stringify(key);
     const g = groups.get(id) ?? { key, name: r.project.name, cost: 0n, credits: 0n };
@@ -148,10 +185,13 @@ function dailyCosts(rows: BillingExportRow[], project: string, from: string, to:
   }
   const sortKey = (k: Cell[]) => [k[6], k[2], k[4], k[5]].join('\u0000');
   const sorted = [...groups.values()].sort((a, b) => (sortKey(a.key) < sortKey(b.key) ? -1 : 1));
+  const columns = detailed
+    ? [...FETCH_COLUMNS.slice(0, -2), ...RESOURCE_COLUMNS, ...FETCH_COLUMNS.slice(-2)]
+    : FETCH_COLUMNS;
   return {
-    fields: FETCH_COLUMNS.map(([name, type]) => ({ name, type, mode: 'NULLABLE' })),
+    fields: columns.map(([name, type]) => ({ name, type, mode: 'NULLABLE' })),
     rows: sorted.map((g) => {
-      const [billing, id, service, region, type, currency, day] = g.key;
+      const [billing, id, service, region, type, currency, day, ...rest] = g.key;
       return [
         billing ?? null,
         id ?? null,
@@ -161,6 +201,7 @@ function dailyCosts(rows: BillingExportRow[], project: string, from: string, to:
         type ?? null,
         currency ?? null,
         day ?? null,
+        ...rest.map((c) => c ?? null),
         decimal(g.cost),
         decimal(g.credits),
       ];
@@ -174,6 +215,7 @@ function evaluate(
   config: Record<string, unknown>,
   table: string,
   rows: BillingExportRow[],
+  detailed: boolean,
 ): Result | string {
   if (!sql.includes(`FROM \`${table}\``)) return `query does not read \`${table}\``;
   if (config.useLegacySql !== false) return 'expected standard SQL';
@@ -191,7 +233,9 @@ function evaluate(
   if (!from || !to || project?.type !== 'STRING') return 'expected @project STRING, @from_day and @to_day DATE';
   const missing = DAILY_QUERY_PARTS.filter((part) => !sql.includes(part));
   if (missing.length > 0) return `not Tally's daily cost query: missing ${missing.join(', ')}`;
-  return dailyCosts(rows, project.value, from, to);
+  const readsResource = sql.includes('resource.global_name') && sql.includes('resource.name');
+  if (readsResource && !detailed) return 'Unrecognized name: resource';
+  return dailyCosts(rows, project.value, from, to, readsResource);
 }
 
 async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -243,7 +287,7 @@ export async function startBigQueryFake(options: BigQueryFakeOptions): Promise<B
   };
 
   const newJob = (projectId: string, id: string | undefined, sql: string, config: Record<string, unknown>) => {
-    const result = evaluate(sql, config, options.table, rows);
+    const result = evaluate(sql, config, options.table, rows, options.detailed ?? false);
     if (typeof result === 'string') return result;
     created += 1;
     const job: Job = { id: id ?? `fake_job_${created}`, projectId, result, configuration: { query: config }, polls: 0 };
@@ -267,6 +311,15 @@ export async function startBigQueryFake(options: BigQueryFakeOptions): Promise<B
     const failure = failures.shift();
     if (failure)
       return send(res, failure.status, googleError(failure.status, failure.reason, `fake ${failure.reason}`));
+    const t = /^\/bigquery\/v2\/projects\/([^/]+)\/datasets\/([^/]+)\/tables\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && t) {
+      const id = t.slice(1).map(decodeURIComponent).join('.');
+      if (id !== options.table) return send(res, 404, googleError(404, 'notFound', `Not found: Table ${id}`));
+      const names = ['billing_account_id', 'service', 'sku', 'usage_start_time', 'project', 'labels', 'system_labels'];
+      const fields = [...names, 'location', 'cost', 'currency', 'cost_type', 'credits'];
+      if (options.detailed) fields.push('resource');
+      return send(res, 200, { kind: 'bigquery#table', id, schema: { fields: fields.map((name) => ({ name })) } });
+    }
     const m = /^\/bigquery\/v2\/projects\/([^/]+)\/(jobs|queries)(?:\/([^/]+))?$/.exec(url.pathname);
     if (!m) return send(res, 404, googleError(404, 'notFound', `no route ${url.pathname}`));
     const [, projectId = '', kind, jobId] = m;

@@ -48,6 +48,8 @@ const FULL_ENV = {
   AWS_PROFILE: 'finops',
   AWS_ENDPOINT_URL: 'http://127.0.0.1:5000',
   TALLY_AWS_REGIONS: 'us-east-1, eu-west-1,us-east-1',
+  TALLY_AWS_TAG_KEYS: 'team, cost-center,team, aws:createdBy',
+  TALLY_AZURE_TAG_KEYS: 'Team',
   TALLY_QUEUE_PREFIX: 'tally-eu',
   TALLY_JOB_LOCK_SECONDS: '45',
   TALLY_SYNC_CRON: '15 */4 * * *',
@@ -182,6 +184,8 @@ describe('loadConfig', () => {
     ['MICROSOFT_APP_ID', 'not-a-guid'],
     ['MICROSOFT_APP_TYPE', 'Tenantless'],
     ['AZURE_SUBSCRIPTION_IDS', `${GUID},sub-2`],
+    ['TALLY_AWS_TAG_KEYS', 'team,cost$center'],
+    ['TALLY_AZURE_TAG_KEYS', ' , '],
     ['GOOGLE_BILLING_EXPORT_TABLE', 'just_a_table'],
     ['TWILIO_ACCOUNT_SID', 'AC123'],
     ['OPENAI_BASE_URL', 'localhost:11434'],
@@ -289,6 +293,14 @@ describe('queues and AWS regions', () => {
     const config = loadConfig(FULL_ENV);
     expect(config.queues).toEqual({ prefix: 'tally-eu', lockSeconds: 45 });
     expect(config.aws.regions).toEqual(['us-east-1', 'eu-west-1']);
+  });
+
+  it('parses the tag keys of the Cost Explorer and Cost Management syncs (deduplicated), none when unset', () => {
+    const config = loadConfig(FULL_ENV);
+    expect(config.aws.tagKeys).toEqual(['team', 'cost-center', 'aws:createdBy']);
+    expect(config.azure.tagKeys).toEqual(['Team']);
+    expect(loadConfig({}).aws.tagKeys).toEqual([]);
+    expect(loadConfig({}).azure.tagKeys).toEqual([]);
   });
 
   it('scans AWS_REGION when TALLY_AWS_REGIONS is unset, and nothing without either', () => {
