@@ -7,6 +7,7 @@ import { runShell } from '../../adapters/shell/shell-repl.js';
 import { ChatCore } from '../conversation/chat-core.js';
 import { ImportService } from '../costs/import.service.js';
 import type { ImportRun } from '../costs/import-run.types.js';
+import type { ObjectSyncReport } from '../costs/object-source-sync.service.js';
 import { generateSample } from '../costs/sample/sample-data.js';
 import { addDays, dayOf, isDay } from '../shared/day.js';
 import { TallyError } from '../shared/errors.js';
@@ -15,6 +16,7 @@ import type { Reply } from '../shared/reply.types.js';
 import { renderText } from '../shared/reply-text.js';
 import { type CliContext, clockFor } from './cli-context.js';
 import { createDeps, createStores } from './deps.js';
+import { createObjectSourceSync, isObjectStorageUri } from './object-sources.js';
 
 /** The shell's user: `--as <person>` (a key of the policy's people) votes and proposes as that person. */
 const shellTurn = (text: string, as = 'local') => ({
@@ -113,12 +115,31 @@ export async function importCommand(ctx: CliContext, path: string, opts: { sourc
       runs: stores.runs,
       clock: clockFor(ctx.config),
     });
+    if (isObjectStorageUri(path)) {
+      const objects = await createObjectSourceSync(ctx.config, importer, stores.costs);
+      const report = await objects.sync(path);
+      ctx.out(objectSyncSummary(report));
+      ctx.err(`Stored in ${stores.dataDir}.`);
+      if (report.failed.length) process.exitCode = 1;
+      return;
+    }
     const run = await importer.importPath(path, opts);
     ctx.out(importSummary(run));
     ctx.err(`Stored in ${stores.dataDir}.`);
   } finally {
     await stores.close();
   }
+}
+
+/** Objects listed and read, and per new or changed sub-source its import summary; removed and failed sub-sources. */
+function objectSyncSummary(report: ObjectSyncReport): string {
+  const lines = [
+    `Synced ${report.prefix}: ${report.listed} objects listed, ${report.read} read, ${report.unchanged.length} unchanged, ${report.removed.length} removed, ${report.failed.length} failed.`,
+  ];
+  for (const run of report.imported) lines.push(importSummary(run));
+  for (const name of report.removed) lines.push(`Removed ${name}: its objects are gone.`);
+  for (const f of report.failed) lines.push(`Failed ${f.source}: ${f.error}`);
+  return lines.join('\n');
 }
 
 /** Rows read, imported and rejected (with the first rejected lines), and totals per currency. */

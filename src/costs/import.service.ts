@@ -42,14 +42,22 @@ export interface ReadCounts {
 export class ImportService {
   constructor(private readonly deps: ImportDeps) {}
 
-  async importPath(path: string, options: { source?: string } = {}): Promise<ImportRun> {
+  /**
+   * Imports the export at `path` as `options.source` (default `focus:<path>`). `options.names` renames local files
+   * in what is stored and reported (files, skipped files, rejected rows): object storage syncs download objects to
+   * temporary files and report them by their object URI (docs/cost-data.md).
+   */
+  async importPath(
+    path: string,
+    options: { source?: string; names?: ReadonlyMap<string, string> } = {},
+  ): Promise<ImportRun> {
     const source = options.source ?? `focus:${path}`;
     const startedAt = this.deps.clock.now();
     const writer = await this.deps.costs.writer(source);
     let result: Awaited<ReturnType<CostWriter['commit']>>;
     let counts: ReadCounts;
     try {
-      counts = await this.readInto(path, writer);
+      counts = renameFiles(await this.readInto(path, writer), options.names);
       result = await writer.commit({
         files: counts.files,
         skipped: counts.skipped,
@@ -177,4 +185,16 @@ export class ImportService {
       throw refused;
     return counts;
   }
+}
+
+/** The counts with each local file named as `names` says (unchanged without `names`). */
+function renameFiles(counts: ReadCounts, names: ReadonlyMap<string, string> | undefined): ReadCounts {
+  if (!names) return counts;
+  const name = (file: string) => names.get(file) ?? file;
+  return {
+    ...counts,
+    files: counts.files.map(name),
+    skipped: counts.skipped.map((s) => ({ ...s, file: name(s.file) })),
+    kept: counts.kept.map((r) => ({ ...r, file: name(r.file) })),
+  };
 }
