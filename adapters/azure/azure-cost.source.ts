@@ -46,6 +46,11 @@ export interface AzureCostSourceOptions extends CostManagementClientOptions {
    * ServiceName, stored as breakdown rows (README.md#tags-and-resources-from-api-syncs). @defaultValue none
    */
   tagKeys?: readonly string[];
+  /**
+   * Read resource ids (`TALLY_AZURE_RESOURCES`): two more queries per sync grouped by ResourceId and ServiceName,
+   * stored as breakdown rows like a tag key's. @defaultValue false
+   */
+  resources?: boolean;
 }
 
 /** One row of a query answer: a day × service × location (or tag value) in one currency. */
@@ -55,8 +60,8 @@ interface CostRow {
   location: string;
   currency: string;
   cost: number;
-  /** The TagValue of a TagKey grouping; `''` for cost without the tag. */
-  tagValue?: string;
+  /** The TagValue of a TagKey grouping or the ResourceId of a resource grouping; `''` for cost without one. */
+  detail?: string;
 }
 
 type Grouping = NonNullable<NonNullable<QueryDefinition['dataset']>['grouping']>;
@@ -69,7 +74,8 @@ type Page = Pick<QueryResult, 'columns' | 'rows' | 'nextLink'>;
  * Custom-timeframe Daily queries grouped by ServiceName and ResourceLocation — ActualCost (BilledCost, ListCost: the
  * query API has no list price) and AmortizedCost (EffectiveCost) — joined by day × service × location × currency.
  * For each of `tagKeys`, two more queries grouped by that TagKey and ServiceName give the tag's values
- * ({@link withBreakdownOffsets}: the service × location rows stay the totals).
+ * ({@link withBreakdownOffsets}: the service × location rows stay the totals); with `resources`, two more grouped by
+ * ResourceId and ServiceName give the resource ids.
  * Pages are followed through `nextLink`, which the SDK does not do. Subscription names are not queried (that would
  * spend a rate-limited query per subscription): SubAccountName is the subscription id.
  */
@@ -109,20 +115,36 @@ export class AzureCostSource implements CostSource {
     };
     for (const joined of joinByKey(actual, amortized)) yield toCostRecord(joined, owner);
     for (const key of new Set(this.options.tagKeys ?? [])) {
-      const byTag: Grouping = [
-        { type: 'TagKey', name: key },
-        { type: 'Dimension', name: 'ServiceName' },
-      ];
-      // Rows without the tag are left out: that cost is already in the service × location rows.
-      const tagged = (rows: CostRow[]) => rows.filter((r) => r.tagValue).map((r) => ({ ...r, location: '' }));
-      const actualByTag = tagged(await this.rows(account, 'ActualCost', range, byTag));
-      const amortizedByTag = tagged(await this.rows(account, 'AmortizedCost', range, byTag));
-      const records = joinByKey(actualByTag, amortizedByTag).map((j) => ({
-        ...toCostRecord(j, owner),
-        tags: [{ key, value: j.tagValue ?? '' }],
-      }));
-      yield* withBreakdownOffsets(records);
+      const byTag = { type: 'TagKey', name: key };
+      yield* await this.breakdown(account, range, owner, byTag, (value) => ({ tags: [{ key, value }] }));
     }
+    if (this.options.resources) {
+      const byResource = { type: 'Dimension', name: 'ResourceId' };
+      yield* await this.breakdown(account, range, owner, byResource, (resourceId) => ({ resourceId }));
+    }
+  }
+
+  /**
+   * The breakdown of one subscription's costs by `detail` (a TagKey, or ResourceId) and ServiceName, both views
+   * joined, with its offsets ({@link withBreakdownOffsets}). Rows without a value (cost without the tag, charges of
+   * no resource) are left out: that cost is already in the service × location rows.
+   */
+  private async breakdown(
+    account: string,
+    range: { from: Day; to: Day },
+    owner: { billingAccountId: string; subAccountId: string; subAccountName: string },
+    detail: Grouping[number],
+    withDetail: (value: string) => Partial<CostRecord>,
+  ): Promise<CostRecord[]> {
+    const grouping: Grouping = [detail, { type: 'Dimension', name: 'ServiceName' }];
+    const valued = (rows: CostRow[]) => rows.filter((r) => r.detail).map((r) => ({ ...r, location: '' }));
+    const actual = valued(await this.rows(account, 'ActualCost', range, grouping));
+    const amortized = valued(await this.rows(account, 'AmortizedCost', range, grouping));
+    const records = joinByKey(actual, amortized).map((j) => ({
+      ...toCostRecord(j, owner),
+      ...withDetail(j.detail ?? ''),
+    }));
+    return withBreakdownOffsets(records);
   }
 
   /** All rows of one query, every page. */
@@ -206,11 +228,11 @@ function readRows(page: Page): CostRow[] {
     location: index(['resourcelocation']),
     currency: index(['currency']),
   };
-  const tagValue = index(['tagvalue']);
+  // A breakdown answers TagKey and TagValue, or ResourceId, instead of ResourceLocation.
+  const detail = index(['tagvalue', 'resourceid']);
   const rows = page.rows ?? [];
   if (rows.length === 0) return [];
-  // A TagKey grouping answers TagKey and TagValue columns instead of ResourceLocation.
-  if (tagValue >= 0) at.location = tagValue;
+  if (detail >= 0) at.location = detail;
   if (Object.values(at).some((i) => i < 0)) {
     const names = columns.map((c) => c.name).join(', ');
     throw new TallyError('CLOUD_FAILED', `Azure query answered with unexpected columns: ${names}`);
@@ -221,7 +243,7 @@ function readRows(page: Page): CostRow[] {
     location: String(row[at.location] ?? ''),
     currency: String(row[at.currency] ?? ''),
     cost: Number(row[at.cost] ?? 0),
-    ...(tagValue >= 0 ? { tagValue: String(row[tagValue] ?? '') } : {}),
+    ...(detail >= 0 ? { detail: String(row[detail] ?? '') } : {}),
   }));
 }
 
@@ -234,7 +256,7 @@ function usageDay(value: unknown): Day {
 }
 
 interface Joined {
-  tagValue?: string;
+  detail?: string;
   day: Day;
   service: string;
   region: string;
@@ -253,11 +275,11 @@ function joinByKey(actual: CostRow[], amortized: CostRow[]): Joined[] {
     for (const r of rows) {
       const location = r.location.trim().toLowerCase();
       const region = NO_REGION.has(location) ? '' : location;
-      const key = [r.day, r.service, region, r.currency, r.tagValue ?? ''].join('\u0000');
+      const key = [r.day, r.service, region, r.currency, r.detail ?? ''].join('\u0000');
       let entry = sums.get(key);
       if (!entry) {
         entry = {
-          row: { day: r.day, service: r.service, region, currency: r.currency, tagValue: r.tagValue },
+          row: { day: r.day, service: r.service, region, currency: r.currency, detail: r.detail },
           billed: new CompensatedSum(),
           effective: new CompensatedSum(),
         };

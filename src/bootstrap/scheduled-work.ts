@@ -83,7 +83,12 @@ export function createCostSources(config: Config, clock: Clock): CostSource[] {
   }
   if (config.azure.enabled) {
     const credential = createAzureCredential(config.azure);
-    sources.push(new AzureCostSource(config.azure, credential, { tagKeys: config.azure.tagKeys }));
+    sources.push(
+      new AzureCostSource(config.azure, credential, {
+        tagKeys: config.azure.tagKeys,
+        resources: config.azure.resources,
+      }),
+    );
   }
   if (config.google.enabled && config.google.billingExportTable)
     sources.push(

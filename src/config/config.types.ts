@@ -133,6 +133,8 @@ export interface AzureConfig {
   readonly subscriptionIds: readonly string[];
   /** `TALLY_AZURE_TAG_KEYS`: tag keys the Cost Management sync breaks costs down by; empty when unset. */
   readonly tagKeys: readonly string[];
+  /** `TALLY_AZURE_RESOURCES`: the sync also reads resource ids (a ResourceId breakdown). @defaultValue false */
+  readonly resources: boolean;
   /** At least one subscription id is set. */
   readonly enabled: boolean;
 }

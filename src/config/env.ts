@@ -267,6 +267,14 @@ const variables = z.object({
     'azure.tagKeys',
     'Tag keys synced from Cost Management (two more queries per key and subscription).',
   ),
+  TALLY_AZURE_RESOURCES: doc(
+    z
+      .enum(['true', 'false'], { error: 'expected true or false' })
+      .default('false')
+      .transform((v) => v === 'true'),
+    'azure.resources',
+    'Sync Azure resource ids (two more queries per subscription).',
+  ),
   GOOGLE_APPLICATION_CREDENTIALS: doc(text().optional(), 'google.credentialsFile', 'Service account key file.'),
   GOOGLE_BILLING_EXPORT_TABLE: doc(
     pattern(BQ_TABLE_RE, 'a BigQuery table as project.dataset.table').optional(),
@@ -490,6 +498,7 @@ function toConfig(env: Env): Config {
       clientSecret: env.AZURE_CLIENT_SECRET,
       subscriptionIds,
       tagKeys: env.TALLY_AZURE_TAG_KEYS ?? [],
+      resources: env.TALLY_AZURE_RESOURCES,
       enabled: subscriptionIds.length > 0,
     },
     google: {

@@ -99,12 +99,16 @@ export const TAGGED_WORLD: TaggedWorld = {
 
 /** The key `cost by tag:<key>` gives a row without the tag. */
 const UNTAGGED = '(untagged)';
+/** The key `cost by resource` gives cost of no resource. */
+const NO_RESOURCE = '(no resource)';
 
-/** Effective cost of May 2026 per `keyOf` of a line, as exact decimals, over every account. */
-function mayBy(keyOf: (l: TaggedLine) => string): Map<string, number> {
+/** Effective cost of May 2026 per `keyOf` of a line (and its account's index), as exact decimals, over every account. */
+function mayBy(keyOf: (l: TaggedLine, index: number) => string): Map<string, number> {
   const sums = new Map<string, bigint>();
-  for (const l of TAGGED_WORLD.accounts.flat().filter((x) => x.day >= '2026-05-01' && x.day <= '2026-05-31')) {
-    sums.set(keyOf(l), (sums.get(keyOf(l)) ?? 0n) + toUnits(l.effective));
+  for (const [index, lines] of TAGGED_WORLD.accounts.entries()) {
+    for (const l of lines.filter((x) => x.day >= '2026-05-01' && x.day <= '2026-05-31')) {
+      sums.set(keyOf(l, index), (sums.get(keyOf(l, index)) ?? 0n) + toUnits(l.effective));
+    }
   }
   return new Map([...sums].map(([k, units]) => [k, Number(unitsToDecimal(units))]));
 }
@@ -119,7 +123,14 @@ interface Answer {
  * SyncService into the real cost store, `cost by tag:<key> last month` equals the vendor's figures split by that
  * tag (untagged cost as `(untagged)`), for each configured key, and totals by service are what they are without tags.
  */
-export function costSourceTagsContract(name: string, make: TaggedSourceFactory) {
+export function costSourceTagsContract(
+  name: string,
+  make: TaggedSourceFactory,
+  options: {
+    /** Where the source reads resources: the id it gives the resource of a line of the account at `index`. */
+    resourceIdOf?: (line: TaggedLine, index: number) => string;
+  } = {},
+) {
   describe(`CostSource tags: ${name}`, () => {
     let setup: TaggedSourceSetup;
     let store: TestCostStore;
@@ -189,6 +200,17 @@ export function costSourceTagsContract(name: string, make: TaggedSourceFactory) 
       const answer = await ask('cost last month tag:team=search');
       expect(answer.totals[0]?.total).toBeCloseTo(mayBy((l) => l.tags.team ?? UNTAGGED).get('search')!, 2);
     });
+
+    const { resourceIdOf } = options;
+    if (resourceIdOf)
+      it('answers cost by resource last month with the vendor figures per resource', async () => {
+        const answer = await ask('cost by resource last month');
+        expectFigures(
+          byKey(answer),
+          mayBy((l, index) => (l.resource ? resourceIdOf(l, index) : NO_RESOURCE)),
+        );
+        expect(answer.totals[0]?.total).toBeCloseTo(total, 2);
+      });
 
     it('keeps totals by service equal to the bill (tag rows count nothing twice)', async () => {
       const answer = await ask('cost by service last month');

@@ -53,29 +53,41 @@ costSourceContract('Azure Cost Management', async (world) => {
   };
 });
 
-costSourceTagsContract('Azure Cost Management', async (world, _range, tagKeys) => {
-  const fake = await startAzureCostFake({ pageSize: 2 });
-  const ids = world.accounts.map((_, i) => `1c2d3e4f-5061-4728-9304-${String(i + 1).padStart(12, '0')}`);
-  world.accounts.forEach((lines, i) => {
-    for (const type of ['ActualCost', 'AmortizedCost'] as const) {
-      fake.seed(
-        ids[i]!,
-        type,
-        lines.map((l) => ({
-          date: l.day,
-          service: l.service,
-          location: l.region || 'global',
-          cost: Number(type === 'ActualCost' ? l.billed : l.effective),
-          currency: 'USD',
-          tags: l.tags,
-        })),
-      );
-    }
-  });
-  const source = new AzureCostSource({ subscriptionIds: ids }, credential, {
-    endpoint: fake.url,
-    maxRetries: 0,
-    tagKeys,
-  });
-  return { source, accountIds: ids, close: () => fake.close() };
-});
+/** The subscriptions of the tagged world. */
+const tagIds = ['1c2d3e4f-5061-4728-9304-000000000001', '1c2d3e4f-5061-4728-9304-000000000002'];
+/** The ARM id Cost Management gives a resource (lower case, as the ResourceId dimension answers). */
+const armId = (subscription: string, name: string) =>
+  `/subscriptions/${subscription}/resourcegroups/rg-tally/providers/microsoft.compute/virtualmachines/${name}`;
+
+costSourceTagsContract(
+  'Azure Cost Management',
+  async (world, _range, tagKeys) => {
+    const fake = await startAzureCostFake({ pageSize: 2 });
+    const ids = world.accounts.map((_, i) => tagIds[i]!);
+    world.accounts.forEach((lines, i) => {
+      for (const type of ['ActualCost', 'AmortizedCost'] as const) {
+        fake.seed(
+          ids[i]!,
+          type,
+          lines.map((l) => ({
+            date: l.day,
+            service: l.service,
+            location: l.region || 'global',
+            cost: Number(type === 'ActualCost' ? l.billed : l.effective),
+            currency: 'USD',
+            tags: l.tags,
+            resourceId: l.resource ? armId(ids[i]!, l.resource) : '',
+          })),
+        );
+      }
+    });
+    const source = new AzureCostSource({ subscriptionIds: ids }, credential, {
+      endpoint: fake.url,
+      maxRetries: 0,
+      tagKeys,
+      resources: true,
+    });
+    return { source, accountIds: ids, close: () => fake.close() };
+  },
+  { resourceIdOf: (l, i) => armId(tagIds[i]!, l.resource!) },
+);

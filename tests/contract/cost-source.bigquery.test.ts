@@ -121,10 +121,14 @@ async function detailedSource(world: TaggedWorld, range: { from: string; to: str
 }
 
 // BigQuery has no tag keys to choose: every label is kept, so `tagKeys` is not passed.
-costSourceTagsContract('BigQuery billing export (detailed)', async (world, range) => {
-  const { fake, source, projects } = await detailedSource(world, range);
-  return { source, accountIds: projects, close: () => fake.close() };
-});
+costSourceTagsContract(
+  'BigQuery billing export (detailed)',
+  async (world, range) => {
+    const { fake, source, projects } = await detailedSource(world, range);
+    return { source, accountIds: projects, close: () => fake.close() };
+  },
+  { resourceIdOf: (l, i) => globalName(`tagged-project-${i + 1}`, l.resource!) },
+);
 
 describe('BigQuery billing export: labels and resources of each row', () => {
   it('gives each record its resource id and name, and its project, resource and system labels as tags', async () => {

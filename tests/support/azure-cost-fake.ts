@@ -16,6 +16,8 @@ export interface AzureCostLine {
   currency: string;
   /** The resource's tags; a TagKey grouping answers `TagKey`, `TagValue` columns (both `''` without the tag). */
   tags?: Record<string, string>;
+  /** The ARM id of the resource charged; `''` (or absent) for a charge of no resource. */
+  resourceId?: string;
 }
 
 export type AzureCostType = 'ActualCost' | 'AmortizedCost';
@@ -53,6 +55,7 @@ const DIMENSIONS: Record<string, (line: AzureCostLine, subscriptionId: string) =
   ServiceName: (l) => l.service,
   ResourceLocation: (l) => l.location,
   SubscriptionId: (_l, id) => id,
+  ResourceId: (l) => l.resourceId ?? '',
 };
 
 /** A TagKey grouping's two cells: the key and the line's value, or `''` twice for a line without the tag. */

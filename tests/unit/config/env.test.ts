@@ -50,6 +50,7 @@ const FULL_ENV = {
   TALLY_AWS_REGIONS: 'us-east-1, eu-west-1,us-east-1',
   TALLY_AWS_TAG_KEYS: 'team, cost-center,team, aws:createdBy',
   TALLY_AZURE_TAG_KEYS: 'Team',
+  TALLY_AZURE_RESOURCES: 'true',
   TALLY_QUEUE_PREFIX: 'tally-eu',
   TALLY_JOB_LOCK_SECONDS: '45',
   TALLY_SYNC_CRON: '15 */4 * * *',
@@ -186,6 +187,7 @@ describe('loadConfig', () => {
     ['AZURE_SUBSCRIPTION_IDS', `${GUID},sub-2`],
     ['TALLY_AWS_TAG_KEYS', 'team,cost$center'],
     ['TALLY_AZURE_TAG_KEYS', ' , '],
+    ['TALLY_AZURE_RESOURCES', 'yes'],
     ['GOOGLE_BILLING_EXPORT_TABLE', 'just_a_table'],
     ['TWILIO_ACCOUNT_SID', 'AC123'],
     ['OPENAI_BASE_URL', 'localhost:11434'],
@@ -301,6 +303,8 @@ describe('queues and AWS regions', () => {
     expect(config.azure.tagKeys).toEqual(['Team']);
     expect(loadConfig({}).aws.tagKeys).toEqual([]);
     expect(loadConfig({}).azure.tagKeys).toEqual([]);
+    expect(config.azure.resources).toBe(true);
+    expect(loadConfig({}).azure.resources).toBe(false);
   });
 
   it('scans AWS_REGION when TALLY_AWS_REGIONS is unset, and nothing without either', () => {
