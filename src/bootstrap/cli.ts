@@ -16,6 +16,7 @@ import {
   workerCommand,
 } from './cli-commands.js';
 import type { CliContext } from './cli-context.js';
+import { isObjectStorageUri } from './object-sources.js';
 
 /** Exit codes of `tally` (README.md#cli-reference). */
 export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2 } as const;
@@ -105,7 +106,9 @@ function buildProgram(ctx: CliContext): Command {
     .description('load a FOCUS export into the cost data directory (TALLY_DATA_DIR)')
     .argument('<path>', 'a FOCUS CSV, .csv.gz or Parquet file, or a folder of them')
     .option('--source <name>', 'source name; re-importing a source replaces its data for the days it covers')
-    .action((path: string, opts: { source?: string }) => importCommand(ctx, resolve(path), opts));
+    .action((path: string, opts: { source?: string }) =>
+      importCommand(ctx, isObjectStorageUri(path) ? path : resolve(path), opts),
+    );
   program
     .command('sources')
     .description('list the cost sources in TALLY_DATA_DIR; `sources remove NAME` deletes one source and its data')
