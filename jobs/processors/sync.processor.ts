@@ -1,6 +1,5 @@
 import type { Job, Queue } from 'bullmq';
 import { UnrecoverableError } from 'bullmq';
-import type { ImportService } from '../../src/costs/import.service.js';
 import type { SyncService } from '../../src/costs/sync.service.js';
 import { TallyError } from '../../src/shared/errors.js';
 import { syncPayload } from '../queues.js';
@@ -16,7 +15,13 @@ export interface SyncProcessorDeps {
   scanQueue: Queue;
   scanDebounceMs?: number;
   /** A FOCUS export path (file or folder, `TALLY_FOCUS_FILE`) imported again on every `sync-all`: new files land. */
-  focus?: { path: string; importer: Pick<ImportService, 'importPath'> };
+  /** `TALLY_FOCUS_FILE`: a local export, or an object storage prefix synced object by object. */
+  focus?: {
+    path: string;
+    importer: {
+      importPath(path: string): Promise<{ rowsImported: number; rowsRejected: number; range: unknown }>;
+    };
+  };
 }
 
 /**

@@ -48,6 +48,7 @@ import { dayOf } from '../shared/day.js';
 import { TallyError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.port.js';
 import { type ApprovalRuntime, createApprovalRuntime } from './approvals.js';
+import { createObjectSourceSync, isObjectStorageUri } from './object-sources.js';
 import type { ScheduledWork } from './scheduled-work.js';
 
 export interface Stores {
@@ -211,7 +212,11 @@ export async function createDeps(
     const imported = focusPath
       ? (await stores.costs.sources()).find((s) => s.name === `focus:${focusPath}`)
       : undefined;
-    if (focusPath && (options.focusPath || (await exportChanged(focusPath, imported))))
+    if (focusPath && isObjectStorageUri(focusPath)) {
+      // A prefix in object storage is synced: only new or changed objects are read.
+      const report = await (await createObjectSourceSync(config, importer, stores.costs)).sync(focusPath);
+      for (const f of report.failed) notes.push(`Could not read ${f.source}: ${f.error}`);
+    } else if (focusPath && (options.focusPath || (await exportChanged(focusPath, imported))))
       initialImport = await importer.importPath(focusPath);
     else if (dataDir !== config.dataDir) {
       await removeOldSamples(config.dataDir, today);

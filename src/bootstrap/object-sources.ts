@@ -21,3 +21,44 @@ export async function createObjectSourceSync(
   const { S3ObjectStore } = await import('../../adapters/object-storage/s3-object.store.js');
   return new ObjectSourceSync({ stores: [new S3ObjectStore(config.aws)], importer, costs });
 }
+
+/** What an import of `TALLY_FOCUS_FILE` reports, whether it is a local path or an object storage prefix. */
+export interface FocusImport {
+  rowsImported: number;
+  rowsRejected: number;
+  range: { from: string; to: string } | null;
+}
+
+/**
+ * Imports `TALLY_FOCUS_FILE` for `tally start` and the scheduled import job: an object storage prefix is synced
+ * (only new or changed objects are read; docs/cost-data.md, "Object storage"), a local path imported as before.
+ * A prefix whose objects partly failed still throws, naming them, after the others were imported.
+ */
+export function focusImporter(
+  config: Config,
+  importer: ImportService,
+  costs: CostRepository,
+): { importPath: (path: string) => Promise<FocusImport> } {
+  return {
+    importPath: async (path) => {
+      if (!isObjectStorageUri(path)) return importer.importPath(path);
+      const report = await (await createObjectSourceSync(config, importer, costs)).sync(path);
+      if (report.failed.length)
+        throw new Error(`${path}: ${report.failed.map((f) => `${f.source}: ${f.error}`).join('; ')}`);
+      const ranges = report.imported.flatMap((r) => (r.range ? [r.range] : []));
+      return {
+        rowsImported: report.imported.reduce((n, r) => n + r.rowsImported, 0),
+        rowsRejected: report.imported.reduce((n, r) => n + r.rowsRejected, 0),
+        range: ranges.length
+          ? {
+              from: ranges.map((r) => r.from).sort()[0]!,
+              to: ranges
+                .map((r) => r.to)
+                .sort()
+                .at(-1)!,
+            }
+          : null,
+      };
+    },
+  };
+}

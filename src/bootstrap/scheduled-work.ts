@@ -40,6 +40,7 @@ import type { DigestSubscriptionRepository } from '../reports/digest.types.js';
 import { digestDelivery } from '../reports/digest-delivery.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.port.js';
+import { focusImporter } from './object-sources.js';
 
 export interface ScheduledWorkOptions {
   stores: {
@@ -183,7 +184,9 @@ export function createScheduledWork(config: Config, options: ScheduledWorkOption
             sync,
             syncQueue,
             scanQueue,
-            ...(config.focusFile ? { focus: { path: config.focusFile, importer: options.importer } } : {}),
+            ...(config.focusFile
+              ? { focus: { path: config.focusFile, importer: focusImporter(config, options.importer, stores.costs) } }
+              : {}),
           }),
           [QUEUES.anomalyScan]: anomalyScanProcessor(alerts),
           [QUEUES.digest]: digestProcessor({

@@ -162,7 +162,7 @@ const variables = z.object({
   TALLY_FOCUS_FILE: doc(
     text().optional(),
     'focusFile',
-    'FOCUS export (CSV, .csv.gz, Parquet or a folder) imported at start and on the sync schedule.',
+    'FOCUS export (CSV, .csv.gz, Parquet or a folder, or an s3://bucket/prefix/ synced object by object) imported at start and on the sync schedule.',
   ),
   TALLY_DATA_DIR: doc(
     text().optional(),

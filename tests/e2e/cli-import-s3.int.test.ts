@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDataDir } from '../support/data-dir.js';
 import { expectedSums, readFixture } from '../support/focus-oracle.js';
 import { runCli } from '../support/run-cli.js';
 import { awsEndpoint } from '../support/services.js';
@@ -52,5 +53,21 @@ describe('tally import s3://', () => {
     const second = await runCli(['import', prefix], ENV());
     expect(second.code).toBe(0);
     expect(second.stdout).toContain(`Synced ${prefix}: 1 objects listed, 0 read, 1 unchanged, 0 removed, 0 failed.`);
+  });
+
+  it('answers from TALLY_FOCUS_FILE set to an s3:// prefix (synced at start)', async () => {
+    const rows = readFixture(EXPORT);
+    const prefix = `s3://${BUCKET}/focus/`;
+    const r = await runCli(['ask', '--json', 'cost in 2026-05'], {
+      ...ENV(),
+      TALLY_FOCUS_FILE: prefix,
+      TALLY_DATA_DIR: `${testDataDir()}/s3-focus`,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout) as { totals: { currency: string; total: number }[] };
+    const may = expectedSums(rows, { from: '2026-05-01', to: '2026-05-31', amount: 'EffectiveCost', key: () => 'all' });
+    expect(new Map(json.totals.map((t) => [t.currency, t.total]))).toEqual(
+      new Map([...may].map(([c, m]) => [c, m.get('all')!])),
+    );
   });
 });
