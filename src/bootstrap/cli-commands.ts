@@ -2,11 +2,13 @@ import { writeFile } from 'node:fs/promises';
 import { writeFocusCsv } from '../../adapters/focus-file/focus-csv.writer.js';
 import { FocusExportReader } from '../../adapters/focus-file/focus-export.reader.js';
 import { MemoryDedupeStore } from '../../adapters/memory/memory-dedupe.store.js';
+import { FileObjectSyncLog } from '../../adapters/object-storage/object-sync-file.log.js';
 import { pingRedis } from '../../adapters/queue/redis-probe.js';
 import { runShell } from '../../adapters/shell/shell-repl.js';
 import { ChatCore } from '../conversation/chat-core.js';
 import { ImportService } from '../costs/import.service.js';
 import type { ImportRun } from '../costs/import-run.types.js';
+import { groupObjectSources, type ObjectPrefixStatus } from '../costs/object-source-groups.js';
 import type { ObjectSyncReport } from '../costs/object-source-sync.service.js';
 import { generateSample } from '../costs/sample/sample-data.js';
 import { addDays, dayOf, isDay } from '../shared/day.js';
@@ -116,7 +118,7 @@ export async function importCommand(ctx: CliContext, path: string, opts: { sourc
       clock: clockFor(ctx.config),
     });
     if (isObjectStorageUri(path)) {
-      const objects = await createObjectSourceSync(ctx.config, importer, stores.costs);
+      const objects = await createObjectSourceSync(ctx.config, importer, stores.costs, stores.dataDir);
       const report = await objects.sync(path);
       ctx.out(objectSyncSummary(report));
       ctx.err(`Stored in ${stores.dataDir}.`);
@@ -197,7 +199,14 @@ export async function workerCommand(ctx: CliContext): Promise<void> {
   await startWorker(ctx);
 }
 
-/** `tally sources`: every source in the data directory; `tally sources remove NAME` deletes one. */
+/** One object storage prefix of `tally sources`: its sub-sources summed, its last listing and last error. */
+function prefixLine(p: ObjectPrefixStatus): string {
+  const days = p.range ? `${p.range.from} to ${p.range.to}` : 'no days';
+  const error = p.lastError ? `, last error ${p.lastError.at}: ${p.lastError.error}` : '';
+  return `${p.prefix}\t${p.rows} rows, ${p.rejectedRows} rejected, ${days}, ${p.objects} object(s) in ${p.sources} source(s), last listing ${p.listedAt ?? 'never'} (${p.listed} listed, ${p.read} read)${error}`;
+}
+
+/** `tally sources`: every source in the data directory, the sub-sources of an object storage prefix summed per prefix; `tally sources remove NAME` deletes one. */
 export async function sourcesCommand(ctx: CliContext, action: string | undefined, name: string | undefined) {
   const stores = await createStores(ctx.config);
   try {
@@ -210,16 +219,18 @@ export async function sourcesCommand(ctx: CliContext, action: string | undefined
     }
     if (action !== undefined) throw new TallyError('USAGE', 'usage: tally sources [remove NAME]');
     const sources = await stores.costs.sources();
-    if (sources.length === 0) {
+    const { prefixes, others } = groupObjectSources(sources, await new FileObjectSyncLog(stores.dataDir).latest());
+    if (sources.length === 0 && prefixes.length === 0) {
       ctx.out(`No cost data in ${stores.dataDir}.`);
       return;
     }
-    for (const s of sources) {
+    for (const s of others) {
       const days = s.range ? `${s.range.from} to ${s.range.to}` : 'no days';
       ctx.out(
         `${s.name}\t${s.rows} rows, ${s.rejectedRows} rejected, ${days}, ${s.files.length} file(s), last import ${s.lastImport}`,
       );
     }
+    for (const p of prefixes) ctx.out(prefixLine(p));
   } finally {
     await stores.close();
   }

@@ -14,6 +14,7 @@ import { MemoryConversationRefStore } from '../../adapters/memory/memory-convers
 import { MemoryDeliveryLog } from '../../adapters/memory/memory-delivery.log.js';
 import { MemoryDigestSubscriptionRepository } from '../../adapters/memory/memory-digest-subscription.repository.js';
 import { MemoryImportRunRepository } from '../../adapters/memory/memory-import-run.repository.js';
+import { FileObjectSyncLog } from '../../adapters/object-storage/object-sync-file.log.js';
 import type { Workers } from '../../jobs/worker-registry.js';
 import { FastPathService } from '../agent/fast-path.service.js';
 import { vocabularyOf } from '../agent/understand/vocabulary.js';
@@ -48,6 +49,7 @@ import { dayOf } from '../shared/day.js';
 import { TallyError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.port.js';
 import { type ApprovalRuntime, createApprovalRuntime } from './approvals.js';
+import { focusPaths, importEach } from './focus-sources.js';
 import { createObjectSourceSync, isObjectStorageUri } from './object-sources.js';
 import type { ScheduledWork } from './scheduled-work.js';
 
@@ -207,18 +209,24 @@ export async function createDeps(
   let initialImport: ImportRun | null = null;
   const notes: string[] = [];
   try {
+    const paths = focusPath ? focusPaths(focusPath) : [];
     // TALLY_FOCUS_FILE is imported again only when a file of it changed since its last import (the scheduled import
-    // job keeps it fresh); `--focus` is always read, into its temporary folder.
-    const imported = focusPath
-      ? (await stores.costs.sources()).find((s) => s.name === `focus:${focusPath}`)
-      : undefined;
-    if (focusPath && isObjectStorageUri(focusPath)) {
-      // A prefix in object storage is synced: only new or changed objects are read.
-      const report = await (await createObjectSourceSync(config, importer, stores.costs)).sync(focusPath);
-      for (const f of report.failed) notes.push(`Could not read ${f.source}: ${f.error}`);
-    } else if (focusPath && (options.focusPath || (await exportChanged(focusPath, imported))))
-      initialImport = await importer.importPath(focusPath);
-    else if (dataDir !== config.dataDir) {
+    // job keeps it fresh); `--focus` is always read, into its temporary folder. Each source of a list is imported on
+    // its own: one that fails is noted and the others go on (a single source that fails stops start-up, as before).
+    const importOne = async (path: string) => {
+      if (isObjectStorageUri(path)) {
+        // A prefix in object storage is synced: only new or changed objects are read.
+        const report = await (await createObjectSourceSync(config, importer, stores.costs, dataDir)).sync(path);
+        for (const f of report.failed) notes.push(`Could not read ${f.source}: ${f.error}`);
+        return;
+      }
+      const imported = (await stores.costs.sources()).find((s) => s.name === `focus:${path}`);
+      if (options.focusPath || (await exportChanged(path, imported))) initialImport = await importer.importPath(path);
+    };
+    if (paths.length === 1) await importOne(paths[0]!);
+    else
+      for (const f of (await importEach(paths, importOne)).failed) notes.push(`Could not import ${f.path}: ${f.error}`);
+    if (!paths.length && dataDir !== config.dataDir) {
       await removeOldSamples(config.dataDir, today);
       await loadSample(stores.costs, today);
       notes.push('Answers use the built-in sample dataset (`tally sample` writes it as a FOCUS file).');
@@ -246,7 +254,7 @@ export async function createDeps(
     clock: options.clock,
     names: vocabulary,
     anomalies: (request) => scan.scan(request),
-    status: () => statusFacts({ ...stores, notes }),
+    status: () => statusFacts({ ...stores, notes, syncs: new FileObjectSyncLog(dataDir) }),
   });
   const digests = new DigestService({
     costs,

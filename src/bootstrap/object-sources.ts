@@ -1,7 +1,9 @@
+import { FileObjectSyncLog } from '../../adapters/object-storage/object-sync-file.log.js';
 import type { Config } from '../config/config.types.js';
 import type { CostRepository } from '../costs/cost-repository.port.js';
 import type { ImportService } from '../costs/import.service.js';
 import { ObjectSourceSync } from '../costs/object-source-sync.service.js';
+import { focusPaths, importEach } from './focus-sources.js';
 
 /** True for a path that names object storage (`s3://bucket/prefix/`) rather than a local file or folder. */
 export function isObjectStorageUri(path: string): boolean {
@@ -11,15 +13,17 @@ export function isObjectStorageUri(path: string): boolean {
 /**
  * The object storage sync (docs/cost-data.md, "Object storage") over S3 with the `config.aws` settings (keys or the
  * SDK's credential chain, `AWS_ENDPOINT_URL`). The SDK is loaded here, on first use, so that commands reading local
- * files do not load it.
+ * files do not load it. Each prefix's last sync is noted in `dataDir` for `status` and `tally sources`.
  */
 export async function createObjectSourceSync(
   config: Config,
   importer: ImportService,
   costs: CostRepository,
+  dataDir: string = config.dataDir,
 ): Promise<ObjectSourceSync> {
   const { S3ObjectStore } = await import('../../adapters/object-storage/s3-object.store.js');
-  return new ObjectSourceSync({ stores: [new S3ObjectStore(config.aws)], importer, costs });
+  const log = new FileObjectSyncLog(dataDir);
+  return new ObjectSourceSync({ stores: [new S3ObjectStore(config.aws)], importer, costs, log });
 }
 
 /** What an import of `TALLY_FOCUS_FILE` reports, whether it is a local path or an object storage prefix. */
@@ -30,35 +34,45 @@ export interface FocusImport {
 }
 
 /**
- * Imports `TALLY_FOCUS_FILE` for `tally start` and the scheduled import job: an object storage prefix is synced
- * (only new or changed objects are read; docs/cost-data.md, "Object storage"), a local path imported as before.
- * A prefix whose objects partly failed still throws, naming them, after the others were imported.
+ * Imports `TALLY_FOCUS_FILE` for `tally start` and the scheduled import job: each of its sources on its own (a list
+ * separated by commas or new lines); an object storage prefix is synced (only new or changed objects are read;
+ * docs/cost-data.md, "Object storage"), a local path imported as before. Sources that failed, or a prefix whose
+ * objects partly failed, make it throw, naming them, after the others were imported.
  */
 export function focusImporter(
   config: Config,
   importer: ImportService,
   costs: CostRepository,
 ): { importPath: (path: string) => Promise<FocusImport> } {
+  const importOne = async (path: string): Promise<FocusImport> => {
+    if (!isObjectStorageUri(path)) return importer.importPath(path);
+    const report = await (await createObjectSourceSync(config, importer, costs)).sync(path);
+    if (report.failed.length) throw new Error(report.failed.map((f) => `${f.source}: ${f.error}`).join('; '));
+    return summed(report.imported);
+  };
   return {
-    importPath: async (path) => {
-      if (!isObjectStorageUri(path)) return importer.importPath(path);
-      const report = await (await createObjectSourceSync(config, importer, costs)).sync(path);
-      if (report.failed.length)
-        throw new Error(`${path}: ${report.failed.map((f) => `${f.source}: ${f.error}`).join('; ')}`);
-      const ranges = report.imported.flatMap((r) => (r.range ? [r.range] : []));
-      return {
-        rowsImported: report.imported.reduce((n, r) => n + r.rowsImported, 0),
-        rowsRejected: report.imported.reduce((n, r) => n + r.rowsRejected, 0),
-        range: ranges.length
-          ? {
-              from: ranges.map((r) => r.from).sort()[0]!,
-              to: ranges
-                .map((r) => r.to)
-                .sort()
-                .at(-1)!,
-            }
-          : null,
-      };
+    importPath: async (value) => {
+      const { done, failed } = await importEach(focusPaths(value), importOne);
+      if (failed.length) throw new Error(failed.map((f) => `${f.path}: ${f.error}`).join('; '));
+      return summed(done.map((d) => d.result));
     },
+  };
+}
+
+/** Rows imported and rejected summed, and the days from the first to the last. */
+function summed(parts: readonly FocusImport[]): FocusImport {
+  const ranges = parts.flatMap((r) => (r.range ? [r.range] : []));
+  return {
+    rowsImported: parts.reduce((n, r) => n + r.rowsImported, 0),
+    rowsRejected: parts.reduce((n, r) => n + r.rowsRejected, 0),
+    range: ranges.length
+      ? {
+          from: ranges.map((r) => r.from).sort()[0]!,
+          to: ranges
+            .map((r) => r.to)
+            .sort()
+            .at(-1)!,
+        }
+      : null,
   };
 }

@@ -162,7 +162,7 @@ const variables = z.object({
   TALLY_FOCUS_FILE: doc(
     text().optional(),
     'focusFile',
-    'FOCUS export (CSV, .csv.gz, Parquet or a folder, or an s3://bucket/prefix/ synced object by object) imported at start and on the sync schedule.',
+    'FOCUS exports imported at start and on the sync schedule: a file (CSV, .csv.gz, Parquet), a folder, or an s3://bucket/prefix/ synced object by object; several separated by commas or new lines, each imported on its own.',
   ),
   TALLY_DATA_DIR: doc(
     text().optional(),

@@ -1,5 +1,7 @@
 import type { CostRepository } from '../costs/cost-repository.port.js';
 import type { ImportRunRepository } from '../costs/import-run.types.js';
+import { groupObjectSources } from '../costs/object-source-groups.js';
+import type { ObjectSyncLog } from '../costs/object-sync-log.port.js';
 import type { DeliveryLog } from '../notifications/notification.types.js';
 import type { StatusFacts } from './replies/status.reply.js';
 
@@ -10,6 +12,8 @@ export interface StatusSources {
   costs: CostRepository;
   runs: ImportRunRepository;
   deliveries: DeliveryLog;
+  /** The object storage prefixes' last syncs, whose sub-sources `status` shows per prefix. */
+  syncs?: ObjectSyncLog;
   /** Notes of this start (e.g. "answers use the sample dataset"). */
   notes: string[];
 }
@@ -21,11 +25,13 @@ export interface StatusSources {
 export async function statusFacts(s: StatusSources): Promise<StatusFacts> {
   const dataRange = await s.costs.dataRange();
   const failed = await s.deliveries.latest({ limit: 5, status: 'failed' });
+  const sources = await s.costs.sources();
   return {
     store: s.description,
     dataRange,
     imports: await s.runs.latest(200),
-    sources: await s.costs.sources(),
+    sources,
+    objectSources: groupObjectSources(sources, s.syncs ? await s.syncs.latest() : []).prefixes,
     overlaps: dataRange ? (await s.costs.coverage(dataRange)).overlaps : [],
     notes: [
       ...s.notes,

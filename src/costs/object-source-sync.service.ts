@@ -14,6 +14,7 @@ import {
   objectVersion,
 } from './object-export-units.js';
 import type { ObjectStore } from './object-store.port.js';
+import type { ObjectSyncLog } from './object-sync-log.port.js';
 
 /** What one sync of an object storage prefix did. */
 export interface ObjectSyncReport {
@@ -36,6 +37,8 @@ export interface ObjectSourceSyncDeps {
   stores: readonly ObjectStore[];
   importer: ImportService;
   costs: CostRepository;
+  /** Where each prefix's last listing, objects read and failures are noted for `status` (none: not noted). */
+  log?: ObjectSyncLog;
 }
 
 /**
@@ -55,7 +58,27 @@ export class ObjectSourceSync {
     return this.deps.stores.some((s) => s.handles(path));
   }
 
+  /** Syncs one prefix and notes the outcome in the log (a listing that fails is noted, then thrown). */
   async sync(prefix: string): Promise<ObjectSyncReport> {
+    const at = new Date().toISOString();
+    let report: ObjectSyncReport;
+    try {
+      report = await this.syncListed(prefix);
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      await this.deps.log?.record({ prefix, at, failed: [{ source: prefix, error }] });
+      throw err;
+    }
+    await this.deps.log?.record({
+      prefix,
+      at,
+      listing: { listed: report.listed, read: report.read },
+      failed: report.failed,
+    });
+    return report;
+  }
+
+  private async syncListed(prefix: string): Promise<ObjectSyncReport> {
     const store = this.deps.stores.find((s) => s.handles(prefix));
     if (!store) throw new TallyError('USAGE', `${prefix}: no object storage reader for this URI`);
     const listing = await store.list(prefix);

@@ -1,11 +1,13 @@
 import type { CostSourceInfo, CoverageNotes } from '../../costs/cost-repository.port.js';
 import type { ImportRun } from '../../costs/import-run.types.js';
+import { type ObjectPrefixStatus, prefixOf } from '../../costs/object-source-groups.js';
 import type { ViewScope } from '../../costs/view-scope.js';
 import { describeScope } from '../../costs/view-scope.js';
 import type { Day } from '../../shared/day.js';
 import { formatMoney } from '../../shared/money.js';
 import type { Reply } from '../../shared/reply.types.js';
 import { text } from '../../shared/reply.types.js';
+import { objectSourcesTable, scopedObjectSourceRows } from './object-sources-status.js';
 
 export interface StatusFacts {
   store: string;
@@ -14,6 +16,8 @@ export interface StatusFacts {
   imports: ImportRun[];
   /** What the cost store holds, per source (docs/cost-data.md). */
   sources?: CostSourceInfo[];
+  /** Object storage prefixes, each with its per-object sub-sources summed (they are not listed one by one). */
+  objectSources?: ObjectPrefixStatus[];
   /** Sources that cover the same billing account and days (answers warn that figures may be counted twice). */
   overlaps?: CoverageNotes['overlaps'];
   notes: string[];
@@ -27,10 +31,11 @@ export interface SourceStatus {
   lastError: ImportRun | null;
 }
 
-/** Groups runs (newest first) by source. */
-export function sourceStatuses(runs: ImportRun[]): SourceStatus[] {
+/** Groups runs (newest first) by source; the runs of an object storage prefix's sub-sources are left out. */
+export function sourceStatuses(runs: ImportRun[], prefixes: readonly string[] = []): SourceStatus[] {
   const bySource = new Map<string, SourceStatus>();
   for (const run of runs) {
+    if (prefixOf(run.source, prefixes)) continue;
     let s = bySource.get(run.source);
     if (!s) {
       s = { source: run.source, kind: run.kind ?? 'import', lastSuccess: null, lastError: null };
@@ -50,8 +55,11 @@ const when = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC
  * whose last import or sync failed is named in the footnote with what it still answers from.
  */
 export function statusReply(s: StatusFacts): Reply {
-  const sources = sourceStatuses(s.imports);
+  const objectSources = s.objectSources ?? [];
+  const prefixes = objectSources.map((p) => p.prefix);
+  const sources = sourceStatuses(s.imports, prefixes);
   const stored = s.sources ?? [];
+  const listed = stored.filter((src) => !prefixOf(src.name, prefixes));
   const notes = [...s.notes];
   // A failed last run is said in words: the table's "Last success" still shows the data it kept.
   for (const { source, kind, lastSuccess: ok, lastError: bad } of sources)
@@ -69,7 +77,7 @@ export function statusReply(s: StatusFacts): Reply {
     if (src.rejectedRows > 5) notes.push(`… ${src.rejectedRows - 5} more rejected rows in ${src.name}.`);
     for (const f of src.skipped) notes.push(`Skipped in ${src.name}: ${f.file} (${f.reason}).`);
   }
-  const storedTable = stored.length
+  const storedTable = listed.length
     ? [
         {
           columns: [
@@ -80,7 +88,7 @@ export function statusReply(s: StatusFacts): Reply {
             { header: 'Days', align: 'left' as const },
             { header: 'Last import', align: 'left' as const },
           ],
-          rows: stored.map((src) => [
+          rows: listed.map((src) => [
             text(src.name),
             text(String(src.files.length)),
             text(String(src.rows)),
@@ -98,10 +106,11 @@ export function statusReply(s: StatusFacts): Reply {
       { label: 'Store', value: s.store },
       { label: 'Cost data', value: s.dataRange ? `${s.dataRange.from} to ${s.dataRange.to}` : 'none loaded' },
     ],
-    ...(sources.length || storedTable.length
+    ...(sources.length || storedTable.length || objectSources.length
       ? {
           tables: [
             ...storedTable,
+            objectSourcesTable(objectSources),
             {
               columns: [
                 { header: 'Source', align: 'left' as const },
@@ -130,6 +139,7 @@ export function statusReply(s: StatusFacts): Reply {
       store: s.store,
       dataRange: s.dataRange,
       costSources: stored,
+      objectSources,
       overlaps: s.overlaps ?? [],
       sources: sources.map(({ source, kind, lastSuccess: ok, lastError: bad }) => ({
         source,
@@ -150,12 +160,16 @@ export function statusReply(s: StatusFacts): Reply {
  * rejected rows, billing accounts, failed deliveries, where the store is).
  */
 export function scopedStatusReply(s: StatusFacts, scope: ViewScope): Reply {
-  const sources = sourceStatuses(s.imports);
+  const objectSources = s.objectSources ?? [];
+  const sources = sourceStatuses(
+    s.imports,
+    objectSources.map((p) => p.prefix),
+  );
   return {
     kind: 'answer',
     title: 'Tally status',
     fields: [{ label: 'Cost data', value: s.dataRange ? `${s.dataRange.from} to ${s.dataRange.to}` : 'none loaded' }],
-    ...(sources.length
+    ...(sources.length || objectSources.length
       ? {
           tables: [
             {
@@ -164,11 +178,14 @@ export function scopedStatusReply(s: StatusFacts, scope: ViewScope): Reply {
                 { header: 'Last success', align: 'left' as const },
                 { header: 'Last run', align: 'left' as const },
               ],
-              rows: sources.map(({ source, kind, lastSuccess: ok, lastError: bad }) => [
-                text(`${source}${kind === 'sync' ? ' (sync)' : ''}`),
-                text(ok ? when(ok.finishedAt) : 'never'),
-                text(bad ? `failed ${when(bad.finishedAt)}` : 'ok'),
-              ]),
+              rows: [
+                ...sources.map(({ source, kind, lastSuccess: ok, lastError: bad }) => [
+                  text(`${source}${kind === 'sync' ? ' (sync)' : ''}`),
+                  text(ok ? when(ok.finishedAt) : 'never'),
+                  text(bad ? `failed ${when(bad.finishedAt)}` : 'ok'),
+                ]),
+                ...scopedObjectSourceRows(objectSources),
+              ],
             },
           ],
         }
@@ -181,6 +198,11 @@ export function scopedStatusReply(s: StatusFacts, scope: ViewScope): Reply {
         kind,
         lastSuccess: ok ? ok.finishedAt.toISOString() : null,
         failed: bad !== null,
+      })),
+      objectSources: objectSources.map((p) => ({
+        prefix: p.prefix,
+        lastListing: p.listedAt,
+        failed: p.lastError !== null,
       })),
     },
     visibility: 'channel',

@@ -1,0 +1,80 @@
+import type { Day } from '../shared/day.js';
+import type { CostSourceInfo } from './cost-repository.port.js';
+import type { PrefixSync } from './object-sync-log.port.js';
+
+/** An object storage prefix with its sub-sources summed (docs/cost-data.md, "Object storage"). */
+export interface ObjectPrefixStatus {
+  prefix: string;
+  /** ISO instant of the last listing that worked, or null. */
+  listedAt: string | null;
+  /** Objects the last listing found and read. */
+  listed: number;
+  read: number;
+  /** Objects (files) the prefix's sub-sources hold now, and their sub-sources. */
+  objects: number;
+  sources: number;
+  rows: number;
+  rejectedRows: number;
+  range: { from: Day; to: Day } | null;
+  /** What the last sync could not read, or null when it read everything. */
+  lastError: { at: string; error: string } | null;
+}
+
+/** The prefix a stored source belongs to (the longest that starts its name), or undefined. */
+export function prefixOf(source: string, prefixes: readonly string[]): string | undefined {
+  return prefixes.filter((p) => source.startsWith(p)).sort((a, b) => b.length - a.length)[0];
+}
+
+/**
+ * Sums the sub-sources of each synced prefix into one status (last listing, objects, rows, rejected rows, days and
+ * the last sync's failures); the sources of no prefix are returned as they are.
+ */
+export function groupObjectSources(
+  sources: readonly CostSourceInfo[],
+  syncs: readonly PrefixSync[],
+): { prefixes: ObjectPrefixStatus[]; others: CostSourceInfo[] } {
+  const names = syncs.map((s) => s.prefix);
+  const groups = new Map<string, CostSourceInfo[]>(names.map((n) => [n, []]));
+  const others: CostSourceInfo[] = [];
+  for (const s of sources) {
+    const prefix = prefixOf(s.name, names);
+    if (prefix) groups.get(prefix)!.push(s);
+    else others.push(s);
+  }
+  const prefixes = syncs
+    .map((sync) => prefixStatus(sync, groups.get(sync.prefix) ?? []))
+    .sort((a, b) => a.prefix.localeCompare(b.prefix));
+  return { prefixes, others };
+}
+
+function prefixStatus(sync: PrefixSync, parts: readonly CostSourceInfo[]): ObjectPrefixStatus {
+  const ranges = parts.flatMap((p) => (p.range ? [p.range] : []));
+  return {
+    prefix: sync.prefix,
+    listedAt: sync.listedAt,
+    listed: sync.listed,
+    read: sync.read,
+    objects: parts.reduce((n, p) => n + p.files.length, 0),
+    sources: parts.length,
+    rows: parts.reduce((n, p) => n + p.rows, 0),
+    rejectedRows: parts.reduce((n, p) => n + p.rejectedRows, 0),
+    range: ranges.length
+      ? {
+          from: ranges.map((r) => r.from).sort()[0]!,
+          to: ranges
+            .map((r) => r.to)
+            .sort()
+            .at(-1)!,
+        }
+      : null,
+    lastError: sync.failed.length
+      ? {
+          at: sync.attemptedAt,
+          // A failed listing is noted under the prefix itself, whose name its error already starts with.
+          error: sync.failed
+            .map((f) => (f.error.startsWith(f.source) ? f.error : `${f.source}: ${f.error}`))
+            .join('; '),
+        }
+      : null,
+  };
+}
