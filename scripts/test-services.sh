@@ -4,6 +4,8 @@
 #   - Redis        Debian `redis-server` (apt)
 #   - FerretDB     v1.24.2, SQLite handler, built from the Go module proxy and cached
 #   - moto server  PyPI `moto[server]`
+#   - Azurite      npm `azurite` (a devDependency, so `npm ci` installs it), blob service only; installed into the cache
+#                  at the version package.json pins when node_modules lacks it
 #
 # Usage:
 #   scripts/test-services.sh exec CMD [ARGS...]  start the services, run CMD with the URLs exported, stop the services,
@@ -14,11 +16,13 @@
 #
 # Exported to CMD (and printed by `start`):
 #   TALLY_TEST_REDIS_URL=redis://127.0.0.1:P  TALLY_TEST_MONGODB_URL=mongodb://127.0.0.1:P  TALLY_TEST_AWS_ENDPOINT=http://127.0.0.1:P
+#   TALLY_TEST_AZURITE_BLOB_URL=http://127.0.0.1:P/devstoreaccount1 (Azurite's well-known development account)
 # A service whose variable is already set is not started; MONGODB_URI (a real MongoDB) stands in for
 # TALLY_TEST_MONGODB_URL when only it is set.
 #
 # Environment:
-#   TALLY_SERVICES_HOME     cache for the FerretDB binary, moto's virtualenv, logs and `start` state
+#   TALLY_SERVICES_HOME     cache for the FerretDB binary, moto's virtualenv, Azurite (when node_modules lacks it), logs
+#                           and `start` state
 #                           (default ~/.cache/tally-services)
 #   TALLY_SERVICES_TIMEOUT  seconds to wait for each service to accept connections (default 60)
 set -euo pipefail
@@ -26,11 +30,14 @@ set -euo pipefail
 readonly FERRETDB_VERSION=v1.24.2
 readonly FERRETDB_MODULE=github.com/FerretDB/FerretDB
 readonly MOTO_REQUIREMENT='moto[server]>=5,<6'
+REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+readonly REPO_DIR
 
 SERVICES_HOME="${TALLY_SERVICES_HOME:-${HOME:-/root}/.cache/tally-services}"
 BIN_DIR="$SERVICES_HOME/bin"
 FERRETDB_BIN="$BIN_DIR/ferretdb"
 MOTO_VENV="$SERVICES_HOME/moto-venv"
+AZURITE_PREFIX="$SERVICES_HOME/azurite"
 LOG_DIR="$SERVICES_HOME/logs"
 STATE_FILE="$SERVICES_HOME/run/services.state"
 TIMEOUT="${TALLY_SERVICES_TIMEOUT:-60}"
@@ -41,6 +48,8 @@ REDIS_PID=''
 FERRETDB_PID=''
 MOTO_PID=''
 MOTO_PY=''
+AZURITE_PID=''
+AZURITE_BIN=''
 USED_PORTS=' '
 PORT=''
 CHECK_CMDLINE=''
@@ -256,6 +265,42 @@ pip_install_moto() { # PYTHON
     rm -rf "$MOTO_VENV"
     "$py" -m pip install --quiet --disable-pip-version-check --no-input "$MOTO_REQUIREMENT"
   fi
+}
+
+# The version of azurite package.json pins (its devDependencies), or nothing.
+azurite_version() {
+  sed -n 's/^[[:space:]]*"azurite": "\([^"]*\)",\{0,1\}$/\1/p' "$REPO_DIR/package.json" | head -n 1
+}
+
+# Prints the azurite-blob binary: the project's (`npm ci`), else the cached one, else nothing.
+find_azurite() {
+  local bin
+  for bin in "$REPO_DIR/node_modules/.bin/azurite-blob" "$AZURITE_PREFIX/node_modules/.bin/azurite-blob"; do
+    if [[ -x $bin ]]; then
+      printf '%s\n' "$bin"
+      return 0
+    fi
+  done
+  return 0
+}
+
+install_azurite() {
+  AZURITE_BIN=$(find_azurite)
+  if [[ -n $AZURITE_BIN ]]; then
+    return 0
+  fi
+  command -v npm >/dev/null 2>&1 || die "Azurite is missing and npm is not on PATH: run \`npm ci\` first"
+  local version logfile="$LOG_DIR/azurite-install.log" start=$SECONDS
+  version=$(azurite_version)
+  [[ -n $version ]] || die "package.json does not pin azurite, and node_modules/.bin/azurite-blob is missing"
+  log "installing azurite@$version with npm into $AZURITE_PREFIX (node_modules lacks it; \`npm ci\` installs it)"
+  if ! run_logged "$logfile" npm install --prefix "$AZURITE_PREFIX" --no-save --no-audit --no-fund "azurite@$version"; then
+    show_log_tail "$logfile"
+    die "could not npm install azurite@$version (full log: $logfile)"
+  fi
+  AZURITE_BIN=$(find_azurite)
+  [[ -n $AZURITE_BIN ]] || die "npm installed azurite but azurite-blob is missing (log: $logfile)"
+  log "installed azurite $version in $((SECONDS - start))s"
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -482,11 +527,42 @@ start_moto() {
   done
 }
 
+start_azurite() {
+  local dir="$RUN_DIR/azurite" port status attempt
+  for attempt in 1 2 3; do
+    pick_port
+    port=$PORT
+    rm -rf "$dir"
+    mkdir -p "$dir/data"
+    # Blob only, data in the run directory; --loose and --skipApiVersionCheck accept newer SDK headers and versions.
+    $SETSID "$AZURITE_BIN" --blobHost 127.0.0.1 --blobPort "$port" --location "$dir/data" --skipApiVersionCheck \
+      --loose --disableTelemetry --silent </dev/null >"$dir/azurite.log" 2>&1 &
+    AZURITE_PID=$!
+    status=0
+    wait_ready "port_in_use $port" "! alive $AZURITE_PID" || status=$?
+    if [[ $status -eq 0 ]]; then
+      TALLY_TEST_AZURITE_BLOB_URL="http://127.0.0.1:$port/devstoreaccount1"
+      export TALLY_TEST_AZURITE_BLOB_URL
+      log "azurite blob on 127.0.0.1:$port"
+      return 0
+    fi
+    stop_pid "$AZURITE_PID" azurite-blob
+    AZURITE_PID=''
+    if [[ $status -eq 1 ]] && grep -qiE 'EADDRINUSE|address already in use' "$dir/azurite.log" 2>/dev/null &&
+      [[ $attempt -lt 3 ]]; then
+      log "azurite: port $port was taken, retrying"
+      continue
+    fi
+    service_failed azurite "$dir/azurite.log" "$status"
+  done
+}
+
 stop_started() {
+  stop_pid "$AZURITE_PID" azurite-blob
   stop_pid "$MOTO_PID" moto.server
   stop_pid "$FERRETDB_PID" ferretdb
   stop_pid "$REDIS_PID" redis-server
-  MOTO_PID='' FERRETDB_PID='' REDIS_PID=''
+  AZURITE_PID='' MOTO_PID='' FERRETDB_PID='' REDIS_PID=''
   if [[ -n $RUN_DIR && -d $RUN_DIR ]]; then
     rm -rf "$RUN_DIR"
   fi
@@ -499,6 +575,7 @@ stop_started() {
 NEED_REDIS=''
 NEED_FERRETDB=''
 NEED_MOTO=''
+NEED_AZURITE=''
 
 decide() {
   if [[ -n ${TALLY_TEST_REDIS_URL:-} ]]; then
@@ -520,6 +597,11 @@ decide() {
   else
     NEED_MOTO=1
   fi
+  if [[ -n ${TALLY_TEST_AZURITE_BLOB_URL:-} ]]; then
+    log 'azurite: using TALLY_TEST_AZURITE_BLOB_URL from the environment'
+  else
+    NEED_AZURITE=1
+  fi
 }
 
 install_needed() {
@@ -527,6 +609,7 @@ install_needed() {
   if [[ -n $NEED_REDIS ]]; then install_redis; fi
   if [[ -n $NEED_FERRETDB ]]; then install_ferretdb; fi
   if [[ -n $NEED_MOTO ]]; then install_moto; fi
+  if [[ -n $NEED_AZURITE ]]; then install_azurite; fi
   unlock_install
 }
 
@@ -535,11 +618,12 @@ start_needed() {
   if [[ -n $NEED_REDIS ]]; then start_redis; fi
   if [[ -n $NEED_FERRETDB ]]; then start_ferretdb; fi
   if [[ -n $NEED_MOTO ]]; then start_moto; fi
+  if [[ -n $NEED_AZURITE ]]; then start_azurite; fi
 }
 
 print_exports() {
   local name
-  for name in TALLY_TEST_REDIS_URL TALLY_TEST_MONGODB_URL TALLY_TEST_AWS_ENDPOINT; do
+  for name in TALLY_TEST_REDIS_URL TALLY_TEST_MONGODB_URL TALLY_TEST_AWS_ENDPOINT TALLY_TEST_AZURITE_BLOB_URL; do
     printf 'export %s=%q\n' "$name" "${!name}"
   done
 }
@@ -555,11 +639,12 @@ on_exit() {
 # Subcommands
 
 cmd_install() {
-  NEED_REDIS=1 NEED_FERRETDB=1 NEED_MOTO=1
+  NEED_REDIS=1 NEED_FERRETDB=1 NEED_MOTO=1 NEED_AZURITE=1
   install_needed
   log "redis: $(command -v redis-server) ($(redis-server --version | cut -d' ' -f3))"
   log "ferretdb: $FERRETDB_BIN ($FERRETDB_VERSION)"
   log "moto: $MOTO_PY ($("$MOTO_PY" -c 'import moto; print(moto.__version__)'))"
+  log "azurite: $AZURITE_BIN"
 }
 
 cmd_exec() {
@@ -577,20 +662,44 @@ cmd_exec() {
 
 state_alive() {
   [[ -f $STATE_FILE ]] || return 1
-  local RUN_DIR REDIS_PID FERRETDB_PID MOTO_PID TALLY_TEST_REDIS_URL TALLY_TEST_MONGODB_URL TALLY_TEST_AWS_ENDPOINT
+  local RUN_DIR REDIS_PID FERRETDB_PID MOTO_PID AZURITE_PID TALLY_TEST_REDIS_URL TALLY_TEST_MONGODB_URL \
+    TALLY_TEST_AWS_ENDPOINT TALLY_TEST_AZURITE_BLOB_URL
+  AZURITE_PID='' TALLY_TEST_AZURITE_BLOB_URL=''
   # shellcheck disable=SC1090
   source "$STATE_FILE"
   if [[ -n $REDIS_PID ]] && ! ours "$REDIS_PID" redis-server; then return 1; fi
   if [[ -n $FERRETDB_PID ]] && ! ours "$FERRETDB_PID" ferretdb; then return 1; fi
   if [[ -n $MOTO_PID ]] && ! ours "$MOTO_PID" moto.server; then return 1; fi
+  if [[ -n $AZURITE_PID ]] && ! ours "$AZURITE_PID" azurite-blob; then return 1; fi
   return 0
+}
+
+write_state() {
+  mkdir -p "$(dirname "$STATE_FILE")"
+  local name
+  for name in RUN_DIR REDIS_PID FERRETDB_PID MOTO_PID AZURITE_PID TALLY_TEST_REDIS_URL TALLY_TEST_MONGODB_URL \
+    TALLY_TEST_AWS_ENDPOINT TALLY_TEST_AZURITE_BLOB_URL; do
+    printf '%s=%q\n' "$name" "${!name}"
+  done >"$STATE_FILE"
 }
 
 cmd_start() {
   if state_alive; then
     log "already running (state: $STATE_FILE); \`$0 stop\` stops them"
+    local caller_azurite=${TALLY_TEST_AZURITE_BLOB_URL:-}
+    TALLY_TEST_AZURITE_BLOB_URL=''
     # shellcheck disable=SC1090
     source "$STATE_FILE"
+    if [[ -z $AZURITE_PID && -z $TALLY_TEST_AZURITE_BLOB_URL ]]; then
+      # A state file written before Azurite was added: start it beside the services already running (they may be in
+      # use), in the same run directory, so that `stop` stops it with them.
+      TALLY_TEST_AZURITE_BLOB_URL=$caller_azurite
+      NEED_AZURITE=''
+      if [[ -z $TALLY_TEST_AZURITE_BLOB_URL ]]; then NEED_AZURITE=1; fi
+      install_needed
+      if [[ -n $NEED_AZURITE ]]; then start_azurite; fi
+      write_state
+    fi
     print_exports
     return 0
   fi
@@ -599,11 +708,13 @@ cmd_start() {
     # eval'd from that run for services it provides itself.
     local stale name
     stale=$(
+      TALLY_TEST_AZURITE_BLOB_URL='' # absent from a state file written before Azurite was added
       # shellcheck disable=SC1090
       source "$STATE_FILE"
-      printf '%s\n' "$TALLY_TEST_REDIS_URL" "$TALLY_TEST_MONGODB_URL" "$TALLY_TEST_AWS_ENDPOINT"
+      printf '%s\n' "$TALLY_TEST_REDIS_URL" "$TALLY_TEST_MONGODB_URL" "$TALLY_TEST_AWS_ENDPOINT" \
+        "${TALLY_TEST_AZURITE_BLOB_URL:-}"
     )
-    for name in TALLY_TEST_REDIS_URL TALLY_TEST_MONGODB_URL TALLY_TEST_AWS_ENDPOINT; do
+    for name in TALLY_TEST_REDIS_URL TALLY_TEST_MONGODB_URL TALLY_TEST_AWS_ENDPOINT TALLY_TEST_AZURITE_BLOB_URL; do
       if [[ -n ${!name:-} ]] && grep -qxF -- "${!name}" <<<"$stale"; then
         unset "$name"
       fi
@@ -616,14 +727,7 @@ cmd_start() {
   trap 'exit 143' TERM
   install_needed
   start_needed
-  mkdir -p "$(dirname "$STATE_FILE")"
-  {
-    local name
-    for name in RUN_DIR REDIS_PID FERRETDB_PID MOTO_PID TALLY_TEST_REDIS_URL TALLY_TEST_MONGODB_URL \
-      TALLY_TEST_AWS_ENDPOINT; do
-      printf '%s=%q\n' "$name" "${!name}"
-    done
-  } >"$STATE_FILE"
+  write_state
   trap - EXIT INT TERM
   print_exports
   log "running; \`$0 stop\` stops them"
@@ -635,7 +739,7 @@ cmd_stop() {
     return 0
   fi
   # Locals, so that a restart from `cmd_start` does not mistake the old URLs for ones the caller provided.
-  local TALLY_TEST_REDIS_URL TALLY_TEST_MONGODB_URL TALLY_TEST_AWS_ENDPOINT CHECK_CMDLINE=1
+  local TALLY_TEST_REDIS_URL TALLY_TEST_MONGODB_URL TALLY_TEST_AWS_ENDPOINT TALLY_TEST_AZURITE_BLOB_URL CHECK_CMDLINE=1
   # shellcheck disable=SC1090
   source "$STATE_FILE"
   stop_started

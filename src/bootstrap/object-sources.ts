@@ -5,9 +5,12 @@ import type { ImportService } from '../costs/import.service.js';
 import { ObjectSourceSync } from '../costs/object-source-sync.service.js';
 import { focusPaths, importEach } from './focus-sources.js';
 
-/** True for a path that names object storage (`s3://bucket/prefix/`) rather than a local file or folder. */
+/**
+ * True for a path that names object storage (`s3://bucket/prefix/`, `az://account/container/prefix` or
+ * `https://account.blob.core.windows.net/container/prefix`) rather than a local file or folder.
+ */
 export function isObjectStorageUri(path: string): boolean {
-  return /^s3:\/\//i.test(path);
+  return /^(s3|az):\/\//i.test(path) || /^https:\/\/[a-z0-9]+\.blob\.core\.windows\.net\//i.test(path);
 }
 
 /**
@@ -22,8 +25,22 @@ export async function createObjectSourceSync(
   dataDir: string = config.dataDir,
 ): Promise<ObjectSourceSync> {
   const { S3ObjectStore } = await import('../../adapters/object-storage/s3-object.store.js');
+  const azure = await azureBlobStore(config);
   const log = new FileObjectSyncLog(dataDir);
-  return new ObjectSourceSync({ stores: [new S3ObjectStore(config.aws)], importer, costs, log });
+  return new ObjectSourceSync({ stores: [new S3ObjectStore(config.aws), azure], importer, costs, log });
+}
+
+/**
+ * Azure Blob for `az://` and `https://<account>.blob.core.windows.net/` sources: `AZURE_STORAGE_CONNECTION_STRING` when
+ * set, else the Entra ID credential of `config.azure` (built on first use).
+ */
+async function azureBlobStore(config: Config) {
+  const { AzureBlobObjectStore } = await import('../../adapters/object-storage/azure-blob-object.store.js');
+  const { createAzureCredential } = await import('../../adapters/azure/azure-clients.js');
+  return new AzureBlobObjectStore({
+    ...(config.azure.storageConnectionString ? { connectionString: config.azure.storageConnectionString } : {}),
+    credential: () => createAzureCredential(config.azure),
+  });
 }
 
 /** What an import of `TALLY_FOCUS_FILE` reports, whether it is a local path or an object storage prefix. */

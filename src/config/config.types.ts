@@ -135,6 +135,11 @@ export interface AzureConfig {
   readonly tagKeys: readonly string[];
   /** `TALLY_AZURE_RESOURCES`: the sync also reads resource ids (a ResourceId breakdown). @defaultValue false */
   readonly resources: boolean;
+  /**
+   * `AZURE_STORAGE_CONNECTION_STRING`: how Azure Blob sources (`az://account/container/prefix`) authenticate; unset,
+   * they use Entra ID (`DefaultAzureCredential`).
+   */
+  readonly storageConnectionString?: string;
   /** At least one subscription id is set. */
   readonly enabled: boolean;
 }

@@ -162,7 +162,7 @@ const variables = z.object({
   TALLY_FOCUS_FILE: doc(
     text().optional(),
     'focusFile',
-    'FOCUS exports imported at start and on the sync schedule: a file (CSV, .csv.gz, Parquet), a folder, or an s3://bucket/prefix/ synced object by object; several separated by commas or new lines, each imported on its own.',
+    'FOCUS exports imported at start and on the sync schedule: a file (CSV, .csv.gz, Parquet), a folder, or an s3://bucket/prefix/ or az://account/container/prefix/ synced object by object; several separated by commas or new lines, each imported on its own.',
   ),
   TALLY_DATA_DIR: doc(
     text().optional(),
@@ -274,6 +274,11 @@ const variables = z.object({
       .transform((v) => v === 'true'),
     'azure.resources',
     'Sync Azure resource ids (two more queries per subscription).',
+  ),
+  AZURE_STORAGE_CONNECTION_STRING: secret(
+    text().optional(),
+    'azure.storageConnectionString',
+    'Storage account connection string for az:// sources (else Entra ID credentials).',
   ),
   GOOGLE_APPLICATION_CREDENTIALS: doc(text().optional(), 'google.credentialsFile', 'Service account key file.'),
   GOOGLE_BILLING_EXPORT_TABLE: doc(
@@ -499,6 +504,7 @@ function toConfig(env: Env): Config {
       subscriptionIds,
       tagKeys: env.TALLY_AZURE_TAG_KEYS ?? [],
       resources: env.TALLY_AZURE_RESOURCES,
+      storageConnectionString: env.AZURE_STORAGE_CONNECTION_STRING,
       enabled: subscriptionIds.length > 0,
     },
     google: {

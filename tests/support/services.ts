@@ -1,5 +1,5 @@
 // URLs of the real services integration and contract tests use. `scripts/test-services.sh` starts them on 127.0.0.1
-// (Redis, FerretDB as the MongoDB server, moto for AWS) and exports these variables; `npm test` runs the tests through it.
+// (Redis, FerretDB as the MongoDB server, moto for AWS, Azurite for Azure Blob) and exports these variables; `npm test` runs the tests through it.
 import { randomBytes } from 'node:crypto';
 
 const HOW_TO_RUN =
@@ -26,6 +26,20 @@ export function mongoUrl(): string {
 /** `http://127.0.0.1:P` — moto server from scripts/test-services.sh, for EC2, CloudWatch and Cost Explorer clients. */
 export function awsEndpoint(): string {
   return required('TALLY_TEST_AWS_ENDPOINT', 'AWS emulator (moto)');
+}
+
+/** `http://127.0.0.1:P/devstoreaccount1` — Azurite's blob service from scripts/test-services.sh (its development account). */
+export function azuriteBlobUrl(): string {
+  return required('TALLY_TEST_AZURITE_BLOB_URL', 'Azure Blob emulator (Azurite)');
+}
+
+/** Azurite's well-known development account and key (not a secret: every Azurite has them). */
+const AZURITE_ACCOUNT = 'devstoreaccount1';
+const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+/** A storage connection string for Azurite's blob service ({@link azuriteBlobUrl}). */
+export function azuriteConnectionString(): string {
+  return `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=${azuriteBlobUrl()};`;
 }
 
 const MAX_NAME_LENGTH = 60;

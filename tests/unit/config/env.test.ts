@@ -66,6 +66,8 @@ const FULL_ENV = {
   AZURE_CLIENT_ID: GUID2,
   AZURE_CLIENT_SECRET: 'azure-secret',
   AZURE_SUBSCRIPTION_IDS: `${GUID}, ${GUID2},${GUID}`,
+  AZURE_STORAGE_CONNECTION_STRING:
+    'DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=a2V5;EndpointSuffix=core.windows.net',
   GOOGLE_APPLICATION_CREDENTIALS: '/secrets/gcp.json',
   GOOGLE_BILLING_EXPORT_TABLE: 'acme-billing.billing_export.gcp_billing_export_v1_0123AB_CDEF45_6789AB',
   SMTP_URL: 'smtps://mailer:smtp-pass@smtp.example.com:465',
@@ -304,6 +306,8 @@ describe('queues and AWS regions', () => {
     expect(loadConfig({}).aws.tagKeys).toEqual([]);
     expect(loadConfig({}).azure.tagKeys).toEqual([]);
     expect(config.azure.resources).toBe(true);
+    expect(config.azure.storageConnectionString).toBe(FULL_ENV.AZURE_STORAGE_CONNECTION_STRING);
+    expect(loadConfig({}).azure.storageConnectionString).toBeUndefined();
     expect(loadConfig({}).azure.resources).toBe(false);
   });
 
@@ -386,6 +390,7 @@ describe('CONFIG_VARIABLES', () => {
         'AWS_SECRET_ACCESS_KEY',
         'AWS_SESSION_TOKEN',
         'AZURE_CLIENT_SECRET',
+        'AZURE_STORAGE_CONNECTION_STRING',
         'SMTP_URL',
         'TWILIO_AUTH_TOKEN',
         'TALLY_MCP_TOKEN',
