@@ -3,6 +3,7 @@ import type { Config } from '../config/config.types.js';
 import type { CostRepository } from '../costs/cost-repository.port.js';
 import type { ImportService } from '../costs/import.service.js';
 import { ObjectSourceSync } from '../costs/object-source-sync.service.js';
+import { spanOf } from '../shared/day.js';
 import { focusPaths, importEach } from './focus-sources.js';
 
 /**
@@ -78,18 +79,9 @@ export function focusImporter(
 
 /** Rows imported and rejected summed, and the days from the first to the last. */
 function summed(parts: readonly FocusImport[]): FocusImport {
-  const ranges = parts.flatMap((r) => (r.range ? [r.range] : []));
   return {
     rowsImported: parts.reduce((n, r) => n + r.rowsImported, 0),
     rowsRejected: parts.reduce((n, r) => n + r.rowsRejected, 0),
-    range: ranges.length
-      ? {
-          from: ranges.map((r) => r.from).sort()[0]!,
-          to: ranges
-            .map((r) => r.to)
-            .sort()
-            .at(-1)!,
-        }
-      : null,
+    range: spanOf(parts.flatMap((r) => (r.range ? [r.range] : []))),
   };
 }

@@ -2,6 +2,7 @@ import type { Command } from '../commands/command.types.js';
 import { commandOfQuery } from '../commands/command-query.js';
 import type { CostQuery } from '../costs/cost-query.schema.js';
 import { COST_QUERY_VERSION, costQuerySchema } from '../costs/cost-query.schema.js';
+import { FILTER_FIELDS, UNTAGGED } from '../costs/cost-query.types.js';
 import { resolvePeriod } from '../costs/period.js';
 import type { ViewScope } from '../costs/view-scope.js';
 import type { Clock } from '../shared/clock.js';
@@ -48,18 +49,8 @@ export interface QueryRunnerDeps {
 }
 
 /** Dimensions whose values can be listed (tags as `tag:<key>`, their keys as `tag`). */
-const VALUE_DIMENSIONS = [
-  'provider',
-  'account',
-  'service',
-  'category',
-  'subcategory',
-  'region',
-  'charge',
-  'resource',
-] as const;
+const VALUE_DIMENSIONS = Object.keys(FILTER_FIELDS);
 const DEFAULT_VALUES_LIMIT = 200;
-const UNTAGGED = '(untagged)';
 
 /**
  * Structured queries in, reply data out: what the MCP tools run (docs/mcp.md). Every query becomes a command of the
@@ -179,7 +170,7 @@ export class QueryRunner {
 }
 
 function isValueDimension(name: string): boolean {
-  return (VALUE_DIMENSIONS as readonly string[]).includes(name) || /^tag:.{1,128}$/.test(name);
+  return VALUE_DIMENSIONS.includes(name) || /^tag:.{1,128}$/.test(name);
 }
 
 function whereOf(request: AnomaliesRequest) {

@@ -1,4 +1,5 @@
 import type { Day } from '../shared/day.js';
+import { spanOf } from '../shared/day.js';
 import type { CostSourceInfo } from './cost-repository.port.js';
 import type { PrefixSync } from './object-sync-log.port.js';
 
@@ -48,7 +49,6 @@ export function groupObjectSources(
 }
 
 function prefixStatus(sync: PrefixSync, parts: readonly CostSourceInfo[]): ObjectPrefixStatus {
-  const ranges = parts.flatMap((p) => (p.range ? [p.range] : []));
   return {
     prefix: sync.prefix,
     listedAt: sync.listedAt,
@@ -58,15 +58,7 @@ function prefixStatus(sync: PrefixSync, parts: readonly CostSourceInfo[]): Objec
     sources: parts.length,
     rows: parts.reduce((n, p) => n + p.rows, 0),
     rejectedRows: parts.reduce((n, p) => n + p.rejectedRows, 0),
-    range: ranges.length
-      ? {
-          from: ranges.map((r) => r.from).sort()[0]!,
-          to: ranges
-            .map((r) => r.to)
-            .sort()
-            .at(-1)!,
-        }
-      : null,
+    range: spanOf(parts.flatMap((p) => (p.range ? [p.range] : []))),
     lastError: sync.failed.length
       ? {
           at: sync.attemptedAt,

@@ -60,6 +60,15 @@ export function startOfWeek(day: Day): Day {
   return addDays(day, -weekdayIndex(day));
 }
 
+/** The days from the first range's start to the last range's end; null without ranges. */
+export function spanOf(ranges: readonly { from: Day; to: Day }[]): { from: Day; to: Day } | null {
+  if (ranges.length === 0) return null;
+  return {
+    from: ranges.map((r) => r.from).reduce((a, b) => (a < b ? a : b)),
+    to: ranges.map((r) => r.to).reduce((a, b) => (a > b ? a : b)),
+  };
+}
+
 /** The earlier of two days. */
 export function minDay(a: Day, b: Day): Day {
   return a < b ? a : b;
