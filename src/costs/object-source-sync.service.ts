@@ -12,6 +12,7 @@ import {
   exportUnits,
   manifestObjects,
   objectVersion,
+  parseManifest,
 } from './object-export-units.js';
 import type { ObjectStore } from './object-store.port.js';
 import type { ObjectSyncLog } from './object-sync-log.port.js';
@@ -43,8 +44,8 @@ export interface ObjectSourceSyncDeps {
 
 /**
  * Keeps the cost store in step with a prefix of FOCUS exports in object storage (docs/cost-data.md, "Object
- * storage"). Each object is its own sub-source named by its URI (or, for an AWS Data Exports billing period, the
- * data files its manifest names form one sub-source named by the period's data folder); a sub-source stores the
+ * storage"). Each object is its own sub-source named by its URI (or, for an export period of AWS Data Exports or Azure
+ * Cost Management, the data files its current manifest names form one sub-source named by the period's folder); a sub-source stores the
  * `uri#etag` of the objects it read as its files. A sync lists the prefix and reads only the sub-sources whose objects
  * changed: their rows replace the earlier ones (the days the earlier rows covered and the new ones lack are
  * emptied), and the sub-sources of objects gone are removed. A sub-source that fails keeps its earlier rows and is read
@@ -83,8 +84,7 @@ export class ObjectSourceSync {
     if (!store) throw new TallyError('USAGE', `${prefix}: no object storage reader for this URI`);
     const listing = await store.list(prefix);
     const manifests: ExportManifest[] = [];
-    for (const m of manifestObjects(listing))
-      manifests.push({ uri: m.uri, dataFiles: await readManifest(store, m.uri) });
+    for (const m of manifestObjects(listing)) manifests.push(await readManifest(store, m.uri));
     const units = exportUnits(listing, manifests);
     const existing = new Map(
       (await this.deps.costs.sources()).filter((s) => s.name.startsWith(prefix)).map((s) => [s.name, s]),
@@ -167,15 +167,12 @@ function sameObjects(before: CostSourceInfo, unit: ExportUnit): boolean {
   return stored.length === now.length && stored.every((f, i) => f === now[i]);
 }
 
-/** An AWS Data Exports manifest's `dataFiles`, or why it cannot be read. */
-async function readManifest(store: ObjectStore, uri: string): Promise<ExportManifest['dataFiles']> {
+/** A manifest's data files, or why it cannot be read. */
+async function readManifest(store: ObjectStore, uri: string): Promise<ExportManifest> {
   try {
-    const parsed = JSON.parse(await store.readText(uri)) as { dataFiles?: unknown };
-    if (Array.isArray(parsed.dataFiles) && parsed.dataFiles.every((f) => typeof f === 'string'))
-      return parsed.dataFiles as string[];
-    return { problem: 'no dataFiles list' };
+    return parseManifest(uri, await store.readText(uri));
   } catch (err) {
-    return { problem: `cannot be read (${err instanceof Error ? err.message : String(err)})` };
+    return { uri, dataFiles: { problem: `cannot be read (${err instanceof Error ? err.message : String(err)})` } };
   }
 }
 

@@ -152,3 +152,69 @@ describe('an Azure Blob prefix of FOCUS exports', () => {
     );
   });
 });
+
+describe('an Azure Cost Management FOCUS export folder', () => {
+  // As the export writes it: <root>/<export>/<YYYYMMDD-YYYYMMDD>/<run id>/ with the run's parts and its manifest.json,
+  // whose blobs[].blobName are paths in the container; each run ("Create new report", the default) adds a run folder.
+  const range = 'exports/tally-focus/20260501-20260531';
+  const manifest = (run: string, submittedTime: string, parts: string[]) =>
+    JSON.stringify({
+      manifestVersion: '2024-04-01',
+      blobCount: parts.length,
+      exportConfig: { exportName: 'tally-focus', type: 'FocusCost', dataVersion: '1.0r2', timeFrame: 'MonthToDate' },
+      deliveryConfig: { partitionData: true, dataOverwriteBehavior: 'CreateNewReport', fileFormat: 'Csv' },
+      runInfo: { executionType: 'Scheduled', submittedTime, runId: run, startDate: '2026-05-01T00:00:00' },
+      blobs: parts.map((blobName) => ({ blobName, byteCount: 1 })),
+    });
+  const unit = `az://${ACCOUNT}/${CONTAINER}/${range}/`;
+
+  it('counts only the latest run of a month, and a later run replaces it', async () => {
+    const first = months.slice(0, 50);
+    const [a1, a2] = [months.slice(0, 25), months.slice(25, 45)];
+    await put(`${range}/run-a/part_0_0001.csv`, first);
+    await put(
+      `${range}/run-a/manifest.json`,
+      manifest('run-a', '2026-05-20T02:10:00Z', [`${range}/run-a/part_0_0001.csv`]),
+    );
+    // The later run, in two gzipped parts; its folder name sorts before the first run's.
+    await put(`${range}/0-run-b/part_0_0001.csv.gz`, gzipSync(a1));
+    await put(`${range}/0-run-b/part_1_0001.csv.gz`, gzipSync(a2));
+    await put(
+      `${range}/0-run-b/manifest.json`,
+      manifest('0-run-b', '2026-05-21T02:10:00Z', [
+        `${range}/0-run-b/part_0_0001.csv.gz`,
+        `${range}/0-run-b/part_1_0001.csv.gz`,
+      ]),
+    );
+    const prefix = `az://${ACCOUNT}/${CONTAINER}/exports/`;
+    const report = await sync.sync(prefix);
+    expect(report.failed).toEqual([]);
+    expect(report.read).toBe(2);
+    expect(report.imported.map((r) => r.source)).toEqual([unit]);
+    expect(await stored(store, '2026-05', [unit])).toEqual(oracle([a1, a2], '2026-05'));
+    expect(oracle([a1, a2], '2026-05')).not.toEqual(oracle([first], '2026-05'));
+
+    // A third run of the same month: its rows replace the earlier run's; nothing is added beside them.
+    const latest = months.slice(0, 70);
+    await put(`${range}/run-c/part_0_0001.csv`, latest);
+    await put(
+      `${range}/run-c/manifest.json`,
+      manifest('run-c', '2026-05-22T02:10:00Z', [`${range}/run-c/part_0_0001.csv`]),
+    );
+    const again = await sync.sync(prefix);
+    expect(again.read).toBe(1);
+    expect(await stored(store, '2026-05', [unit])).toEqual(oracle([latest], '2026-05'));
+    expect((await sync.sync(prefix)).read).toBe(0);
+  });
+
+  it('keeps the month as it was when the latest manifest names a blob that is missing', async () => {
+    await put(
+      `${range}/run-d/manifest.json`,
+      manifest('run-d', '2026-05-23T02:10:00Z', [`${range}/run-d/part_0_0001.csv`]),
+    );
+    const report = await sync.sync(`az://${ACCOUNT}/${CONTAINER}/exports/`);
+    expect(report.failed.map((f) => f.source)).toEqual([unit]);
+    expect(report.failed[0]?.error).toContain('part_0_0001.csv');
+    expect(await stored(store, '2026-05', [unit])).toEqual(oracle([months.slice(0, 70)], '2026-05'));
+  });
+});
