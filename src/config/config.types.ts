@@ -156,6 +156,11 @@ export interface BigQueryTableRef {
 export interface GoogleConfig {
   readonly credentialsFile?: string;
   readonly billingExportTable?: BigQueryTableRef;
+  /**
+   * `GOOGLE_BILLING_ACCOUNT_ID`: the billing account whose projects Cloud Billing lists for the BigQuery sync.
+   * @defaultValue none: the sync takes the projects of the export alone
+   */
+  readonly billingAccountId?: string;
   /** `GOOGLE_BILLING_EXPORT_TABLE` is set. */
   readonly enabled: boolean;
 }

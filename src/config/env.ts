@@ -286,6 +286,11 @@ const variables = z.object({
     'google.billingExportTable',
     'BigQuery billing export table; enables Google Cloud.',
   ),
+  GOOGLE_BILLING_ACCOUNT_ID: doc(
+    pattern(/^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$/, 'a billing account id as XXXXXX-XXXXXX-XXXXXX').optional(),
+    'google.billingAccountId',
+    'Billing account whose projects Cloud Billing lists for the BigQuery sync (needs Billing Account Viewer).',
+  ),
   SMTP_URL: secret(
     url(/^smtps?:\/\/\S+$/, 'an smtp:// or smtps:// URL').optional(),
     'email.smtpUrl',
@@ -511,6 +516,7 @@ function toConfig(env: Env): Config {
       credentialsFile: env.GOOGLE_APPLICATION_CREDENTIALS,
       billingExportTable:
         table && parts ? { id: table, projectId: parts[1]!, datasetId: parts[2]!, tableId: parts[3]! } : undefined,
+      billingAccountId: env.GOOGLE_BILLING_ACCOUNT_ID,
       enabled: table !== undefined,
     },
     email: { smtpUrl: env.SMTP_URL, from: env.TALLY_EMAIL_FROM, enabled: env.SMTP_URL !== undefined },

@@ -70,6 +70,7 @@ const FULL_ENV = {
     'DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=a2V5;EndpointSuffix=core.windows.net',
   GOOGLE_APPLICATION_CREDENTIALS: '/secrets/gcp.json',
   GOOGLE_BILLING_EXPORT_TABLE: 'acme-billing.billing_export.gcp_billing_export_v1_0123AB_CDEF45_6789AB',
+  GOOGLE_BILLING_ACCOUNT_ID: '0123AB-CDEF45-6789AB',
   SMTP_URL: 'smtps://mailer:smtp-pass@smtp.example.com:465',
   TALLY_EMAIL_FROM: 'Tally <tally@example.com>',
   TWILIO_ACCOUNT_SID: `AC${'0123456789abcdef'.repeat(2)}`,
@@ -135,6 +136,7 @@ describe('loadConfig', () => {
       datasetId: 'billing_export',
       tableId: 'gcp_billing_export_v1_0123AB_CDEF45_6789AB',
     });
+    expect(config.google.billingAccountId).toBe('0123AB-CDEF45-6789AB');
     expect(config.sms).toMatchObject({ from: '+14155550100', enabled: true });
     for (const slice of [config.llm, config.aws, config.azure, config.google, config.email]) {
       expect(slice.enabled).toBe(true);
@@ -191,6 +193,7 @@ describe('loadConfig', () => {
     ['TALLY_AZURE_TAG_KEYS', ' , '],
     ['TALLY_AZURE_RESOURCES', 'yes'],
     ['GOOGLE_BILLING_EXPORT_TABLE', 'just_a_table'],
+    ['GOOGLE_BILLING_ACCOUNT_ID', 'billingAccounts/0123AB-CDEF45-6789AB'],
     ['TWILIO_ACCOUNT_SID', 'AC123'],
     ['OPENAI_BASE_URL', 'localhost:11434'],
     ['OPENAI_API_KEY', ' sk-padded '],
