@@ -10,6 +10,7 @@ import { TallyError } from '../shared/errors.js';
 import { accessProblems, accessSchema, channelScopeSchema } from './access-policy.schema.js';
 import { approvalsSchema, defaultApprovalPolicy, guardrailsSchema } from './approval-policy.schema.js';
 import { defaultNotificationPolicy, notificationsSchema, onCallProblems } from './notification-policy.schema.js';
+import { type NamedSource, sourcesSchema } from './source-policy.schema.js';
 
 /**
  * The policy file (`TALLY_POLICY_FILE`, YAML; README "Policy file" documents every key). It holds channel scopes
@@ -36,6 +37,8 @@ import { defaultNotificationPolicy, notificationsSchema, onCallProblems } from '
  * notifications:
  *   routes:
  *     - { channel: C0ALERTS, minSeverity: medium }
+ * sources:                   # cost sources besides TALLY_FOCUS_FILE, each with a name
+ *   - { name: aws-focus, uri: "s3://acme-billing/focus/tally-focus/" }
  */
 const policySchema = z
   .object({
@@ -47,6 +50,7 @@ const policySchema = z
     approvals: approvalsSchema,
     guardrails: guardrailsSchema,
     notifications: notificationsSchema,
+    sources: sourcesSchema,
   })
   .strict();
 
@@ -58,6 +62,8 @@ export interface Policy {
   approvals: ApprovalPolicy;
   /** Alert routes, on-call people and anomaly thresholds; `defaultNotificationPolicy()` when absent. */
   notifications: NotificationPolicy;
+  /** Named cost sources imported and synced besides `TALLY_FOCUS_FILE` (none when absent). */
+  sources: readonly NamedSource[];
 }
 
 /** The policy without a file: no channel scopes, the default approval policy, no alert routes. */
@@ -66,6 +72,7 @@ export const EMPTY_POLICY: Policy = {
   access: OPEN_ACCESS,
   approvals: defaultApprovalPolicy(),
   notifications: defaultNotificationPolicy(),
+  sources: [],
 };
 
 /** A policy file is a few kilobytes; anything past this is not one. */
@@ -142,6 +149,7 @@ export function parsePolicy(text: string, source = 'TALLY_POLICY_FILE'): Policy 
     access: result.data.access,
     approvals: { ...result.data.approvals, guardrails: result.data.guardrails },
     notifications: result.data.notifications,
+    sources: result.data.sources,
   };
 }
 
