@@ -102,7 +102,9 @@ export class VegaChartRenderer implements ChartRenderer {
           ? emptySpec(spec, this.width, this.height)
           : spec.kind === 'bars'
             ? barsSpec(spec, this.width)
-            : trendSpec(spec, this.width, this.height);
+            : spec.kind === 'lines'
+              ? linesSpec(spec, this.width, this.height)
+              : trendSpec(spec, this.width, this.height);
       // Vega-Lite warns about every step-sized bar chart ("Dropping fit-y"); only errors are worth a log line.
       const compiled = compile(vl, { logger: vega.logger(vega.Error) }).spec;
       view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: NO_NETWORK, logLevel: vega.Error });
@@ -165,6 +167,42 @@ function trendSpec(spec: ChartSpec, width: number, height: number): TopLevelSpec
         legend: { orient: 'right', symbolType: 'square', labelLimit: 0, labelExpr: truncateLabel(30) },
       },
       order: { field: 'order', type: 'quantitative' },
+    },
+  };
+}
+
+/** Lines over days, not stacked (a budget: cumulative spend, the amount, the forecast); NaN values are not drawn. */
+function linesSpec(spec: ChartSpec, width: number, height: number): TopLevelSpec {
+  const names = spec.series.map((s) => s.name);
+  const values = spec.series.flatMap((s, order) =>
+    spec.labels.flatMap((label, i) => {
+      const value = s.values[i];
+      return value !== undefined && Number.isFinite(value) ? [{ label, series: s.name, order, value }] : [];
+    }),
+  );
+  return {
+    ...frame(spec, width),
+    height,
+    autosize: { type: 'fit-x', contains: 'padding' },
+    data: { values },
+    mark: { type: 'line', strokeWidth: 2 },
+    encoding: {
+      x: {
+        field: 'label',
+        type: 'temporal',
+        timeUnit: 'utcyearmonthdate',
+        title: null,
+        axis: { format: '%b %d', labelAngle: 0, labelOverlap: true, grid: false },
+      },
+      y: { field: 'value', type: 'quantitative', title: spec.currency, axis: { format: ',.2~f', tickCount: 5 } },
+      color: {
+        field: 'series',
+        type: 'nominal',
+        title: null,
+        scale: { domain: names, range: colours(names) },
+        legend: { orient: 'right', labelLimit: 0 },
+      },
+      strokeDash: { field: 'series', type: 'nominal', legend: null },
     },
   };
 }
@@ -286,6 +324,13 @@ function altText(spec: ChartSpec): string {
   const more = items.length > top.length ? ` and ${items.length - top.length} more` : '';
   const listed = top.length > 0 ? `; largest: ${top.join(', ')}${more}` : '; no data';
   if (spec.kind === 'bars') return `Horizontal bar chart of ${spec.title} in ${spec.currency}${listed}.`;
+  if (spec.kind === 'lines') {
+    const ends = spec.series.map((s) => {
+      const last = [...s.values].reverse().find((v) => Number.isFinite(v));
+      return `${s.name} ${last === undefined ? 'none' : formatMoney(last, spec.currency)}`;
+    });
+    return `Line chart of ${spec.title}, ${spec.labels[0]} to ${spec.labels.at(-1)}, in ${spec.currency}; last values: ${ends.join(', ')}.`;
+  }
   const [first, last] = [spec.labels[0], spec.labels.at(-1)];
   const range = first && last && !spec.title.includes(first) ? `, ${first} to ${last}` : '';
   const shape = spec.labels.length <= MAX_BAR_DAYS ? 'Stacked bar chart' : 'Stacked area chart';

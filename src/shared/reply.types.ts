@@ -33,9 +33,13 @@ export interface ReplyButton {
   style?: 'primary' | 'danger';
 }
 
-/** A chart to draw: a daily trend (stacked series) or a breakdown (bars). Adapters render it to an image. */
+/**
+ * A chart to draw: a daily trend (stacked series), a breakdown (bars), or lines over days that are not stacked (a
+ * budget's cumulative spend, its amount and its forecast; a NaN value is a day that series does not cover). Adapters
+ * render it to an image.
+ */
 export interface ChartSpec {
-  kind: 'trend' | 'bars';
+  kind: 'trend' | 'bars' | 'lines';
   title: string;
   currency: string;
   labels: string[];
