@@ -1,0 +1,123 @@
+import type { Identity } from '../approvals/approval.types.js';
+import type { ViewScope } from '../costs/view-scope.js';
+import type { Clock } from '../shared/clock.js';
+import type { Day } from '../shared/day.js';
+import { dayOf } from '../shared/day.js';
+import type { Budget, BudgetRepository } from './budget.types.js';
+import type { PeriodForecastDeps } from './budget-forecast.js';
+import { periodForecast } from './budget-forecast.js';
+import { periodRange } from './budget-period.js';
+import { budgetVisibleIn } from './budget-scope.js';
+import type { BudgetStatus } from './budget-status.js';
+import { budgetStatus } from './budget-status.js';
+import type { BudgetDraft, BudgetProblem } from './budget-validation.js';
+import { checkBudget } from './budget-validation.js';
+
+/** Who changes a budget: the identity they used, and the person it is (a people key, or `platform:id`). */
+export interface BudgetActor {
+  identity: Identity;
+  person: string;
+}
+
+export interface BudgetServiceDeps extends PeriodForecastDeps {
+  repo: BudgetRepository;
+  /** The budgets of the policy file (`budgets:`); read-only from chat. */
+  policyBudgets: readonly Budget[];
+  clock: Clock;
+  /** `TALLY_FISCAL_YEAR_START`, 1–12. */
+  fiscalYearStart: number;
+  /** The tag keys of the cost data, to check a budget's scope against. */
+  tagKeys: () => Promise<string[]>;
+  /** People keys of the policy file: the owners a budget may name besides Slack and Teams ids. */
+  people: readonly string[];
+  /** Whether the identity may create, change and remove budgets (`budgets.admins`, else `access.admins`). */
+  mayEdit: (identity: Identity) => Promise<boolean>;
+}
+
+/** The outcome of `budget set`. */
+export type SetBudgetOutcome =
+  | { ok: true; budget: Budget; created: boolean }
+  | { ok: false; reason: 'NOT_ALLOWED' }
+  | { ok: false; reason: 'POLICY_BUDGET'; budget: Budget }
+  | { ok: false; reason: 'INVALID'; problems: BudgetProblem[] };
+
+/** The outcome of `budget remove`. */
+export type RemoveBudgetOutcome =
+  | { ok: true; budget: Budget }
+  | { ok: false; reason: 'NOT_ALLOWED' | 'NOT_FOUND' }
+  | { ok: false; reason: 'POLICY_BUDGET'; budget: Budget };
+
+/** A budget's status, with the days behind its spend (for the chart). */
+export interface BudgetStatusWithDays {
+  status: BudgetStatus;
+  daily: { day: Day; amount: number }[];
+}
+
+/**
+ * Budgets (docs/budgets.md): those of the policy file and those made in chat, one list by name (a policy budget wins
+ * a name both use). Setting checks everything first and stores nothing on any problem. Policy budgets are changed in
+ * the policy file only.
+ */
+export class BudgetService {
+  constructor(private readonly deps: BudgetServiceDeps) {}
+
+  /** Every budget the viewer may see, by name. */
+  async list(scope?: ViewScope): Promise<Budget[]> {
+    const policy = new Map(this.deps.policyBudgets.map((b) => [b.name, b]));
+    const chat = (await this.deps.repo.list()).filter((b) => !policy.has(b.name));
+    return [...policy.values(), ...chat]
+      .filter((b) => budgetVisibleIn(b.filter, scope))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** The budget of that name, when the viewer may see it. */
+  async get(name: string, scope?: ViewScope): Promise<Budget | null> {
+    const key = name.toLowerCase();
+    const found = this.deps.policyBudgets.find((b) => b.name === key) ?? (await this.deps.repo.get(key));
+    return found && budgetVisibleIn(found.filter, scope) ? found : null;
+  }
+
+  /** Creates or replaces a chat budget; nothing is stored when anything is wrong. */
+  async set(draft: BudgetDraft, actor: BudgetActor): Promise<SetBudgetOutcome> {
+    if (!(await this.deps.mayEdit(actor.identity))) return { ok: false, reason: 'NOT_ALLOWED' };
+    const fromPolicy = this.deps.policyBudgets.find((b) => b.name === draft.name.toLowerCase());
+    if (fromPolicy) return { ok: false, reason: 'POLICY_BUDGET', budget: fromPolicy };
+    const checked = checkBudget(draft, { tagKeys: await this.deps.tagKeys(), people: this.deps.people });
+    if (!checked.ok) return { ok: false, reason: 'INVALID', problems: checked.problems };
+    const before = await this.deps.repo.get(checked.budget.name);
+    const budget: Budget = {
+      ...checked.budget,
+      // A change keeps this period's exception: it was granted for the period, not for the old amount.
+      ...(before?.exception ? { exception: before.exception } : {}),
+      origin: 'chat',
+      updatedBy: actor.person,
+      updatedAt: this.deps.clock.now().toISOString(),
+    };
+    await this.deps.repo.save(budget);
+    return { ok: true, budget, created: !before };
+  }
+
+  async remove(name: string, actor: BudgetActor): Promise<RemoveBudgetOutcome> {
+    if (!(await this.deps.mayEdit(actor.identity))) return { ok: false, reason: 'NOT_ALLOWED' };
+    const key = name.toLowerCase();
+    const fromPolicy = this.deps.policyBudgets.find((b) => b.name === key);
+    if (fromPolicy) return { ok: false, reason: 'POLICY_BUDGET', budget: fromPolicy };
+    const budget = await this.deps.repo.get(key);
+    if (!budget || !(await this.deps.repo.remove(key))) return { ok: false, reason: 'NOT_FOUND' };
+    return { ok: true, budget };
+  }
+
+  /** Spend so far, forecast, percentages, days left and the daily rate that keeps within the amount. */
+  async status(budget: Budget): Promise<BudgetStatusWithDays> {
+    const today = dayOf(this.deps.clock.now());
+    const period = periodRange(budget.period, today, this.deps.fiscalYearStart);
+    const f = await periodForecast(this.deps, {
+      today,
+      period,
+      metric: budget.metric,
+      filter: budget.filter,
+      currency: budget.currency,
+    });
+    return { status: budgetStatus(budget, period, today, f), daily: f.daily };
+  }
+}
