@@ -1,14 +1,17 @@
 import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { writeFocusCsv } from '../../adapters/focus-file/focus-csv.writer.js';
 import { FocusExportReader } from '../../adapters/focus-file/focus-export.reader.js';
 import { MemoryDedupeStore } from '../../adapters/memory/memory-dedupe.store.js';
 import { FileObjectSyncLog } from '../../adapters/object-storage/object-sync-file.log.js';
 import { pingRedis } from '../../adapters/queue/redis-probe.js';
 import { runShell } from '../../adapters/shell/shell-repl.js';
+import { EMPTY_POLICY, readPolicyFile } from '../config/policy.js';
+import { focusSourceList, type NamedSource, sourceLabels } from '../config/source-policy.schema.js';
 import { ChatCore } from '../conversation/chat-core.js';
 import { ImportService } from '../costs/import.service.js';
 import type { ImportRun } from '../costs/import-run.types.js';
-import { groupObjectSources, type ObjectPrefixStatus } from '../costs/object-source-groups.js';
+import { groupObjectSources, type ObjectPrefixStatus, sourceTitle } from '../costs/object-source-groups.js';
 import type { ObjectSyncReport } from '../costs/object-source-sync.service.js';
 import { generateSample } from '../costs/sample/sample-data.js';
 import { addDays, dayOf, isDay } from '../shared/day.js';
@@ -18,6 +21,7 @@ import type { Reply } from '../shared/reply.types.js';
 import { renderText } from '../shared/reply-text.js';
 import { type CliContext, clockFor } from './cli-context.js';
 import { createDeps, createStores } from './deps.js';
+import { focusPaths, importEach } from './focus-sources.js';
 import { createObjectSourceSync, isObjectStorageUri } from './object-sources.js';
 
 /** The shell's user: `--as <person>` (a key of the policy's people) votes and proposes as that person. */
@@ -108,7 +112,14 @@ function jsonOf(reply: Reply): Record<string, unknown> {
     : { kind: reply.kind, title: reply.title, text: reply.text ?? null };
 }
 
-export async function importCommand(ctx: CliContext, path: string, opts: { source?: string }): Promise<void> {
+export async function importCommand(ctx: CliContext, args: string[], opts: { source?: string }): Promise<void> {
+  const policy = ctx.config.policyFile ? await readPolicyFile(ctx.config.policyFile) : EMPTY_POLICY;
+  const paths = importPaths(args, ctx.config.focusFile, policy.sources);
+  if (opts.source && (paths.length !== 1 || isObjectStorageUri(paths[0]!)))
+    throw new TallyError(
+      'USAGE',
+      'usage: --source names the source of one local path (tally import PATH --source NAME)',
+    );
   const stores = await createStores(ctx.config);
   try {
     const importer = new ImportService({
@@ -117,21 +128,54 @@ export async function importCommand(ctx: CliContext, path: string, opts: { sourc
       runs: stores.runs,
       clock: clockFor(ctx.config),
     });
-    if (isObjectStorageUri(path)) {
-      const objects = await createObjectSourceSync(ctx.config, importer, stores.costs, stores.dataDir);
-      const report = await objects.sync(path);
+    // Each source on its own: one that fails (or a prefix some of whose objects fail) is reported and the others go on;
+    // a single local path that fails throws, as it always did.
+    const importOne = async (path: string): Promise<boolean> => {
+      if (!isObjectStorageUri(path)) {
+        ctx.out(importSummary(await importer.importPath(path, opts)));
+        return true;
+      }
+      const report = await (await createObjectSourceSync(ctx.config, importer, stores.costs, stores.dataDir)).sync(
+        path,
+      );
       ctx.out(objectSyncSummary(report));
-      ctx.err(`Stored in ${stores.dataDir}.`);
-      if (report.failed.length) process.exitCode = 1;
-      return;
+      return report.failed.length === 0;
+    };
+    if (paths.length === 1) {
+      if (!(await importOne(paths[0]!))) process.exitCode = 1;
+    } else {
+      const { done, failed } = await importEach(paths, importOne);
+      for (const f of failed) ctx.err(`Failed ${f.path}: ${f.error}`);
+      if (failed.length || done.some((d) => !d.result)) process.exitCode = 1;
     }
-    const run = await importer.importPath(path, opts);
-    ctx.out(importSummary(run));
     ctx.err(`Stored in ${stores.dataDir}.`);
   } finally {
     await stores.close();
   }
 }
+
+/**
+ * What `tally import` reads: its arguments (a name of the policy file's `sources:` stands for its location; a local
+ * path is made absolute), or without arguments every configured source.
+ */
+function importPaths(
+  args: readonly string[],
+  focusFile: string | undefined,
+  sources: readonly NamedSource[],
+): string[] {
+  if (args.length === 0) {
+    const all = focusSourceList(focusFile, sources);
+    if (!all)
+      throw new TallyError(
+        'USAGE',
+        'usage: tally import PATH... (no TALLY_FOCUS_FILE and no sources: in the policy file to import)',
+      );
+    return focusPaths(all).map(absolute);
+  }
+  return args.map((a) => sources.find((s) => s.name === a)?.uri ?? a).map(absolute);
+}
+
+const absolute = (path: string) => (isObjectStorageUri(path) ? path : resolve(path));
 
 /** Objects listed and read, and per new or changed sub-source its import summary; removed and failed sub-sources. */
 function objectSyncSummary(report: ObjectSyncReport): string {
@@ -203,7 +247,7 @@ export async function workerCommand(ctx: CliContext): Promise<void> {
 function prefixLine(p: ObjectPrefixStatus): string {
   const days = p.range ? `${p.range.from} to ${p.range.to}` : 'no days';
   const error = p.lastError ? `, last error ${p.lastError.at}: ${p.lastError.error}` : '';
-  return `${p.prefix}\t${p.rows} rows, ${p.rejectedRows} rejected, ${days}, ${p.objects} object(s) in ${p.sources} source(s), last listing ${p.listedAt ?? 'never'} (${p.listed} listed, ${p.read} read)${error}`;
+  return `${sourceTitle(p.prefix, p.name)}\t${p.rows} rows, ${p.rejectedRows} rejected, ${days}, ${p.objects} object(s) in ${p.sources} source(s), last listing ${p.listedAt ?? 'never'} (${p.listed} listed, ${p.read} read)${error}`;
 }
 
 /** `tally sources`: every source in the data directory, the sub-sources of an object storage prefix summed per prefix; `tally sources remove NAME` deletes one. */
@@ -219,7 +263,13 @@ export async function sourcesCommand(ctx: CliContext, action: string | undefined
     }
     if (action !== undefined) throw new TallyError('USAGE', 'usage: tally sources [remove NAME]');
     const sources = await stores.costs.sources();
-    const { prefixes, others } = groupObjectSources(sources, await new FileObjectSyncLog(stores.dataDir).latest());
+    const policy = ctx.config.policyFile ? await readPolicyFile(ctx.config.policyFile) : EMPTY_POLICY;
+    const labels = sourceLabels(policy.sources);
+    const { prefixes, others } = groupObjectSources(
+      sources,
+      await new FileObjectSyncLog(stores.dataDir).latest(),
+      labels,
+    );
     if (sources.length === 0 && prefixes.length === 0) {
       ctx.out(`No cost data in ${stores.dataDir}.`);
       return;
@@ -227,7 +277,7 @@ export async function sourcesCommand(ctx: CliContext, action: string | undefined
     for (const s of others) {
       const days = s.range ? `${s.range.from} to ${s.range.to}` : 'no days';
       ctx.out(
-        `${s.name}\t${s.rows} rows, ${s.rejectedRows} rejected, ${days}, ${s.files.length} file(s), last import ${s.lastImport}`,
+        `${sourceTitle(s.name, labels.get(s.name))}\t${s.rows} rows, ${s.rejectedRows} rejected, ${days}, ${s.files.length} file(s), last import ${s.lastImport}`,
       );
     }
     for (const p of prefixes) ctx.out(prefixLine(p));

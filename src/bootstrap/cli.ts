@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { createPinoLogger } from '../../adapters/logging/pino-logger.js';
 import { loadProcessConfig } from '../config/env.js';
@@ -16,7 +16,6 @@ import {
   workerCommand,
 } from './cli-commands.js';
 import type { CliContext } from './cli-context.js';
-import { isObjectStorageUri } from './object-sources.js';
 
 /** Exit codes of `tally` (README.md#cli-reference). */
 export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2 } as const;
@@ -103,12 +102,18 @@ function buildProgram(ctx: CliContext): Command {
     .action(async (opts: { focus?: string }) => (await import('./mcp.js')).mcpCommand(ctx, opts));
   program
     .command('import')
-    .description('load a FOCUS export into the cost data directory (TALLY_DATA_DIR)')
-    .argument('<path>', 'a FOCUS CSV, .csv.gz or Parquet file, or a folder of them')
-    .option('--source <name>', 'source name; re-importing a source replaces its data for the days it covers')
-    .action((path: string, opts: { source?: string }) =>
-      importCommand(ctx, isObjectStorageUri(path) ? path : resolve(path), opts),
-    );
+    .description(
+      "load FOCUS exports into the cost data directory (TALLY_DATA_DIR); without a path, every configured source (TALLY_FOCUS_FILE and the policy file's sources:)",
+    )
+    .argument(
+      '[paths...]',
+      "FOCUS CSV, .csv.gz or Parquet files, folders of them, object storage prefixes (s3://, az://, gs://) or names of the policy file's sources",
+    )
+    .option(
+      '--source <name>',
+      'source name (one local path only); re-importing a source replaces its data for the days it covers',
+    )
+    .action((paths: string[], opts: { source?: string }) => importCommand(ctx, paths, opts));
   program
     .command('sources')
     .description('list the cost sources in TALLY_DATA_DIR; `sources remove NAME` deletes one source and its data')

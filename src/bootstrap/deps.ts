@@ -27,6 +27,7 @@ import type { AuditLog } from '../audit/audit.types.js';
 import type { Config } from '../config/env.js';
 import { redactUrlCredentials } from '../config/env.js';
 import { EMPTY_POLICY, readPolicyFile } from '../config/policy.js';
+import { focusSourceList, sourceLabels } from '../config/source-policy.schema.js';
 import type { ConversationRefStore } from '../conversation/conversation-ref.port.js';
 import { TurnHandler } from '../conversation/handle-turn.service.js';
 import { AccessCommandService } from '../conversation/run-access-command.js';
@@ -185,7 +186,7 @@ export async function createDeps(
   const today = dayOf(options.clock.now());
   const dataDir = options.focusPath
     ? await mkdtemp(join(tmpdir(), 'tally-focus-'))
-    : !config.focusFile && !(await hasCostData(config.dataDir))
+    : !focusSourceList(config.focusFile, policy.sources) && !(await hasCostData(config.dataDir))
       ? sampleDataDir(config.dataDir, today)
       : config.dataDir;
   const temporary = options.focusPath ? dataDir : null;
@@ -205,7 +206,7 @@ export async function createDeps(
     runs: stores.runs,
     clock: options.clock,
   });
-  const focusPath = options.focusPath ?? config.focusFile;
+  const focusPath = options.focusPath ?? focusSourceList(config.focusFile, policy.sources);
   let initialImport: ImportRun | null = null;
   const notes: string[] = [];
   try {
@@ -254,7 +255,8 @@ export async function createDeps(
     clock: options.clock,
     names: vocabulary,
     anomalies: (request) => scan.scan(request),
-    status: () => statusFacts({ ...stores, notes, syncs: new FileObjectSyncLog(dataDir) }),
+    status: () =>
+      statusFacts({ ...stores, notes, syncs: new FileObjectSyncLog(dataDir), labels: sourceLabels(policy.sources) }),
   });
   const digests = new DigestService({
     costs,

@@ -23,6 +23,7 @@ import type { AnomalyScanService } from '../anomalies/anomaly-scan.service.js';
 import type { ChatMessenger } from '../approvals/chat-messenger.port.js';
 import type { Config } from '../config/env.js';
 import type { Policy } from '../config/policy.js';
+import { focusSourceList } from '../config/source-policy.schema.js';
 import { alertMessages } from '../conversation/replies/alert.reply.js';
 import type { ViewerScopes } from '../conversation/viewer-scope.js';
 import type { CostQueryService } from '../costs/cost-query.service.js';
@@ -136,6 +137,8 @@ export function createScheduledWork(config: Config, options: ScheduledWorkOption
     logger,
   });
   const sources = createCostSources(config, clock);
+  // TALLY_FOCUS_FILE's sources and the policy file's `sources:`, imported by the scheduled import job.
+  const focusSources = focusSourceList(config.focusFile, policy.sources);
   const sync = new SyncService({
     sources,
     costs: stores.costs,
@@ -172,7 +175,7 @@ export function createScheduledWork(config: Config, options: ScheduledWorkOption
         scanQueue,
         syncCron: config.schedules.syncCron,
         scanCron: config.schedules.scanCron,
-        syncing: sources.length > 0 || config.focusFile !== undefined,
+        syncing: sources.length > 0 || focusSources !== undefined,
       });
       await rescheduleDigests();
       return startWorkers({
@@ -184,8 +187,8 @@ export function createScheduledWork(config: Config, options: ScheduledWorkOption
             sync,
             syncQueue,
             scanQueue,
-            ...(config.focusFile
-              ? { focus: { path: config.focusFile, importer: focusImporter(config, options.importer, stores.costs) } }
+            ...(focusSources
+              ? { focus: { path: focusSources, importer: focusImporter(config, options.importer, stores.costs) } }
               : {}),
           }),
           [QUEUES.anomalyScan]: anomalyScanProcessor(alerts),

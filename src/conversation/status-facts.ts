@@ -14,6 +14,8 @@ export interface StatusSources {
   deliveries: DeliveryLog;
   /** The object storage prefixes' last syncs, whose sub-sources `status` shows per prefix. */
   syncs?: ObjectSyncLog;
+  /** Stored source names → the names the policy file's `sources:` gives them (shown beside them). */
+  labels?: ReadonlyMap<string, string>;
   /** Notes of this start (e.g. "answers use the sample dataset"). */
   notes: string[];
 }
@@ -31,7 +33,8 @@ export async function statusFacts(s: StatusSources): Promise<StatusFacts> {
     dataRange,
     imports: await s.runs.latest(200),
     sources,
-    objectSources: groupObjectSources(sources, s.syncs ? await s.syncs.latest() : []).prefixes,
+    objectSources: groupObjectSources(sources, s.syncs ? await s.syncs.latest() : [], s.labels).prefixes,
+    ...(s.labels?.size ? { labels: s.labels } : {}),
     overlaps: dataRange ? (await s.costs.coverage(dataRange)).overlaps : [],
     notes: [
       ...s.notes,

@@ -6,6 +6,8 @@ import type { PrefixSync } from './object-sync-log.port.js';
 /** An object storage prefix with its sub-sources summed (docs/cost-data.md, "Object storage"). */
 export interface ObjectPrefixStatus {
   prefix: string;
+  /** The name the policy file's `sources:` gives the prefix, if any. */
+  name?: string;
   /** ISO instant of the last listing that worked, or null. */
   listedAt: string | null;
   /** Objects the last listing found and read. */
@@ -28,11 +30,13 @@ export function prefixOf(source: string, prefixes: readonly string[]): string | 
 
 /**
  * Sums the sub-sources of each synced prefix into one status (last listing, objects, rows, rejected rows, days and
- * the last sync's failures); the sources of no prefix are returned as they are.
+ * the last sync's failures), named as `labels` (the policy's `sources:`) name them; the sources of no prefix are
+ * returned as they are.
  */
 export function groupObjectSources(
   sources: readonly CostSourceInfo[],
   syncs: readonly PrefixSync[],
+  labels: ReadonlyMap<string, string> = new Map(),
 ): { prefixes: ObjectPrefixStatus[]; others: CostSourceInfo[] } {
   const names = syncs.map((s) => s.prefix);
   const groups = new Map<string, CostSourceInfo[]>(names.map((n) => [n, []]));
@@ -43,7 +47,11 @@ export function groupObjectSources(
     else others.push(s);
   }
   const prefixes = syncs
-    .map((sync) => prefixStatus(sync, groups.get(sync.prefix) ?? []))
+    .map((sync) => {
+      const status = prefixStatus(sync, groups.get(sync.prefix) ?? []);
+      const name = labels.get(sync.prefix);
+      return name ? { ...status, name } : status;
+    })
     .sort((a, b) => a.prefix.localeCompare(b.prefix));
   return { prefixes, others };
 }
@@ -69,4 +77,9 @@ function prefixStatus(sync: PrefixSync, parts: readonly CostSourceInfo[]): Objec
         }
       : null,
   };
+}
+
+/** A source as `status` and `tally sources` show it: `aws-focus (s3://billing/focus/)` when named, else its location. */
+export function sourceTitle(location: string, name: string | undefined): string {
+  return name ? `${name} (${location})` : location;
 }

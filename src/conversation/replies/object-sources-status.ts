@@ -1,4 +1,4 @@
-import type { ObjectPrefixStatus } from '../../costs/object-source-groups.js';
+import { type ObjectPrefixStatus, sourceTitle } from '../../costs/object-source-groups.js';
 import type { ReplyTable } from '../../shared/reply.types.js';
 import { text } from '../../shared/reply.types.js';
 
@@ -23,7 +23,7 @@ export function objectSourcesTable(prefixes: readonly ObjectPrefixStatus[]): Rep
       { header: 'Last error', align: 'left' },
     ],
     rows: prefixes.map((p) => [
-      text(p.prefix),
+      text(sourceTitle(p.prefix, p.name)),
       text(p.listedAt ? when(p.listedAt) : 'never'),
       text(String(p.listed)),
       text(String(p.read)),
@@ -39,7 +39,7 @@ export function objectSourcesTable(prefixes: readonly ObjectPrefixStatus[]): Rep
 /** A scoped `status` row per prefix: its last listing and whether the last sync read everything. */
 export function scopedObjectSourceRows(prefixes: readonly ObjectPrefixStatus[]) {
   return prefixes.map((p) => [
-    text(`${p.prefix} (objects)`),
+    text(`${sourceTitle(p.prefix, p.name)} (objects)`),
     text(p.listedAt ? when(p.listedAt) : 'never'),
     text(p.lastError ? `failed ${when(p.lastError.at)}` : 'ok'),
   ]);

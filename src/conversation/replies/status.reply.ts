@@ -1,6 +1,6 @@
 import type { CostSourceInfo, CoverageNotes } from '../../costs/cost-repository.port.js';
 import type { ImportRun } from '../../costs/import-run.types.js';
-import { type ObjectPrefixStatus, prefixOf } from '../../costs/object-source-groups.js';
+import { type ObjectPrefixStatus, prefixOf, sourceTitle } from '../../costs/object-source-groups.js';
 import type { ViewScope } from '../../costs/view-scope.js';
 import { describeScope } from '../../costs/view-scope.js';
 import type { Day } from '../../shared/day.js';
@@ -18,6 +18,8 @@ export interface StatusFacts {
   sources?: CostSourceInfo[];
   /** Object storage prefixes, each with its per-object sub-sources summed (they are not listed one by one). */
   objectSources?: ObjectPrefixStatus[];
+  /** Stored source names → the names the policy file's `sources:` gives them. */
+  labels?: ReadonlyMap<string, string>;
   /** Sources that cover the same billing account and days (answers warn that figures may be counted twice). */
   overlaps?: CoverageNotes['overlaps'];
   notes: string[];
@@ -89,7 +91,7 @@ export function statusReply(s: StatusFacts): Reply {
             { header: 'Last import', align: 'left' as const },
           ],
           rows: listed.map((src) => [
-            text(src.name),
+            text(sourceTitle(src.name, s.labels?.get(src.name))),
             text(String(src.files.length)),
             text(String(src.rows)),
             text(String(src.rejectedRows)),
