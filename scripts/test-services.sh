@@ -6,6 +6,8 @@
 #   - moto server  PyPI `moto[server]`
 #   - Azurite      npm `azurite` (a devDependency, so `npm ci` installs it), blob service only; installed into the cache
 #                  at the version package.json pins when node_modules lacks it
+#   - fake-gcs-server  v1.56.1 (Cloud Storage JSON API), memory backend, plain HTTP, built from the Go module proxy
+#                  with `go install` and cached
 #
 # Usage:
 #   scripts/test-services.sh exec CMD [ARGS...]  start the services, run CMD with the URLs exported, stop the services,
@@ -17,12 +19,14 @@
 # Exported to CMD (and printed by `start`):
 #   TALLY_TEST_REDIS_URL=redis://127.0.0.1:P  TALLY_TEST_MONGODB_URL=mongodb://127.0.0.1:P  TALLY_TEST_AWS_ENDPOINT=http://127.0.0.1:P
 #   TALLY_TEST_AZURITE_BLOB_URL=http://127.0.0.1:P/devstoreaccount1 (Azurite's well-known development account)
+#   TALLY_TEST_GCS_URL=http://127.0.0.1:P (fake-gcs-server's root: the JSON API is under /storage/v1)
 # A service whose variable is already set is not started; MONGODB_URI (a real MongoDB) stands in for
-# TALLY_TEST_MONGODB_URL when only it is set.
+# TALLY_TEST_MONGODB_URL when only it is set. A `start` finding services that an older version of this script started
+# (its state file lacks Azurite or fake-gcs-server) starts the missing ones beside them.
 #
 # Environment:
-#   TALLY_SERVICES_HOME     cache for the FerretDB binary, moto's virtualenv, Azurite (when node_modules lacks it), logs
-#                           and `start` state
+#   TALLY_SERVICES_HOME     cache for the FerretDB and fake-gcs-server binaries, moto's virtualenv, Azurite (when
+#                           node_modules lacks it), logs and `start` state
 #                           (default ~/.cache/tally-services)
 #   TALLY_SERVICES_TIMEOUT  seconds to wait for each service to accept connections (default 60)
 set -euo pipefail
@@ -30,6 +34,8 @@ set -euo pipefail
 readonly FERRETDB_VERSION=v1.24.2
 readonly FERRETDB_MODULE=github.com/FerretDB/FerretDB
 readonly MOTO_REQUIREMENT='moto[server]>=5,<6'
+readonly FAKE_GCS_VERSION=v1.56.1
+readonly FAKE_GCS_MODULE=github.com/fsouza/fake-gcs-server
 REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly REPO_DIR
 
@@ -38,6 +44,8 @@ BIN_DIR="$SERVICES_HOME/bin"
 FERRETDB_BIN="$BIN_DIR/ferretdb"
 MOTO_VENV="$SERVICES_HOME/moto-venv"
 AZURITE_PREFIX="$SERVICES_HOME/azurite"
+# The version is in the name: a binary of another version is simply not found, and is built anew.
+FAKE_GCS_BIN="$BIN_DIR/fake-gcs-server-$FAKE_GCS_VERSION"
 LOG_DIR="$SERVICES_HOME/logs"
 STATE_FILE="$SERVICES_HOME/run/services.state"
 TIMEOUT="${TALLY_SERVICES_TIMEOUT:-60}"
@@ -50,6 +58,7 @@ MOTO_PID=''
 MOTO_PY=''
 AZURITE_PID=''
 AZURITE_BIN=''
+FAKE_GCS_PID=''
 USED_PORTS=' '
 PORT=''
 CHECK_CMDLINE=''
@@ -111,7 +120,7 @@ lock_install() {
     fi
     # Left over from an interrupted build (we hold the lock, so no build is running).
     chmod -R u+w "$SERVICES_HOME"/ferretdb-build.* 2>/dev/null || true
-    rm -rf "$SERVICES_HOME"/ferretdb-build.*
+    rm -rf "$SERVICES_HOME"/ferretdb-build.* "$SERVICES_HOME"/fake-gcs-build.*
   fi
 }
 
@@ -301,6 +310,39 @@ install_azurite() {
   AZURITE_BIN=$(find_azurite)
   [[ -n $AZURITE_BIN ]] || die "npm installed azurite but azurite-blob is missing (log: $logfile)"
   log "installed azurite $version in $((SECONDS - start))s"
+}
+
+install_fake_gcs() {
+  if [[ -x $FAKE_GCS_BIN ]]; then
+    return 0
+  fi
+  command -v go >/dev/null 2>&1 ||
+    die "fake-gcs-server $FAKE_GCS_VERSION has to be built but 'go' is not on PATH: install Go >= 1.26 (https://go.dev/dl/)"
+  log "building fake-gcs-server $FAKE_GCS_VERSION from the Go module proxy (first run only, 1-2 minutes)"
+  local logfile="$LOG_DIR/fake-gcs-build.log" work start=$SECONDS
+  mkdir -p "$BIN_DIR"
+  work=$(mktemp -d "$SERVICES_HOME/fake-gcs-build.XXXXXX")
+  if ! run_logged "$logfile" build_fake_gcs "$work"; then
+    rm -rf "$work"
+    show_log_tail "$logfile"
+    die "building fake-gcs-server $FAKE_GCS_VERSION failed (full log: $logfile)"
+  fi
+  rm -rf "$work"
+  [[ -x $FAKE_GCS_BIN ]] || die "the build did not leave $FAKE_GCS_BIN (build log: $logfile)"
+  log "built $FAKE_GCS_BIN in $((SECONDS - start))s"
+}
+
+build_fake_gcs() { # WORK_DIR
+  local work=$1
+  cd "$work"
+  # Outside any module, with no workspace; GOTOOLCHAIN=auto lets an older go fetch the toolchain go.mod asks for.
+  export GO111MODULE=on GOWORK=off GOFLAGS=-mod=mod GOTOOLCHAIN=auto GOBIN="$work"
+  go version
+  go install -trimpath "$FAKE_GCS_MODULE@$FAKE_GCS_VERSION"
+  # The module's version as built into the binary (`mod <path> <version>`): the proxy served the one asked for.
+  go version -m "$work/fake-gcs-server" |
+    awk -v m="$FAKE_GCS_MODULE" -v v="$FAKE_GCS_VERSION" '$1 == "mod" && $2 == m && $3 == v { ok = 1 } END { exit !ok }'
+  mv -f "$work/fake-gcs-server" "$FAKE_GCS_BIN"
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -557,12 +599,41 @@ start_azurite() {
   done
 }
 
+start_fake_gcs() {
+  local dir="$RUN_DIR/fake-gcs" port status attempt
+  mkdir -p "$dir"
+  for attempt in 1 2 3; do
+    pick_port
+    port=$PORT
+    # Objects in memory; -public-host so that download URLs name this port.
+    $SETSID "$FAKE_GCS_BIN" -scheme http -backend memory -host 127.0.0.1 -port "$port" -public-host "127.0.0.1:$port" \
+      -log-level warn </dev/null >"$dir/fake-gcs.log" 2>&1 &
+    FAKE_GCS_PID=$!
+    status=0
+    wait_ready "http_ok http://127.0.0.1:$port/_internal/healthcheck" "! alive $FAKE_GCS_PID" || status=$?
+    if [[ $status -eq 0 ]]; then
+      TALLY_TEST_GCS_URL="http://127.0.0.1:$port"
+      export TALLY_TEST_GCS_URL
+      log "fake-gcs-server $FAKE_GCS_VERSION on 127.0.0.1:$port"
+      return 0
+    fi
+    stop_pid "$FAKE_GCS_PID" fake-gcs-server
+    FAKE_GCS_PID=''
+    if [[ $status -eq 1 ]] && addr_in_use "$dir/fake-gcs.log" && [[ $attempt -lt 3 ]]; then
+      log "fake-gcs-server: port $port was taken, retrying"
+      continue
+    fi
+    service_failed fake-gcs-server "$dir/fake-gcs.log" "$status"
+  done
+}
+
 stop_started() {
+  stop_pid "$FAKE_GCS_PID" fake-gcs-server
   stop_pid "$AZURITE_PID" azurite-blob
   stop_pid "$MOTO_PID" moto.server
   stop_pid "$FERRETDB_PID" ferretdb
   stop_pid "$REDIS_PID" redis-server
-  AZURITE_PID='' MOTO_PID='' FERRETDB_PID='' REDIS_PID=''
+  FAKE_GCS_PID='' AZURITE_PID='' MOTO_PID='' FERRETDB_PID='' REDIS_PID=''
   if [[ -n $RUN_DIR && -d $RUN_DIR ]]; then
     rm -rf "$RUN_DIR"
   fi
@@ -576,6 +647,7 @@ NEED_REDIS=''
 NEED_FERRETDB=''
 NEED_MOTO=''
 NEED_AZURITE=''
+NEED_FAKE_GCS=''
 
 decide() {
   if [[ -n ${TALLY_TEST_REDIS_URL:-} ]]; then
@@ -602,6 +674,11 @@ decide() {
   else
     NEED_AZURITE=1
   fi
+  if [[ -n ${TALLY_TEST_GCS_URL:-} ]]; then
+    log 'fake-gcs-server: using TALLY_TEST_GCS_URL from the environment'
+  else
+    NEED_FAKE_GCS=1
+  fi
 }
 
 install_needed() {
@@ -610,6 +687,7 @@ install_needed() {
   if [[ -n $NEED_FERRETDB ]]; then install_ferretdb; fi
   if [[ -n $NEED_MOTO ]]; then install_moto; fi
   if [[ -n $NEED_AZURITE ]]; then install_azurite; fi
+  if [[ -n $NEED_FAKE_GCS ]]; then install_fake_gcs; fi
   unlock_install
 }
 
@@ -619,11 +697,13 @@ start_needed() {
   if [[ -n $NEED_FERRETDB ]]; then start_ferretdb; fi
   if [[ -n $NEED_MOTO ]]; then start_moto; fi
   if [[ -n $NEED_AZURITE ]]; then start_azurite; fi
+  if [[ -n $NEED_FAKE_GCS ]]; then start_fake_gcs; fi
 }
 
 print_exports() {
   local name
-  for name in TALLY_TEST_REDIS_URL TALLY_TEST_MONGODB_URL TALLY_TEST_AWS_ENDPOINT TALLY_TEST_AZURITE_BLOB_URL; do
+  for name in TALLY_TEST_REDIS_URL TALLY_TEST_MONGODB_URL TALLY_TEST_AWS_ENDPOINT TALLY_TEST_AZURITE_BLOB_URL \
+    TALLY_TEST_GCS_URL; do
     printf 'export %s=%q\n' "$name" "${!name}"
   done
 }
@@ -639,12 +719,13 @@ on_exit() {
 # Subcommands
 
 cmd_install() {
-  NEED_REDIS=1 NEED_FERRETDB=1 NEED_MOTO=1 NEED_AZURITE=1
+  NEED_REDIS=1 NEED_FERRETDB=1 NEED_MOTO=1 NEED_AZURITE=1 NEED_FAKE_GCS=1
   install_needed
   log "redis: $(command -v redis-server) ($(redis-server --version | cut -d' ' -f3))"
   log "ferretdb: $FERRETDB_BIN ($FERRETDB_VERSION)"
   log "moto: $MOTO_PY ($("$MOTO_PY" -c 'import moto; print(moto.__version__)'))"
   log "azurite: $AZURITE_BIN"
+  log "fake-gcs-server: $FAKE_GCS_BIN"
 }
 
 cmd_exec() {
@@ -662,23 +743,24 @@ cmd_exec() {
 
 state_alive() {
   [[ -f $STATE_FILE ]] || return 1
-  local RUN_DIR REDIS_PID FERRETDB_PID MOTO_PID AZURITE_PID TALLY_TEST_REDIS_URL TALLY_TEST_MONGODB_URL \
-    TALLY_TEST_AWS_ENDPOINT TALLY_TEST_AZURITE_BLOB_URL
-  AZURITE_PID='' TALLY_TEST_AZURITE_BLOB_URL=''
+  local RUN_DIR REDIS_PID FERRETDB_PID MOTO_PID AZURITE_PID FAKE_GCS_PID TALLY_TEST_REDIS_URL TALLY_TEST_MONGODB_URL \
+    TALLY_TEST_AWS_ENDPOINT TALLY_TEST_AZURITE_BLOB_URL TALLY_TEST_GCS_URL
+  AZURITE_PID='' TALLY_TEST_AZURITE_BLOB_URL='' FAKE_GCS_PID='' TALLY_TEST_GCS_URL=''
   # shellcheck disable=SC1090
   source "$STATE_FILE"
   if [[ -n $REDIS_PID ]] && ! ours "$REDIS_PID" redis-server; then return 1; fi
   if [[ -n $FERRETDB_PID ]] && ! ours "$FERRETDB_PID" ferretdb; then return 1; fi
   if [[ -n $MOTO_PID ]] && ! ours "$MOTO_PID" moto.server; then return 1; fi
   if [[ -n $AZURITE_PID ]] && ! ours "$AZURITE_PID" azurite-blob; then return 1; fi
+  if [[ -n $FAKE_GCS_PID ]] && ! ours "$FAKE_GCS_PID" fake-gcs-server; then return 1; fi
   return 0
 }
 
 write_state() {
   mkdir -p "$(dirname "$STATE_FILE")"
   local name
-  for name in RUN_DIR REDIS_PID FERRETDB_PID MOTO_PID AZURITE_PID TALLY_TEST_REDIS_URL TALLY_TEST_MONGODB_URL \
-    TALLY_TEST_AWS_ENDPOINT TALLY_TEST_AZURITE_BLOB_URL; do
+  for name in RUN_DIR REDIS_PID FERRETDB_PID MOTO_PID AZURITE_PID FAKE_GCS_PID TALLY_TEST_REDIS_URL \
+    TALLY_TEST_MONGODB_URL TALLY_TEST_AWS_ENDPOINT TALLY_TEST_AZURITE_BLOB_URL TALLY_TEST_GCS_URL; do
     printf '%s=%q\n' "$name" "${!name}"
   done >"$STATE_FILE"
 }
@@ -686,18 +768,28 @@ write_state() {
 cmd_start() {
   if state_alive; then
     log "already running (state: $STATE_FILE); \`$0 stop\` stops them"
-    local caller_azurite=${TALLY_TEST_AZURITE_BLOB_URL:-}
-    TALLY_TEST_AZURITE_BLOB_URL=''
+    local caller_azurite=${TALLY_TEST_AZURITE_BLOB_URL:-} caller_gcs=${TALLY_TEST_GCS_URL:-} added=''
+    TALLY_TEST_AZURITE_BLOB_URL='' TALLY_TEST_GCS_URL=''
     # shellcheck disable=SC1090
     source "$STATE_FILE"
+    # A state file written before Azurite or fake-gcs-server was added: start the missing ones beside the services
+    # already running (they may be in use), in the same run directory, so that `stop` stops them together. One the
+    # caller provides is not started (its URL is not written to the state).
+    NEED_AZURITE='' NEED_FAKE_GCS=''
     if [[ -z $AZURITE_PID && -z $TALLY_TEST_AZURITE_BLOB_URL ]]; then
-      # A state file written before Azurite was added: start it beside the services already running (they may be in
-      # use), in the same run directory, so that `stop` stops it with them.
+      added=1
       TALLY_TEST_AZURITE_BLOB_URL=$caller_azurite
-      NEED_AZURITE=''
       if [[ -z $TALLY_TEST_AZURITE_BLOB_URL ]]; then NEED_AZURITE=1; fi
+    fi
+    if [[ -z $FAKE_GCS_PID && -z $TALLY_TEST_GCS_URL ]]; then
+      added=1
+      TALLY_TEST_GCS_URL=$caller_gcs
+      if [[ -z $TALLY_TEST_GCS_URL ]]; then NEED_FAKE_GCS=1; fi
+    fi
+    if [[ -n $added ]]; then
       install_needed
       if [[ -n $NEED_AZURITE ]]; then start_azurite; fi
+      if [[ -n $NEED_FAKE_GCS ]]; then start_fake_gcs; fi
       write_state
     fi
     print_exports
@@ -708,13 +800,15 @@ cmd_start() {
     # eval'd from that run for services it provides itself.
     local stale name
     stale=$(
-      TALLY_TEST_AZURITE_BLOB_URL='' # absent from a state file written before Azurite was added
+      # Absent from a state file written before Azurite or fake-gcs-server was added.
+      TALLY_TEST_AZURITE_BLOB_URL='' TALLY_TEST_GCS_URL=''
       # shellcheck disable=SC1090
       source "$STATE_FILE"
       printf '%s\n' "$TALLY_TEST_REDIS_URL" "$TALLY_TEST_MONGODB_URL" "$TALLY_TEST_AWS_ENDPOINT" \
-        "${TALLY_TEST_AZURITE_BLOB_URL:-}"
+        "${TALLY_TEST_AZURITE_BLOB_URL:-}" "${TALLY_TEST_GCS_URL:-}"
     )
-    for name in TALLY_TEST_REDIS_URL TALLY_TEST_MONGODB_URL TALLY_TEST_AWS_ENDPOINT TALLY_TEST_AZURITE_BLOB_URL; do
+    for name in TALLY_TEST_REDIS_URL TALLY_TEST_MONGODB_URL TALLY_TEST_AWS_ENDPOINT TALLY_TEST_AZURITE_BLOB_URL \
+      TALLY_TEST_GCS_URL; do
       if [[ -n ${!name:-} ]] && grep -qxF -- "${!name}" <<<"$stale"; then
         unset "$name"
       fi
@@ -739,7 +833,8 @@ cmd_stop() {
     return 0
   fi
   # Locals, so that a restart from `cmd_start` does not mistake the old URLs for ones the caller provided.
-  local TALLY_TEST_REDIS_URL TALLY_TEST_MONGODB_URL TALLY_TEST_AWS_ENDPOINT TALLY_TEST_AZURITE_BLOB_URL CHECK_CMDLINE=1
+  local TALLY_TEST_REDIS_URL TALLY_TEST_MONGODB_URL TALLY_TEST_AWS_ENDPOINT TALLY_TEST_AZURITE_BLOB_URL \
+    TALLY_TEST_GCS_URL CHECK_CMDLINE=1
   # shellcheck disable=SC1090
   source "$STATE_FILE"
   stop_started

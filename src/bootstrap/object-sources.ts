@@ -7,17 +7,18 @@ import { spanOf } from '../shared/day.js';
 import { focusPaths, importEach } from './focus-sources.js';
 
 /**
- * True for a path that names object storage (`s3://bucket/prefix/`, `az://account/container/prefix` or
- * `https://account.blob.core.windows.net/container/prefix`) rather than a local file or folder.
+ * True for a path that names object storage (`s3://bucket/prefix/`, `az://account/container/prefix`,
+ * `https://account.blob.core.windows.net/container/prefix` or `gs://bucket/prefix`) rather than a local file or folder.
  */
 export function isObjectStorageUri(path: string): boolean {
-  return /^(s3|az):\/\//i.test(path) || /^https:\/\/[a-z0-9]+\.blob\.core\.windows\.net\//i.test(path);
+  return /^(s3|az|gs):\/\//i.test(path) || /^https:\/\/[a-z0-9]+\.blob\.core\.windows\.net\//i.test(path);
 }
 
 /**
  * The object storage sync (docs/cost-data.md, "Object storage") over S3 with the `config.aws` settings (keys or the
- * SDK's credential chain, `AWS_ENDPOINT_URL`). The SDK is loaded here, on first use, so that commands reading local
- * files do not load it. Each prefix's last sync is noted in `dataDir` for `status` and `tally sources`.
+ * SDK's credential chain, `AWS_ENDPOINT_URL`), Azure Blob and Cloud Storage. The SDKs are loaded here, on first use, so
+ * that commands reading local files do not load them. Each prefix's last sync is noted in `dataDir` for `status` and
+ * `tally sources`.
  */
 export async function createObjectSourceSync(
   config: Config,
@@ -27,8 +28,14 @@ export async function createObjectSourceSync(
 ): Promise<ObjectSourceSync> {
   const { S3ObjectStore } = await import('../../adapters/object-storage/s3-object.store.js');
   const azure = await azureBlobStore(config);
+  const { GcsObjectStore } = await import('../../adapters/object-storage/gcs-object.store.js');
+  // Cloud Storage: the key file of GOOGLE_APPLICATION_CREDENTIALS, else Application Default Credentials; the library
+  // reads STORAGE_EMULATOR_HOST itself.
+  const gcs = new GcsObjectStore({
+    ...(config.google.credentialsFile ? { credentialsFile: config.google.credentialsFile } : {}),
+  });
   const log = new FileObjectSyncLog(dataDir);
-  return new ObjectSourceSync({ stores: [new S3ObjectStore(config.aws), azure], importer, costs, log });
+  return new ObjectSourceSync({ stores: [new S3ObjectStore(config.aws), azure, gcs], importer, costs, log });
 }
 
 /**

@@ -1,5 +1,6 @@
 // URLs of the real services integration and contract tests use. `scripts/test-services.sh` starts them on 127.0.0.1
-// (Redis, FerretDB as the MongoDB server, moto for AWS, Azurite for Azure Blob) and exports these variables; `npm test` runs the tests through it.
+// (Redis, FerretDB as the MongoDB server, moto for AWS, Azurite for Azure Blob, fake-gcs-server for Cloud Storage) and
+// exports these variables; `npm test` runs the tests through it.
 import { randomBytes } from 'node:crypto';
 
 const HOW_TO_RUN =
@@ -31,6 +32,11 @@ export function awsEndpoint(): string {
 /** `http://127.0.0.1:P/devstoreaccount1` — Azurite's blob service from scripts/test-services.sh (its development account). */
 export function azuriteBlobUrl(): string {
   return required('TALLY_TEST_AZURITE_BLOB_URL', 'Azure Blob emulator (Azurite)');
+}
+
+/** `http://127.0.0.1:P` — fake-gcs-server from scripts/test-services.sh (the Cloud Storage JSON API is under `/storage/v1`). */
+export function gcsUrl(): string {
+  return required('TALLY_TEST_GCS_URL', 'Cloud Storage emulator (fake-gcs-server)');
 }
 
 /** Azurite's well-known development account and key (not a secret: every Azurite has them). */
