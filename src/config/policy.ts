@@ -3,12 +3,14 @@ import leven from 'leven';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { ApprovalPolicy } from '../approvals/approval-policy.types.js';
+import type { BudgetPolicy } from '../budgets/budget-policy.types.js';
 import type { AccessPolicy, ViewScope } from '../costs/view-scope.js';
 import { OPEN_ACCESS } from '../costs/view-scope.js';
 import type { NotificationPolicy } from '../notifications/notification-policy.types.js';
 import { TallyError } from '../shared/errors.js';
 import { accessProblems, accessSchema, channelScopeSchema } from './access-policy.schema.js';
 import { approvalsSchema, defaultApprovalPolicy, guardrailsSchema } from './approval-policy.schema.js';
+import { budgetProblems, budgetsSchema, policyBudgets } from './budget-policy.schema.js';
 import { defaultNotificationPolicy, notificationsSchema, onCallProblems } from './notification-policy.schema.js';
 import { type NamedSource, sourcesSchema } from './source-policy.schema.js';
 
@@ -50,6 +52,7 @@ const policySchema = z
     approvals: approvalsSchema,
     guardrails: guardrailsSchema,
     notifications: notificationsSchema,
+    budgets: budgetsSchema,
     sources: sourcesSchema,
   })
   .strict();
@@ -62,6 +65,8 @@ export interface Policy {
   approvals: ApprovalPolicy;
   /** Alert routes, on-call people and anomaly thresholds; `defaultNotificationPolicy()` when absent. */
   notifications: NotificationPolicy;
+  /** Budgets of the file (read-only from chat) and who may change budgets (docs/budgets.md#policy-file). */
+  budgets: BudgetPolicy;
   /** Named cost sources imported and synced besides `TALLY_FOCUS_FILE` (none when absent). */
   sources: readonly NamedSource[];
 }
@@ -72,6 +77,7 @@ export const EMPTY_POLICY: Policy = {
   access: OPEN_ACCESS,
   approvals: defaultApprovalPolicy(),
   notifications: defaultNotificationPolicy(),
+  budgets: { budgets: [] },
   sources: [],
 };
 
@@ -136,7 +142,10 @@ export function parsePolicy(text: string, source = 'TALLY_POLICY_FILE'): Policy 
   // Checks across sections run on the raw value, so that one run names every bad path.
   const problems = [
     ...(result.success ? [] : result.error.issues.flatMap(problemsOf)),
-    ...[...onCallProblems(raw), ...accessProblems(raw)].map((p) => ({ path: formatPath(p.path), message: p.message })),
+    ...[...onCallProblems(raw), ...accessProblems(raw), ...budgetProblems(raw)].map((p) => ({
+      path: formatPath(p.path),
+      message: p.message,
+    })),
   ];
   if (!result.success || problems.length > 0) {
     const lines = problems.map((p) => `  ${p.path || '(top level)'}: ${p.message}`);
@@ -149,6 +158,10 @@ export function parsePolicy(text: string, source = 'TALLY_POLICY_FILE'): Policy 
     access: result.data.access,
     approvals: { ...result.data.approvals, guardrails: result.data.guardrails },
     notifications: result.data.notifications,
+    budgets: {
+      ...(result.data.budgets.admins ? { admins: result.data.budgets.admins } : {}),
+      budgets: policyBudgets(result.data.budgets.drafts, raw),
+    },
     sources: result.data.sources,
   };
 }
