@@ -121,6 +121,15 @@ export interface AwsConfig {
   readonly regions: readonly string[];
   /** `TALLY_AWS_TAG_KEYS`: cost allocation tag keys the Cost Explorer sync breaks costs down by; empty when unset. */
   readonly tagKeys: readonly string[];
+  /** `TALLY_AWS_ROLE_NAME`: the role assumed in each covered account other than the credentials' own. */
+  readonly roleName?: string;
+  /** `TALLY_AWS_EXTERNAL_ID`: passed to AssumeRole when set. */
+  readonly externalId?: string;
+  /**
+   * `TALLY_AWS_ACCOUNTS`: the accounts recommendations and actions cover besides the credentials' own; unset, those
+   * of the policy's `aws.roles` and, with a role name, the AWS accounts of the cost data (README "Every account").
+   */
+  readonly accounts?: readonly string[];
   /** Any of `AWS_REGION`, `AWS_PROFILE`, `AWS_ACCESS_KEY_ID`, `AWS_ENDPOINT_URL` is set. */
   readonly enabled: boolean;
 }

@@ -258,6 +258,27 @@ const variables = z.object({
     'aws.tagKeys',
     'Cost allocation tag keys synced from Cost Explorer (one more request per key and page).',
   ),
+  TALLY_AWS_ROLE_NAME: doc(
+    pattern(/^[\w+=,.@/-]{1,64}$/, 'an IAM role name such as TallyReadAndAct').optional(),
+    'aws.roleName',
+    'Role assumed (STS AssumeRole) in every other covered account for recommendations and actions; with it, the AWS accounts of the cost data are covered.',
+  ),
+  TALLY_AWS_EXTERNAL_ID: secret(
+    pattern(/^[\w+=,.@:/-]{2,1224}$/, 'an external id (2-1224 characters)').optional(),
+    'aws.externalId',
+    'External id passed to AssumeRole, when the member accounts\' trust policy asks for one.',
+  ),
+  TALLY_AWS_ACCOUNTS: doc(
+    z
+      .string()
+      .refine((s) => splitList(s).length > 0 && splitList(s).every((a) => /^\d{12}$/.test(a)), {
+        error: 'expected a comma-separated list of 12-digit AWS account ids',
+      })
+      .transform((s) => [...new Set(splitList(s))])
+      .optional(),
+    'aws.accounts',
+    'Accounts recommendations and actions cover besides the credentials\' own. Unset: those of the policy\'s aws.roles and, with TALLY_AWS_ROLE_NAME, the AWS accounts of the cost data.',
+  ),
   AZURE_TENANT_ID: doc(tenant.optional(), 'azure.tenantId', 'Entra ID tenant.'),
   AZURE_CLIENT_ID: doc(guid('a client id').optional(), 'azure.clientId', 'App registration or managed identity id.'),
   AZURE_CLIENT_SECRET: secret(text().optional(), 'azure.clientSecret', 'Client secret of the app registration.'),
@@ -500,6 +521,9 @@ function toConfig(env: Env): Config {
       endpointUrl: env.AWS_ENDPOINT_URL,
       regions: env.TALLY_AWS_REGIONS ?? (env.AWS_REGION ? [env.AWS_REGION] : []),
       tagKeys: env.TALLY_AWS_TAG_KEYS ?? [],
+      roleName: env.TALLY_AWS_ROLE_NAME,
+      externalId: env.TALLY_AWS_EXTERNAL_ID,
+      accounts: env.TALLY_AWS_ACCOUNTS,
       enabled: [env.AWS_REGION, env.AWS_PROFILE, env.AWS_ACCESS_KEY_ID, env.AWS_ENDPOINT_URL].some(Boolean),
     },
     azure: {
