@@ -266,7 +266,7 @@ const variables = z.object({
   TALLY_AWS_EXTERNAL_ID: secret(
     pattern(/^[\w+=,.@:/-]{2,1224}$/, 'an external id (2-1224 characters)').optional(),
     'aws.externalId',
-    'External id passed to AssumeRole, when the member accounts\' trust policy asks for one.',
+    "External id passed to AssumeRole, when the member accounts' trust policy asks for one.",
   ),
   TALLY_AWS_ACCOUNTS: doc(
     z
@@ -277,7 +277,7 @@ const variables = z.object({
       .transform((s) => [...new Set(splitList(s))])
       .optional(),
     'aws.accounts',
-    'Accounts recommendations and actions cover besides the credentials\' own. Unset: those of the policy\'s aws.roles and, with TALLY_AWS_ROLE_NAME, the AWS accounts of the cost data.',
+    "Accounts recommendations and actions cover besides the credentials' own. Unset: those of the policy's aws.roles and, with TALLY_AWS_ROLE_NAME, the AWS accounts of the cost data.",
   ),
   AZURE_TENANT_ID: doc(tenant.optional(), 'azure.tenantId', 'Entra ID tenant.'),
   AZURE_CLIENT_ID: doc(guid('a client id').optional(), 'azure.clientId', 'App registration or managed identity id.'),
