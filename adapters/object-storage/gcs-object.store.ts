@@ -68,7 +68,7 @@ export class GcsObjectStore implements ObjectStore {
   }
 
   handles(uri: string): boolean {
-    return /^gs:\/\//i.test(uri);
+    return uri.startsWith('gs://');
   }
 
   async list(prefix: string): Promise<StoredObject[]> {

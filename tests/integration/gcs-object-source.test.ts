@@ -76,7 +76,7 @@ afterAll(async () => {
 describe('a Cloud Storage prefix of FOCUS exports', () => {
   it('is an object storage URI', () => {
     expect(isObjectStorageUri(PREFIX)).toBe(true);
-    expect(isObjectStorageUri(`GS://${BUCKET}`)).toBe(true);
+    expect(isObjectStorageUri(`gs://${BUCKET}`)).toBe(true);
     expect(isObjectStorageUri('exports/gs/2026-05.csv')).toBe(false);
   });
 
