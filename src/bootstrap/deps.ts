@@ -10,6 +10,7 @@ import { exportChanged, FocusExportReader } from '../../adapters/focus-file/focu
 import { MemoryAlertRepository } from '../../adapters/memory/memory-alert.repository.js';
 import { MemoryApprovalRepository } from '../../adapters/memory/memory-approval.repository.js';
 import { MemoryAuditLog } from '../../adapters/memory/memory-audit.log.js';
+import { MemoryBudgetRepository } from '../../adapters/memory/memory-budget.repository.js';
 import { MemoryConversationRefStore } from '../../adapters/memory/memory-conversation-ref.store.js';
 import { MemoryDeliveryLog } from '../../adapters/memory/memory-delivery.log.js';
 import { MemoryDigestSubscriptionRepository } from '../../adapters/memory/memory-digest-subscription.repository.js';
@@ -21,9 +22,13 @@ import { vocabularyOf } from '../agent/understand/vocabulary.js';
 import type { AlertRepository } from '../anomalies/alert.types.js';
 import { AnomalyScanService } from '../anomalies/anomaly-scan.service.js';
 import type { ApprovalRepository } from '../approvals/approval-repository.port.js';
+import { personOf } from '../approvals/approvers.js';
 import type { ChatMessenger } from '../approvals/chat-messenger.port.js';
 import { SavingsService } from '../approvals/savings.service.js';
 import type { AuditLog } from '../audit/audit.types.js';
+import { BudgetService } from '../budgets/budget.service.js';
+import type { BudgetRepository } from '../budgets/budget.types.js';
+import { budgetEditors } from '../budgets/budget-editors.js';
 import type { Config } from '../config/env.js';
 import { redactUrlCredentials } from '../config/env.js';
 import { EMPTY_POLICY, readPolicyFile } from '../config/policy.js';
@@ -31,6 +36,7 @@ import { focusSourceList, sourceLabels } from '../config/source-policy.schema.js
 import type { ConversationRefStore } from '../conversation/conversation-ref.port.js';
 import { TurnHandler } from '../conversation/handle-turn.service.js';
 import { AccessCommandService } from '../conversation/run-access-command.js';
+import { BudgetCommandService } from '../conversation/run-budget-command.js';
 import { CommandService } from '../conversation/run-command.js';
 import { QueryRunner } from '../conversation/run-query.js';
 import { statusFacts } from '../conversation/status-facts.js';
@@ -65,6 +71,7 @@ export interface Stores {
   audit: AuditLog;
   alerts: AlertRepository;
   digestSubscriptions: DigestSubscriptionRepository;
+  budgets: BudgetRepository;
   deliveries: DeliveryLog;
   conversationRefs: ConversationRefStore;
   description: string;
@@ -117,6 +124,7 @@ export async function createStores(config: Config, options: { dataDir?: string }
       audit: new MemoryAuditLog(),
       alerts: new MemoryAlertRepository(),
       digestSubscriptions: new MemoryDigestSubscriptionRepository(),
+      budgets: new MemoryBudgetRepository(),
       deliveries: new MemoryDeliveryLog(),
       conversationRefs: new MemoryConversationRefStore(),
       description: `cost data in ${dataDir}; application state in-process (nothing is kept after exit)`,
@@ -134,19 +142,23 @@ export async function createStores(config: Config, options: { dataDir?: string }
     '../../adapters/mongo/mongo-digest-subscription.repository.js'
   );
   const { MongoDeliveryLog } = await import('../../adapters/mongo/mongo-delivery.log.js');
+  const { MongoBudgetRepository } = await import('../../adapters/mongo/mongo-budget.repository.js');
   const { MongoConversationRefStore } = await import('../../adapters/mongo/mongo-conversation-ref.store.js');
-  const [runs, approvals, audit, alerts, digestSubscriptions, deliveries, conversationRefs] = await Promise.all([
-    MongoImportRunRepository.create(conn),
-    MongoApprovalRepository.create(conn),
-    MongoAuditLog.create(conn),
-    MongoAlertRepository.create(conn),
-    MongoDigestSubscriptionRepository.create(conn),
-    MongoDeliveryLog.create(conn),
-    MongoConversationRefStore.create(conn),
-  ]);
+  const [runs, approvals, audit, alerts, digestSubscriptions, deliveries, conversationRefs, budgets] =
+    await Promise.all([
+      MongoImportRunRepository.create(conn),
+      MongoApprovalRepository.create(conn),
+      MongoAuditLog.create(conn),
+      MongoAlertRepository.create(conn),
+      MongoDigestSubscriptionRepository.create(conn),
+      MongoDeliveryLog.create(conn),
+      MongoConversationRefStore.create(conn),
+      MongoBudgetRepository.create(conn),
+    ]);
   return {
     alerts,
     digestSubscriptions,
+    budgets,
     deliveries,
     conversationRefs,
     costs,
@@ -242,6 +254,8 @@ export async function createDeps(
     return messenger ? messenger.groupMembers(group) : [];
   });
   const accessCommands = new AccessCommandService(scopes, policy);
+  const groupMembers = async (platform: 'slack' | 'teams', group: string) =>
+    messengers.find((m) => m.platform === platform)?.groupMembers(group) ?? [];
   const costs = new CostQueryService(stores.costs);
   const forecast = new ForecastService(costs);
   const scan = new AnomalyScanService(stores.costs, { detector: policy.notifications.anomalies });
@@ -287,6 +301,23 @@ export async function createDeps(
     digests,
     clock: options.clock,
   });
+  const budgets = new BudgetCommandService(
+    new BudgetService({
+      repo: stores.budgets,
+      policyBudgets: policy.budgets.budgets,
+      costs,
+      forecast,
+      clock: options.clock,
+      fiscalYearStart: config.fiscalYearStart,
+      tagKeys: () => stores.costs.tagKeys(),
+      people: policy.approvals.people.map((p) => p.key),
+      mayEdit: budgetEditors(
+        { approvals: policy.approvals, admins: policy.budgets.admins ?? policy.access.admins },
+        groupMembers,
+      ),
+    }),
+    (identity) => personOf(policy.approvals, identity),
+  );
   const approvals = await createApprovalRuntime(config, {
     stores,
     scopes,
@@ -333,6 +364,7 @@ export async function createDeps(
           scope,
         ),
       (command, turn) => accessCommands.run(command, turn),
+      (command, turn, scope) => budgets.run(command, turn, scope),
     ),
     initialImport,
     approvals,

@@ -1,4 +1,5 @@
 import type { ActionKind } from '../actions/action.types.js';
+import type { BudgetDraft } from '../budgets/budget-validation.js';
 import type { CostFilter, Dimension } from '../costs/cost-query.types.js';
 import type { Metric } from '../costs/cost-record.types.js';
 import type { PeriodSpec } from '../costs/period.js';
@@ -24,6 +25,13 @@ export type DigestCommand =
   | { kind: 'digest'; action: 'unsubscribe'; id?: string }
   | { kind: 'digest'; action: 'show' };
 export type LaterFeature = (typeof LATER_FEATURES)[number];
+
+/** `budget …` (docs/budgets.md#commands): list, show, set or remove a budget. */
+export type BudgetCommand =
+  | { kind: 'budget'; action: 'list' }
+  | { kind: 'budget'; action: 'show'; name: string }
+  | { kind: 'budget'; action: 'remove'; name: string }
+  | { kind: 'budget'; action: 'set'; draft: BudgetDraft };
 
 /** The second period of a comparison: explicit, or "the one before". */
 export type ComparePeriod = PeriodSpec | { kind: 'previous' };
@@ -61,6 +69,7 @@ export type Command =
   | { kind: 'later'; feature: LaterFeature; text: string }
   | { kind: 'anomalies'; period: PeriodSpec; filter: CostFilter }
   | DigestCommand
+  | BudgetCommand
   | ApprovalCommand;
 
 /** Commands about recommendations and approvals; they need to know who asks (the turn's user). */

@@ -62,6 +62,16 @@ const HELP_TOPICS: ReadonlyMap<string, { summary: string; examples: string[] }> 
         'digest now',
       ],
     },
+    budget: {
+      summary: 'Budgets: spend so far and the forecast to the end of the period against an amount, with owners.',
+      examples: [
+        'budgets',
+        'budget payments-team',
+        'budget set payments-team 12000 USD monthly for tag:team=payments owner @alice in #payments',
+        'budget set platform 150000 EUR fiscal quarterly for provider AWS thresholds 50 90 forecast 100',
+        'budget remove payments-team',
+      ],
+    },
     recommendations: {
       summary:
         'Savings recommendations for AWS: idle, oversized and old instances, unattached volumes, unused addresses.',

@@ -7,6 +7,7 @@ import { echo } from './echo.js';
 import { COST_NOUNS, matchDimension, matchMetric, matchPeriod, matchPreviousPhrase } from './grammar-words.js';
 import { parseAnomaliesCommand } from './parse-anomalies-command.js';
 import { parseApprovalCommand } from './parse-approval-command.js';
+import { parseBudgetCommand } from './parse-budget-command.js';
 import { parseDigestCommand } from './parse-digest-command.js';
 import { matchFilter } from './parse-filter.js';
 import type { Token } from './tokenize.js';
@@ -77,6 +78,8 @@ function parseLine(input: string): ParseResult {
   if (anomalies) return anomalies;
   const digest = parseDigestCommand(input);
   if (digest) return digest;
+  const budget = parseBudgetCommand(input);
+  if (budget) return budget;
   const later = LATER.get(head);
   if (later) return ok({ kind: 'later', feature: later, text: input.trim() });
   if (head === 'compare') return parseCompare(tokens.slice(1));

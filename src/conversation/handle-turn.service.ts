@@ -1,4 +1,4 @@
-import type { ApprovalCommand, Command, DigestCommand } from '../commands/command.types.js';
+import type { ApprovalCommand, BudgetCommand, Command, DigestCommand } from '../commands/command.types.js';
 import { APPROVAL_COMMAND_KINDS } from '../commands/command.types.js';
 import { helpReply } from '../commands/help.js';
 import { parseCommand } from '../commands/parse-command.js';
@@ -31,12 +31,15 @@ export type DigestCommandRunner = (command: DigestCommand, turn: Turn, scope?: V
 /** Runs the approval commands (they need the turn: who votes, where the request is posted). */
 export type ApprovalCommandRunner = (command: ApprovalCommand, turn: Turn, scope?: ViewScope) => Promise<Reply>;
 
+/** Runs `budget …` (docs/budgets.md#commands). */
+export type BudgetCommandRunner = (command: BudgetCommand, turn: Turn, scope?: ViewScope) => Promise<Reply>;
+
 /** Runs `access` and `access all` (who may see what). */
 export type AccessCommandRunner = (command: { all: boolean }, turn: Turn) => Promise<Reply>;
 
 /** A line that starts like a command: a malformed one gets usage help rather than a guess. */
 const COMMAND_START =
-  /^\s*\/?(cost|billed|list|effective|top|compare|forecast|anomalies|digest|status|help|approvals?|approve|reject|cancel|propose|recommendations|savings|access)\b/i;
+  /^\s*\/?(cost|billed|list|effective|top|compare|forecast|anomalies|digest|status|help|approvals?|approve|reject|cancel|propose|recommendations|savings|access|budgets?)\b/i;
 
 /** The agent's proposal in one turn: none yet, one under way, or one made. */
 interface ProposalsOfTurn {
@@ -62,6 +65,7 @@ export class TurnHandler {
     private readonly approvalCommands?: ApprovalCommandRunner,
     private readonly digestCommands?: DigestCommandRunner,
     private readonly accessCommands?: AccessCommandRunner,
+    private readonly budgetCommands?: BudgetCommandRunner,
   ) {}
 
   private runApproval(command: ApprovalCommand, turn: Turn, scope?: ViewScope): Promise<Reply> {
@@ -101,6 +105,14 @@ export class TurnHandler {
     if (command.kind === 'access')
       return via === 'person' && this.accessCommands ? this.accessCommands(command, turn) : helpReply('access');
     const scope = await this.scopeOf(turn);
+    if (command.kind === 'budget') {
+      if (!this.budgetCommands) return helpReply('budget', 'Budgets are not set up in this process.');
+      // The agent may read budgets; setting and removing them is for people.
+      const readOnly = via === 'agent' && (command.action === 'set' || command.action === 'remove');
+      return readOnly
+        ? helpReply('budget', 'Budgets are set and removed by people, with `budget set …` and `budget remove …`.')
+        : this.budgetCommands(command, turn, scope);
+    }
     if (command.kind === 'digest')
       return this.runDigest(via === 'agent' ? { kind: 'digest', action: 'show' } : command, turn, scope);
     if (!isApprovalCommand(command)) {
