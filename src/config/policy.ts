@@ -10,6 +10,7 @@ import type { NotificationPolicy } from '../notifications/notification-policy.ty
 import { TallyError } from '../shared/errors.js';
 import { accessProblems, accessSchema, channelScopeSchema } from './access-policy.schema.js';
 import { approvalsSchema, defaultApprovalPolicy, guardrailsSchema } from './approval-policy.schema.js';
+import { type AwsPolicy, awsSchema } from './aws-policy.schema.js';
 import { budgetProblems, budgetsSchema, policyBudgets } from './budget-policy.schema.js';
 import { defaultNotificationPolicy, notificationsSchema, onCallProblems } from './notification-policy.schema.js';
 import { type NamedSource, sourcesSchema } from './source-policy.schema.js';
@@ -51,6 +52,7 @@ const policySchema = z
     access: accessSchema,
     approvals: approvalsSchema,
     guardrails: guardrailsSchema,
+    aws: awsSchema,
     notifications: notificationsSchema,
     budgets: budgetsSchema,
     sources: sourcesSchema,
@@ -69,6 +71,8 @@ export interface Policy {
   budgets: BudgetPolicy;
   /** Named cost sources imported and synced besides `TALLY_FOCUS_FILE` (none when absent). */
   sources: readonly NamedSource[];
+  /** Role ARNs per AWS account for recommendations and actions there (none when absent). */
+  aws: AwsPolicy;
 }
 
 /** The policy without a file: no channel scopes, the default approval policy, no alert routes. */
@@ -79,6 +83,7 @@ export const EMPTY_POLICY: Policy = {
   notifications: defaultNotificationPolicy(),
   budgets: { budgets: [] },
   sources: [],
+  aws: { roles: {} },
 };
 
 /** A policy file is a few kilobytes; anything past this is not one. */
@@ -163,6 +168,7 @@ export function parsePolicy(text: string, source = 'TALLY_POLICY_FILE'): Policy 
       budgets: policyBudgets(result.data.budgets.drafts, raw),
     },
     sources: result.data.sources,
+    aws: result.data.aws,
   };
 }
 
