@@ -162,7 +162,7 @@ const variables = z.object({
   TALLY_FOCUS_FILE: doc(
     text().optional(),
     'focusFile',
-    'FOCUS exports imported at start and on the sync schedule: a file (CSV, .csv.gz, Parquet), a folder, or an s3://bucket/prefix/ or az://account/container/prefix/ synced object by object; several separated by commas or new lines, each imported on its own.',
+    'FOCUS exports imported at start and on the sync schedule: a file (CSV, .csv.gz, Parquet), a folder, or an s3://bucket/prefix/, az://account/container/prefix/ or gs://bucket/prefix/ synced object by object; several separated by commas or new lines, each imported on its own.',
   ),
   TALLY_DATA_DIR: doc(
     text().optional(),
@@ -301,7 +301,7 @@ const variables = z.object({
     'azure.storageConnectionString',
     'Storage account connection string for az:// sources (else Entra ID credentials).',
   ),
-  GOOGLE_APPLICATION_CREDENTIALS: doc(text().optional(), 'google.credentialsFile', 'Service account key file.'),
+  GOOGLE_APPLICATION_CREDENTIALS: doc(text().optional(), 'google.credentialsFile', 'Service account key file (BigQuery export and gs:// sources).'),
   GOOGLE_BILLING_EXPORT_TABLE: doc(
     pattern(BQ_TABLE_RE, 'a BigQuery table as project.dataset.table').optional(),
     'google.billingExportTable',

@@ -139,6 +139,14 @@ export function objectVersion(o: StoredObject): string {
   return `${o.uri}#${o.etag}`;
 }
 
+/**
+ * True when the object storage name `name` lies under `prefix`: it starts with it and is in the same bucket (or Azure
+ * container), so a bucket-only prefix `s3://acme` does not take in `s3://acme-other/…`.
+ */
+export function isUnder(name: string, prefix: string): boolean {
+  return name.startsWith(prefix) && containerOf(name) === containerOf(`${prefix}${prefix.endsWith('/') ? '' : '/'}`);
+}
+
 /** `s3://bucket/a/b` → `s3://bucket`. */
 function bucketOf(uri: string): string {
   const at = uri.indexOf('/', uri.indexOf('://') + 3);

@@ -1,6 +1,7 @@
 import type { Day } from '../shared/day.js';
 import { spanOf } from '../shared/day.js';
 import type { CostSourceInfo } from './cost-repository.port.js';
+import { isUnder } from './object-export-units.js';
 import type { PrefixSync } from './object-sync-log.port.js';
 
 /** An object storage prefix with its sub-sources summed (docs/cost-data.md, "Object storage"). */
@@ -25,7 +26,7 @@ export interface ObjectPrefixStatus {
 
 /** The prefix a stored source belongs to (the longest that starts its name), or undefined. */
 export function prefixOf(source: string, prefixes: readonly string[]): string | undefined {
-  return prefixes.filter((p) => source.startsWith(p)).sort((a, b) => b.length - a.length)[0];
+  return prefixes.filter((p) => isUnder(source, p)).sort((a, b) => b.length - a.length)[0];
 }
 
 /**

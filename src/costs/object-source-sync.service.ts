@@ -10,6 +10,7 @@ import {
   type ExportManifest,
   type ExportUnit,
   exportUnits,
+  isUnder,
   manifestObjects,
   objectVersion,
   parseManifest,
@@ -87,7 +88,7 @@ export class ObjectSourceSync {
     for (const m of manifestObjects(listing)) manifests.push(await readManifest(store, m.uri));
     const units = exportUnits(listing, manifests);
     const existing = new Map(
-      (await this.deps.costs.sources()).filter((s) => s.name.startsWith(prefix)).map((s) => [s.name, s]),
+      (await this.deps.costs.sources()).filter((s) => isUnder(s.name, prefix)).map((s) => [s.name, s]),
     );
     const report: ObjectSyncReport = {
       prefix,
