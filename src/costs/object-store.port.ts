@@ -2,14 +2,14 @@
 export interface StoredObject {
   /** The object's URI, `s3://bucket/key`. */
   uri: string;
-  /** The object's version tag (an S3 ETag): a changed object has a new one. */
+  /** The object's version (an S3 or Azure ETag, a Cloud Storage generation): a changed object has a new one. */
   etag: string;
   size: number;
 }
 
 /**
- * Read access to an object storage service (docs/cost-data.md, "Object storage"): implemented for S3 in
- * `adapters/object-storage`, and later for Azure Blob and Cloud Storage.
+ * Read access to an object storage service (docs/cost-data.md, "Object storage"): implemented for S3, Azure Blob and
+ * Cloud Storage in `adapters/object-storage`.
  */
 export interface ObjectStore {
   /** True when this store reads URIs like `uri` (by scheme). */
