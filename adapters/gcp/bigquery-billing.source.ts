@@ -1,10 +1,11 @@
 import { BigQuery, type Job, type Query, type QueryResultsOptions } from '@google-cloud/bigquery';
 import type { BigQueryTableRef } from '../../src/config/config.types.js';
 import type { ChargeCategory, CostRecord, Tag } from '../../src/costs/cost-record.types.js';
-import type { CostSource } from '../../src/costs/cost-source.port.js';
+import type { AccountListing, CostSource } from '../../src/costs/cost-source.port.js';
 import { type Clock, systemClock } from '../../src/shared/clock.js';
 import { addDays, type Day, dayOf, dayToDate, isDay } from '../../src/shared/day.js';
 import { TallyError } from '../../src/shared/errors.js';
+import { type BillingProjectList, exportProjectNotes } from './gcp-billing-projects.js';
 import { handleGcpError } from './gcp-errors.js';
 
 /** FOCUS ChargeCategory by export `cost_type`. */
@@ -39,6 +40,12 @@ export interface BigQueryBillingSourceOptions {
   pageSize?: number;
   /** Location of the export dataset (`US`, `EU`, …). @defaultValue BigQuery's choice from the table referenced */
   location?: string;
+  /**
+   * The billing account's own list of projects (Cloud Billing, `GOOGLE_BILLING_ACCOUNT_ID`), which `listAccounts()`
+   * checks the export's projects against.
+   * @defaultValue none: the export's projects, unchecked
+   */
+  projects?: BillingProjectList;
 }
 
 /**
@@ -53,7 +60,11 @@ export interface BigQueryBillingSourceOptions {
  * per resource: ResourceId = `resource.global_name`, ResourceName = `resource.name`.
  *
  * `accounts()` asks the export for projects with costs in the last days rather than Cloud Billing for the projects of
- * the billing account: it needs no extra permission and finds exactly the projects that have rows to sync.
+ * the billing account: it needs no extra permission and finds exactly the projects that have rows to sync (each sync of
+ * a project is a query job that scans the table, so idle projects are not synced for nothing). With `projects`,
+ * `listAccounts()` checks them against the billing account's list: a project the account does not list, or lists with
+ * billing disabled, is still synced, and noted; when Cloud Billing fails, the export's projects are synced and the
+ * failure is the note. Project names are the export's `project.name` (Cloud Billing has ids only).
  * No partition filter is used (a view has no `_PARTITIONTIME`), so each query scans the referenced columns of the
  * whole table; late rows (up to days) are caught by re-syncing recent days.
  */
@@ -97,6 +108,21 @@ export class BigQueryBillingSource implements CostSource {
       for (const row of rows) ids.push(text(row.project_id));
     }
     return ids;
+  }
+
+  /** {@link accounts}, checked against the billing account's projects when `projects` is given (see the class). */
+  async listAccounts(): Promise<AccountListing> {
+    const accounts = await this.accounts();
+    const projects = this.options.projects;
+    if (!projects) return { accounts, notes: [] };
+    try {
+      return { accounts, notes: exportProjectNotes(accounts, await projects.list(), projects.billingAccountId) };
+    } catch (err) {
+      const code = err instanceof TallyError ? err.code : 'INTERNAL';
+      const message = err instanceof Error ? err.message : String(err);
+      const note = `Google Cloud: Cloud Billing could not list the projects of billing account ${projects.billingAccountId} (${code}: ${message}); the ${accounts.length} projects of the billing export are synced unchecked.`;
+      return { accounts, notes: [note] };
+    }
   }
 
   async *fetch(account: string, range: { from: Day; to: Day }): AsyncIterable<CostRecord> {

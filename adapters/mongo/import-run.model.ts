@@ -20,6 +20,7 @@ export interface ImportRunDoc {
   range: { from: string; to: string } | null;
   kind?: 'import' | 'sync';
   error?: string;
+  notes?: string[];
 }
 
 const rejectedRowSchema = new Schema(
@@ -61,6 +62,8 @@ const importRunSchema = new Schema<ImportRunDoc>(
     range: { type: rangeSchema, default: null },
     kind: { type: String, enum: ['import', 'sync'] },
     error: { type: String },
+    // No default: runs without notes store none.
+    notes: { type: [String], default: undefined },
   },
   {
     collection: IMPORT_RUNS_COLLECTION,

@@ -84,6 +84,7 @@ function toDocument(run: ImportRun): ImportRunDoc {
     range: run.range ? { from: run.range.from, to: run.range.to } : null,
     ...(run.kind ? { kind: run.kind } : {}),
     ...(run.error !== undefined ? { error: run.error } : {}),
+    ...(run.notes?.length ? { notes: [...run.notes] } : {}),
   };
 }
 

@@ -7,7 +7,8 @@ import { AzureCostSource } from '../../adapters/azure/azure-cost.source.js';
 import { renderEmail } from '../../adapters/email/render-html.js';
 import { createSmtpEmailSender } from '../../adapters/email/smtp-email.sender.js';
 import { BigQueryBillingSource } from '../../adapters/gcp/bigquery-billing.source.js';
-import { createBigQueryClient } from '../../adapters/gcp/gcp-clients.js';
+import { GcpBillingProjects } from '../../adapters/gcp/gcp-billing-projects.js';
+import { createBigQueryClient, createCloudBillingClient } from '../../adapters/gcp/gcp-clients.js';
 import { BullmqDigestScheduler } from '../../adapters/queue/bullmq-digest.scheduler.js';
 import { BullmqNotifyQueue } from '../../adapters/queue/bullmq-notify.queue.js';
 import { installSchedules } from '../../adapters/queue/bullmq-schedules.js';
@@ -92,10 +93,18 @@ export function createCostSources(config: Config, clock: Clock): CostSource[] {
       }),
     );
   }
-  if (config.google.enabled && config.google.billingExportTable)
+  if (config.google.enabled && config.google.billingExportTable) {
+    const { billingAccountId } = config.google;
+    const projects = billingAccountId
+      ? new GcpBillingProjects(createCloudBillingClient(config.google), billingAccountId)
+      : undefined;
     sources.push(
-      new BigQueryBillingSource(createBigQueryClient(config.google), config.google.billingExportTable, { clock }),
+      new BigQueryBillingSource(createBigQueryClient(config.google), config.google.billingExportTable, {
+        clock,
+        ...(projects ? { projects } : {}),
+      }),
     );
+  }
   return sources;
 }
 

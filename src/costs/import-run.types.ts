@@ -26,6 +26,8 @@ export interface ImportRun {
   kind?: 'import' | 'sync';
   /** Why a sync failed (the run then imported nothing). */
   error?: string;
+  /** What a listing of a source's accounts found worth saying (`CostSource.listAccounts`); `status` shows them. */
+  notes?: string[];
   /** The files a file import read, and those it skipped with the reason (another FOCUS dataset, …). */
   files?: string[];
   skipped?: { file: string; reason: string }[];

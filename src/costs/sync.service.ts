@@ -5,7 +5,7 @@ import { newId } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.port.js';
 import type { CostRecord } from './cost-record.types.js';
 import type { CostRepository } from './cost-repository.port.js';
-import type { CostSource } from './cost-source.port.js';
+import type { AccountListing, CostSource } from './cost-source.port.js';
 import type { ImportRun, ImportRunRepository } from './import-run.types.js';
 
 export interface SyncServiceDeps {
@@ -43,12 +43,16 @@ export class SyncService {
   }
 
   /**
-   * The accounts of a source. A failure is recorded under `<source>:*` (so `/cost status` shows it) and rethrown.
+   * The accounts of a source. A failure is recorded under `<source>:*` (so `/cost status` shows it) and rethrown. A
+   * source that lists its accounts with notes (`listAccounts`) has every listing recorded there, notes and all, so
+   * that `status` shows the latest listing's notes and no longer an earlier failure.
    */
   async accounts(sourceName: string): Promise<string[]> {
     const startedAt = this.deps.clock.now();
+    const source = this.source(sourceName);
+    let listing: AccountListing;
     try {
-      return await this.source(sourceName).accounts();
+      listing = source.listAccounts ? await source.listAccounts() : { accounts: await source.accounts(), notes: [] };
     } catch (err) {
       const code = err instanceof TallyError ? err.code : 'INTERNAL';
       const message = err instanceof Error ? err.message : String(err);
@@ -63,6 +67,12 @@ export class SyncService {
       this.deps.logger.warn({ err, source: sourceName }, 'listing the accounts of a cost source failed');
       throw err;
     }
+    if (source.listAccounts) {
+      const key = syncSourceKey(sourceName, '*');
+      await this.record({ key, startedAt, rows: 0, range: null, totals: [], notes: listing.notes });
+      for (const note of listing.notes) this.deps.logger.warn({ source: sourceName }, note);
+    }
+    return listing.accounts;
   }
 
   /** The day range the next sync of this account fetches. */
@@ -126,6 +136,7 @@ export class SyncService {
     range: ImportRun['range'];
     totals: ImportRun['totals'];
     error?: string;
+    notes?: string[];
   }): Promise<ImportRun> {
     const run: ImportRun = {
       id: newId('sync', 6),
@@ -140,6 +151,7 @@ export class SyncService {
       totals: r.totals,
       range: r.range,
       ...(r.error ? { error: r.error } : {}),
+      ...(r.notes?.length ? { notes: r.notes } : {}),
     };
     await this.deps.runs.record(run);
     return run;

@@ -114,7 +114,7 @@ function mayBy(keyOf: (l: TaggedLine, index: number) => string): Map<string, num
 }
 
 interface Answer {
-  rows: { key: string; cost: number }[];
+  rows: { key: string; label?: string; cost: number }[];
   totals: { currency: string; total: number }[];
 }
 
@@ -129,6 +129,8 @@ export function costSourceTagsContract(
   options: {
     /** Where the source reads resources: the id it gives the resource of a line of the account at `index`. */
     resourceIdOf?: (line: TaggedLine, index: number) => string;
+    /** The source names each resource: the line's `resource` (BigQuery's `resource.name`), which answers show. */
+    resourceNames?: boolean;
   } = {},
 ) {
   describe(`CostSource tags: ${name}`, () => {
@@ -201,7 +203,7 @@ export function costSourceTagsContract(
       expect(answer.totals[0]?.total).toBeCloseTo(mayBy((l) => l.tags.team ?? UNTAGGED).get('search')!, 2);
     });
 
-    const { resourceIdOf } = options;
+    const { resourceIdOf, resourceNames } = options;
     if (resourceIdOf)
       it('answers cost by resource last month with the vendor figures per resource', async () => {
         const answer = await ask('cost by resource last month');
@@ -210,6 +212,13 @@ export function costSourceTagsContract(
           mayBy((l, index) => (l.resource ? resourceIdOf(l, index) : NO_RESOURCE)),
         );
         expect(answer.totals[0]?.total).toBeCloseTo(total, 2);
+        if (!resourceNames) return;
+        // Each resource shows by the name the vendor gave it, beside its id.
+        const names = new Map<string, string>();
+        for (const [index, lines] of TAGGED_WORLD.accounts.entries())
+          for (const l of lines) if (l.resource) names.set(resourceIdOf(l, index), l.resource);
+        for (const row of answer.rows.filter((r) => r.key !== NO_RESOURCE))
+          expect(row.label, row.key).toBe(`${names.get(row.key)} (${row.key})`);
       });
 
     it('keeps totals by service equal to the bill (tag rows count nothing twice)', async () => {

@@ -127,7 +127,7 @@ costSourceTagsContract(
     const { fake, source, projects } = await detailedSource(world, range);
     return { source, accountIds: projects, close: () => fake.close() };
   },
-  { resourceIdOf: (l, i) => globalName(`tagged-project-${i + 1}`, l.resource!) },
+  { resourceIdOf: (l, i) => globalName(`tagged-project-${i + 1}`, l.resource!), resourceNames: true },
 );
 
 describe('BigQuery billing export: labels and resources of each row', () => {

@@ -100,5 +100,19 @@ export function importRunRepositoryContract(
       expect((await repo.latest(3))[1]).toEqual(failed);
       expect(await repo.lastSuccess('gcp')).toBeNull();
     });
+
+    it('keeps the notes of an account listing', async () => {
+      const listing = run('sync-4', '2026-03-05T00:00:00.000Z', {
+        source: 'gcp-bigquery:*',
+        kind: 'sync',
+        rowsRead: 0,
+        rowsImported: 0,
+        totals: [],
+        range: null,
+        notes: ['legacy-app-0001 is not on billing account 01A2B3-C4D5E6-F7A8B9', 'second note'],
+      });
+      await repo.record(listing);
+      expect(await repo.lastSuccess('gcp-bigquery:*')).toEqual(listing);
+    });
   });
 }

@@ -69,6 +69,8 @@ export function statusReply(s: StatusFacts): Reply {
       notes.push(
         `The last ${kind} of ${source} failed (${when(bad.finishedAt)}: ${bad.error ?? 'no reason recorded'}); ${ok ? `the data is still that of ${when(ok.finishedAt)}` : 'it has no data'}.`,
       );
+  // What the latest listing of a source's accounts said (a project the billing account does not list, …).
+  for (const { lastSuccess: ok, lastError: bad } of sources) if (!bad) notes.push(...(ok?.notes ?? []));
   for (const o of s.overlaps ?? [])
     notes.push(
       `Counted twice: ${o.sources[0]} and ${o.sources[1]} both cover billing account ${o.billingAccountId} from ${o.from} to ${o.to}; remove one with \`tally sources remove NAME\`.`,

@@ -117,4 +117,25 @@ describe('SyncService', () => {
     expect(status).toMatchObject({ source: 'table:*', kind: 'sync', lastSuccess: null });
     expect(status?.lastError?.error).toMatch(/^CLOUD_DENIED: listing accounts failed/);
   });
+
+  it('records every listing of a source that lists with notes, so status shows the latest notes, not an older failure', async () => {
+    const t = await setup({});
+    let notes = ['111 is not on the vendor list'];
+    let denied = true;
+    t.source.listAccounts = async () => {
+      if (denied) throw new TallyError('CLOUD_DENIED', 'not authorised to list accounts');
+      return { accounts: ['111', '222'], notes };
+    };
+    await expect(t.sync.accounts('table')).rejects.toMatchObject({ code: 'CLOUD_DENIED' });
+    denied = false;
+    t.clock.set('2026-06-10T09:00:00Z');
+    expect(await t.sync.accounts('table')).toEqual(['111', '222']);
+    let [status] = sourceStatuses(await t.runs.latest(10));
+    expect(status).toMatchObject({ source: 'table:*', lastError: null, lastSuccess: { notes } });
+    t.clock.set('2026-06-10T10:00:00Z');
+    notes = [];
+    await t.sync.accounts('table');
+    [status] = sourceStatuses(await t.runs.latest(10));
+    expect(status?.lastSuccess?.notes).toBeUndefined();
+  });
 });
