@@ -63,7 +63,7 @@ export function budgetStatus(budget: Budget, period: BudgetPeriodRange, today: D
 }
 
 /** Series names of the budget chart. */
-export const BUDGET_SERIES = { actual: 'Actual (cumulative)', budget: 'Budget', forecast: 'Forecast' } as const;
+const BUDGET_SERIES = { actual: 'Actual (cumulative)', budget: 'Budget', forecast: 'Forecast' } as const;
 
 /**
  * Cumulative actual spend per day through the last day of data, the budget as a flat line, and the forecast as a

@@ -17,7 +17,7 @@ export interface BudgetDraft {
 }
 
 /** Why a budget draft is refused; each problem names what is wrong in `message`. */
-export type BudgetProblemCode =
+type BudgetProblemCode =
   | 'NAME_INVALID'
   | 'AMOUNT_MISSING'
   | 'AMOUNT_INVALID'
@@ -41,10 +41,10 @@ export interface BudgetCheckContext {
 }
 
 /** A budget name: letters, digits, `-`, `_`, `.`; starting with a letter or digit; up to 64 characters. */
-export const BUDGET_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/i;
+const BUDGET_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/i;
 const CURRENCY = /^[A-Z]{3}$/;
 /** Words that are commands of their own after `budget`, so never names. */
-export const RESERVED_NAMES: ReadonlySet<string> = new Set(['set', 'list', 'remove', 'delete', 'help', 'request']);
+const RESERVED_NAMES: ReadonlySet<string> = new Set(['set', 'list', 'remove', 'delete', 'help', 'request']);
 /** The largest amount accepted: a typo guard, far above any real budget. */
 const MAX_AMOUNT = 1e12;
 

@@ -34,7 +34,7 @@ export const MAX_THRESHOLD_PERCENT = 1000;
  * A one-off amount for one period only (`… for this month only`): it replaces `amount` while `period` is the
  * budget's current period, and is ignored afterwards.
  */
-export interface BudgetException {
+interface BudgetException {
   /** The period's key ({@link BudgetPeriodRange.key}), e.g. `2026-06`, `2026-Q2`, `FY2027`. */
   period: string;
   amount: number;
@@ -45,7 +45,7 @@ export interface BudgetException {
 }
 
 /** Where a budget is defined: the policy file (read-only from chat) or chat (`budget set`). */
-export type BudgetOrigin = 'policy' | 'chat';
+type BudgetOrigin = 'policy' | 'chat';
 
 /** A budget as stored and as the status is computed for it. */
 export interface Budget {
