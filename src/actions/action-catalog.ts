@@ -89,13 +89,14 @@ function rawMonthlySavings(kind: ActionKind, facts: ResourceFacts, params: Actio
 }
 
 /**
- * One line saying what the action does, e.g. "Stop i-0abc (t3.large, web-1) in us-east-1", "Resize i-0abc from
- * m5.xlarge to m5.large in eu-west-1", "Snapshot and delete vol-0abc (100 GiB gp2) in us-east-1",
- * "Release 54.1.2.3 (eipalloc-0abc) in us-east-1". A resource's Name tag is added where it helps.
+ * One line saying what the action does, with its region and account, e.g. "Stop i-0abc (t3.large, web-1) in
+ * us-east-1, account 123456789012", "Resize i-0abc from m5.xlarge to m5.large in eu-west-1, account 123456789012",
+ * "Snapshot and delete vol-0abc (100 GiB gp2) in us-east-1, account …", "Release 54.1.2.3 (eipalloc-0abc) in
+ * us-east-1, account …". A resource's Name tag is added where it helps.
  */
 export function summaryOf(kind: ActionKind, target: TargetRef, facts: ResourceFacts, params: ActionParams): string {
   const id = target.resourceId;
-  const where = `in ${target.region}`;
+  const where = `in ${target.region}, account ${target.accountId}`;
   const about = (...parts: string[]) => {
     const all = [...parts, ...(facts.name ? [facts.name] : [])];
     return all.length ? ` (${all.join(', ')})` : '';
@@ -213,12 +214,12 @@ const PROPOSE_VERBS: Readonly<Record<ActionKind, string>> = {
 
 /**
  * The command that proposes the action, in the grammar the `propose` command parses:
- * `propose stop <i-id> in <region> because <reason>`, `propose resize <i-id> to <type> in <region> because <reason>`,
- * `propose delete <vol-id> in <region> because <reason>`, `propose release <eipalloc-id> in <region> because <reason>`.
+ * `propose stop <i-id> in <region> account <id> because <reason>`, `propose resize <i-id> to <type> in <region>
+ * account <id> because <reason>`, `propose delete <vol-id> in …`, `propose release <eipalloc-id> in …`.
  * The reason is put on one line without quote characters, so that the command tokenizes as written.
  * Throws `INTERNAL` for an empty reason or a resize without `params.instanceType` (bugs in the caller).
  * @example proposeCommandOf('stop_instance', target, {}, 'idle for 14 days')
- * // 'propose stop i-0abc in us-east-1 because idle for 14 days'
+ * // 'propose stop i-0abc in us-east-1 account 123456789012 because idle for 14 days'
  */
 export function proposeCommandOf(kind: ActionKind, target: TargetRef, params: ActionParams, reason: string): string {
   const why = reason
@@ -231,5 +232,5 @@ export function proposeCommandOf(kind: ActionKind, target: TargetRef, params: Ac
     if (!params.instanceType) throw new TallyError('INTERNAL', 'A resize proposal needs params.instanceType.');
     to = ` to ${params.instanceType}`;
   }
-  return `propose ${PROPOSE_VERBS[kind]} ${target.resourceId}${to} in ${target.region} because ${why}`;
+  return `propose ${PROPOSE_VERBS[kind]} ${target.resourceId}${to} in ${target.region} account ${target.accountId} because ${why}`;
 }

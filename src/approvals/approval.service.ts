@@ -23,6 +23,7 @@ import type { ApprovalVotes } from './approval-votes.service.js';
 import { voteReply } from './approval-votes.service.js';
 import { isPolicyPerson, personOf, ruleForApproval } from './approvers.js';
 import type { CloudActions } from './execution/cloud-actions.port.js';
+import { proposalAccount } from './proposal-account.js';
 
 /** A proposal: an action on one resource, by a person, with a reason. */
 export interface ProposeInput {
@@ -31,6 +32,8 @@ export interface ProposeInput {
   kind: ActionKind;
   resourceId: string;
   region: string;
+  /** The account named (`account <id>`); absent, the covered account holding the resource. */
+  accountId?: string;
   /** The new instance type of a resize. */
   instanceType?: string;
   reason: string;
@@ -73,6 +76,8 @@ export interface ApprovalServiceDeps {
   policy: ApprovalPolicy;
   cloud: CloudActions;
   accountId: () => Promise<string>;
+  /** Every covered account, the credentials' own first (README "Every account"); absent, `accountId`'s alone. */
+  accounts?: () => Promise<string[]>;
   messages: ApprovalMessages;
   votes: ApprovalVotes;
   timers: ApprovalTimerService;
@@ -94,7 +99,24 @@ export class ApprovalService implements ApprovalInteractions {
 
   async propose(input: ProposeInput): Promise<Reply> {
     const { deps } = this;
-    const accountId = await deps.accountId();
+    const covered = deps.accounts ? await deps.accounts() : [await deps.accountId()];
+    // Without a named account, the resource is looked for in the accounts the proposer may see.
+    const visible = covered.filter((a) =>
+      scopeAllows(input.scope && { ...input.scope, tags: [] }, { provider: 'AWS', accountId: a }),
+    );
+    const where = {
+      provider: 'AWS' as const,
+      region: input.region,
+      resourceType: RESOURCE_TYPE[input.kind],
+      resourceId: input.resourceId,
+    };
+    const located = await proposalAccount(
+      { ...where, ...(input.accountId ? { accountId: input.accountId } : {}) },
+      input.accountId || visible.length === 0 ? covered : visible,
+      deps.cloud,
+    );
+    if (!located.ok) return notice('Account not covered', located.message);
+    const { accountId } = located;
     if (input.scope && !scopeAllows({ ...input.scope, tags: [] }, { provider: 'AWS', accountId }))
       return notice('Outside your scope', `Account ${accountId} is outside ${scopeOwner(input.scope)}.`);
     const target: TargetRef = {

@@ -80,6 +80,8 @@ export type ApprovalCommand =
       action: ActionKind;
       resourceId: string;
       region: string;
+      /** `account <12 digits>`: the AWS account of the resource; absent, the covered account holding it. */
+      accountId?: string;
       instanceType?: string;
       reason: string;
       /** Proposed by the agent's `propose_action` tool on the user's behalf (noted in the audit log). */

@@ -15,7 +15,7 @@ const VERBS: ReadonlyMap<string, { kind: ActionKind; id: RegExp }> = new Map([
 ]);
 
 const PROPOSE_RE = new RegExp(
-  `^propose\\s+(\\w+)\\s+(\\S+)(?:\\s+to\\s+([a-z0-9]+\\.[a-z0-9]+))?\\s+in\\s+${REGION}\\s+because\\s+(.+)$`,
+  `^propose\\s+(\\w+)\\s+(\\S+)(?:\\s+to\\s+([a-z0-9]+\\.[a-z0-9]+))?\\s+in\\s+${REGION}(?:\\s+(?:of\\s+)?account\\s+(\\d{12}))?\\s+because\\s+(.+)$`,
   'is',
 );
 
@@ -86,7 +86,7 @@ function parseRecommendations(rest: string[]): ParseResult {
 function parsePropose(line: string): ParseResult {
   const m = PROPOSE_RE.exec(line);
   if (!m) return invalid('A proposal names the action, the resource, its region and a reason.', 'propose');
-  const [, verb = '', id = '', type, region = '', reason = ''] = m;
+  const [, verb = '', id = '', type, region = '', accountId, reason = ''] = m;
   const spec = VERBS.get(verb.toLowerCase());
   if (!spec) return invalid(`${echo(verb)} is not an action; use stop, resize, delete or release.`, 'propose');
   if (!spec.id.test(id)) return invalid(`${echo(id)} is not a resource id that ${verb} applies to.`, 'propose');
@@ -100,6 +100,7 @@ function parsePropose(line: string): ParseResult {
     action: spec.kind,
     resourceId: id,
     region: region.toLowerCase(),
+    ...(accountId ? { accountId } : {}),
     ...(type ? { instanceType: type } : {}),
     reason: reason.trim(),
   });

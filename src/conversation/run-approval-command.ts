@@ -51,13 +51,17 @@ export class ApprovalCommandService {
         ...(command.region ? { region: command.region } : {}),
         refresh: command.refresh,
       });
-      if (scope && !scopeAllows({ ...scope, tags: [] }, { provider: 'AWS', accountId: result.accountId }))
-        return notice('Outside your scope', `Account ${result.accountId} is outside ${scopeOwner(scope)}.`);
-      // A tag scope keeps the recommendations whose resource carries its tags.
+      // Each account is shown only where the scope allows it; a tag scope keeps the resources carrying its tags.
+      const allowed = (accountId: string) =>
+        scopeAllows(scope && { ...scope, tags: [] }, { provider: 'AWS', accountId });
+      const accountIds = result.accountIds.filter(allowed);
+      if (scope && accountIds.length === 0)
+        return notice('Outside your scope', `${accountsAre(result.accountIds)} outside ${scopeOwner(scope)}.`);
       const visible = result.recommendations.filter((r) =>
-        scopeAllows(scope, { provider: 'AWS', accountId: result.accountId, tags: r.action.facts.tags }),
+        scopeAllows(scope, { provider: 'AWS', accountId: r.action.target.accountId, tags: r.action.facts.tags }),
       );
-      return recommendationsReply({ ...result, recommendations: visible });
+      const failures = result.failures.filter((f) => allowed(f.accountId));
+      return recommendationsReply({ ...result, accountIds, failures, recommendations: visible });
     }
     if (command.kind === 'savings') {
       if (!savings) return notice('The savings ledger is not available', unavailable);
@@ -76,6 +80,7 @@ export class ApprovalCommandService {
           kind: command.action,
           resourceId: command.resourceId,
           region: command.region,
+          ...(command.accountId ? { accountId: command.accountId } : {}),
           ...(command.instanceType ? { instanceType: command.instanceType } : {}),
           reason: command.reason,
           ...(command.viaAgent ? { viaAgent: true } : {}),
@@ -96,4 +101,9 @@ export class ApprovalCommandService {
         return approvals.cancel(command.id, who);
     }
   }
+}
+
+/** `Account 1… is` or `Accounts 1…, 2… are`. */
+function accountsAre(ids: string[]): string {
+  return ids.length === 1 ? `Account ${ids[0]} is` : `Accounts ${ids.join(', ')} are`;
 }

@@ -21,7 +21,7 @@ export interface CpuStats {
  * Implemented on EC2 and CloudWatch in `adapters/aws`.
  */
 export interface Inventory {
-  /** The account the credentials belong to. */
+  /** The account this inventory reads. */
   accountId(): Promise<string>;
   /** Every instance that is not terminated. */
   instances(region: string): Promise<InstanceFacts[]>;
@@ -29,4 +29,19 @@ export interface Inventory {
   addresses(region: string): Promise<AddressFacts[]>;
   /** CPU statistics of the given instances over the last `days` days; instances without data are absent. */
   cpu(region: string, instanceIds: string[], days: number): Promise<Map<string, CpuStats>>;
+}
+
+/** One covered account and its inventory. */
+export interface AccountInventory {
+  accountId: string;
+  inventory: Inventory;
+}
+
+/**
+ * The cloud accounts recommendations cover (README "Every account"), each with its {@link Inventory}: on AWS the
+ * credentials' own account first, then member accounts reached through an assumed role. An account that cannot be
+ * reached is still listed; its inventory's calls fail with the reason.
+ */
+export interface InventoryAccounts {
+  list(): Promise<AccountInventory[]>;
 }

@@ -1,11 +1,14 @@
 import type { Clock } from '../shared/clock.js';
 import { TallyError } from '../shared/errors.js';
-import type { Inventory } from './inventory.port.js';
+import type { AccountInventory, Inventory, InventoryAccounts } from './inventory.port.js';
 import { MIN_CPU_DAYS, type RegionInventory, recommendRegion } from './recommendation.rules.js';
-import type { Recommendation, RecommendationList } from './recommendation.types.js';
+import type { AccountFailure, Recommendation, RecommendationList } from './recommendation.types.js';
 
 export interface RecommendationServiceConfig {
-  inventory: Inventory;
+  /** One account's inventory; or `accounts`, several (one of the two). */
+  inventory?: Inventory;
+  /** The covered accounts, each with its inventory (README "Every account"). */
+  accounts?: InventoryAccounts;
   /** The regions scanned when no region is asked for; at least one. */
   regions: string[];
   clock: Clock;
@@ -33,12 +36,13 @@ const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const MAX_CPU_DAYS = 455;
 
 /**
- * Finds savings in one cloud account: reads the inventory and CPU statistics of each region through the
- * {@link Inventory} port, applies the rules, and sorts the findings by monthly savings, highest first. Read only.
- * Scans are cached per set of regions for `cacheTtlMs`; concurrent calls for the same set share one scan.
+ * Finds savings in the covered cloud accounts: reads the inventory and CPU statistics of each account and region
+ * through the {@link Inventory} port, applies the rules, and sorts the findings by monthly savings, highest first. An
+ * account that fails is named in `failures` and the others are listed. Read only. Scans are cached per set of regions
+ * for `cacheTtlMs`; concurrent calls for the same set share one scan.
  */
 export class RecommendationService {
-  private readonly inventory: Inventory;
+  private readonly accounts: InventoryAccounts;
   private readonly regions: string[];
   private readonly clock: Clock;
   private readonly cpuDays: number;
@@ -46,7 +50,10 @@ export class RecommendationService {
   private readonly cache = new Map<string, { at: number; result: Promise<RecommendationList> }>();
 
   constructor(config: RecommendationServiceConfig) {
-    const { cpuDays = 14, cacheTtlMs = 600_000 } = config;
+    const { cpuDays = 14, cacheTtlMs = 600_000, inventory, accounts } = config;
+    if ((inventory === undefined) === (accounts === undefined)) {
+      throw new TallyError('CONFIG_INVALID', 'Recommendations need one inventory or a list of accounts, not both.');
+    }
     if (config.regions.length === 0) {
       throw new TallyError('CONFIG_INVALID', 'Recommendations need at least one AWS region, such as us-east-1.');
     }
@@ -60,7 +67,7 @@ export class RecommendationService {
     if (!Number.isFinite(cacheTtlMs) || cacheTtlMs < 0) {
       throw new TallyError('CONFIG_INVALID', 'cacheTtlMs must be a number of milliseconds, 0 or more.');
     }
-    this.inventory = config.inventory;
+    this.accounts = accounts ?? singleAccount(inventory!);
     this.regions = [...new Set(config.regions)];
     this.clock = config.clock;
     this.cpuDays = cpuDays;
@@ -94,29 +101,58 @@ export class RecommendationService {
 
   private async scan(regions: string[]): Promise<RecommendationList> {
     const generatedAt = this.clock.now();
-    const accountId = await this.inventory.accountId();
-    const perRegion = await Promise.all(regions.map((region) => this.region(accountId, region)));
-    const recommendations = perRegion.flatMap((input) => recommendRegion(input, generatedAt)).sort(bySavings);
-    return { accountId, regions: [...regions], generatedAt: generatedAt.toISOString(), recommendations };
+    const accounts = await this.accounts.list();
+    const scans = await Promise.allSettled(accounts.map((a) => this.scanAccount(a, regions, generatedAt)));
+    const failures: AccountFailure[] = [];
+    const recommendations: Recommendation[] = [];
+    scans.forEach((scan, i) => {
+      if (scan.status === 'fulfilled') recommendations.push(...scan.value);
+      else failures.push({ accountId: accounts[i]!.accountId, message: messageOf(scan.reason) });
+    });
+    // Every account failed: the first failure is the answer, as the adapter's TallyError.
+    const [first] = scans;
+    if (first?.status === 'rejected' && failures.length === accounts.length) throw first.reason;
+    return {
+      accountIds: accounts.map((a) => a.accountId),
+      failures,
+      regions: [...regions],
+      generatedAt: generatedAt.toISOString(),
+      recommendations: recommendations.sort(bySavings),
+    };
   }
 
-  private async region(accountId: string, region: string): Promise<RegionInventory> {
+  private async scanAccount(account: AccountInventory, regions: string[], at: Date): Promise<Recommendation[]> {
+    const perRegion = await Promise.all(regions.map((region) => this.region(account, region)));
+    return perRegion.flatMap((input) => recommendRegion(input, at));
+  }
+
+  private async region({ accountId, inventory }: AccountInventory, region: string): Promise<RegionInventory> {
     const [instances, volumes, addresses] = await Promise.all([
-      this.inventory.instances(region),
-      this.inventory.volumes(region),
-      this.inventory.addresses(region),
+      inventory.instances(region),
+      inventory.volumes(region),
+      inventory.addresses(region),
     ]);
     // CPU matters only to the idle and oversized rules, which look at running instances alone.
     const running = instances.filter((i) => i.state === 'running').map((i) => i.id);
-    const cpu = running.length ? await this.inventory.cpu(region, running, this.cpuDays) : new Map();
+    const cpu = running.length ? await inventory.cpu(region, running, this.cpuDays) : new Map();
     return { accountId, region, instances, volumes, addresses, cpu };
   }
 }
 
-/** Highest savings first; ties by region, then resource id, so that the order is stable. */
+/** One inventory as the only covered account. */
+function singleAccount(inventory: Inventory): InventoryAccounts {
+  return { list: async () => [{ accountId: await inventory.accountId(), inventory }] };
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Highest savings first; ties by account, region, then resource id, so that the order is stable. */
 function bySavings(a: Recommendation, b: Recommendation): number {
   return (
     b.action.monthlySavings - a.action.monthlySavings ||
+    a.action.target.accountId.localeCompare(b.action.target.accountId) ||
     a.action.target.region.localeCompare(b.action.target.region) ||
     a.action.target.resourceId.localeCompare(b.action.target.resourceId)
   );

@@ -27,9 +27,18 @@ export interface Recommendation {
   proposeCommand: string;
 }
 
-/** The recommendations for one account over a set of regions, as of `generatedAt`. */
-export interface RecommendationList {
+/** An account that could not be scanned, and why (e.g. a role that cannot be assumed). */
+export interface AccountFailure {
   accountId: string;
+  message: string;
+}
+
+/** The recommendations for the covered accounts over a set of regions, as of `generatedAt`. */
+export interface RecommendationList {
+  /** The accounts scanned, the credentials' own first; each recommendation's target names its account. */
+  accountIds: string[];
+  /** Accounts that could not be scanned; the others are listed all the same. */
+  failures: AccountFailure[];
   /** The regions scanned. */
   regions: string[];
   /** ISO instant of the scan (an answer from the cache keeps the instant of the scan it came from). */

@@ -23,7 +23,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /**
  * The answer to `recommendations`: the total monthly savings, then one item per recommendation (highest savings
  * first) with its savings, confidence, risk, evidence and a "Request approval" button whose value is the
- * recommendation's `propose …` command. `data` holds every recommendation for `tally ask --json`.
+ * recommendation's `propose …` command. The context names the accounts scanned and each account that could not be
+ * scanned, with why. `data` holds every recommendation for `tally ask --json`.
  */
 export function recommendationsReply(result: RecommendationList, options: RecommendationsReplyOptions = {}): Reply {
   const recs = result.recommendations;
@@ -32,11 +33,12 @@ export function recommendationsReply(result: RecommendationList, options: Recomm
   const hidden = recs.slice(limit);
   const where = result.regions.join(', ');
   const context = [
-    `Account: ${result.accountId}`,
+    `${result.accountIds.length === 1 ? 'Account' : 'Accounts'}: ${result.accountIds.join(', ')}`,
     `Regions: ${where}`,
     `Scanned: ${result.generatedAt.slice(0, 16).replace('T', ' ')} UTC`,
     'Prices: on-demand us-east-1 list prices, see docs',
   ];
+  for (const f of result.failures) context.push(`Account ${f.accountId} not scanned: ${f.message}`);
   if (hidden.length) {
     context.push(`…and ${hidden.length} more, worth ${formatMoney(total(hidden), 'USD')} per month`);
   }
@@ -49,7 +51,8 @@ export function recommendationsReply(result: RecommendationList, options: Recomm
     ...(shown.length ? { items: shown.map(itemOf) } : {}),
     context,
     data: {
-      accountId: result.accountId,
+      accountIds: result.accountIds,
+      failures: result.failures,
       regions: result.regions,
       generatedAt: result.generatedAt,
       totalMonthlySavings: total(recs),
@@ -57,6 +60,7 @@ export function recommendationsReply(result: RecommendationList, options: Recomm
         id: r.id,
         rule: r.rule,
         kind: r.action.kind,
+        accountId: r.action.target.accountId,
         resourceId: r.action.target.resourceId,
         region: r.action.target.region,
         monthlySavings: r.action.monthlySavings,

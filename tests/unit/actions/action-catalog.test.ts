@@ -85,25 +85,25 @@ describe('monthlySavingsOf', () => {
 
 describe('summaryOf', () => {
   it('says what each kind does', () => {
-    expect(summaryOf('stop_instance', target(web), web, {})).toBe('Stop i-0abc (t3.large, web-1) in us-east-1');
+    expect(summaryOf('stop_instance', target(web), web, {})).toBe('Stop i-0abc (t3.large, web-1) in us-east-1, account 123456789012');
     expect(summaryOf('resize_instance', target(big, 'eu-west-1'), big, { instanceType: 'm5.large' })).toBe(
-      'Resize i-0big from m5.xlarge to m5.large in eu-west-1',
+      'Resize i-0big from m5.xlarge to m5.large in eu-west-1, account 123456789012',
     );
     expect(summaryOf('resize_instance', target(web), web, { instanceType: 't3.medium' })).toBe(
-      'Resize i-0abc (web-1) from t3.large to t3.medium in us-east-1',
+      'Resize i-0abc (web-1) from t3.large to t3.medium in us-east-1, account 123456789012',
     );
     expect(summaryOf('delete_volume', target(vol), vol, {})).toBe(
-      'Snapshot and delete vol-0abc (100 GiB gp2) in us-east-1',
+      'Snapshot and delete vol-0abc (100 GiB gp2) in us-east-1, account 123456789012',
     );
-    expect(summaryOf('release_address', target(eip), eip, {})).toBe('Release 54.1.2.3 (eipalloc-0abc) in us-east-1');
+    expect(summaryOf('release_address', target(eip), eip, {})).toBe('Release 54.1.2.3 (eipalloc-0abc) in us-east-1, account 123456789012');
   });
 
   it('adds the Name tag where there is one', () => {
     const named = testVolume('vol-1', 8, 'gp3', { name: 'scratch' });
     expect(summaryOf('delete_volume', target(named), named, {})).toBe(
-      'Snapshot and delete vol-1 (8 GiB gp3, scratch) in us-east-1',
+      'Snapshot and delete vol-1 (8 GiB gp3, scratch) in us-east-1, account 123456789012',
     );
-    expect(summaryOf('stop_instance', target(big), big, {})).toBe('Stop i-0big (m5.xlarge) in us-east-1');
+    expect(summaryOf('stop_instance', target(big), big, {})).toBe('Stop i-0big (m5.xlarge) in us-east-1, account 123456789012');
   });
 });
 
@@ -120,7 +120,7 @@ describe('buildAction', () => {
         monthlySavings: cents(0.0832 * 730),
         currency: 'USD',
         risk: 'medium',
-        summary: 'Stop i-0abc (t3.large, web-1) in us-east-1',
+        summary: 'Stop i-0abc (t3.large, web-1) in us-east-1, account 123456789012',
       },
     });
   });
@@ -198,22 +198,22 @@ describe('buildAction', () => {
 describe('proposeCommandOf', () => {
   it('writes the propose command in the grammar of each kind', () => {
     expect(proposeCommandOf('stop_instance', target(web), {}, 'idle for two weeks')).toBe(
-      'propose stop i-0abc in us-east-1 because idle for two weeks',
+      'propose stop i-0abc in us-east-1 account 123456789012 because idle for two weeks',
     );
     expect(proposeCommandOf('resize_instance', target(big, 'eu-west-1'), { instanceType: 'm5.large' }, 'low CPU')).toBe(
-      'propose resize i-0big to m5.large in eu-west-1 because low CPU',
+      'propose resize i-0big to m5.large in eu-west-1 account 123456789012 because low CPU',
     );
     expect(proposeCommandOf('delete_volume', target(vol), {}, 'unattached')).toBe(
-      'propose delete vol-0abc in us-east-1 because unattached',
+      'propose delete vol-0abc in us-east-1 account 123456789012 because unattached',
     );
     expect(proposeCommandOf('release_address', target(eip), {}, 'unused')).toBe(
-      'propose release eipalloc-0abc in us-east-1 because unused',
+      'propose release eipalloc-0abc in us-east-1 account 123456789012 because unused',
     );
   });
 
   it('keeps the reason on one line without quotes', () => {
     expect(proposeCommandOf('stop_instance', target(web), {}, ' it\'s "idle"\n  since May ')).toBe(
-      'propose stop i-0abc in us-east-1 because its idle since May',
+      'propose stop i-0abc in us-east-1 account 123456789012 because its idle since May',
     );
   });
 

@@ -9,7 +9,8 @@ const NOW = new Date('2026-06-15T12:00:00Z');
 
 function listOf(recommendations: Recommendation[]): RecommendationList {
   return {
-    accountId: '123456789012',
+    accountIds: ['123456789012'],
+    failures: [],
     regions: ['us-east-1', 'eu-west-1'],
     generatedAt: NOW.toISOString(),
     recommendations,
@@ -35,7 +36,7 @@ describe('recommendationsReply', () => {
     expect(reply.text).toContain('64.39 USD');
     expect(reply.items).toEqual([
       {
-        title: 'Stop i-0abc (t3.large, web-1) in us-east-1',
+        title: 'Stop i-0abc (t3.large, web-1) in us-east-1, account 123456789012',
         fields: [
           { label: 'Savings/month', value: '60.74 USD' },
           { label: 'Confidence', value: 'high' },
@@ -48,9 +49,9 @@ describe('recommendationsReply', () => {
           value: list.recommendations[0]!.proposeCommand,
         },
       },
-      expect.objectContaining({ title: 'Release 54.1.2.0 (eipalloc-0) in us-east-1' }),
+      expect.objectContaining({ title: 'Release 54.1.2.0 (eipalloc-0) in us-east-1, account 123456789012' }),
     ]);
-    expect(reply.items![0]!.button!.value).toMatch(/^propose stop i-0abc in us-east-1 because /);
+    expect(reply.items![0]!.button!.value).toMatch(/^propose stop i-0abc in us-east-1 account 123456789012 because /);
     expect(reply.visibility).toBe('channel');
   });
 
@@ -65,16 +66,29 @@ describe('recommendationsReply', () => {
     );
   });
 
+  it('names each account scanned and each that could not be, with why', () => {
+    const failure = { accountId: '333333333333', message: 'Cannot assume arn:aws:iam::333333333333:role/Tally' };
+    const list = { ...listOf(recs()), accountIds: ['123456789012', '333333333333'], failures: [failure] };
+    const context = recommendationsReply(list).context ?? [];
+    expect(context).toEqual(
+      expect.arrayContaining([
+        'Accounts: 123456789012, 333333333333',
+        `Account 333333333333 not scanned: ${failure.message}`,
+      ]),
+    );
+  });
+
   it('gives every recommendation to tally ask --json', () => {
     const list = listOf(recs());
     const data = recommendationsReply(list).data!;
-    expect(data).toMatchObject({ accountId: '123456789012', regions: ['us-east-1', 'eu-west-1'] });
+    expect(data).toMatchObject({ accountIds: ['123456789012'], failures: [], regions: ['us-east-1', 'eu-west-1'] });
     expect(data.totalMonthlySavings).toBeCloseTo(60.74 + 3.65, 10);
     expect(data.recommendations).toEqual([
       {
         id: list.recommendations[0]!.id,
         rule: 'idle-instance',
         kind: 'stop_instance',
+        accountId: '123456789012',
         resourceId: 'i-0abc',
         region: 'us-east-1',
         monthlySavings: 60.74,

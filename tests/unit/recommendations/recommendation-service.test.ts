@@ -52,7 +52,8 @@ describe('RecommendationService.list', () => {
   it('scans every configured region and sorts by monthly savings, highest first', async () => {
     const { svc } = service();
     const r = await svc.list();
-    expect(r.accountId).toBe('123456789012');
+    expect(r.accountIds).toEqual(['123456789012']);
+    expect(r.failures).toEqual([]);
     expect(r.regions).toEqual(['us-east-1', 'eu-west-1']);
     expect(r.generatedAt).toBe('2026-06-15T12:00:00.000Z');
     const expected = [

@@ -67,7 +67,7 @@ describe('idle instances', () => {
   it('proposes the stop with the evidence as the reason', () => {
     const [rec] = forInstance('t3.large', testCpu(1.2, 3.4, 14));
     expect(rec!.proposeCommand).toBe(
-      'propose stop i-1 in us-east-1 because idle instance: CPU averaged 1.2% (peak 3.4%) over 14 days',
+      'propose stop i-1 in us-east-1 account 123456789012 because idle instance: CPU averaged 1.2% (peak 3.4%) over 14 days',
     );
   });
 });
@@ -82,7 +82,7 @@ describe('oversized instances', () => {
       params: { instanceType: 'm5.large' },
       monthlySavings: cents((0.192 - 0.096) * 730),
     });
-    expect(rec!.proposeCommand).toMatch(/^propose resize i-1 to m5\.large in us-east-1 because oversized instance: /);
+    expect(rec!.proposeCommand).toMatch(/^propose resize i-1 to m5\.large in us-east-1 account 123456789012 because oversized instance: /);
   });
 
   it('is confident with 14 days and a peak under 30%', () => {
@@ -151,7 +151,7 @@ describe('unattached volumes', () => {
       risk: 'high',
       monthlySavings: cents(100 * (0.1 - 0.05)),
     });
-    expect(rec!.proposeCommand).toMatch(/^propose delete vol-1 in us-east-1 because unattached volume: /);
+    expect(rec!.proposeCommand).toMatch(/^propose delete vol-1 in us-east-1 account 123456789012 because unattached volume: /);
   });
 
   it('has low confidence for a volume 7 days old or younger, and medium when its age is unknown', () => {
@@ -173,7 +173,7 @@ describe('unassociated addresses', () => {
     const [rec] = recommendRegion(region({ addresses: [testAddress('eipalloc-1', '54.1.2.3')] }), NOW);
     expect(rec).toMatchObject({ rule: 'unassociated-address', confidence: 'high' });
     expect(rec!.action).toMatchObject({ kind: 'release_address', risk: 'low', monthlySavings: cents(0.005 * 730) });
-    expect(rec!.proposeCommand).toMatch(/^propose release eipalloc-1 in us-east-1 because /);
+    expect(rec!.proposeCommand).toMatch(/^propose release eipalloc-1 in us-east-1 account 123456789012 because /);
   });
 
   it('does not fire for an associated address', () => {
