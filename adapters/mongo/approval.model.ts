@@ -123,6 +123,7 @@ const approvalSchema = new Schema<ApprovalDoc>(
     decidedAt: optionalString(),
     decision: { type: sub({ by: optionalString(), reason: optionalString() }) },
     execution: { type: executionSchema },
+    scheduledFor: optionalString(),
     superseded: { type: Boolean },
   },
   {

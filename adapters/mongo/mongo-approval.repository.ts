@@ -28,6 +28,7 @@ const TOMBSTONE_UNSET: Record<Exclude<keyof Approval, 'id' | 'version'>, 1> = {
   decidedAt: 1,
   decision: 1,
   execution: 1,
+  scheduledFor: 1,
 };
 
 /**
@@ -258,6 +259,7 @@ function copyApproval(a: Approval): Approval {
     ...present('decidedAt', a.decidedAt),
     ...present('decision', a.decision ? { by: a.decision.by, reason: a.decision.reason } : undefined),
     ...present('execution', a.execution ? copyExecution(a.execution) : undefined),
+    ...present('scheduledFor', a.scheduledFor),
   };
 }
 

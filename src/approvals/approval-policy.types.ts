@@ -43,6 +43,8 @@ export interface Person {
   teams?: string;
   email?: string;
   phone?: string;
+  /** IANA time zone in which times (a scheduled execution) are shown to this person. */
+  tz?: string;
 }
 
 export interface ApprovalPolicy {

@@ -2,8 +2,8 @@ import type { ProposedAction, RollbackInfo } from '../actions/action.types.js';
 import type { RiskRule } from './approval-policy.types.js';
 
 /**
- * PENDING → APPROVED → EXECUTING → SUCCEEDED | FAILED, or PENDING → REJECTED | EXPIRED | CANCELLED
- * (docs/architecture.md#states).
+ * PENDING → APPROVED → EXECUTING → SUCCEEDED | FAILED, or PENDING → REJECTED | EXPIRED | CANCELLED, or APPROVED →
+ * CANCELLED while the execution waits for a change window (docs/architecture.md#states).
  */
 const APPROVAL_STATES = [
   'PENDING',
@@ -82,4 +82,9 @@ export interface Approval {
   /** Who or what decided, and why (a reject reason, "quorum reached", "expired"). */
   decision?: { by: string; reason: string };
   execution?: ExecutionRecord;
+  /**
+   * APPROVED outside every change window: when the next window opens and the execute job runs (ISO instant). Kept
+   * after the execution starts, as a record (docs/architecture.md#execution).
+   */
+  scheduledFor?: string;
 }

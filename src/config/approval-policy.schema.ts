@@ -130,6 +130,8 @@ const personSchema = z
       .string()
       .regex(/^\+[1-9]\d{6,14}$/, 'use E.164 (+15550100), quoted so YAML keeps the +')
       .optional(),
+    // Where times (a scheduled execution) are shown to this person: docs/architecture.md#execution.
+    tz: z.string().refine(isTimeZone, 'not an IANA time zone (e.g. Europe/Berlin)').optional(),
   })
   .strict();
 
