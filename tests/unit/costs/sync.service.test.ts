@@ -122,7 +122,8 @@ describe('SyncService', () => {
     const t = await setup({});
     let notes = ['111 is not on the vendor list'];
     let denied = true;
-    t.source.listAccounts = async () => {
+    const source: CostSource = t.source;
+    source.listAccounts = async () => {
       if (denied) throw new TallyError('CLOUD_DENIED', 'not authorised to list accounts');
       return { accounts: ['111', '222'], notes };
     };
