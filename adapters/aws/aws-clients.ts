@@ -12,7 +12,24 @@ export interface AwsClientsConfig
    * @defaultValue 3
    */
   maxAttempts?: number;
+  /**
+   * Where credentials come from instead of the keys or the profile: the temporary credentials of a role assumed in
+   * another account (`aws-assume-role.ts`).
+   */
+  credentials?: AwsCredentialsProvider;
 }
+
+/** Temporary or long-lived AWS credentials, as the SDK's clients take them. */
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  /** When they stop working; the SDK asks the provider again shortly before. */
+  expiration?: Date;
+}
+
+/** A function the SDK calls for credentials (the SDK's `AwsCredentialIdentityProvider`). */
+export type AwsCredentialsProvider = () => Promise<AwsCredentials>;
 
 /** SDK clients for the AWS adapters, built on demand and cached per region. */
 export interface AwsClients {
@@ -37,18 +54,20 @@ type ClientOptions = {
   maxAttempts: number;
   endpoint?: string;
   profile?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | AwsCredentialsProvider;
 };
 
 /**
- * Builds the options shared by every client. Explicit keys win; otherwise the SDK's default chain (env, profile,
+ * Builds the options shared by every client. A credentials provider (an assumed role) wins, then explicit keys; otherwise the SDK's default chain (env, profile,
  * SSO, container and instance metadata) finds credentials. An explicit `endpoint` (moto in tests) overrides
  * `AWS_ENDPOINT_URL`.
  */
 function clientOptions(config: AwsClientsConfig, region: string): ClientOptions {
   const options: ClientOptions = { region, maxAttempts: config.maxAttempts ?? 3 };
   if (config.endpointUrl) options.endpoint = config.endpointUrl;
-  if (config.accessKeyId && config.secretAccessKey) {
+  if (config.credentials) {
+    options.credentials = config.credentials;
+  } else if (config.accessKeyId && config.secretAccessKey) {
     options.credentials = {
       accessKeyId: config.accessKeyId,
       secretAccessKey: config.secretAccessKey,

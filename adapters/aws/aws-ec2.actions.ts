@@ -4,6 +4,7 @@ import {
   DescribeAddressesCommand,
   DescribeInstancesCommand,
   DescribeVolumesCommand,
+  type EC2Client,
   ModifyInstanceAttributeCommand,
   paginateDescribeSnapshots,
   ReleaseAddressCommand,
@@ -16,6 +17,7 @@ import {
 import type { ActionKind, ResourceFacts, Tag, TargetRef } from '../../src/actions/action.types.js';
 import type { CloudActions, DryRunOutcome } from '../../src/approvals/execution/cloud-actions.port.js';
 import { TallyError } from '../../src/shared/errors.js';
+import type { AwsAccountClients } from './aws-accounts.js';
 import type { AwsClients } from './aws-clients.js';
 import { toAddressFacts, toInstanceFacts, toVolumeFacts } from './aws-ec2.mapper.js';
 import { classifyAwsError, dryRunOutcomeOf, handleAwsError } from './aws-errors.js';
@@ -29,22 +31,30 @@ export interface AwsEc2ActionsOptions {
 
 /**
  * Tally's {@link CloudActions} on EC2: one primitive per method, each mapped to `TallyError`s by `handleAwsError`.
- * The executor orders them (stop → modify → start, snapshot → delete; docs/architecture.md#execution).
+ * The executor orders them (stop → modify → start, snapshot → delete; docs/architecture.md#execution). Each call goes
+ * to the target's account: with {@link AwsAccountClients}, through that account's clients (an assumed role for a
+ * member account); with plain clients, to the credentials' own account whatever the target names.
  */
 export class AwsEc2Actions implements CloudActions {
   private readonly instanceWait: number;
   private readonly snapshotWait: number;
 
   constructor(
-    private readonly clients: AwsClients,
+    private readonly clients: AwsClients | AwsAccountClients,
     options: AwsEc2ActionsOptions = {},
   ) {
     this.instanceWait = options.instanceWaitSeconds ?? 600;
     this.snapshotWait = options.snapshotWaitSeconds ?? 3600;
   }
 
+  /** The EC2 client of the target's account and region. */
+  private async ec2(ref: TargetRef): Promise<EC2Client> {
+    const clients = 'clients' in this.clients ? await this.clients.clients(ref.accountId) : this.clients;
+    return clients.ec2(ref.region);
+  }
+
   async describe(ref: TargetRef): Promise<ResourceFacts | null> {
-    const ec2 = this.clients.ec2(ref.region);
+    const ec2 = await this.ec2(ref);
     const id = ref.resourceId;
     try {
       if (ref.resourceType === 'instance') {
@@ -74,7 +84,7 @@ export class AwsEc2Actions implements CloudActions {
    * so it is reported as a failure rather than as permission.
    */
   async dryRun(kind: ActionKind, ref: TargetRef, params: { instanceType?: string }): Promise<DryRunOutcome> {
-    const ec2 = this.clients.ec2(ref.region);
+    const ec2 = await this.ec2(ref);
     const id = ref.resourceId;
     const stop = () => ec2.send(new StopInstancesCommand({ InstanceIds: [id], DryRun: true }));
     switch (kind) {
@@ -119,7 +129,7 @@ export class AwsEc2Actions implements CloudActions {
   }
 
   async stopInstance(ref: TargetRef): Promise<void> {
-    const ec2 = this.clients.ec2(ref.region);
+    const ec2 = await this.ec2(ref);
     const input = { InstanceIds: [ref.resourceId] };
     await this.call(() => ec2.send(new StopInstancesCommand(input)), 'StopInstances');
     // moto jumps straight to `stopped`; the waiter's first check is immediate.
@@ -127,7 +137,7 @@ export class AwsEc2Actions implements CloudActions {
   }
 
   async startInstance(ref: TargetRef): Promise<void> {
-    const ec2 = this.clients.ec2(ref.region);
+    const ec2 = await this.ec2(ref);
     const input = { InstanceIds: [ref.resourceId] };
     await this.call(() => ec2.send(new StartInstancesCommand(input)), 'StartInstances');
     await this.wait(() => waitUntilInstanceRunning({ client: ec2, maxWaitTime: this.instanceWait }, input), 'Start');
@@ -158,11 +168,12 @@ export class AwsEc2Actions implements CloudActions {
       InstanceId: ref.resourceId,
       InstanceType: { Value: instanceType },
     });
-    await this.call(() => this.clients.ec2(ref.region).send(modify), operation);
+    const ec2 = await this.ec2(ref);
+    await this.call(() => ec2.send(modify), operation);
   }
 
   async createSnapshot(ref: TargetRef, options: { description: string; tags: Tag[] }): Promise<string> {
-    const ec2 = this.clients.ec2(ref.region);
+    const ec2 = await this.ec2(ref);
     const tags = options.tags.map((t) => ({ Key: t.key, Value: t.value }));
     const create = new CreateSnapshotCommand({
       VolumeId: ref.resourceId,
@@ -194,7 +205,7 @@ export class AwsEc2Actions implements CloudActions {
     let best: { id: string; at: number } | null = null;
     try {
       const pages = paginateDescribeSnapshots(
-        { client: this.clients.ec2(ref.region) },
+        { client: await this.ec2(ref) },
         { OwnerIds: ['self'], Filters: filters },
       );
       for await (const page of pages) {
@@ -211,12 +222,13 @@ export class AwsEc2Actions implements CloudActions {
 
   async deleteVolume(ref: TargetRef): Promise<void> {
     const del = new DeleteVolumeCommand({ VolumeId: ref.resourceId });
-    await this.call(() => this.clients.ec2(ref.region).send(del), 'DeleteVolume');
+    const ec2 = await this.ec2(ref);
+    await this.call(() => ec2.send(del), 'DeleteVolume');
   }
 
   /** Releases an Elastic IP, passing its network border group when EC2 reports one. */
   async releaseAddress(ref: TargetRef): Promise<void> {
-    const ec2 = this.clients.ec2(ref.region);
+    const ec2 = await this.ec2(ref);
     const out = await this.call(
       () => ec2.send(new DescribeAddressesCommand({ AllocationIds: [ref.resourceId] })),
       'DescribeAddresses',

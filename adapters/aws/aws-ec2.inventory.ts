@@ -24,21 +24,31 @@ const DAY_MS = 86_400_000;
 export interface AwsEc2InventoryOptions {
   /** The source of "now" for CPU windows. @defaultValue the system clock */
   clock?: Clock;
+  /** The account the clients read, when known (a member account's); unset, STS GetCallerIdentity says. */
+  accountId?: string;
 }
 
-/** Tally's {@link Inventory} on EC2 (instances, volumes, Elastic IPs), CloudWatch (CPU) and STS (account id). */
+/**
+ * Tally's {@link Inventory} of one account on EC2 (instances, volumes, Elastic IPs), CloudWatch (CPU) and STS
+ * (account id). The clients may come from a function (a member account's, whose role is assumed on first use).
+ */
 export class AwsEc2Inventory implements Inventory {
   private readonly clock: Clock;
   private account: Promise<string> | undefined;
 
   constructor(
-    private readonly clients: AwsClients,
+    private readonly clients: AwsClients | (() => Promise<AwsClients>),
     options: AwsEc2InventoryOptions = {},
   ) {
     this.clock = options.clock ?? systemClock;
+    if (options.accountId !== undefined) this.account = Promise.resolve(options.accountId);
   }
 
-  /** From STS GetCallerIdentity, asked once (a failed call is asked again next time). */
+  private async sdk(): Promise<AwsClients> {
+    return typeof this.clients === 'function' ? this.clients() : this.clients;
+  }
+
+  /** The account given, else from STS GetCallerIdentity, asked once (a failed call is asked again next time). */
   accountId(): Promise<string> {
     this.account ??= this.fetchAccountId().catch((err: unknown) => {
       this.account = undefined;
@@ -49,7 +59,7 @@ export class AwsEc2Inventory implements Inventory {
 
   private async fetchAccountId(): Promise<string> {
     try {
-      const out = await this.clients.sts.send(new GetCallerIdentityCommand({}));
+      const out = await (await this.sdk()).sts.send(new GetCallerIdentityCommand({}));
       if (!out.Account) throw new TallyError('CLOUD_FAILED', 'STS GetCallerIdentity returned no account');
       return out.Account;
     } catch (err) {
@@ -61,7 +71,7 @@ export class AwsEc2Inventory implements Inventory {
     const found: InstanceFacts[] = [];
     try {
       const pages = paginateDescribeInstances(
-        { client: this.clients.ec2(region) },
+        { client: (await this.sdk()).ec2(region) },
         { Filters: [{ Name: 'instance-state-name', Values: LIVE_STATES }] },
       );
       for await (const page of pages) {
@@ -81,7 +91,7 @@ export class AwsEc2Inventory implements Inventory {
   async volumes(region: string): Promise<VolumeFacts[]> {
     const found: VolumeFacts[] = [];
     try {
-      for await (const page of paginateDescribeVolumes({ client: this.clients.ec2(region) }, {})) {
+      for await (const page of paginateDescribeVolumes({ client: (await this.sdk()).ec2(region) }, {})) {
         for (const volume of page.Volumes ?? []) if (volume.VolumeId) found.push(toVolumeFacts(volume));
       }
     } catch (err) {
@@ -93,7 +103,7 @@ export class AwsEc2Inventory implements Inventory {
   /** DescribeAddresses has no paginator: it returns every address at once. */
   async addresses(region: string): Promise<AddressFacts[]> {
     try {
-      const out = await this.clients.ec2(region).send(new DescribeAddressesCommand({}));
+      const out = await (await this.sdk()).ec2(region).send(new DescribeAddressesCommand({}));
       return (out.Addresses ?? []).filter((a) => a.AllocationId).map(toAddressFacts);
     } catch (err) {
       return handleAwsError(err, 'DescribeAddresses');
@@ -135,7 +145,7 @@ export class AwsEc2Inventory implements Inventory {
     const series = new Map<string, { at: number; value: number }[]>();
     try {
       const pages = paginateGetMetricData(
-        { client: this.clients.cloudwatch(region) },
+        { client: (await this.sdk()).cloudwatch(region) },
         { StartTime: start, EndTime: end, MetricDataQueries: queries, ScanBy: 'TimestampAscending' },
       );
       for await (const page of pages) {

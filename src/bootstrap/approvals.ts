@@ -36,6 +36,8 @@ export interface ApprovalRuntimeOptions {
   messengers: ChatMessenger[];
   /** Who sees what; without it every viewer sees every approval. */
   scopes?: ViewerScopes;
+  /** The policy file's `aws.roles`: a role ARN per member account (README "Every account"). */
+  awsRoles?: Readonly<Record<string, string>>;
 }
 
 /** Approvals, recommendations and the savings ledger, wired for one process. */
@@ -67,10 +69,21 @@ export async function createApprovalRuntime(config: Config, options: ApprovalRun
   const awsSdk = config.aws.enabled ? await loadAws() : null;
   const queue = queueConnection ? await loadQueue() : null;
   const aws = awsSdk ? awsSdk.createAwsClients(config.aws) : null;
-  const inventory = awsSdk && aws ? new awsSdk.AwsEc2Inventory(aws, { clock }) : null;
+  const accounts =
+    awsSdk && aws
+      ? new awsSdk.AwsAccounts(aws, config.aws, {
+          ...(config.aws.roleName ? { roleName: config.aws.roleName } : {}),
+          ...(config.aws.externalId ? { externalId: config.aws.externalId } : {}),
+          ...(config.aws.accounts ? { accounts: config.aws.accounts } : {}),
+          roles: options.awsRoles ?? {},
+          linkedAccounts: () => stores.costs.accounts(),
+          clock,
+        })
+      : null;
+  const inventories = awsSdk && accounts ? new awsSdk.AwsAccountInventories(accounts, { clock }) : null;
   const recommendations =
-    inventory && config.aws.regions.length > 0
-      ? new RecommendationService({ inventory, regions: [...config.aws.regions], clock })
+    inventories && config.aws.regions.length > 0
+      ? new RecommendationService({ accounts: inventories, regions: [...config.aws.regions], clock })
       : null;
   const savings = new SavingsService({ approvals: stores.approvals, costs: stores.costs, clock });
   const prefix = config.queues.prefix;
@@ -83,8 +96,8 @@ export async function createApprovalRuntime(config: Config, options: ApprovalRun
   let timerService: ApprovalTimerService | null = null;
   let executor: ExecutorService | null = null;
   let reconciler: ExecutionReconciler | null = null;
-  if (awsSdk && aws && inventory && timers && execution) {
-    const cloud = new awsSdk.AwsEc2Actions(aws);
+  if (awsSdk && accounts && timers && execution) {
+    const cloud = new awsSdk.AwsEc2Actions(accounts);
     const repo = stores.approvals;
     const outcomes = new ApprovalOutcomes({ approvals: repo, timers, execution, messages, audit, logger });
     timerService = new ApprovalTimerService({ approvals: repo, policy, timers, messages, outcomes, audit, clock });
@@ -95,7 +108,8 @@ export async function createApprovalRuntime(config: Config, options: ApprovalRun
       audit,
       policy,
       cloud,
-      accountId: () => inventory.accountId(),
+      accountId: () => accounts.ownAccountId(),
+      accounts: () => accounts.list(),
       messages,
       votes,
       timers: timerService,
@@ -154,12 +168,13 @@ export async function createApprovalRuntime(config: Config, options: ApprovalRun
 }
 
 async function loadAws() {
-  const [clients, actions, inventory] = await Promise.all([
+  const [clients, actions, accounts, inventories] = await Promise.all([
     import('../../adapters/aws/aws-clients.js'),
     import('../../adapters/aws/aws-ec2.actions.js'),
-    import('../../adapters/aws/aws-ec2.inventory.js'),
+    import('../../adapters/aws/aws-accounts.js'),
+    import('../../adapters/aws/aws-account-inventories.js'),
   ]);
-  return { ...clients, ...actions, ...inventory };
+  return { ...clients, ...actions, ...accounts, ...inventories };
 }
 
 async function loadQueue() {

@@ -322,6 +322,7 @@ export async function createDeps(
     stores,
     scopes,
     policy: policy.approvals,
+    awsRoles: policy.aws.roles,
     clock: options.clock,
     logger: options.logger,
     queueConnection: options.queueConnection ?? null,
