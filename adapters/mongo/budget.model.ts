@@ -57,6 +57,7 @@ const crossingSchema = new Schema<BudgetCrossingDoc>(
     kind: { type: String, required: true, enum: ['actual', 'forecast'] },
     percent: { type: Number, required: true },
     at: { type: String, required: true },
+    through: { type: String },
   },
   { ...OPTIONS, collection: BUDGET_CROSSINGS_COLLECTION },
 );

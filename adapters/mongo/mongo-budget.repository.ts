@@ -130,5 +130,12 @@ function toBudget(b: Budget): Budget {
 }
 
 function toCrossing(c: BudgetCrossing): BudgetCrossing {
-  return { budget: c.budget, period: c.period, kind: c.kind, percent: c.percent, at: c.at };
+  return {
+    budget: c.budget,
+    period: c.period,
+    kind: c.kind,
+    percent: c.percent,
+    at: c.at,
+    ...(c.through ? { through: c.through } : {}),
+  };
 }

@@ -98,6 +98,11 @@ export interface BudgetCrossing {
   percent: number;
   /** ISO instant it was claimed. */
   at: string;
+  /**
+   * The last day of data the crossing was found on: the next alert's drivers are the cost after it (absent on
+   * crossings recorded before alerts kept it; then the day of `at` counts).
+   */
+  through?: string;
 }
 
 /** Budgets made in chat, and the crossings alerted; one contract suite runs against memory and MongoDB. */

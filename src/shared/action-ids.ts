@@ -23,6 +23,12 @@ export const ACTIONS = {
   ALERT_MUTE: 'tally_alert_mute',
   /** Mute the alert's series until the same time tomorrow; value: the anomaly id. */
   ALERT_SNOOZE: 'tally_alert_snooze',
+  /** Acknowledge a budget alert (a note in its thread); value: the crossing id `<budget>|<period>|<kind>|<percent>`. */
+  BUDGET_ACK: 'tally_budget_ack',
+  /** Investigate a budget alert: the comparison it carries runs in its thread; value: the command text. */
+  BUDGET_INVESTIGATE: 'tally_budget_investigate',
+  /** Ask for a larger budget (`budget request <name>`); value: the budget's name. */
+  BUDGET_REQUEST: 'tally_budget_request',
   /** A person's current view of an approval message (a Teams card refresh); value: the approval id. */
   REFRESH: 'tally_approval_refresh',
 } as const;
