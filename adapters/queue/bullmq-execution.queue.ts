@@ -6,8 +6,13 @@ import type { ExecutionJobs } from '../../src/approvals/execution/execution-jobs
 
 /** Job states in which an execute job will still run (or is running). */
 const PENDING_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+/** Job states in which an execute job has not started yet. */
+const WAITING_STATES = new Set(['waiting', 'delayed', 'prioritized']);
 
-/** The execute queue: one job per approval, its id derived from the approval, so it is enqueued once. */
+/**
+ * The execute queue: one job per approval, its id derived from the approval, so it is enqueued once; delayed until the
+ * next change window when the approval came outside every window (docs/architecture.md#execution).
+ */
 export class BullmqExecutionQueue implements ExecutionQueue, ExecutionJobs {
   readonly queue: Queue<ExecutePayload>;
 
@@ -23,8 +28,20 @@ export class BullmqExecutionQueue implements ExecutionQueue, ExecutionJobs {
     });
   }
 
-  async enqueue(approvalId: string): Promise<void> {
-    await this.queue.add('execute', { approvalId }, { jobId: jobIds.execute(approvalId) });
+  /** A delayed job waits in Redis (it survives restarts) until a worker's clock passes its due time. */
+  async enqueue(approvalId: string, delayMs = 0): Promise<void> {
+    await this.queue.add(
+      'execute',
+      { approvalId },
+      { jobId: jobIds.execute(approvalId), ...(delayMs > 0 ? { delay: Math.ceil(delayMs) } : {}) },
+    );
+  }
+
+  /** Only a job that has not started: removing one that a worker holds is refused by BullMQ (it returns 0). */
+  async remove(approvalId: string): Promise<boolean> {
+    const id = jobIds.execute(approvalId);
+    if (!WAITING_STATES.has(await this.queue.getJobState(id))) return false;
+    return (await this.queue.remove(id)) === 1;
   }
 
   async pending(approvalId: string): Promise<boolean> {

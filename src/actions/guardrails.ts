@@ -43,10 +43,61 @@ export function protectedBy(guardrails: Guardrails, tags: readonly Tag[]): strin
 /** Whether `at` falls inside one of the change windows (`from` inclusive, `to` exclusive); true when none are set. */
 export function insideChangeWindow(guardrails: Guardrails, at: Date): boolean {
   if (guardrails.changeWindows.length === 0) return true;
-  return guardrails.changeWindows.some((w) => {
-    const local = localTime(at, w.tz);
-    return w.days.includes(local.day) && minutes(w.from) <= local.minutes && local.minutes < minutes(w.to);
-  });
+  return guardrails.changeWindows.some((w) => insideWindow(w, at));
+}
+
+/** Where the next change window opens: the instant and the window (its `tz` is how the time is best shown). */
+export interface WindowOpening {
+  at: Date;
+  window: ChangeWindow;
+}
+
+/** Days looked ahead for a window's next start: every weekday comes once, plus a day for time zones ahead of `after`. */
+const LOOKAHEAD_DAYS = 8;
+
+/**
+ * The start of the first change window that opens after `after` (an approval outside every window is scheduled
+ * for it), or null when none are set or none ever opens (no days). A window whose `from` falls into a daylight-saving
+ * gap opens at the first minute of it that exists.
+ */
+export function nextWindowOpening(guardrails: Guardrails, after: Date): WindowOpening | null {
+  let best: WindowOpening | null = null;
+  for (const window of guardrails.changeWindows) {
+    const at = nextStartOf(window, after);
+    if (at && (!best || at < best.at)) best = { at, window };
+  }
+  return best;
+}
+
+/** The next instant after `after` at which `window` opens, by its own calendar days in its time zone. */
+function nextStartOf(window: ChangeWindow, after: Date): Date | null {
+  const today = localDate(after, window.tz);
+  for (let k = 0; k < LOOKAHEAD_DAYS; k++) {
+    const day = new Date(Date.UTC(today.year, today.month - 1, today.day + k));
+    if (!window.days.includes(WEEKDAYS[(day.getUTCDay() + 6) % 7] ?? '')) continue;
+    const start = wallClockInstant(day, minutes(window.from), window.tz);
+    const at = localTime(start, window.tz).minutes === minutes(window.from) ? start : firstMinuteInside(window, start);
+    if (at && at > after) return at;
+  }
+  return null;
+}
+
+/**
+ * `from` fell into a daylight-saving gap (the clocks jumped over it) and `near` is within an hour or two of where it
+ * would be: the first minute around it that is inside the window.
+ */
+function firstMinuteInside(window: ChangeWindow, near: Date): Date | null {
+  const span = minutes(window.to) - minutes(window.from) + 240;
+  for (let m = 0; m < span; m++) {
+    const at = new Date(near.getTime() + (m - 120) * 60_000);
+    if (insideWindow(window, at)) return at;
+  }
+  return null;
+}
+
+function insideWindow(w: ChangeWindow, at: Date): boolean {
+  const local = localTime(at, w.tz);
+  return w.days.includes(local.day) && minutes(w.from) <= local.minutes && local.minutes < minutes(w.to);
 }
 
 /**
@@ -106,4 +157,53 @@ function localTime(at: Date, tz: string): { day: string; minutes: number } {
     day: String(parts.weekday).slice(0, 3).toLowerCase(),
     minutes: Number(parts.hour) * 60 + Number(parts.minute),
   };
+}
+
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar date of an instant in an IANA time zone. */
+function localDate(at: Date, tz: string): { year: number; month: number; day: number } {
+  const p = wallClock(at, tz);
+  return { year: p.year, month: p.month, day: p.day };
+}
+
+/** An instant's wall clock in `tz`, to the second. */
+function wallClock(at: Date, tz: string) {
+  let f = dateFormatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    dateFormatters.set(tz, f);
+  }
+  const parts = Object.fromEntries(f.formatToParts(at).map((p) => [p.type, Number(p.value)]));
+  return {
+    year: parts.year ?? 0,
+    month: parts.month ?? 1,
+    day: parts.day ?? 1,
+    hour: parts.hour ?? 0,
+    minute: parts.minute ?? 0,
+    second: parts.second ?? 0,
+  };
+}
+
+/** How far `tz` is ahead of UTC at `t` (ms). */
+function offsetAt(t: number, tz: string): number {
+  const w = wallClock(new Date(t), tz);
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(t / 1000) * 1000;
+}
+
+/** The instant at which the wall clock in `tz` shows `minutesOfDay` on the calendar day `day` (a UTC midnight). */
+function wallClockInstant(day: Date, minutesOfDay: number, tz: string): Date {
+  const wall = day.getTime() + minutesOfDay * 60_000;
+  // The offset at the guess, then at the instant it gives: right on both sides of a daylight-saving change.
+  const first = wall - offsetAt(wall, tz);
+  return new Date(wall - offsetAt(first, tz));
 }

@@ -13,5 +13,11 @@ export interface ApprovalTimers {
 
 /** The execution queue: one job per approved approval, its id derived from the approval. */
 export interface ExecutionQueue {
-  enqueue(approvalId: string): Promise<void>;
+  /** Adds the approval's execute job, to run `delayMs` from now (a change window opens then); once per approval. */
+  enqueue(approvalId: string, delayMs?: number): Promise<void>;
+  /**
+   * Removes the approval's execute job while it waits (its execution was cancelled); true when one was removed. A job
+   * already running is left alone: it finds the approval cancelled and does nothing.
+   */
+  remove(approvalId: string): Promise<boolean>;
 }

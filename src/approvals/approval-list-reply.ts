@@ -3,15 +3,18 @@ import { ACTIONS } from '../shared/action-ids.js';
 import { formatMoney } from '../shared/money.js';
 import type { Reply } from '../shared/reply.types.js';
 import type { Approval } from './approval.types.js';
-import { approvalData, type NameOf, progressOf } from './approval-reply.js';
+import { approvalData, type NameOf, progressOf, type WhenOf } from './approval-reply.js';
 
 /** A short answer for the asker alone. */
 export function notice(title: string, text: string, data?: Record<string, unknown>): Reply {
   return { kind: 'notice', title, text, ...(data ? { data } : {}), visibility: 'ephemeral' };
 }
 
-/** `approvals`: what is waiting for a decision. */
-export function pendingListReply(approvals: Approval[], nameOf: NameOf): Reply {
+/**
+ * `approvals`: what is waiting for a decision, and what is approved and waits for a change window (`whenOf` says
+ * when it runs).
+ */
+export function pendingListReply(approvals: Approval[], nameOf: NameOf, whenOf: WhenOf = () => null): Reply {
   if (approvals.length === 0)
     return {
       kind: 'answer',
@@ -23,9 +26,10 @@ export function pendingListReply(approvals: Approval[], nameOf: NameOf): Reply {
   return {
     kind: 'answer',
     title: 'Pending approvals',
-    text: `${approvals.length} waiting for a decision. Vote with the buttons on each request, or \`approve <id>\` / \`reject <id> because <reason>\`.`,
+    text: `${waitingText(approvals)}. Vote with the buttons on each request, or \`approve <id>\` / \`reject <id> because <reason>\`.`,
     items: approvals.slice(0, 15).map((a) => {
       const { approvals: yes, quorum } = progressOf(a);
+      const when = whenOf(a);
       return {
         title: `${a.id}: ${a.action.summary}`,
         fields: [
@@ -33,7 +37,9 @@ export function pendingListReply(approvals: Approval[], nameOf: NameOf): Reply {
           { label: 'Savings', value: `${formatMoney(a.action.monthlySavings, a.action.currency)} per month` },
           { label: 'Risk', value: a.action.risk },
           { label: 'Approvals', value: `${yes} of ${quorum}` },
-          { label: 'Expires', value: `${a.expiresAt.slice(0, 16).replace('T', ' ')} UTC` },
+          when
+            ? { label: 'Scheduled for', value: when }
+            : { label: 'Expires', value: `${a.expiresAt.slice(0, 16).replace('T', ' ')} UTC` },
         ],
         button: { actionId: ACTIONS.DETAILS, label: 'Details', value: a.id },
       };
@@ -42,6 +48,17 @@ export function pendingListReply(approvals: Approval[], nameOf: NameOf): Reply {
     data: { approvals: approvals.map(approvalData) },
     visibility: 'channel',
   };
+}
+
+/** `3 waiting for a decision`, `, 2 approved and scheduled for the next change window` when some wait for one. */
+function waitingText(approvals: Approval[]): string {
+  const pending = approvals.filter((a) => a.state === 'PENDING').length;
+  const scheduled = approvals.length - pending;
+  const parts = [
+    ...(pending ? [`${pending} waiting for a decision`] : []),
+    ...(scheduled ? [`${scheduled} approved and scheduled for the next change window`] : []),
+  ];
+  return parts.join(', ');
 }
 
 /** `Details`: the approval message plus its audit trail, for the viewer alone. */

@@ -5,9 +5,10 @@ import type { Logger } from '../shared/logger.port.js';
 import type { Reply } from '../shared/reply.types.js';
 import type { Approval, ApprovalMessageRef } from './approval.types.js';
 import type { ApprovalPolicy } from './approval-policy.types.js';
-import { approvalReply } from './approval-reply.js';
+import { approvalReply, type WhenOf } from './approval-reply.js';
 import { contactsOf, displayName } from './approvers.js';
 import type { ChatMessenger } from './chat-messenger.port.js';
+import { formatInZones, isScheduled, zonesFor } from './execution/execution-schedule.js';
 
 /**
  * Chat messages about approvals: the approval message (posted once, updated in place), thread entries, and direct
@@ -26,9 +27,18 @@ export class ApprovalMessages {
 
   readonly nameOf = (person: string) => displayName(this.deps.policy, person);
 
+  /**
+   * When an approval waiting for a change window runs, in the approvers' time zones (see {@link zonesFor}); null
+   * when it does not wait (any more).
+   */
+  readonly scheduleText: WhenOf = (approval) =>
+    isScheduled(approval) && approval.scheduledFor
+      ? formatInZones(new Date(approval.scheduledFor), zonesFor(this.deps.policy, approval))
+      : null;
+
   /** The approval message as it should look now. */
   render(approval: Approval): Reply {
-    return approvalReply(approval, this.nameOf);
+    return approvalReply(approval, this.nameOf, this.scheduleText);
   }
 
   /** Posts the approval message where it was proposed and in the policy's approval channel. */

@@ -5,10 +5,12 @@ import type { Auditor } from './approval-events.js';
 import type { ApprovalTimers, ExecutionQueue } from './approval-jobs.port.js';
 import type { ApprovalMessages } from './approval-messages.service.js';
 import type { ApprovalRepository } from './approval-repository.port.js';
+import { delayOnApproval } from './execution/execution-schedule.js';
 
 /**
  * What follows a decision, once, by whoever made the state change: cancel the timers, enqueue the execution job
- * (approved), update every approval message, note it in the thread, and tell the requester.
+ * (approved; delayed until the next change window when approved outside every window) or remove it (cancelled),
+ * update every approval message, note it in the thread, and tell the requester.
  */
 export class ApprovalOutcomes {
   constructor(
@@ -32,20 +34,34 @@ export class ApprovalOutcomes {
       actor: 'tally',
       what: `timers cancelled: ${approval.state.toLowerCase()}`,
     });
-    if (approval.state === 'APPROVED') {
-      await execution.enqueue(approval.id);
+    if (approval.state === 'APPROVED') await this.enqueue(approval);
+    if (approval.state === 'CANCELLED' && (await execution.remove(approval.id)))
       await audit({
         kind: 'execution',
-        event: 'execution.enqueued',
+        event: 'execution.cancelled',
         approvalId: approval.id,
         actor: 'tally',
-        what: `execution job enqueued for ${approval.action.summary}`,
+        what: `scheduled execution removed: ${approval.action.summary}`,
       });
-    }
     await this.refresh(approval.id);
-    const note = `${approval.state === 'APPROVED' ? 'Approved' : approval.state.toLowerCase()}: ${approval.decision?.reason ?? ''}`;
+    const when = this.deps.messages.scheduleText(approval);
+    const note = `${approval.state === 'APPROVED' ? 'Approved' : approval.state.toLowerCase()}: ${approval.decision?.reason ?? ''}${when ? `. Outside the change windows: scheduled for ${when}` : ''}`;
     await this.deps.messages.note(approval, note);
     if (approval.state !== 'APPROVED') await this.tellRequester(approval);
+  }
+
+  /** The one execute job, delayed until the approval's `scheduledFor` when it was approved outside every window. */
+  private async enqueue(approval: Approval): Promise<void> {
+    await this.deps.execution.enqueue(approval.id, delayOnApproval(approval));
+    await this.deps.audit({
+      kind: 'execution',
+      event: approval.scheduledFor ? 'execution.scheduled' : 'execution.enqueued',
+      approvalId: approval.id,
+      actor: 'tally',
+      what: approval.scheduledFor
+        ? `execution scheduled for ${approval.scheduledFor.slice(0, 16).replace('T', ' ')} UTC (the next change window): ${approval.action.summary}`
+        : `execution job enqueued for ${approval.action.summary}`,
+    });
   }
 
   /** Updates every message from the latest stored state (so a late update never shows an older state). */

@@ -7,6 +7,9 @@ import { tierEntries } from './approvers.js';
 /** How the approval message names people (policy display names). */
 export type NameOf = (person: string) => string;
 
+/** When an approval waiting for a change window runs, as its approvers read it; null when it does not wait. */
+export type WhenOf = (approval: Approval) => string | null;
+
 const STATE_TEXT: Record<ApprovalState, string> = {
   PENDING: 'Waiting for approval',
   APPROVED: 'Approved: queued for execution',
@@ -26,8 +29,11 @@ export function progressOf(approval: Approval): { approvals: number; quorum: num
   };
 }
 
-/** The approval message: the same reply is posted once and then updated in place after every change. */
-export function approvalReply(approval: Approval, nameOf: NameOf): Reply {
+/**
+ * The approval message: the same reply is posted once and then updated in place after every change. An approval
+ * waiting for a change window says when it runs (`whenOf`).
+ */
+export function approvalReply(approval: Approval, nameOf: NameOf, whenOf: WhenOf = () => null): Reply {
   const { action } = approval;
   const { approvals, quorum } = progressOf(approval);
   const tiers = approval.rule.tiers.length;
@@ -45,15 +51,20 @@ export function approvalReply(approval: Approval, nameOf: NameOf): Reply {
   ];
   if (approval.votes.length > 0) fields.push({ label: 'Votes', value: votesText(approval, nameOf) });
   const pending = approval.state === 'PENDING';
+  const when = whenOf(approval);
+  if (when) fields.push({ label: 'Scheduled for', value: when });
   return {
     kind: 'answer',
     title: `Approval ${approval.id}: ${action.summary}`,
-    text: `${STATE_TEXT[approval.state]}${outcomeText(approval)}`,
+    text: when
+      ? `Approved: scheduled for ${when}, when the next change window opens`
+      : `${STATE_TEXT[approval.state]}${outcomeText(approval)}`,
     fields,
     context: [
       pending
         ? `Expires ${approval.expiresAt.slice(0, 16).replace('T', ' ')} UTC · the requester ${approval.rule.requesterMayVote ? 'may' : 'may not'} vote`
         : `Decided ${approval.decidedAt?.slice(0, 16).replace('T', ' ') ?? ''} UTC`,
+      ...(when ? [`Outside the change windows: the requester can \`cancel ${approval.id}\` until it starts`] : []),
     ],
     buttons: pending
       ? [
@@ -113,5 +124,6 @@ export function approvalData(approval: Approval): Record<string, unknown> {
     tier: approval.tier,
     votes: approval.votes.map((v) => ({ voter: v.voter.person, decision: v.decision, reason: v.reason ?? null })),
     execution: approval.execution ?? null,
+    scheduledFor: approval.scheduledFor ?? null,
   };
 }

@@ -10,6 +10,7 @@ import { progressOf } from './approval-reply.js';
 import type { ApprovalRepository } from './approval-repository.port.js';
 import { changeApproval } from './approval-store.js';
 import { eligibleVoters, isRequester, tierEntries } from './approvers.js';
+import { scheduleOnApproval } from './execution/execution-schedule.js';
 
 /** What a timer did (for the job's result and tests). */
 export type TimerOutcome = 'reminded' | 'escalated' | 'expired' | 'stale';
@@ -80,6 +81,7 @@ export class ApprovalTimerService {
           state: 'APPROVED',
           decidedAt: now,
           decision: { by: 'tally', reason: `quorum reached after escalation (${approvals} of ${quorum})` },
+          ...scheduleOnApproval(this.deps.policy.guardrails, new Date(now)),
         });
       return { write: next, result: null };
     });
@@ -129,6 +131,7 @@ export class ApprovalTimerService {
             by: 'tally',
             reason: approve ? 'expired; the policy approves on expiry' : 'expired without a decision',
           },
+          ...(approve ? scheduleOnApproval(this.deps.policy.guardrails, new Date(now)) : {}),
         },
         result: null,
       };

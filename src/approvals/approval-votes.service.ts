@@ -5,10 +5,11 @@ import type { Auditor } from './approval-events.js';
 import type { ApprovalMessages } from './approval-messages.service.js';
 import type { ApprovalOutcomes } from './approval-outcomes.service.js';
 import type { ApprovalPolicy } from './approval-policy.types.js';
-import { progressOf } from './approval-reply.js';
+import { progressOf, type WhenOf } from './approval-reply.js';
 import type { ApprovalRepository } from './approval-repository.port.js';
 import { changeApproval } from './approval-store.js';
 import { eligibleVoters, isRequester, personOf, tierEntries } from './approvers.js';
+import { scheduleOnApproval } from './execution/execution-schedule.js';
 
 /** Why a vote changed nothing (an outcome, not an exception: docs/architecture.md#expected-outcomes-are-values). */
 export type VoteRefusal =
@@ -102,6 +103,7 @@ export class ApprovalVotes {
           state: 'APPROVED',
           decidedAt: now,
           decision: { by: person, reason: `quorum reached (${approvals} of ${quorum})` },
+          ...scheduleOnApproval(this.deps.policy.guardrails, new Date(now)),
         });
       }
       return { write: next, result: { ok: true, approval: next, decided: next.state !== 'PENDING' } };
@@ -169,8 +171,8 @@ const REFUSAL_TEXT: Record<VoteRefusal, string> = {
   REASON_REQUIRED: 'A reject needs a reason: `reject <id> because <reason>`.',
 };
 
-/** The answer to the voter alone. */
-export function voteReply(outcome: VoteOutcome, decision: 'approve' | 'reject'): Reply {
+/** The answer to the voter alone; an approval that waits for a change window says when it runs (`whenOf`). */
+export function voteReply(outcome: VoteOutcome, decision: 'approve' | 'reject', whenOf: WhenOf = () => null): Reply {
   if (!outcome.ok) {
     const state = outcome.approval && outcome.reason === 'NOT_PENDING' ? ` (${outcome.approval.state})` : '';
     return {
@@ -182,16 +184,23 @@ export function voteReply(outcome: VoteOutcome, decision: 'approve' | 'reject'):
     };
   }
   const { approvals, quorum } = progressOf(outcome.approval);
+  const when = whenOf(outcome.approval);
   const text = outcome.decided
     ? outcome.approval.state === 'APPROVED'
-      ? `Approved: ${approvals} of ${quorum}. The action is queued for execution.`
+      ? `Approved: ${approvals} of ${quorum}. ${when ? `Outside the change windows, the action is scheduled for ${when}.` : 'The action is queued for execution.'}`
       : 'Rejected. The requester has been told.'
     : `Your ${decision} is counted: ${approvals} of ${quorum}.`;
   return {
     kind: 'notice',
     title: `Vote counted on ${outcome.approval.id}`,
     text,
-    data: { counted: true, state: outcome.approval.state, approvals, quorum },
+    data: {
+      counted: true,
+      state: outcome.approval.state,
+      approvals,
+      quorum,
+      ...(outcome.approval.scheduledFor ? { scheduledFor: outcome.approval.scheduledFor } : {}),
+    },
     visibility: 'ephemeral',
   };
 }

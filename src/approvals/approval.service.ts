@@ -23,6 +23,7 @@ import type { ApprovalVotes } from './approval-votes.service.js';
 import { voteReply } from './approval-votes.service.js';
 import { isPolicyPerson, personOf, ruleForApproval } from './approvers.js';
 import type { CloudActions } from './execution/cloud-actions.port.js';
+import { isScheduled } from './execution/execution-schedule.js';
 import { proposalAccount } from './proposal-account.js';
 
 /** A proposal: an action on one resource, by a person, with a reason. */
@@ -302,7 +303,8 @@ export class ApprovalService implements ApprovalInteractions {
     };
   }
 
-  vote: ApprovalInteractions['vote'] = async (input) => voteReply(await this.deps.votes.vote(input), input.decision);
+  vote: ApprovalInteractions['vote'] = async (input) =>
+    voteReply(await this.deps.votes.vote(input), input.decision, this.deps.messages.scheduleText);
 
   async checkVoter(approvalId: string, voter: Identity) {
     const refusal = await this.deps.votes.check(await this.deps.approvals.get(approvalId), voter);
@@ -320,13 +322,17 @@ export class ApprovalService implements ApprovalInteractions {
     return approvalDetailsReply(this.deps.messages.render(approval), trail);
   }
 
-  /** The requester withdraws a pending request. */
+  /**
+   * The requester withdraws a request: a pending one, or an approved one whose execution has not started (it waits
+   * for a change window); its execute job is removed (`ApprovalOutcomes.decided`). Once EXECUTING it is too late.
+   */
   async cancel(approvalId: string, by: Identity): Promise<Reply> {
     const person = personOf(this.deps.policy, by);
     const now = this.deps.clock.now().toISOString();
     const { result, written } = await changeApproval(this.deps.approvals, approvalId, (a) => {
       if (!a) return { result: 'There is no approval with that id.' };
-      if (a.state !== 'PENDING') return { result: `It is already ${a.state}; nothing changed.` };
+      if (a.state !== 'PENDING' && a.state !== 'APPROVED')
+        return { result: `It is already ${a.state}; nothing changed.` };
       if (a.requester.person !== person) return { result: 'Only the requester can cancel a request.' };
       return {
         write: {
@@ -345,19 +351,26 @@ export class ApprovalService implements ApprovalInteractions {
         event: 'decision.cancelled',
         approvalId,
         actor: person,
-        what: `cancelled: ${written.action.summary}`,
+        what: `cancelled${written.scheduledFor ? ' before its scheduled execution' : ''}: ${written.action.summary}`,
       });
       await this.deps.outcomes.decided(written);
     }
     return notice(written ? `Approval ${approvalId} cancelled` : 'Nothing cancelled', result);
   }
 
-  /** Pending approvals the viewer's scope allows (all without one), newest first. */
+  /**
+   * Pending approvals, and approved ones waiting for a change window, that the viewer's scope allows (all without
+   * one), newest first.
+   */
   async pending(scope?: ViewScope): Promise<Reply> {
     const limit = PENDING_LIST_LIMIT;
-    const all = await this.deps.approvals.list({ states: ['PENDING'], limit: scope ? PENDING_SCAN_LIMIT : limit });
-    const list = all.filter((a) => approvalInScope(a, scope)).slice(0, limit);
-    return pendingListReply(list, this.deps.messages.nameOf);
+    const all = await this.deps.approvals.list({
+      states: ['PENDING', 'APPROVED'],
+      limit: scope ? PENDING_SCAN_LIMIT : limit,
+    });
+    const waiting = all.filter((a) => a.state === 'PENDING' || isScheduled(a));
+    const list = waiting.filter((a) => approvalInScope(a, scope)).slice(0, limit);
+    return pendingListReply(list, this.deps.messages.nameOf, this.deps.messages.scheduleText);
   }
 
   /** One approval; one outside the viewer's scope is "not found", as if it did not exist. */

@@ -92,9 +92,20 @@ export class RecordingApprovalTimers implements ApprovalTimers {
 /** The execution queue in memory: every `enqueue` call is recorded, so a test can count them. */
 export class RecordingExecutionQueue implements ExecutionQueue {
   readonly calls: string[] = [];
+  /** The delay of each enqueue, in the order of `calls`. */
+  readonly delays: number[] = [];
+  /** The approvals whose waiting job was removed. */
+  readonly removed: string[] = [];
 
-  async enqueue(approvalId: string): Promise<void> {
+  async enqueue(approvalId: string, delayMs = 0): Promise<void> {
     this.calls.push(approvalId);
+    this.delays.push(delayMs);
+  }
+
+  async remove(approvalId: string): Promise<boolean> {
+    const waiting = this.calls.includes(approvalId) && !this.removed.includes(approvalId);
+    if (waiting) this.removed.push(approvalId);
+    return waiting;
   }
 }
 

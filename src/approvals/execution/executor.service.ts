@@ -1,5 +1,5 @@
 import type { RollbackInfo } from '../../actions/action.types.js';
-import type { Guardrails } from '../../actions/guardrails.js';
+import { describeWindows, type Guardrails } from '../../actions/guardrails.js';
 import type { Clock } from '../../shared/clock.js';
 import { TallyError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.port.js';
@@ -11,10 +11,14 @@ import type { ApprovalRepository } from '../approval-repository.port.js';
 import { changeApproval } from '../approval-store.js';
 import { performAction } from './action-steps.js';
 import type { CloudActions } from './cloud-actions.port.js';
+import { scheduleOnApproval } from './execution-schedule.js';
 import { checkTarget } from './target-check.js';
 
-/** What one run of the execute job did. */
-export type ExecuteResult = 'SUCCEEDED' | 'FAILED' | 'NOOP';
+/**
+ * What one run of the execute job did. `rescheduled`: it came outside every change window (the window changed, or the
+ * job ran early) and waits `delayMs` for the next one, the approval still APPROVED; the job is delayed, not failed.
+ */
+export type ExecuteResult = 'SUCCEEDED' | 'FAILED' | 'NOOP' | { rescheduled: string; delayMs: number };
 
 export interface ExecutorDeps {
   approvals: ApprovalRepository;
@@ -29,7 +33,7 @@ export interface ExecutorDeps {
 
 /**
  * Carries out one approved action (docs/architecture.md#execution): re-read the approval, re-validate the target and
- * the guardrails, DryRun, act, record the result and the rollback information, update the messages and tell the
+ * the guardrails (outside every change window it is rescheduled for the next one, not failed), DryRun, act, record the result and the rollback information, update the messages and tell the
  * requester.
  *
  * Idempotent: a job that runs twice (a duplicate, or a recovered job of a crashed worker) finds the approval
@@ -42,15 +46,17 @@ export class ExecutorService {
   constructor(private readonly deps: ExecutorDeps) {}
 
   async execute(approvalId: string, options: { finalAttempt: boolean }): Promise<ExecuteResult> {
-    const started = await this.start(approvalId);
+    const at = this.deps.clock.now();
+    const started = await this.start(approvalId, at);
     if (!started) return 'NOOP';
+    if ('rescheduled' in started) return started;
     const resumed = started.execution!.attempts > 1;
     try {
       const current = await this.deps.cloud.describe(started.action.target);
       const executedToday = await this.executedToday(started);
       const refusal = checkTarget(started, current, {
         guardrails: this.deps.guardrails,
-        now: this.deps.clock.now(),
+        now: at,
         executedToday,
         resumed,
       });
@@ -101,18 +107,30 @@ export class ExecutorService {
     }
   }
 
-  /** APPROVED → EXECUTING, or EXECUTING again (resumed); anything else is not executable. */
-  private async start(approvalId: string): Promise<Approval | null> {
-    const now = this.deps.clock.now().toISOString();
+  /**
+   * APPROVED → EXECUTING inside a change window, or EXECUTING again (resumed); APPROVED outside every window stays
+   * APPROVED with the next window's start as `scheduledFor` (rescheduled); anything else is not executable.
+   */
+  private async start(
+    approvalId: string,
+    at: Date,
+  ): Promise<Approval | { rescheduled: string; delayMs: number } | null> {
+    const now = at.toISOString();
     const { written, result } = await changeApproval(this.deps.approvals, approvalId, (a) => {
       if (!a) return { result: 'missing' };
       if (a.state !== 'APPROVED' && a.state !== 'EXECUTING') return { result: a.state };
+      const wait = a.state === 'APPROVED' ? scheduleOnApproval(this.deps.guardrails, at) : {};
+      if (wait.scheduledFor)
+        return wait.scheduledFor === a.scheduledFor
+          ? { result: 'rescheduled' }
+          : { write: { ...a, ...wait, updatedAt: now }, result: 'rescheduled' };
       const previous = a.execution;
       const execution: ExecutionRecord = previous
         ? { ...previous, attempts: previous.attempts + 1 }
         : { startedAt: now, steps: [], attempts: 1 };
       return { write: { ...a, state: 'EXECUTING', updatedAt: now, execution }, result: 'started' };
     });
+    if (result === 'rescheduled') return this.rescheduled(approvalId, written, at);
     if (!written) {
       await this.deps.audit({
         kind: 'execution',
@@ -134,6 +152,36 @@ export class ExecutorService {
     });
     await this.deps.outcomes.refresh(approvalId);
     return written;
+  }
+
+  /**
+   * The job came outside every change window: it waits for the next one. A new time (the windows changed) is audited,
+   * noted in the thread and shown on the message; the same time again (a job that ran a moment early, or one the
+   * reconciler put back) only waits.
+   */
+  private async rescheduled(
+    approvalId: string,
+    written: Approval | null,
+    at: Date,
+  ): Promise<{ rescheduled: string; delayMs: number } | null> {
+    const approval = written ?? (await this.deps.approvals.get(approvalId));
+    if (!approval?.scheduledFor) return null;
+    if (written) {
+      const when = this.deps.messages.scheduleText(written);
+      await this.deps.audit({
+        kind: 'execution',
+        event: 'execution.rescheduled',
+        approvalId,
+        actor: 'tally',
+        what: `outside the change windows (${describeWindows(this.deps.guardrails)}): rescheduled for ${written.scheduledFor?.slice(0, 16).replace('T', ' ')} UTC`,
+      });
+      await this.deps.outcomes.refresh(approvalId);
+      await this.deps.messages.note(written, `Outside the change windows now: rescheduled for ${when}`);
+    }
+    return {
+      rescheduled: approval.scheduledFor,
+      delayMs: Math.max(0, Date.parse(approval.scheduledFor) - at.getTime()),
+    };
   }
 
   /** Before a cloud call that changes something: the audit trail shows the step in flight if the process dies. */

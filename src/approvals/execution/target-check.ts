@@ -4,6 +4,7 @@ import type { Approval } from '../approval.types.js';
 
 export interface TargetCheckContext {
   guardrails: Guardrails;
+  /** When the execution started: outside a window it was rescheduled instead, unless no window ever opens. */
   now: Date;
   /** Actions already executed today on the same account. */
   executedToday: number;
@@ -13,8 +14,8 @@ export interface TargetCheckContext {
 
 /**
  * Why the executor must not touch the target now, or null. The target must still exist and be as it was proposed
- * (same type, size, attachment), carry no protected tag, and the action must fall in a change window and under the
- * daily limit. A resumed execution accepts the state its own earlier steps left behind.
+ * (same type, size, attachment), carry no protected tag, and the action must fall in a change window (as it started:
+ * one that started outside every window waits for the next instead, `ExecutorService`) and under the daily limit. A resumed execution accepts the state its own earlier steps left behind.
  */
 export function checkTarget(approval: Approval, current: ResourceFacts | null, ctx: TargetCheckContext): string | null {
   const { action } = approval;

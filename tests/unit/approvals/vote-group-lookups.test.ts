@@ -142,7 +142,7 @@ async function setUp(races: number, stored: Approval = approval()) {
   const outcomes = new ApprovalOutcomes({
     approvals,
     timers: { arm: async () => {}, cancelAll: async () => {} },
-    execution: { enqueue: async () => {} },
+    execution: { enqueue: async () => {}, remove: async () => false },
     messages,
     audit,
     logger: silentLogger,
