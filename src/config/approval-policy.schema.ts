@@ -76,7 +76,8 @@ const KEY_MESSAGE = 'use letters, digits, `_`, `.` and `-` (starting with a lett
 /** YAML `key:` with nothing after it is null; treat it like a missing key. */
 const orDefault = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === null ? undefined : v), schema);
 
-const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
+/** A positive duration of at most 365 days (`90s`, `30m`, `4h`, `3d`; a bare number is milliseconds), in ms. */
+export const duration = z.union([z.number(), z.string()]).transform((v, ctx) => {
   let n: number | undefined;
   try {
     n = typeof v === 'number' ? v : ms(v as StringValue);

@@ -5,6 +5,7 @@ import type { BudgetDraft } from '../budgets/budget-validation.js';
 import { checkBudget } from '../budgets/budget-validation.js';
 import type { CostValueLists } from '../costs/cost-query.types.js';
 import { approverEntry, approverEntryProblems } from './approval-policy.schema.js';
+import { budgetChangeApproverProblems, budgetChangesSchema } from './budget-change-policy.schema.js';
 
 /**
  * `budgets:` of the policy file (README.md#policy-file, docs/budgets.md#policy-file): a list of budgets, or
@@ -72,11 +73,13 @@ export const budgetsSchema = z.preprocess(
     .object({
       admins: z.array(approverEntry).max(LIMITS.listed).optional(),
       list: z.array(entrySchema).max(LIMITS.budgets).default([]),
+      changes: budgetChangesSchema.optional(),
     })
     .strict()
     .default({ list: [] })
     .transform((b): Omit<BudgetPolicy, 'budgets'> & { drafts: BudgetDraft[] } => ({
       ...(b.admins ? { admins: b.admins } : {}),
+      ...(b.changes ? { changes: b.changes } : {}),
       drafts: b.list.map(draftOf),
     })),
 );
@@ -130,9 +133,13 @@ export function budgetProblems(raw: unknown): { path: (string | number)[]; messa
   const parsed = budgetsSchema.safeParse(file.budgets);
   const prefix = Array.isArray(file.budgets) ? ['budgets'] : ['budgets', 'list'];
   const admins = (file.budgets as { admins?: unknown } | undefined)?.admins;
+  const changes = (file.budgets as { changes?: unknown } | undefined)?.changes;
   const problems = Array.isArray(file.budgets)
     ? []
-    : approverEntryProblems(file.approvals, admins, ['budgets', 'admins']);
+    : [
+        ...approverEntryProblems(file.approvals, admins, ['budgets', 'admins']),
+        ...budgetChangeApproverProblems(file.approvals, changes),
+      ];
   if (!parsed.success) return problems;
   const names = new Set<string>();
   parsed.data.drafts.forEach((draft, i) => {

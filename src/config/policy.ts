@@ -165,6 +165,7 @@ export function parsePolicy(text: string, source = 'TALLY_POLICY_FILE'): Policy 
     notifications: result.data.notifications,
     budgets: {
       ...(result.data.budgets.admins ? { admins: result.data.budgets.admins } : {}),
+      ...(result.data.budgets.changes ? { changes: result.data.budgets.changes } : {}),
       budgets: policyBudgets(result.data.budgets.drafts, raw),
     },
     sources: result.data.sources,
