@@ -263,7 +263,7 @@ const variables = z.object({
     'aws.roleName',
     'Role assumed (STS AssumeRole) in every other covered account for recommendations and actions; with it, the AWS accounts of the cost data are covered.',
   ),
-  TALLY_AWS_EXTERNAL_ID: secret(
+  TALLY_AWS_EXTERNAL_ID: doc(
     pattern(/^[\w+=,.@:/-]{2,1224}$/, 'an external id (2-1224 characters)').optional(),
     'aws.externalId',
     "External id passed to AssumeRole, when the member accounts' trust policy asks for one.",
@@ -301,7 +301,11 @@ const variables = z.object({
     'azure.storageConnectionString',
     'Storage account connection string for az:// sources (else Entra ID credentials).',
   ),
-  GOOGLE_APPLICATION_CREDENTIALS: doc(text().optional(), 'google.credentialsFile', 'Service account key file (BigQuery export and gs:// sources).'),
+  GOOGLE_APPLICATION_CREDENTIALS: doc(
+    text().optional(),
+    'google.credentialsFile',
+    'Service account key file (BigQuery export and gs:// sources).',
+  ),
   GOOGLE_BILLING_EXPORT_TABLE: doc(
     pattern(BQ_TABLE_RE, 'a BigQuery table as project.dataset.table').optional(),
     'google.billingExportTable',

@@ -49,6 +49,9 @@ const FULL_ENV = {
   AWS_ENDPOINT_URL: 'http://127.0.0.1:5000',
   TALLY_AWS_REGIONS: 'us-east-1, eu-west-1,us-east-1',
   TALLY_AWS_TAG_KEYS: 'team, cost-center,team, aws:createdBy',
+  TALLY_AWS_ROLE_NAME: 'TallyReadAndAct',
+  TALLY_AWS_EXTERNAL_ID: 'tally-ext-1',
+  TALLY_AWS_ACCOUNTS: '222222222222, 333333333333,222222222222',
   TALLY_AZURE_TAG_KEYS: 'Team',
   TALLY_AZURE_RESOURCES: 'true',
   TALLY_QUEUE_PREFIX: 'tally-eu',
@@ -190,6 +193,8 @@ describe('loadConfig', () => {
     ['MICROSOFT_APP_TYPE', 'Tenantless'],
     ['AZURE_SUBSCRIPTION_IDS', `${GUID},sub-2`],
     ['TALLY_AWS_TAG_KEYS', 'team,cost$center'],
+    ['TALLY_AWS_ACCOUNTS', '22222222222'],
+    ['TALLY_AWS_ROLE_NAME', 'role name with spaces'],
     ['TALLY_AZURE_TAG_KEYS', ' , '],
     ['TALLY_AZURE_RESOURCES', 'yes'],
     ['GOOGLE_BILLING_EXPORT_TABLE', 'just_a_table'],
@@ -308,6 +313,12 @@ describe('queues and AWS regions', () => {
     expect(config.azure.tagKeys).toEqual(['Team']);
     expect(loadConfig({}).aws.tagKeys).toEqual([]);
     expect(loadConfig({}).azure.tagKeys).toEqual([]);
+    expect(config.aws).toMatchObject({
+      roleName: 'TallyReadAndAct',
+      externalId: 'tally-ext-1',
+      accounts: ['222222222222', '333333333333'],
+    });
+    expect(loadConfig({}).aws.accounts).toBeUndefined();
     expect(config.azure.resources).toBe(true);
     expect(config.azure.storageConnectionString).toBe(FULL_ENV.AZURE_STORAGE_CONNECTION_STRING);
     expect(loadConfig({}).azure.storageConnectionString).toBeUndefined();
