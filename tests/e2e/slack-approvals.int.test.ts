@@ -202,7 +202,7 @@ describe('Slack approvals with tally start', () => {
     const command = buttonsOf(recs).find(
       (b) => b.action_id === ACTIONS.REQUEST_APPROVAL && b.value.includes(instance),
     )!;
-    expect(command.value).toMatch(new RegExp(`^propose stop ${instance} in ${REGION} because \\S`));
+    expect(command.value).toMatch(new RegExp(`^propose stop ${instance} in ${REGION} account \\d{12} because \\S`));
 
     await click(ACTIONS.REQUEST_APPROVAL, command.value, 'rita', tsOf(recs));
     const { post, id, ts } = await approvalMessage(instance);
