@@ -102,10 +102,11 @@ afterAll(async () => {
 
 async function run(text: string, as: keyof typeof SLACK_IDS): Promise<Reply> {
   const parsed = parseCommand(text);
-  if (!parsed.ok) throw new Error(`not a command: ${text}: ${parsed.message}`);
+  if (!parsed.ok) throw new Error(`not a command: ${text}`);
   return runtime.commands(parsed.command as ApprovalCommand, {
     user: { id: SLACK_IDS[as] },
     location: { platform: 'slack', channel: 'C0OPS' },
+    text,
   });
 }
 
