@@ -48,6 +48,7 @@ function decidedResize(): Approval {
     ],
     decidedAt: '2026-03-02T09:07:30.500Z',
     decision: { by: 'quorum', reason: 'quorum reached' },
+    scheduledFor: '2026-03-02T09:08:00.000Z',
     execution: {
       startedAt: '2026-03-02T09:08:00.000Z',
       finishedAt: '2026-03-02T09:09:12.000Z',

@@ -234,20 +234,45 @@ describe('guardrails at execution', () => {
     expect(await t.approvals.list({})).toEqual([]);
   });
 
-  it('does not act outside the change window', async () => {
-    const days = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
-    const otherDay = days[(new Date().getUTCDay() + 3) % 7];
+  it('outside the change window: scheduled (a delayed job), delayed again if run outside it, then executed once in it', async () => {
+    // Monday 2 March 2026, 09:00 UTC, by the core's clock; the only window is Wednesdays 10:00–12:00 UTC.
+    const clock = testClock(new Date('2026-03-02T09:00:00.000Z'));
+    const wednesday = new Date('2026-03-04T10:00:00.000Z');
     const t = await runtime(
       POLICY.replace(
         'dailyLimitPerAccount: 1000',
-        `changeWindows: [{ days: [${otherDay}], from: '00:00', to: '24:00', tz: UTC }]`,
+        "changeWindows: [{ days: [wed], from: '10:00', to: '12:00', tz: UTC }]",
       ),
+      { clock },
     );
     await t.startWorkers();
     const instance = await runInstance(awsEndpoint(), REGION);
-    const done = await approveAll(t, await t.propose(stop(instance)));
-    expect(done.execution?.reason).toMatch(/outside the change window/);
+    const id = await t.propose(stop(instance));
+    await t.vote(id, 'alice');
+    await t.vote(id, 'bob');
+    expect(await t.approvals.get(id)).toMatchObject({ state: 'APPROVED', scheduledFor: wednesday.toISOString() });
+    const queue = t.queue('execute');
+    const job = (await queue.getJob(`execute-${id}`))!;
+    expect(await job.getState()).toBe('delayed');
+    expect(job.opts.delay).toBe(wednesday.getTime() - clock.now().getTime());
+
+    // Due early (Wednesday 09:59 by the clock): the same job goes back to delayed, due in a minute; nothing done.
+    clock.set(new Date(wednesday.getTime() - 60_000));
+    await job.promote();
+    await vi.waitFor(async () => expect(await queue.getDelayed()).toHaveLength(1), { timeout: 20_000, interval: 20 });
+    const again = (await queue.getJob(`execute-${id}`))!;
+    // Due when the window opens: a minute by the core's clock (BullMQ counts from its own Date.now(), a moment later).
+    expect(again.delay).toBeGreaterThan(0);
+    expect(again.delay).toBeLessThanOrEqual(60_000);
+    expect((await t.approvals.get(id))?.state).toBe('APPROVED');
     expect(stopCalls(instance)).toBe(0);
+
+    // In the window it runs, once.
+    clock.set(wednesday);
+    await again.promote();
+    expect((await t.waitForState(id, ['SUCCEEDED', 'FAILED'])).state).toBe('SUCCEEDED');
+    expect(stopCalls(instance)).toBe(1);
+    expect((await events(t, id)).filter((e) => e === 'execution.started')).toHaveLength(1);
   });
 
   it('stops at the daily limit of actions per account', async () => {
