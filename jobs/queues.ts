@@ -9,6 +9,8 @@ export const QUEUES = {
   reconcile: 'execution-reconcile',
   sync: 'sync',
   anomalyScan: 'anomaly-scan',
+  /** Checks every budget's thresholds and alerts new crossings (docs/budgets.md#alerts). */
+  budgetCheck: 'budget-check',
   notify: 'notify',
   digest: 'digest',
 } as const;
@@ -90,6 +92,7 @@ export const RETRIES = {
   /** The fan-out jobs of the fixed schedules (sync-all, the daily scan). */
   schedule: { attempts: 3, backoff: { type: 'exponential', delay: 30_000 } },
   anomalyScan: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } },
+  budgetCheck: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } },
   digest: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } },
   /** A delivery: retries after at most 5 s, 10 s, 20 s, 40 s. */
   notify: { attempts: 5, backoff: { type: 'exponential', delay: 5000, jitter: 0.5 } },

@@ -13,6 +13,8 @@ export interface SyncProcessorDeps {
   syncQueue: Queue;
   /** The anomaly-scan queue: a scan follows every sync (debounced). */
   scanQueue: Queue;
+  /** The budget-check queue: a budget check follows every sync (debounced like the scan). */
+  budgetQueue?: Queue;
   scanDebounceMs?: number;
   /** A FOCUS export path (file or folder, `TALLY_FOCUS_FILE`) imported again on every `sync-all`: new files land. */
   /** `TALLY_FOCUS_FILE`: a local export, or an object storage prefix synced object by object. */
@@ -59,10 +61,12 @@ export function syncProcessor(deps: SyncProcessorDeps) {
   };
 }
 
-/** One anomaly scan after syncs that finish close together (debounced). */
+/** One anomaly scan and one budget check after syncs that finish close together (debounced). */
 async function askForScan(deps: SyncProcessorDeps): Promise<void> {
   const wait = deps.scanDebounceMs ?? SCAN_DEBOUNCE_MS;
   await deps.scanQueue.add('scan', {}, { deduplication: { id: 'scan-after-sync', ttl: wait }, delay: wait });
+  // Until it has run: a sync after the check still gets one, so a crossing it brings is not left to the daily check.
+  await deps.budgetQueue?.add('check', {}, { deduplication: { id: 'budget-check-after-sync' }, delay: wait });
 }
 
 async function fanOut(deps: SyncProcessorDeps): Promise<{ jobs: number }> {

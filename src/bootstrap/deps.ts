@@ -272,9 +272,25 @@ export async function createDeps(
     status: () =>
       statusFacts({ ...stores, notes, syncs: new FileObjectSyncLog(dataDir), labels: sourceLabels(policy.sources) }),
   });
+  const budgetService = new BudgetService({
+    repo: stores.budgets,
+    policyBudgets: policy.budgets.budgets,
+    costs,
+    forecast,
+    store: stores.costs,
+    clock: options.clock,
+    fiscalYearStart: config.fiscalYearStart,
+    tagKeys: () => stores.costs.tagKeys(),
+    people: policy.approvals.people.map((p) => p.key),
+    mayEdit: budgetEditors(
+      { approvals: policy.approvals, admins: policy.budgets.admins ?? policy.access.admins },
+      groupMembers,
+    ),
+  });
   const digests = new DigestService({
     costs,
     forecast,
+    budgets: async (scope) => (await budgetService.statuses(await budgetService.list(scope))).map((s) => s.status),
     approvals: stores.approvals,
     savings: new SavingsService({ approvals: stores.approvals, costs: stores.costs, clock: options.clock }),
     anomalies: (range) => scan.scan(range),
@@ -288,6 +304,7 @@ export async function createDeps(
         costs,
         scan,
         digests,
+        budgets: budgetService,
         importer,
         clock: options.clock,
         logger: options.logger,
@@ -301,23 +318,7 @@ export async function createDeps(
     digests,
     clock: options.clock,
   });
-  const budgets = new BudgetCommandService(
-    new BudgetService({
-      repo: stores.budgets,
-      policyBudgets: policy.budgets.budgets,
-      costs,
-      forecast,
-      clock: options.clock,
-      fiscalYearStart: config.fiscalYearStart,
-      tagKeys: () => stores.costs.tagKeys(),
-      people: policy.approvals.people.map((p) => p.key),
-      mayEdit: budgetEditors(
-        { approvals: policy.approvals, admins: policy.budgets.admins ?? policy.access.admins },
-        groupMembers,
-      ),
-    }),
-    (identity) => personOf(policy.approvals, identity),
-  );
+  const budgets = new BudgetCommandService(budgetService, (identity) => personOf(policy.approvals, identity));
   const approvals = await createApprovalRuntime(config, {
     stores,
     scopes,

@@ -14,6 +14,7 @@ import { BullmqNotifyQueue } from '../../adapters/queue/bullmq-notify.queue.js';
 import { installSchedules } from '../../adapters/queue/bullmq-schedules.js';
 import { createTwilioSmsSender } from '../../adapters/sms/twilio-sms.sender.js';
 import { anomalyScanProcessor } from '../../jobs/processors/anomaly-scan.processor.js';
+import { budgetCheckProcessor } from '../../jobs/processors/budget-check.processor.js';
 import { digestProcessor } from '../../jobs/processors/digest.processor.js';
 import { notifyProcessor } from '../../jobs/processors/notify.processor.js';
 import { syncProcessor } from '../../jobs/processors/sync.processor.js';
@@ -22,10 +23,13 @@ import { startWorkers, type Workers } from '../../jobs/worker-registry.js';
 import type { AlertRepository } from '../anomalies/alert.types.js';
 import type { AnomalyScanService } from '../anomalies/anomaly-scan.service.js';
 import type { ChatMessenger } from '../approvals/chat-messenger.port.js';
+import type { BudgetService } from '../budgets/budget.service.js';
+import type { BudgetRepository } from '../budgets/budget.types.js';
 import type { Config } from '../config/env.js';
 import type { Policy } from '../config/policy.js';
 import { focusSourceList } from '../config/source-policy.schema.js';
 import { alertMessages } from '../conversation/replies/alert.reply.js';
+import { budgetAlertMessages } from '../conversation/replies/budget-alert.reply.js';
 import type { ViewerScopes } from '../conversation/viewer-scope.js';
 import type { CostQueryService } from '../costs/cost-query.service.js';
 import type { CostRepository } from '../costs/cost-repository.port.js';
@@ -35,6 +39,7 @@ import type { ImportRunRepository } from '../costs/import-run.types.js';
 import { SyncService } from '../costs/sync.service.js';
 import { AlertService } from '../notifications/alert.service.js';
 import { alertTrend } from '../notifications/alert-trend.js';
+import { BudgetAlertService } from '../notifications/budget-alert.service.js';
 import { DeliveryService } from '../notifications/delivery.service.js';
 import type { DeliveryLog } from '../notifications/notification.types.js';
 import type { DigestService } from '../reports/digest.service.js';
@@ -44,6 +49,9 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.port.js';
 import { focusImporter } from './object-sources.js';
 
+/** The budget check's daily job scheduler (upserted at every start, so idempotent). */
+const BUDGET_CHECK_DAILY = 'budget-check-daily';
+
 export interface ScheduledWorkOptions {
   stores: {
     costs: CostRepository;
@@ -51,6 +59,7 @@ export interface ScheduledWorkOptions {
     alerts: AlertRepository;
     digestSubscriptions: DigestSubscriptionRepository;
     deliveries: DeliveryLog;
+    budgets: BudgetRepository;
   };
   policy: Policy;
   /** Who sees what: a digest shows what its channel and its subscriber may see. */
@@ -58,6 +67,8 @@ export interface ScheduledWorkOptions {
   costs: CostQueryService;
   scan: AnomalyScanService;
   digests: DigestService;
+  /** Every budget and their statuses, for the budget checks (docs/budgets.md#alerts). */
+  budgets: BudgetService;
   /** Re-imports `TALLY_FOCUS_FILE` (a file or a folder of exports) on the sync schedule. */
   importer: ImportService;
   clock: Clock;
@@ -72,6 +83,8 @@ export interface ScheduledWorkOptions {
  */
 export interface ScheduledWork {
   alerts: AlertService;
+  /** Budget alerts: thresholds checked after syncs and daily. */
+  budgetAlerts: BudgetAlertService;
   digestScheduler: BullmqDigestScheduler;
   /** Installs the schedules and starts the sync, anomaly-scan, digest and notify workers. */
   startWorkers(options: { rescheduleDigests: () => Promise<number> }): Promise<Workers>;
@@ -145,6 +158,16 @@ export function createScheduledWork(config: Config, options: ScheduledWorkOption
     clock,
     logger,
   });
+  const budgetAlerts = new BudgetAlertService({
+    budgets: options.budgets,
+    repo: stores.budgets,
+    costs: options.costs,
+    notify: notifyQueue,
+    messages: budgetAlertMessages,
+    people: policy.approvals,
+    clock,
+    logger,
+  });
   const sources = createCostSources(config, clock);
   // TALLY_FOCUS_FILE's sources and the policy file's `sources:`, imported by the scheduled import job.
   const focusSources = focusSourceList(config.focusFile, policy.sources);
@@ -174,9 +197,15 @@ export function createScheduledWork(config: Config, options: ScheduledWorkOption
       removeOnComplete: { count: 100 },
     },
   });
+  const budgetQueue = new Queue(QUEUES.budgetCheck, {
+    connection,
+    prefix,
+    defaultJobOptions: { ...RETRIES.budgetCheck, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+  });
   const deliverDigest = digestDelivery(notifyQueue);
   return {
     alerts,
+    budgetAlerts,
     digestScheduler,
     async startWorkers({ rescheduleDigests }) {
       await installSchedules({
@@ -186,21 +215,29 @@ export function createScheduledWork(config: Config, options: ScheduledWorkOption
         scanCron: config.schedules.scanCron,
         syncing: sources.length > 0 || focusSources !== undefined,
       });
+      // Budgets are checked daily at the anomaly scan's time, and after syncs (docs/budgets.md#alerts).
+      await budgetQueue.upsertJobScheduler(
+        BUDGET_CHECK_DAILY,
+        { pattern: config.schedules.scanCron, tz: 'UTC' },
+        { name: 'check', data: {}, opts: RETRIES.schedule },
+      );
       await rescheduleDigests();
       return startWorkers({
         connection,
         prefix,
-        queues: [QUEUES.sync, QUEUES.anomalyScan, QUEUES.digest, QUEUES.notify],
+        queues: [QUEUES.sync, QUEUES.anomalyScan, QUEUES.budgetCheck, QUEUES.digest, QUEUES.notify],
         processors: {
           [QUEUES.sync]: syncProcessor({
             sync,
             syncQueue,
             scanQueue,
+            budgetQueue,
             ...(focusSources
               ? { focus: { path: focusSources, importer: focusImporter(config, options.importer, stores.costs) } }
               : {}),
           }),
           [QUEUES.anomalyScan]: anomalyScanProcessor(alerts),
+          [QUEUES.budgetCheck]: budgetCheckProcessor(budgetAlerts),
           [QUEUES.digest]: digestProcessor({
             subscriptions: stores.digestSubscriptions,
             digests: options.digests,
@@ -215,12 +252,24 @@ export function createScheduledWork(config: Config, options: ScheduledWorkOption
           [QUEUES.notify]: notifyProcessor(deliveries),
         },
         lockDurationMs: config.queues.lockSeconds * 1000,
-        concurrency: { [QUEUES.sync]: 2, [QUEUES.anomalyScan]: 1, [QUEUES.digest]: 4, [QUEUES.notify]: 8 },
+        concurrency: {
+          [QUEUES.sync]: 2,
+          [QUEUES.anomalyScan]: 1,
+          [QUEUES.budgetCheck]: 1,
+          [QUEUES.digest]: 4,
+          [QUEUES.notify]: 8,
+        },
         logger,
       });
     },
     async close() {
-      await Promise.all([notifyQueue.close(), digestScheduler.close(), syncQueue.close(), scanQueue.close()]);
+      await Promise.all([
+        notifyQueue.close(),
+        digestScheduler.close(),
+        syncQueue.close(),
+        scanQueue.close(),
+        budgetQueue.close(),
+      ]);
       await email?.close();
     },
   };

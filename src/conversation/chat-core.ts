@@ -42,11 +42,12 @@ export interface ChatCoreDeps extends ClickFeatures {
   maxQueued?: number;
 }
 
-/** The App Home sections (Slack), as commands of the command language. */
+/** The App Home sections (Slack), as commands of the command language: budgets are over, at risk or fine. */
 const HOME_COMMANDS = [
   'cost month to date by provider',
   'forecast',
   'compare last 7 days vs the period before by service top 5',
+  'budgets',
 ];
 
 /**
@@ -134,7 +135,10 @@ export class ChatCore {
     });
   }
 
-  /** A person's home view: month to date, forecast, top movers, and pending approvals where approvals are on. */
+  /**
+   * A person's home view: month to date, forecast, top movers, the budgets they may see, and pending approvals where
+   * approvals are on.
+   */
   home(user: ChatUser, location: TurnLocation): Promise<Reply[]> {
     const commands = this.deps.approvals ? [...HOME_COMMANDS, 'approvals'] : HOME_COMMANDS;
     return Promise.all(commands.map((text) => this.deps.handleTurn({ user, location, text })));

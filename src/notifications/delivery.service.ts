@@ -88,14 +88,19 @@ export class DeliveryService {
     }
   }
 
-  /** `to` is `<platform>/<channel>`, e.g. `slack/C0ALERTS` or `teams/19:abc@thread.tacv2`. */
+  /**
+   * `to` is `<platform>/<channel>`, e.g. `slack/C0ALERTS` or `teams/19:abc@thread.tacv2`, or `<platform>/@<user id>`
+   * for a direct message (`slack/@U0ALICE`, `teams/@<AAD object id>`).
+   */
   private async sendChat(to: string, reply: Reply): Promise<void> {
     const slash = to.indexOf('/');
     const platform = slash > 0 ? to.slice(0, slash) : '';
     const channel = to.slice(slash + 1);
     const messenger = this.deps.messengers.find((m) => m.platform === platform);
-    if (!messenger || channel === '') throw notConfigured('chat', `no chat messenger serves "${platform || to}"`);
-    await messenger.post(channel, reply);
+    if (!messenger || channel === '' || channel === '@')
+      throw notConfigured('chat', `no chat messenger serves "${platform || to}"`);
+    if (channel.startsWith('@')) await messenger.direct(channel.slice(1), reply);
+    else await messenger.post(channel, reply);
   }
 
   /** Best effort: a log that is down must not turn a delivery that went out into a retry (a second message). */

@@ -1,5 +1,6 @@
 import type { Anomaly } from '../anomalies/anomaly.types.js';
 import type { Approval } from '../approvals/approval.types.js';
+import type { BudgetStatus } from '../budgets/budget-status.js';
 import type { ComparisonResult, ForecastResult } from '../costs/cost-results.types.js';
 import type { Period } from '../costs/period.js';
 import type { ViewScope } from '../costs/view-scope.js';
@@ -30,4 +31,6 @@ export interface DigestFigures {
   approvals: { pending: number; estimatedMonthly: number; shown: Approval[] };
   savings: DigestSavings | null;
   chart: ChartSpec | null;
+  /** The budgets the digest's audience may see, with their status; empty without budgets. */
+  budgets: BudgetStatus[];
 }

@@ -7,6 +7,7 @@ import { describeScope } from '../costs/view-scope.js';
 import { ACTIONS } from '../shared/action-ids.js';
 import { formatMoney, formatPercent, roundCents } from '../shared/money.js';
 import type { Reply, ReplyField, ReplyItem } from '../shared/reply.types.js';
+import { budgetDigestData, budgetFields, budgetSummaryLine } from './digest-budgets.js';
 import type { DigestFigures, DigestSavings } from './digest-figures.types.js';
 
 /** Savings of actions are estimated in USD (the price table's currency). */
@@ -22,7 +23,12 @@ export function digestReply(f: DigestFigures): Reply {
     kind: 'answer',
     title: `${f.cadence === 'weekly' ? 'Weekly' : 'Daily'} cost digest — ${periodText(f.period)}`,
     text: summaryLines(f).join('\n'),
-    fields: [...currencies.flatMap((c) => totalFields(c, f)), ...forecastFields(f), ...approvalAndSavingsFields(f)],
+    fields: [
+      ...currencies.flatMap((c) => totalFields(c, f)),
+      ...forecastFields(f),
+      ...approvalAndSavingsFields(f),
+      ...budgetFields(f.budgets),
+    ],
     tables: currencies
       .filter((c) => c.rows.length > 0)
       .map((c) =>
@@ -57,6 +63,8 @@ function summaryLines(f: DigestFigures): string[] {
   lines.push(n === 0 ? `No anomalies ${when}.` : `${n} ${n === 1 ? 'anomaly' : 'anomalies'} ${when}.`);
   const p = f.approvals.pending;
   lines.push(p === 0 ? 'No approvals waiting.' : `${p} ${p === 1 ? 'approval' : 'approvals'} waiting for a decision.`);
+  const budgets = budgetSummaryLine(f.budgets);
+  if (budgets) lines.push(budgets);
   return lines;
 }
 
@@ -150,6 +158,7 @@ function digestData(f: DigestFigures): Record<string, unknown> {
     period: range(f.period),
     previous: range(f.previous),
     scope: f.scope,
+    budgets: budgetDigestData(f.budgets),
     currencies: f.comparison.currencies.map((c) => ({
       currency: c.currency,
       total: roundCents(c.current),

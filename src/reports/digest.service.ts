@@ -3,6 +3,7 @@ import { anomalyInScope } from '../anomalies/anomaly-scope.js';
 import type { ApprovalRepository } from '../approvals/approval-repository.port.js';
 import { approvalInScope } from '../approvals/approval-scope.js';
 import type { SavingsService } from '../approvals/savings.service.js';
+import type { BudgetStatus } from '../budgets/budget-status.js';
 import { trendChart } from '../costs/chart-spec.js';
 import type { CostQueryService } from '../costs/cost-query.service.js';
 import type { CostFilter } from '../costs/cost-query.types.js';
@@ -32,6 +33,10 @@ export interface DigestServiceDeps {
   /** The savings ledger; null leaves realised savings out of the digest. */
   savings: SavingsService | null;
   anomalies: AnomalySource;
+  /**
+   * The budgets a scope may see, with their status (docs/budgets.md), for the budgets section. Absent: no section.
+   */
+  budgets?: (scope: ViewScope | undefined) => Promise<BudgetStatus[]>;
   clock: Clock;
 }
 
@@ -55,7 +60,7 @@ const MATCHES_NOTHING: CostFilter = { tagsIn: [{ key: 'tally:nothing', values: [
 /**
  * The scheduled digest (issue 6): the last complete week's total and its change against the week before, the top
  * movers by service, the month-end forecast against last month, the week's anomalies, pending approvals, realised
- * savings and a daily trend chart. Amounts are effective cost, per currency (never mixed); days are UTC.
+ * savings, a daily trend chart, and the budgets over, at risk and within. Amounts are effective cost, per currency (never mixed); days are UTC.
  */
 export class DigestService {
   constructor(private readonly deps: DigestServiceDeps) {}
@@ -79,7 +84,7 @@ export class DigestService {
     const { period, previous, chartRange } = windowOf(cadence, today);
     // An empty filter is out of scope only for a scope that allows nothing: then nothing is counted.
     const filter: CostFilter = applyScope({}, options.scope) ?? MATCHES_NOTHING;
-    const [comparison, forecast, anomalies, approvals, savings, chart] = await Promise.all([
+    const [comparison, forecast, anomalies, approvals, savings, chart, budgets] = await Promise.all([
       this.deps.costs.compare({
         metric: 'effective',
         current: period,
@@ -93,6 +98,7 @@ export class DigestService {
       this.pendingApprovals(options.scope),
       this.savingsOf(period, options.scope),
       this.chartOf(chartRange, filter),
+      this.deps.budgets ? this.deps.budgets(options.scope) : Promise.resolve([]),
     ]);
     return {
       cadence,
@@ -106,6 +112,7 @@ export class DigestService {
       approvals,
       savings,
       chart,
+      budgets,
     };
   }
 

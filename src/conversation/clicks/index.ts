@@ -4,6 +4,9 @@ import { alertInvestigateClick } from './alert-investigate.click.js';
 import { alertMuteClick } from './alert-mute.click.js';
 import { alertSnoozeClick } from './alert-snooze.click.js';
 import { approveClick } from './approve.click.js';
+import { budgetAckClick } from './budget-ack.click.js';
+import { budgetInvestigateClick } from './budget-investigate.click.js';
+import { budgetRequestClick } from './budget-request.click.js';
 import { detailsClick } from './details.click.js';
 import { refreshClick } from './refresh.click.js';
 import { rejectClick } from './reject.click.js';
@@ -24,4 +27,7 @@ export const CLICKS: readonly ClickHandler[] = [
   alertInvestigateClick,
   alertMuteClick,
   alertSnoozeClick,
+  budgetAckClick,
+  budgetInvestigateClick,
+  budgetRequestClick,
 ];
