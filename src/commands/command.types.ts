@@ -26,12 +26,24 @@ export type DigestCommand =
   | { kind: 'digest'; action: 'show' };
 export type LaterFeature = (typeof LATER_FEATURES)[number];
 
-/** `budget …` (docs/budgets.md#commands): list, show, set or remove a budget. */
+/**
+ * `budget …` (docs/budgets.md#commands): list, show, set or remove a budget, or request a change of its amount that
+ * approvers decide on (`oneOff`: for the current period only).
+ */
 export type BudgetCommand =
   | { kind: 'budget'; action: 'list' }
   | { kind: 'budget'; action: 'show'; name: string }
   | { kind: 'budget'; action: 'remove'; name: string }
-  | { kind: 'budget'; action: 'set'; draft: BudgetDraft };
+  | { kind: 'budget'; action: 'set'; draft: BudgetDraft }
+  | {
+      kind: 'budget';
+      action: 'request';
+      name: string;
+      amount: number;
+      currency?: string;
+      oneOff: boolean;
+      reason: string;
+    };
 
 /** The second period of a comparison: explicit, or "the one before". */
 export type ComparePeriod = PeriodSpec | { kind: 'previous' };

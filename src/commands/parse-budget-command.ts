@@ -4,6 +4,7 @@ import type { CostFilter } from '../costs/cost-query.types.js';
 import type { BudgetCommand, ParseResult } from './command.types.js';
 import { echo } from './echo.js';
 import { matchMetric } from './grammar-words.js';
+import { parseBudgetRequest } from './parse-budget-request.js';
 import { matchFilter } from './parse-filter.js';
 import type { Token } from './tokenize.js';
 import { tokenize } from './tokenize.js';
@@ -65,6 +66,7 @@ export function parseBudgetCommand(input: string): ParseResult | null {
       : invalid('Usage: `budget remove <name>`.');
   }
   if (verb.lower === 'set') return parseSet(t.slice(2));
+  if (verb.lower === 'request') return parseBudgetRequest(input);
   if (t.length === 2 && NAME.test(verb.text)) return ok({ kind: 'budget', action: 'show', name: verb.lower });
   return invalid(
     `${echo(verb.text)} is not a budget command: use \`budget list\`, \`budget <name>\`, ${EXAMPLE} or \`budget remove <name>\`.`,

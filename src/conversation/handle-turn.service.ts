@@ -107,10 +107,14 @@ export class TurnHandler {
     const scope = await this.scopeOf(turn);
     if (command.kind === 'budget') {
       if (!this.budgetCommands) return helpReply('budget', 'Budgets are not set up in this process.');
-      // The agent may read budgets; setting and removing them is for people.
-      const readOnly = via === 'agent' && (command.action === 'set' || command.action === 'remove');
+      // The agent may read budgets; setting, removing them and requesting changes is for people.
+      const readOnly =
+        via === 'agent' && (command.action === 'set' || command.action === 'remove' || command.action === 'request');
       return readOnly
-        ? helpReply('budget', 'Budgets are set and removed by people, with `budget set …` and `budget remove …`.')
+        ? helpReply(
+            'budget',
+            'Budgets are set, removed and changed by people, with `budget set …`, `budget remove …` and `budget request …`.',
+          )
         : this.budgetCommands(command, turn, scope);
     }
     if (command.kind === 'digest')

@@ -1,5 +1,7 @@
 import type { Identity } from '../approvals/approval.types.js';
+import { notice } from '../approvals/approval-list-reply.js';
 import type { BudgetService } from '../budgets/budget.service.js';
+import type { BudgetChangeService } from '../budgets/budget-change.service.js';
 import type { BudgetCommand } from '../commands/command.types.js';
 import type { ViewScope } from '../costs/view-scope.js';
 import type { Reply } from '../shared/reply.types.js';
@@ -23,6 +25,8 @@ export class BudgetCommandService {
     private readonly budgets: BudgetService,
     /** The person behind an identity (a people key of the policy, or `platform:id`). */
     private readonly personOf: (identity: Identity) => string,
+    /** Budget changes approved in chat (docs/budgets.md#budget-changes); null where they are not available. */
+    private readonly changes: BudgetChangeService | null = null,
   ) {}
 
   async run(command: BudgetCommand, turn: Turn, scope?: ViewScope): Promise<Reply> {
@@ -50,6 +54,21 @@ export class BudgetCommandService {
         if (outcome.ok) return budgetSavedReply(outcome.budget, outcome.created);
         if (outcome.reason === 'INVALID') return budgetInvalidReply(draft.name, outcome.problems);
         return budgetRefusedReply(outcome.reason, draft.name);
+      }
+      case 'request': {
+        if (!this.changes)
+          return notice('Budget changes are not available', 'Budget changes need Redis (REDIS_URL) for their timers.');
+        const { platform, channel, thread } = turn.location;
+        return this.changes.request({
+          requester: identity,
+          origin: { platform, ...(channel ? { channel } : {}), ...(thread ? { thread } : {}) },
+          budget: command.name,
+          amount: command.amount,
+          ...(command.currency ? { currency: command.currency } : {}),
+          oneOff: command.oneOff,
+          reason: command.reason,
+          ...(scope ? { scope } : {}),
+        });
       }
       case 'remove': {
         const outcome = await this.budgets.remove(command.name, actor);
