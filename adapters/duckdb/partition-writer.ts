@@ -9,10 +9,11 @@ import { createTableSql, dailyRowsSelect, ident, literal, STORED_COLUMNS } from 
 /**
  * Replaces a source's data for a day range, one month partition at a time (docs/cost-data.md): the new rows of a
  * month (from the staging files split by month, summed into daily rows) and the rows of the old partition outside
- * the range are written to a temporary file. Working month by month bounds the memory an import needs. Only when
- * every month's file is written are they renamed into place as the months' newest versions, so a write that fails
- * midway (a full disk, an unreadable staging file) leaves the old partitions answering, and its temporary files are
- * removed. Then the source's manifest is rewritten. Runs on the writer's own connection.
+ * the range are written to a temporary file. Working month by month, and from file to file (no table in memory holds
+ * a month's rows), bounds the memory an import needs. Only when every month's file is written are they renamed into
+ * place as the months' newest versions, so a write that fails midway (a full disk, an unreadable staging file) leaves
+ * the old partitions answering, and its temporary files are removed. Then the source's manifest is rewritten. Runs on
+ * the writer's own connection.
  */
 export async function replacePartitions(
   c: DuckDBConnection,
@@ -26,24 +27,17 @@ export async function replacePartitions(
 ): Promise<CostWriteResult> {
   const old = await layout.manifest(source);
   const partitions: Record<string, PartitionStats> = { ...(old?.partitions ?? {}) };
-  const columns = STORED_COLUMNS.map((col) => ident(col.name)).join(', ');
   const totals = new Map<string, { billed: DecimalSum; effective: DecimalSum }>();
   let rows = 0;
   let first: Day | null = null;
   let last: Day | null = null;
-  /** Files written for this replacement, renamed into place once all are written. */
-  const written: { tmp: string; path: string }[] = [];
+  /** Files written for this replacement: `tmp` is renamed to `path` once all are written, or removed. */
+  const files: MonthFiles = { written: [], scratch: [] };
   try {
+    await layout.ensure();
+    await mkdirFor(layout, source);
     for (const month of monthsBetween(range.from, range.to)) {
-      const path = await layout.currentPartition(source, month);
-      const rowsOfMonth = await stagedRows(staged, month, columnsArg);
-      const inRange = `day BETWEEN DATE ${literal(range.from)} AND DATE ${literal(range.to)}`;
-      await c.run(
-        rowsOfMonth
-          ? `CREATE OR REPLACE TEMP TABLE fresh AS ${dailyRowsSelect(`(SELECT * FROM (${rowsOfMonth}) WHERE ${inRange})`)}`
-          : createTableSql('fresh'),
-      );
-      const added = await freshTotals(c);
+      const { added, stats } = await writeMonth(c, layout, source, month, range, staged, columnsArg, files);
       rows += added.rows;
       if (added.from && (first === null || added.from < first)) first = added.from;
       if (added.to && (last === null || added.to > last)) last = added.to;
@@ -53,43 +47,19 @@ export async function replacePartitions(
         sums.effective.add(t.effective);
         totals.set(t.currency, sums);
       }
-      // Without an old partition, the new rows are the partition (no copy).
-      const part = path ? 'part' : 'fresh';
-      if (path)
-        await c.run(
-          `CREATE OR REPLACE TEMP TABLE part AS SELECT ${columns} FROM read_parquet(${literal(path)}) WHERE NOT (${inRange}) UNION ALL SELECT ${columns} FROM fresh`,
-        );
-      const stats = await partitionStats(c, part);
-      if (!stats) {
-        // An empty month: an empty newer version hides the old one (deleting it could break a running query).
-        if (path) {
-          const empty = layout.newPartitionPath(source, month);
-          written.push({ tmp: `${empty}.tmp`, path: empty });
-          await c.run(`COPY (SELECT * FROM ${part} LIMIT 0) TO ${literal(`${empty}.tmp`)} (FORMAT parquet)`);
-        }
-        delete partitions[month];
-        continue;
-      }
-      await layout.ensure();
-      await mkdirFor(layout, source);
-      const next = layout.newPartitionPath(source, month);
-      written.push({ tmp: `${next}.tmp`, path: next });
-      await c.run(
-        `COPY (SELECT ${columns} FROM ${part}) TO ${literal(`${next}.tmp`)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`,
-      );
-      partitions[month] = stats;
+      if (stats) partitions[month] = stats;
+      else delete partitions[month];
     }
   } catch (err) {
     // Nothing was renamed: the old partitions still answer. The files written so far go.
-    for (const w of written) await rm(w.tmp, { force: true }).catch(() => undefined);
-    await c.run('DROP TABLE IF EXISTS part').catch(() => undefined);
-    await c.run('DROP TABLE IF EXISTS fresh').catch(() => undefined);
+    for (const f of [...files.scratch, ...files.written.map((w) => w.tmp)])
+      await rm(f, { force: true }).catch(() => {});
+    await c.run('DROP TABLE IF EXISTS empty_month').catch(() => undefined);
     throw err;
   }
-  for (const w of written) await rename(w.tmp, w.path);
+  for (const f of files.scratch) await rm(f, { force: true });
+  for (const w of files.written) await rename(w.tmp, w.path);
   await layout.pruneSuperseded(source);
-  await c.run('DROP TABLE IF EXISTS part');
-  await c.run('DROP TABLE IF EXISTS fresh');
   const manifest = manifestOf(source, summary, now, partitions);
   if (Object.keys(partitions).length === 0 && summary.files.length === 0 && summary.rowsRejected === 0) {
     await layout.removeSource(source);
@@ -106,6 +76,59 @@ export async function replacePartitions(
   };
 }
 
+/** The files a replacement writes: partitions to rename into place, and scratch files to remove at the end. */
+interface MonthFiles {
+  written: { tmp: string; path: string }[];
+  scratch: string[];
+}
+
+/**
+ * Writes one month's new partition to a temporary file: the month's staged rows summed into daily rows (straight to
+ * a file, which is the partition itself when the month had none), then, over an old partition, its rows outside the
+ * range and the new ones. Returns what the new rows add and the partition's stats (null: the month is now empty; an
+ * empty newer version then hides an old partition, as deleting it could break a running query).
+ */
+async function writeMonth(
+  c: DuckDBConnection,
+  layout: CostDataLayout,
+  source: string,
+  month: string,
+  range: { from: Day; to: Day },
+  staged: StagedMonths,
+  columnsArg: string,
+  files: MonthFiles,
+): Promise<{ added: Awaited<ReturnType<typeof freshTotals>>; stats: PartitionStats | null }> {
+  const path = await layout.currentPartition(source, month);
+  const next = layout.newPartitionPath(source, month);
+  const columns = STORED_COLUMNS.map((col) => ident(col.name)).join(', ');
+  const rowsOfMonth = await stagedRows(staged, month, columnsArg);
+  const inRange = `day BETWEEN DATE ${literal(range.from)} AND DATE ${literal(range.to)}`;
+  let newRows = 'SELECT * FROM empty_month';
+  if (rowsOfMonth) newRows = dailyRowsSelect(`(SELECT * FROM (${rowsOfMonth}) WHERE ${inRange})`);
+  else await c.run(createTableSql('empty_month'));
+  // Without an old partition, the new rows are the partition (no second copy).
+  const fresh = path ? `${next}.new.tmp` : `${next}.tmp`;
+  files.scratch.push(fresh);
+  await c.run(`COPY (${newRows}) TO ${literal(fresh)} (${PARTITION_FORMAT})`);
+  await c.run('DROP TABLE IF EXISTS empty_month');
+  const added = await freshTotals(c, `read_parquet(${literal(fresh)})`);
+  const part = path
+    ? `(SELECT ${columns} FROM read_parquet(${literal(path)}) WHERE NOT (${inRange}) UNION ALL SELECT ${columns} FROM read_parquet(${literal(fresh)}))`
+    : `read_parquet(${literal(fresh)})`;
+  const stats = await partitionStats(c, part);
+  if (!stats && !path) return { added, stats };
+  if (path)
+    await c.run(
+      `COPY (SELECT ${columns} FROM ${part}${stats ? '' : ' LIMIT 0'}) TO ${literal(`${next}.tmp`)} (${PARTITION_FORMAT})`,
+    );
+  else files.scratch.pop();
+  files.written.push({ tmp: `${next}.tmp`, path: next });
+  return { added, stats };
+}
+
+/** How partitions are written. */
+const PARTITION_FORMAT = 'FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880';
+
 /** The staging files of a write, per month: CSV files written from records, Parquet files from bulk loads. */
 export interface StagedMonths {
   /** First and last day staged, or null when nothing was. */
@@ -114,13 +137,20 @@ export interface StagedMonths {
   parquet(month: string): Promise<string[]>;
 }
 
+/**
+ * The bytes each thread of DuckDB's CSV reader buffers when it reads staging files. Its default (16 × the 2 MB
+ * longest line) held 200 MB in buffers reading the staging files of a 1 GB import, the most an import needs; 4 MB
+ * (twice the longest line DuckDB reads by default, 2 MB) reads as fast (bench/sources; docs/cost-data.md, "Memory").
+ */
+const STAGING_READ_BUFFER = 4 << 20;
+
 /** The rows staged for one month, as one SELECT with the stored columns (tags as a map); null when none. */
 async function stagedRows(staged: StagedMonths, month: string, columnsArg: string): Promise<string | null> {
   const columns = STORED_COLUMNS.map((col) => ident(col.name));
   const parts: string[] = [];
   const csv = staged.csv(month);
   if (csv.length) {
-    const read = `read_csv([${csv.map(literal).join(', ')}], header=true, auto_detect=false, delim=',', quote='"', escape='"', nullstr='\\N', columns=${columnsArg})`;
+    const read = `read_csv([${csv.map(literal).join(', ')}], header=true, auto_detect=false, delim=',', quote='"', escape='"', nullstr='\\N', buffer_size=${STAGING_READ_BUFFER}, columns=${columnsArg})`;
     parts.push(
       `SELECT ${columns.map((col) => (col === '"tags"' ? 'CAST(CAST(tags AS JSON) AS MAP(VARCHAR, VARCHAR)) AS tags' : col)).join(', ')} FROM ${read}`,
     );
@@ -131,16 +161,16 @@ async function stagedRows(staged: StagedMonths, month: string, columnsArg: strin
   return parts.length ? parts.join(' UNION ALL ') : null;
 }
 
-/** What the temporary table `fresh` (one month's new daily rows) adds: FOCUS rows, days, totals per currency. */
-async function freshTotals(c: DuckDBConnection) {
+/** What one month's new daily rows (`from`, a table expression) add: FOCUS rows, days, totals per currency. */
+async function freshTotals(c: DuckDBConnection, from: string) {
   const head = (
     await c.runAndReadAll(
-      `SELECT CAST(min(day) AS VARCHAR) AS f, CAST(max(day) AS VARCHAR) AS t, CAST(COALESCE(sum("rows"), 0) AS BIGINT) AS n FROM fresh`,
+      `SELECT CAST(min(day) AS VARCHAR) AS f, CAST(max(day) AS VARCHAR) AS t, CAST(COALESCE(sum("rows"), 0) AS BIGINT) AS n FROM ${from}`,
     )
   ).getRowObjectsJS()[0];
   const totals = (
     await c.runAndReadAll(
-      `SELECT currency, CAST(sum(billed) AS VARCHAR) AS b, CAST(sum(effective) AS VARCHAR) AS e FROM fresh GROUP BY 1`,
+      `SELECT currency, CAST(sum(billed) AS VARCHAR) AS b, CAST(sum(effective) AS VARCHAR) AS e FROM ${from} GROUP BY 1`,
     )
   ).getRowObjectsJS();
   return {

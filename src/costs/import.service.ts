@@ -11,8 +11,11 @@ import type { ImportRun, ImportRunRepository, RejectedRow } from './import-run.t
 /** How many rejected rows an import run keeps (all are counted). */
 const MAX_KEPT_REJECTIONS = 100;
 
-/** Records handed to the store per batch. */
-const WRITE_BATCH = 10_000;
+/**
+ * Records handed to the store per batch. Small enough that a batch dies young in V8's heap (a large one is promoted
+ * to the old generation and kept there as garbage until a full collection: docs/cost-data.md, "Memory").
+ */
+const WRITE_BATCH = 1_000;
 
 export interface ImportDeps {
   reader: FocusReader;

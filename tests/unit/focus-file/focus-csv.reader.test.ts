@@ -74,3 +74,31 @@ describe('record sizes of FOCUS CSV files', () => {
     expect(await readAll(file)).toEqual({ rows: 3 });
   });
 });
+
+describe('text of FOCUS CSV files', () => {
+  it('keeps a character whose bytes fall on both sides of a read whole', async () => {
+    const file = join(dir, 'utf8.csv');
+    // Each record's tag value is 'é' (2 bytes in UTF-8) after enough ASCII that, over the records, the character
+    // lands on every byte offset, so some 'é' straddles each boundary between two reads of the file.
+    const lines = [HEADER];
+    let bytes = HEADER.length;
+    for (let i = 0; bytes < 3 * MiB; i++) {
+      const line = `${i},${i},"{""k"": ""${'a'.repeat(i % 97)}é""}"\n`;
+      lines.push(line);
+      bytes += Buffer.byteLength(line);
+    }
+    await writeFile(file, lines.join(''));
+    const chunk = await readFocusCsv(file);
+    let rows = 0;
+    const garbled: string[] = [];
+    for await (const batch of chunk?.batches ?? []) {
+      for (const values of batch.rows) {
+        rows++;
+        const expected = `{"k": "${'a'.repeat(Number(values[0]) % 97)}é"}`;
+        if (values[2] !== expected) garbled.push(`${values[0]}: ${values[2]}`);
+      }
+    }
+    expect(rows).toBe(lines.length - 1);
+    expect(garbled).toEqual([]);
+  });
+});
