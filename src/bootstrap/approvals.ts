@@ -5,6 +5,7 @@ import { ApprovalService } from '../approvals/approval.service.js';
 import type { Identity } from '../approvals/approval.types.js';
 import { auditor } from '../approvals/approval-events.js';
 import type { ApprovalInteractions } from '../approvals/approval-interactions.types.js';
+import type { TimerKind } from '../approvals/approval-jobs.port.js';
 import { ApprovalMessages } from '../approvals/approval-messages.service.js';
 import { ApprovalOutcomes } from '../approvals/approval-outcomes.service.js';
 import type { ApprovalPolicy } from '../approvals/approval-policy.types.js';
@@ -16,7 +17,10 @@ import { ExecutionReconciler } from '../approvals/execution/execution-reconciler
 import { ExecutorService } from '../approvals/execution/executor.service.js';
 import { SavingsService } from '../approvals/savings.service.js';
 import type { AuditLog } from '../audit/audit.types.js';
+import type { BudgetChangeService } from '../budgets/budget-change.service.js';
+import { isBudgetChangeId } from '../budgets/budget-change.types.js';
 import type { Config } from '../config/env.js';
+import { routeBudgetChangeCommands, routeBudgetChangeInteractions } from '../conversation/budget-change-routing.js';
 import type { ApprovalCommandRunner } from '../conversation/handle-turn.service.js';
 import { ApprovalCommandService, type ApprovalFeatures } from '../conversation/run-approval-command.js';
 import type { ViewerScopes } from '../conversation/viewer-scope.js';
@@ -25,6 +29,7 @@ import { RecommendationService } from '../recommendations/recommendation.service
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.port.js';
 import type { Reply } from '../shared/reply.types.js';
+import { type BudgetChangeOptions, createBudgetChanges } from './budget-changes.js';
 
 export interface ApprovalRuntimeOptions {
   stores: { approvals: ApprovalRepository; audit: AuditLog; costs: CostRepository };
@@ -38,6 +43,8 @@ export interface ApprovalRuntimeOptions {
   scopes?: ViewerScopes;
   /** The policy file's `aws.roles`: a role ARN per member account (README "Every account"). */
   awsRoles?: Readonly<Record<string, string>>;
+  /** Budget changes approved in chat (docs/budgets.md#budget-changes): they need Redis only, not AWS. */
+  budgetChanges?: BudgetChangeOptions;
 }
 
 /** Approvals, recommendations and the savings ledger, wired for one process. */
@@ -47,6 +54,8 @@ export interface ApprovalRuntime {
   interactions: ApprovalInteractions | null;
   /** The approval message as it is now (Teams answers a vote with the refreshed card); null when not available. */
   show: ((approvalId: string) => Promise<Reply>) | null;
+  /** Budget changes approved in chat; null without Redis (their timers) or without budgets. */
+  budgetChanges: BudgetChangeService | null;
   /**
    * Starts the approval-timer, execute and reconcile workers, installs the reconcile schedule and runs one reconcile
    * pass (approved or executing actions left without a job get it again).
@@ -133,19 +142,51 @@ export async function createApprovalRuntime(config: Config, options: ApprovalRun
     queue && queueConnection ? new queue.BullmqReconcileSchedule(queueConnection, prefix) : null;
   const features: ApprovalFeatures = { approvals, recommendations, savings, unavailable };
   const commands = new ApprovalCommandService(features, clock);
+  const changes =
+    options.budgetChanges && timers
+      ? createBudgetChanges(options.budgetChanges, {
+          policy,
+          timers,
+          messengers: options.messengers,
+          auditLog: stores.audit,
+          clock,
+          logger,
+          ...(scopes ? { viewerScope: (viewer: Identity) => scopes.personal(viewer) } : {}),
+        })
+      : null;
+  const runCommand: ApprovalCommandRunner = (command, turn, scope) => commands.run(command, turn, scope);
+  // The approval timer queue fires both kinds; a budget change's id starts with bch_.
+  const fireTimer = (id: string, kind: TimerKind, tier: number) =>
+    changes && isBudgetChangeId(id) ? changes.timers.fire(id, kind, tier) : timerService!.fire(id, kind, tier);
   return {
-    commands: (command, turn, scope) => commands.run(command, turn, scope),
-    interactions: approvals,
-    show: approvals ? (id) => approvals!.show(id) : null,
+    commands: changes ? routeBudgetChangeCommands(runCommand, changes.service, changes.nameOf) : runCommand,
+    interactions: changes ? routeBudgetChangeInteractions(approvals, changes.service) : approvals,
+    show:
+      approvals || changes
+        ? (id) => (changes && (isBudgetChangeId(id) || !approvals) ? changes.service.show(id) : approvals!.show(id))
+        : null,
+    budgetChanges: changes?.service ?? null,
     async startWorkers() {
-      if (!queue || !queueConnection || !timerService || !executor || !reconciler || !reconcileSchedule)
-        return { close: async () => {} };
+      if (!queue || !queueConnection) return { close: async () => {} };
+      if (!timerService || !executor || !reconciler || !reconcileSchedule)
+        // Without AWS, only budget changes have timers to fire.
+        return changes
+          ? queue.startWorkers({
+              connection: queueConnection,
+              prefix,
+              queues: [QUEUES.approvalTimer],
+              processors: { [QUEUES.approvalTimer]: queue.approvalTimerProcessor({ fire: fireTimer }) },
+              lockDurationMs: config.queues.lockSeconds * 1000,
+              concurrency: { [QUEUES.approvalTimer]: 8 },
+              logger,
+            })
+          : { close: async () => {} };
       const workers = queue.startWorkers({
         connection: queueConnection,
         prefix,
         queues: [QUEUES.approvalTimer, QUEUES.execute, QUEUES.reconcile],
         processors: {
-          [QUEUES.approvalTimer]: queue.approvalTimerProcessor(timerService),
+          [QUEUES.approvalTimer]: queue.approvalTimerProcessor({ fire: fireTimer }),
           [QUEUES.execute]: queue.executeProcessor(executor),
           [QUEUES.reconcile]: queue.reconcileProcessor(reconciler),
         },
