@@ -10,7 +10,7 @@ import type { ApprovalCommand } from '../src/commands/command.types.js';
 import { parseCommand } from '../src/commands/parse-command.js';
 import { loadConfig } from '../src/config/env.js';
 import { parsePolicy } from '../src/config/policy.js';
-import { systemClock } from '../src/shared/clock.js';
+import { type Clock, systemClock } from '../src/shared/clock.js';
 import type { Logger } from '../src/shared/logger.port.js';
 import type { Reply } from '../src/shared/reply.types.js';
 import { type BenchCostStore, benchCostStore } from './bench-stores.js';
@@ -35,7 +35,7 @@ interface BenchTimers {
  * The policy file text: every risk level needs 2 of Alice, Bob and Carol, with the given timers, one tier (so nothing
  * escalates), and a daily limit far above what the bench executes.
  */
-function benchPolicy(timers: BenchTimers): string {
+function benchPolicy(timers: BenchTimers, changeWindows?: string): string {
   const rule = `{ approvers: [alice, bob, carol], quorum: 2, remindAfter: ${timers.remindAfter}, expireAfter: ${timers.expireAfter} }`;
   return `approvals:
   people:
@@ -47,8 +47,8 @@ ${Object.entries(PEOPLE)
     medium: ${rule}
     high: ${rule}
 guardrails:
-  dailyLimitPerAccount: 1000000
-`;
+  dailyLimitPerAccount: 10000
+${changeWindows ? `  changeWindows: ${changeWindows}\n` : ''}`;
 }
 
 /** Silent, but keeps warnings and errors: a failed job or message must not go unseen in the figures. */
@@ -68,6 +68,10 @@ export interface RigOptions {
   prefix: string;
   timers: BenchTimers;
   logger: Logger;
+  /** `guardrails.changeWindows` as YAML flow text; none: any time. */
+  changeWindows?: string;
+  /** The approval core's clock. @defaultValue the system clock */
+  clock?: Clock;
 }
 
 /**
@@ -101,8 +105,8 @@ export class ApprovalRig {
     this.runtime = this.costs.then((costs) =>
       createApprovalRuntime(config, {
         stores: { approvals: this.approvals, audit: this.audit, costs: costs.costs },
-        policy: parsePolicy(benchPolicy(options.timers), 'bench policy').approvals,
-        clock: systemClock,
+        policy: parsePolicy(benchPolicy(options.timers, options.changeWindows), 'bench policy').approvals,
+        clock: options.clock ?? systemClock,
         logger: options.logger,
         queueConnection: this.connection,
         messengers: [this.messenger],

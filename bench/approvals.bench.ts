@@ -12,6 +12,9 @@
  * 2. Timers. 1,000 PENDING approvals proposed through the runtime (the workers running) with `remindAfter` 3 s and
  *    `expireAfter` 1 h, so every reminder comes due within the proposing window. Lag = when the first reminder
  *    DM of an approval was sent − (its `createdAt` + remindAfter). All 1,000 must fire, with one DM per approver.
+ * 3. Change window. BENCH_APPROVALS_SCHEDULED (200) approvals completed outside the change window, then the window
+ *    opens: the time until each scheduled execution started and was SUCCEEDED, and whether moto is the bottleneck
+ *    (bench/approvals-window.ts).
  *
  * Instances are launched in moto in batches (RunInstances MinCount/MaxCount) in a region of its own, and terminated
  * at the end; moto is never reset. The queues use a prefix unique to the run, whose Redis keys are removed at the end.
@@ -29,6 +32,7 @@ import type { Job } from 'bullmq';
 import { jobIds, QUEUES } from '../jobs/queues.js';
 import type { Approval } from '../src/approvals/approval.types.js';
 import { ApprovalRig, countingLogger, dropPrefix, MotoInstances, type Person, redisVersion } from './approvals-rig.js';
+import { BENCH_WINDOW, ShiftedClock, windowBench } from './approvals-window.js';
 import { envInt, int, ms, percentile, table } from './bench-stats.js';
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
@@ -39,6 +43,7 @@ const CONCURRENCY = Math.max(1, envInt('BENCH_APPROVALS_CONCURRENCY', 10));
 const PENDING = Math.max(1, envInt('BENCH_APPROVALS_PENDING', 1000));
 const REMIND_MS = Math.max(1, envInt('BENCH_APPROVALS_REMIND_MS', 3000));
 const REGION = process.env.BENCH_APPROVALS_REGION?.trim() || 'me-south-1';
+const SCHEDULED = Math.max(1, envInt('BENCH_APPROVALS_SCHEDULED', 200));
 const APPROVERS: Person[] = ['alice', 'bob', 'carol'];
 /** Fractional epoch milliseconds (Date.now() has whole milliseconds only). */
 const epochNow = () => performance.timeOrigin + performance.now();
@@ -316,13 +321,13 @@ async function main(): Promise<void> {
       `moto at ${awsEndpoint}, region ${REGION}`,
   );
   const run = `tally_bench_apr_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const prefixes = [`${run}_votes`, `${run}_timers`];
+  const prefixes = [`${run}_votes`, `${run}_timers`, `${run}_window`];
   const moto = new MotoInstances(awsEndpoint, REGION);
   const launched: string[] = [];
   let ok = true;
   try {
     const l0 = performance.now();
-    launched.push(...(await moto.launch(WARMUP + SOLO + VOTES + PENDING)));
+    launched.push(...(await moto.launch(WARMUP + SOLO + VOTES + PENDING + 2 * SCHEDULED)));
     const launchSecs = (performance.now() - l0) / 1000;
     log(
       `queue prefix ${run}_*; launched ${int(launched.length)} instances in moto in ${launchSecs.toFixed(2)} s ` +
@@ -353,9 +358,29 @@ async function main(): Promise<void> {
       logger,
     });
     try {
-      ok = (await timersBench(timers, launched.slice(WARMUP + SOLO + VOTES))) && ok;
+      ok = (await timersBench(timers, launched.slice(WARMUP + SOLO + VOTES, WARMUP + SOLO + VOTES + PENDING))) && ok;
     } finally {
       await timers.close();
+    }
+    log();
+
+    const clock = new ShiftedClock();
+    const window = new ApprovalRig({
+      ...{ redisUrl, awsEndpoint, region: REGION, prefix: prefixes[2] as string, logger, clock },
+      ...{ timers: { remindAfter: '1h', expireAfter: '1d' }, changeWindows: BENCH_WINDOW },
+    });
+    const [scheduled, reference] = [launched.slice(-2 * SCHEDULED, -SCHEDULED), launched.slice(-SCHEDULED)];
+    try {
+      ok =
+        (await windowBench(
+          window,
+          clock,
+          scheduled,
+          { endpoint: awsEndpoint, region: REGION, instances: reference },
+          log,
+        )) && ok;
+    } finally {
+      await window.close();
     }
   } finally {
     let keys = 0;
