@@ -11,6 +11,7 @@ import { MemoryAlertRepository } from '../../adapters/memory/memory-alert.reposi
 import { MemoryApprovalRepository } from '../../adapters/memory/memory-approval.repository.js';
 import { MemoryAuditLog } from '../../adapters/memory/memory-audit.log.js';
 import { MemoryBudgetRepository } from '../../adapters/memory/memory-budget.repository.js';
+import { MemoryBudgetChangeRepository } from '../../adapters/memory/memory-budget-change.repository.js';
 import { MemoryConversationRefStore } from '../../adapters/memory/memory-conversation-ref.store.js';
 import { MemoryDeliveryLog } from '../../adapters/memory/memory-delivery.log.js';
 import { MemoryDigestSubscriptionRepository } from '../../adapters/memory/memory-digest-subscription.repository.js';
@@ -28,6 +29,7 @@ import { SavingsService } from '../approvals/savings.service.js';
 import type { AuditLog } from '../audit/audit.types.js';
 import { BudgetService } from '../budgets/budget.service.js';
 import type { BudgetRepository } from '../budgets/budget.types.js';
+import type { BudgetChangeRepository } from '../budgets/budget-change-repository.port.js';
 import { budgetEditors } from '../budgets/budget-editors.js';
 import type { Config } from '../config/env.js';
 import { redactUrlCredentials } from '../config/env.js';
@@ -72,6 +74,7 @@ export interface Stores {
   alerts: AlertRepository;
   digestSubscriptions: DigestSubscriptionRepository;
   budgets: BudgetRepository;
+  budgetChanges: BudgetChangeRepository;
   deliveries: DeliveryLog;
   conversationRefs: ConversationRefStore;
   description: string;
@@ -125,6 +128,7 @@ export async function createStores(config: Config, options: { dataDir?: string }
       alerts: new MemoryAlertRepository(),
       digestSubscriptions: new MemoryDigestSubscriptionRepository(),
       budgets: new MemoryBudgetRepository(),
+      budgetChanges: new MemoryBudgetChangeRepository(),
       deliveries: new MemoryDeliveryLog(),
       conversationRefs: new MemoryConversationRefStore(),
       description: `cost data in ${dataDir}; application state in-process (nothing is kept after exit)`,
@@ -144,7 +148,8 @@ export async function createStores(config: Config, options: { dataDir?: string }
   const { MongoDeliveryLog } = await import('../../adapters/mongo/mongo-delivery.log.js');
   const { MongoBudgetRepository } = await import('../../adapters/mongo/mongo-budget.repository.js');
   const { MongoConversationRefStore } = await import('../../adapters/mongo/mongo-conversation-ref.store.js');
-  const [runs, approvals, audit, alerts, digestSubscriptions, deliveries, conversationRefs, budgets] =
+  const { MongoBudgetChangeRepository } = await import('../../adapters/mongo/mongo-budget-change.repository.js');
+  const [runs, approvals, audit, alerts, digestSubscriptions, deliveries, conversationRefs, budgets, budgetChanges] =
     await Promise.all([
       MongoImportRunRepository.create(conn),
       MongoApprovalRepository.create(conn),
@@ -154,11 +159,13 @@ export async function createStores(config: Config, options: { dataDir?: string }
       MongoDeliveryLog.create(conn),
       MongoConversationRefStore.create(conn),
       MongoBudgetRepository.create(conn),
+      MongoBudgetChangeRepository.create(conn),
     ]);
   return {
     alerts,
     digestSubscriptions,
     budgets,
+    budgetChanges,
     deliveries,
     conversationRefs,
     costs,
@@ -318,7 +325,6 @@ export async function createDeps(
     digests,
     clock: options.clock,
   });
-  const budgets = new BudgetCommandService(budgetService, (identity) => personOf(policy.approvals, identity));
   const approvals = await createApprovalRuntime(config, {
     stores,
     scopes,
@@ -328,7 +334,18 @@ export async function createDeps(
     logger: options.logger,
     queueConnection: options.queueConnection ?? null,
     messengers,
+    budgetChanges: {
+      budgets: budgetService,
+      budgetStore: stores.budgets,
+      changes: stores.budgetChanges,
+      rule: policy.budgets.changes,
+    },
   });
+  const budgets = new BudgetCommandService(
+    budgetService,
+    (identity) => personOf(policy.approvals, identity),
+    approvals.budgetChanges,
+  );
   const queries = (as?: string) => {
     if (as !== undefined && !policy.approvals.people.some((p) => p.key === as))
       throw new TallyError('CONFIG_INVALID', `TALLY_MCP_AS: ${as} is not a person of approvals.people`, {
