@@ -37,6 +37,8 @@ export interface Config {
   readonly fiscalYearStart: number;
   /** `TALLY_MAX_QUEUED_ANSWERS`: chat answers that may wait per process before people are told Tally is busy. */
   readonly maxQueuedAnswers: number;
+  /** `TALLY_UNDO_DAYS`: days an executed action can be undone (docs/architecture.md#undo); 0: never. @defaultValue 7 */
+  readonly undoDays: number;
   readonly policyFile?: string;
   /** The MCP server (docs/mcp.md). */
   readonly mcp: McpConfig;

@@ -147,6 +147,11 @@ const variables = z.object({
     'queues.lockSeconds',
     "A job's lock; a crashed worker's job is taken up again after it.",
   ),
+  TALLY_UNDO_DAYS: doc(
+    wholeNumber(0, 90).default(7),
+    'undoDays',
+    'Days an executed action can be undone (Undo button, `undo <approval id>`); 0 turns undo off.',
+  ),
   TALLY_SYNC_CRON: doc(cron.default('0 */6 * * *'), 'schedules.syncCron', 'When cloud costs are synced (cron, UTC).'),
   TALLY_SCAN_CRON: doc(cron.default('30 7 * * *'), 'schedules.scanCron', 'Daily anomaly scan (cron, UTC).'),
   TALLY_SYNC_RESYNC_DAYS: doc(
@@ -491,6 +496,7 @@ function toConfig(env: Env): Config {
     duckdbMemory: env.TALLY_DUCKDB_MEMORY,
     duckdbThreads: env.TALLY_DUCKDB_THREADS,
     maxQueuedAnswers: env.TALLY_MAX_QUEUED_ANSWERS,
+    undoDays: env.TALLY_UNDO_DAYS,
     policyFile: env.TALLY_POLICY_FILE,
     mcp: { token: env.TALLY_MCP_TOKEN, as: env.TALLY_MCP_AS },
     slack: {

@@ -25,6 +25,7 @@ const FULL_ENV = {
   TALLY_DUCKDB_MEMORY: '1GB',
   TALLY_DUCKDB_THREADS: '3',
   TALLY_MAX_QUEUED_ANSWERS: '250',
+  TALLY_UNDO_DAYS: '14',
   TALLY_POLICY_FILE: './policy.yml',
   TALLY_MCP_TOKEN: 'mcp-token-0123456789abcdef',
   TALLY_MCP_AS: 'pat',
@@ -209,6 +210,8 @@ describe('loadConfig', () => {
     ['TALLY_DUCKDB_THREADS', '257'],
     ['TALLY_MAX_QUEUED_ANSWERS', '10001'],
     ['TALLY_MAX_QUEUED_ANSWERS', '-1'],
+    ['TALLY_UNDO_DAYS', '91'],
+    ['TALLY_UNDO_DAYS', '1.5'],
   ])('rejects %s=%j', (name, value) => {
     const env = { ...FULL_ENV, [name]: value };
     expect(badVariables(env)).toEqual([name]);
