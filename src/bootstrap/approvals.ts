@@ -191,9 +191,10 @@ export async function createApprovalRuntime(config: Config, options: ApprovalRun
           [QUEUES.reconcile]: queue.reconcileProcessor(reconciler),
         },
         lockDurationMs: config.queues.lockSeconds * 1000,
-        // Executions mostly wait on the cloud (a stop takes a minute on AWS): run many at once; the daily limit per
-        // account still bounds what happens in a day.
-        concurrency: { [QUEUES.execute]: 16, [QUEUES.approvalTimer]: 8, [QUEUES.reconcile]: 1 },
+        // Executions mostly wait on the cloud (a stop takes a minute on AWS): run many at once, so that a change window
+        // opening on a batch of scheduled actions starts them together (bench/approvals); the daily limit per account
+        // still bounds what happens in a day, and EC2's request rate limits are far above this.
+        concurrency: { [QUEUES.execute]: 64, [QUEUES.approvalTimer]: 8, [QUEUES.reconcile]: 1 },
         logger,
       });
       await reconcileSchedule.install();
