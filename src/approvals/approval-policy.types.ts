@@ -1,5 +1,6 @@
 import type { RiskLevel } from '../actions/action.types.js';
 import type { Guardrails } from '../actions/guardrails.js';
+import type { UndoPolicy } from './undo/undo.types.js';
 
 /**
  * The approval policy (the `approvals:` and `guardrails:` parts of `TALLY_POLICY_FILE`), parsed by
@@ -61,5 +62,7 @@ export interface ApprovalPolicy {
    * @defaultValue false
    */
   quorumAfterEscalation?: boolean;
+  /** `approvals.undo`: who may undo an executed action (docs/architecture.md#undo). @defaultValue DEFAULT_UNDO_POLICY */
+  undo?: UndoPolicy;
   guardrails: Guardrails;
 }

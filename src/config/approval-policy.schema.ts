@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { RISK_LEVELS, type RiskLevel } from '../actions/action.types.js';
 import type { Guardrails } from '../actions/guardrails.js';
 import type { ApprovalPolicy, ApprovalTier, RiskRule } from '../approvals/approval-policy.types.js';
+import { DEFAULT_UNDO_POLICY } from '../approvals/undo/undo.types.js';
 
 /**
  * The zod schema of the `approvals:` and `guardrails:` parts of the policy file (README.md#policy-file), with their
@@ -136,11 +137,20 @@ const personSchema = z
   })
   .strict();
 
+/** `approvals.undo`: who may undo an executed action and how many must ask (docs/architecture.md#undo). */
+const undoSchema = z
+  .object({
+    by: z.array(approverEntry).min(1).max(APPROVAL_LIMITS.approvers).optional(),
+    quorum: quorum.optional(),
+  })
+  .strict();
+
 const approvalsObject = z
   .object({
     channel: z.string().min(1).optional(),
     teamsChannel: z.string().min(1).optional(),
     quorumAfterEscalation: z.boolean().optional(),
+    undo: orDefault(undoSchema.optional()),
     people: orDefault(
       z
         .record(z.string().regex(KEY, KEY_MESSAGE), orDefault(personSchema.default({})))
@@ -183,6 +193,7 @@ export const approvalsSchema = orDefault(
         groups: a.groups,
         channels: { ...(a.channel ? { slack: a.channel } : {}), ...(a.teamsChannel ? { teams: a.teamsChannel } : {}) },
         quorumAfterEscalation: a.quorumAfterEscalation ?? false,
+        ...(a.undo ? { undo: { by: a.undo.by ?? DEFAULT_UNDO_POLICY.by, quorum: a.undo.quorum ?? 1 } } : {}),
       };
       return policy;
     }),
@@ -255,6 +266,10 @@ function approvalProblems(value: unknown): { path: Path; message: string }[] {
   const issue = (path: Path, message: string) => problems.push({ path, message });
   const checkEntries = (list: unknown, path: Path) => problems.push(...approverEntryProblems(a, list, path));
   for (const [g, members] of Object.entries(groups)) checkEntries(members, ['groups', g]);
+  // `requester` and `approvers` are the undo's own words; the other entries name people as approvers do.
+  for (const [i, e] of strings(rec(a.undo).by))
+    if (e !== 'requester' && e !== 'approvers')
+      for (const p of approverEntryProblems(a, [e], ['undo', 'by'])) issue(['undo', 'by', i], p.message);
   const owners = new Map<string, string>();
   for (const [key, p] of Object.entries(people)) {
     for (const platform of ['slack', 'teams'] as const) {
