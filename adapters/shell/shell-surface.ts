@@ -33,7 +33,10 @@ export class ShellSurface implements ChatSurface {
   }
 
   async post(reply: Reply): Promise<MessageRef> {
-    const buttons = [...(reply.buttons ?? []), ...(reply.items ?? []).flatMap((i) => (i.button ? [i.button] : []))];
+    const buttons = [
+      ...(reply.buttons ?? []),
+      ...(reply.items ?? []).flatMap((i) => [...(i.button ? [i.button] : []), ...(i.buttons ?? [])]),
+    ];
     const untyped = buttons.filter((b) => typedCommand(b) === null);
     if (untyped.length) this.pressable = untyped;
     const press = untyped.map((b, i) => `press ${i + 1}: ${b.label}`).join(' · ');

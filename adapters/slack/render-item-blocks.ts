@@ -25,7 +25,7 @@ function itemText(item: ReplyItem): string {
 
 /**
  * One item: a section with the text, its first 10 fields and the button as accessory; further fields follow in
- * sections of 10. An item with neither text nor fields shows its button alone; one with nothing at all, nothing.
+ * sections of 10, further buttons in an actions block. An item with neither text nor fields shows its button alone; one with nothing at all, nothing.
  */
 function itemBlocks(item: ReplyItem): KnownBlock[] {
   const text = itemText(item);
@@ -35,14 +35,17 @@ function itemBlocks(item: ReplyItem): KnownBlock[] {
   );
   const button = item.button && fitsButton(item.button) ? buttonElement(item.button) : undefined;
   const [firstRun, ...moreRuns] = runs;
-  if (!text && !firstRun) return button ? [{ type: 'actions', elements: [button] }] : [];
+  // Further buttons (a recommendation's Dismiss and Snooze) follow in an actions block.
+  const more = (item.buttons ?? []).filter(fitsButton).map(buttonElement);
+  const actions: KnownBlock[] = more.length ? [{ type: 'actions', elements: more }] : [];
+  if (!text && !firstRun) return button ? [{ type: 'actions', elements: [button, ...more] }] : actions;
   const first: types.SectionBlock = {
     type: 'section',
     ...(text ? { text: mrkdwn(text) } : {}),
     ...(firstRun ? { fields: firstRun.map(mrkdwn) } : {}),
     ...(button ? { accessory: button } : {}),
   };
-  return [first, ...moreRuns.map((run): KnownBlock => ({ type: 'section', fields: run.map(mrkdwn) }))];
+  return [first, ...moreRuns.map((run): KnownBlock => ({ type: 'section', fields: run.map(mrkdwn) })), ...actions];
 }
 
 /**

@@ -137,15 +137,15 @@ function factSet(fields: ReplyField[] | undefined): CardElement[] {
   return facts.length ? [{ type: 'FactSet', facts }] : [];
 }
 
-/** One item: a separated Container with its bold title, text, facts and its button in an ActionSet. */
+/** One item: a separated Container with its bold title, text, facts and its buttons in an ActionSet. */
 function itemContainer(item: ReplyItem): CardElement[] {
   const title = oneLine(item.title);
-  const action = item.button ? cardAction(item.button) : undefined;
+  const actions = [...(item.button ? [item.button] : []), ...(item.buttons ?? [])].map(cardAction);
   const items = [
     ...(title ? [textBlock(fitCardText(title, TEAMS_LIMITS.itemTitle), { weight: 'Bolder' })] : []),
     ...(item.text?.trim() ? [textBlock(fitCardText(item.text, TEAMS_LIMITS.itemText))] : []),
     ...factSet(item.fields),
-    ...(action ? [{ type: 'ActionSet', actions: [action] }] : []),
+    ...(actions.length ? [{ type: 'ActionSet', actions }] : []),
   ];
   return items.length ? [{ type: 'Container', separator: true, spacing: 'Medium', items }] : [];
 }

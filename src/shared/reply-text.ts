@@ -70,7 +70,8 @@ function renderItems(items: ReplyItem[]): string {
       const lines = [`${`${i + 1}.`.padEnd(width - 1)} ${item.title}`];
       if (item.text) lines.push(...item.text.split('\n').map((l) => `${indent}${l}`));
       if (item.fields?.length) lines.push(...fieldLines(item.fields, indent));
-      if (item.button) lines.push(buttonLine(item.button, indent));
+      for (const b of [...(item.button ? [item.button] : []), ...(item.buttons ?? [])])
+        lines.push(buttonLine(b, indent));
       return lines.join('\n');
     })
     .join('\n');

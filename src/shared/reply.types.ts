@@ -52,6 +52,8 @@ export interface ReplyItem {
   text?: string;
   fields?: ReplyField[];
   button?: ReplyButton;
+  /** Further buttons after `button` (a recommendation's Dismiss and Snooze), shown with it. */
+  buttons?: ReplyButton[];
 }
 
 export interface Reply {
