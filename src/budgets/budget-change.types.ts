@@ -21,7 +21,7 @@ export function isBudgetChangeId(id: string): boolean {
 }
 
 /** The budget's figures when the change was requested: what the approvers decide on, kept for the audit. */
-export interface BudgetFiguresAtRequest {
+interface BudgetFiguresAtRequest {
   /** The period's label, e.g. `December 2026`. */
   period: string;
   spent: number;

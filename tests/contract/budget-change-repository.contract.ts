@@ -3,7 +3,7 @@ import type { BudgetChange } from '../../src/budgets/budget-change.types.js';
 import type { BudgetChangeRepository } from '../../src/budgets/budget-change-repository.port.js';
 
 /** A pending one-off change of payments-team from 12,000 to 15,000 USD; `o` replaces whole fields. */
-export function testBudgetChange(id: string, o: Partial<BudgetChange> = {}): BudgetChange {
+function testBudgetChange(id: string, o: Partial<BudgetChange> = {}): BudgetChange {
   return {
     id,
     version: 1,
