@@ -8,9 +8,10 @@ import type { AuditLog } from '../audit/audit.types.js';
 import type { ViewScope } from '../costs/view-scope.js';
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
-import { formatMoney } from '../shared/money.js';
+import { formatMoney, roundCents } from '../shared/money.js';
 import type { Reply } from '../shared/reply.types.js';
 import type { BudgetService } from './budget.service.js';
+import type { Budget } from './budget.types.js';
 import { BUDGET_CHANGE_ID_PREFIX, type BudgetChange } from './budget-change.types.js';
 import type { BudgetChangeMessages } from './budget-change-messages.js';
 import type { BudgetChangeOutcomes } from './budget-change-outcomes.js';
@@ -20,6 +21,7 @@ import { changeBudgetChange } from './budget-change-store.js';
 import type { BudgetChangeTimers } from './budget-change-timers.js';
 import { budgetChangeVoteReply } from './budget-change-vote-reply.js';
 import type { BudgetChangeVotes } from './budget-change-votes.js';
+import type { BudgetStatus } from './budget-status.js';
 
 /** `budget request NAME AMOUNT [CURRENCY] because REASON [for this month only]`. */
 export interface BudgetChangeInput {
@@ -53,6 +55,13 @@ export interface BudgetChangeServiceDeps {
   viewerScope?: (viewer: Identity) => Promise<ViewScope | undefined>;
 }
 
+/** A request that passed the checks: its budget, the budget's status now, and the amount in force it would replace. */
+interface Requestable {
+  budget: Budget;
+  status: BudgetStatus;
+  oldAmount: number;
+}
+
 /** How many pending changes `approvals` lists, and are searched for one of the same budget. */
 const PENDING_LIMIT = 50;
 
@@ -65,40 +74,77 @@ export class BudgetChangeService implements ApprovalInteractions {
   constructor(private readonly deps: BudgetChangeServiceDeps) {}
 
   async request(input: BudgetChangeInput): Promise<Reply> {
+    const checked = await this.check(input);
+    if ('reply' in checked) return checked.reply;
+    const change = this.build(input, checked);
+    await this.deps.changes.create(change);
+    await this.deps.audit({
+      kind: 'proposal',
+      event: 'budget-change.requested',
+      approvalId: change.id,
+      actor: change.requester.person,
+      what: `${this.deps.messages.nameOf(change.requester.person)} requested ${changeSummary(change)}`,
+      why: input.reason,
+      data: {
+        budget: change.budget,
+        currency: change.currency,
+        oldAmount: change.oldAmount,
+        newAmount: change.newAmount,
+        oneOffPeriod: change.oneOff?.period ?? null,
+        period: checked.status.period.key,
+        spent: change.figures.spent,
+        forecast: change.figures.forecast,
+        forecastLow: roundCents(checked.status.range.low),
+        forecastHigh: roundCents(checked.status.range.high),
+      },
+    });
+    await this.deps.timers.armTier(change, 0);
+    return this.requestedReply(await this.publish(change));
+  }
+
+  /** What refuses a request (no approvers, no such budget, another currency, no change, one pending), or its budget. */
+  private async check(input: BudgetChangeInput): Promise<{ reply: Reply } | Requestable> {
     const { deps } = this;
     if (!deps.rule || deps.rule.tiers.length === 0)
-      return notice(
-        'No approvers configured',
-        'Nobody approves budget changes yet: name them under budgets.changes in the policy file (e.g. approvers: ["@finance"], quorum: 2).',
-      );
+      return {
+        reply: notice(
+          'No approvers configured',
+          'Nobody approves budget changes yet: name them under budgets.changes in the policy file (e.g. approvers: ["@finance"], quorum: 2).',
+        ),
+      };
     const budget = await deps.budgets.get(input.budget, input.scope);
-    if (!budget) return notice('Not found', `There is no budget ${input.budget}; \`budgets\` lists them.`);
+    if (!budget) return { reply: notice('Not found', `There is no budget ${input.budget}; \`budgets\` lists them.`) };
+    const money = (n: number) => formatMoney(n, budget.currency);
     if (input.currency && input.currency.toUpperCase() !== budget.currency)
-      return notice(
-        'Wrong currency',
-        `Budget ${budget.name} is in ${budget.currency}; ask for an amount in ${budget.currency}.`,
-      );
+      return {
+        reply: notice('Wrong currency', `Budget ${budget.name} is in ${budget.currency}; ask in ${budget.currency}.`),
+      };
     const { status } = await deps.budgets.status(budget);
     const oldAmount = input.oneOff ? status.amount : budget.amount;
     if (input.amount === oldAmount)
-      return notice(
-        'Nothing to change',
-        `Budget ${budget.name} is already ${formatMoney(oldAmount, budget.currency)}.`,
-      );
-    const pending = await deps.changes.list({ states: ['PENDING'], budget: budget.name, limit: 1 });
-    if (pending[0])
-      return notice(
-        `Budget change ${pending[0].id} is already pending`,
-        `${changeSummary(pending[0])} waits for approval; \`cancel ${pending[0].id}\` withdraws it (its requester only).`,
-        { id: pending[0].id, duplicate: true },
-      );
+      return { reply: notice('Nothing to change', `Budget ${budget.name} is already ${money(oldAmount)}.`) };
+    const [pending] = await deps.changes.list({ states: ['PENDING'], budget: budget.name, limit: 1 });
+    if (pending)
+      return {
+        reply: notice(
+          `Budget change ${pending.id} is already pending`,
+          `${changeSummary(pending)} waits for approval; \`cancel ${pending.id}\` withdraws it (its requester only).`,
+          { id: pending.id, duplicate: true },
+        ),
+      };
+    return { budget, status, oldAmount };
+  }
+
+  /** A new PENDING change, with the policy's rule as this requester needs it and the figures of now. */
+  private build(input: BudgetChangeInput, { budget, status, oldAmount }: Requestable): BudgetChange {
+    const { deps } = this;
     const requester = { person: personOf(deps.policy, input.requester), via: input.requester };
     const now = deps.clock.now();
-    const rule = ruleForApproval(deps.rule, {
+    const rule = ruleForApproval(deps.rule!, {
       requesterKnown: isPolicyPerson(deps.policy, requester.person),
       lowerAfterEscalation: deps.policy.quorumAfterEscalation === true,
     });
-    const change: BudgetChange = {
+    return {
       id: newId(BUDGET_CHANGE_ID_PREFIX, 6),
       version: 1,
       state: 'PENDING',
@@ -112,36 +158,14 @@ export class BudgetChangeService implements ApprovalInteractions {
       rule,
       tier: 0,
       votes: [],
-      figures: { period: status.period.label, spent: status.spent, forecast: status.forecast },
+      // In cents, as the status answers them.
+      figures: { period: status.period.label, spent: roundCents(status.spent), forecast: roundCents(status.forecast) },
       origin: input.origin,
       messages: [],
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + rule.expireAfterMs).toISOString(),
     };
-    await deps.changes.create(change);
-    await deps.audit({
-      kind: 'proposal',
-      event: 'budget-change.requested',
-      approvalId: change.id,
-      actor: requester.person,
-      what: `${deps.messages.nameOf(requester.person)} requested ${changeSummary(change)}`,
-      why: input.reason,
-      data: {
-        budget: change.budget,
-        currency: change.currency,
-        oldAmount,
-        newAmount: input.amount,
-        oneOffPeriod: change.oneOff?.period ?? null,
-        period: status.period.key,
-        spent: status.spent,
-        forecast: status.forecast,
-        forecastLow: status.range.low,
-        forecastHigh: status.range.high,
-      },
-    });
-    await deps.timers.armTier(change, 0);
-    return this.requestedReply(await this.publish(change));
   }
 
   /** Posts the card and stores where it went; with no channel, the approvers get it directly. */

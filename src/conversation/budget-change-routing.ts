@@ -75,7 +75,7 @@ function withBudgetChanges(actions: Reply, changes: BudgetChange[], nameOf: Name
         ? `${actions.text ?? ''}\n${text}.`
         : `${text}. Vote with the buttons on each request, or \`approve <id>\` / \`reject <id> because <reason>\`.`,
     items: [...(listed ? (actions.items ?? []) : []), ...items],
-    ...(listed ? {} : { context: [actions.text ?? ''] }),
+    ...(listed ? {} : { context: [`Approvals of actions: ${actions.text ?? actions.title}`] }),
     data: { ...(actions.data ?? {}), approvals: listed ?? [], budgetChanges: changes.map(budgetChangeData) },
     visibility: 'channel',
   };
