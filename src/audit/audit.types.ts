@@ -3,8 +3,11 @@ export interface AuditEntry {
   id: string;
   /** ISO instant. */
   at: string;
-  kind: 'proposal' | 'vote' | 'decision' | 'timer' | 'execution' | 'message';
-  /** What happened, e.g. `vote.approve`, `timer.remind`, `execution.stopped`, `message.updated`. */
+  kind: 'proposal' | 'vote' | 'decision' | 'timer' | 'execution' | 'message' | 'recommendation';
+  /**
+   * What happened, e.g. `vote.approve`, `timer.remind`, `execution.stopped`, `message.updated`,
+   * `recommendation.dismissed`.
+   */
   event: string;
   approvalId?: string;
   /** The person, or `tally` for the system. */

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { MemoryRecommendationDismissalRepository } from '../../adapters/memory/memory-recommendation-dismissal.repository.js';
 import { QUEUES } from '../../jobs/queues.js';
 import type { Workers } from '../../jobs/worker-registry.js';
 import { ApprovalService } from '../approvals/approval.service.js';
@@ -12,6 +13,7 @@ import type { ApprovalPolicy } from '../approvals/approval-policy.types.js';
 import type { ApprovalRepository } from '../approvals/approval-repository.port.js';
 import { ApprovalTimerService } from '../approvals/approval-timers.service.js';
 import { ApprovalVotes } from '../approvals/approval-votes.service.js';
+import { displayName, personOf } from '../approvals/approvers.js';
 import type { ChatMessenger } from '../approvals/chat-messenger.port.js';
 import { ExecutionReconciler } from '../approvals/execution/execution-reconciler.js';
 import { ExecutorService } from '../approvals/execution/executor.service.js';
@@ -23,16 +25,24 @@ import type { Config } from '../config/env.js';
 import { routeBudgetChangeCommands, routeBudgetChangeInteractions } from '../conversation/budget-change-routing.js';
 import type { ApprovalCommandRunner } from '../conversation/handle-turn.service.js';
 import { ApprovalCommandService, type ApprovalFeatures } from '../conversation/run-approval-command.js';
+import { RecommendationCommandService } from '../conversation/run-recommendation-command.js';
 import type { ViewerScopes } from '../conversation/viewer-scope.js';
 import type { CostRepository } from '../costs/cost-repository.port.js';
 import { RecommendationService } from '../recommendations/recommendation.service.js';
+import type { RecommendationDismissalRepository } from '../recommendations/recommendation-dismissal.types.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.port.js';
 import type { Reply } from '../shared/reply.types.js';
 import { type BudgetChangeOptions, createBudgetChanges } from './budget-changes.js';
 
 export interface ApprovalRuntimeOptions {
-  stores: { approvals: ApprovalRepository; audit: AuditLog; costs: CostRepository };
+  stores: {
+    approvals: ApprovalRepository;
+    audit: AuditLog;
+    costs: CostRepository;
+    /** Recommendations dismissed or snoozed per conversation. @defaultValue in memory */
+    dismissals?: RecommendationDismissalRepository;
+  };
   policy: ApprovalPolicy;
   clock: Clock;
   logger: Logger;
@@ -140,7 +150,20 @@ export async function createApprovalRuntime(config: Config, options: ApprovalRun
   }
   const reconcileSchedule =
     queue && queueConnection ? new queue.BullmqReconcileSchedule(queueConnection, prefix) : null;
-  const features: ApprovalFeatures = { approvals, recommendations, savings, unavailable };
+  const recommendationCommands = recommendations
+    ? new RecommendationCommandService({
+        recommendations,
+        approvals: stores.approvals,
+        dismissals: stores.dismissals ?? new MemoryRecommendationDismissalRepository(),
+        audit: stores.audit,
+        guardrails: policy.guardrails,
+        hasApprovers: (risk) => policy.risk[risk].tiers.length > 0,
+        nameOf: (person) => displayName(policy, person),
+        personOf: (identity) => personOf(policy, identity),
+        clock,
+      })
+    : null;
+  const features: ApprovalFeatures = { approvals, recommendations: recommendationCommands, savings, unavailable };
   const commands = new ApprovalCommandService(features, clock);
   const changes =
     options.budgetChanges && timers

@@ -16,6 +16,7 @@ import { MemoryConversationRefStore } from '../../adapters/memory/memory-convers
 import { MemoryDeliveryLog } from '../../adapters/memory/memory-delivery.log.js';
 import { MemoryDigestSubscriptionRepository } from '../../adapters/memory/memory-digest-subscription.repository.js';
 import { MemoryImportRunRepository } from '../../adapters/memory/memory-import-run.repository.js';
+import { MemoryRecommendationDismissalRepository } from '../../adapters/memory/memory-recommendation-dismissal.repository.js';
 import { FileObjectSyncLog } from '../../adapters/object-storage/object-sync-file.log.js';
 import type { Workers } from '../../jobs/worker-registry.js';
 import { FastPathService } from '../agent/fast-path.service.js';
@@ -50,6 +51,7 @@ import { ImportService } from '../costs/import.service.js';
 import type { ImportRun, ImportRunRepository } from '../costs/import-run.types.js';
 import { loadSample } from '../costs/sample/load-sample.js';
 import type { DeliveryLog } from '../notifications/notification.types.js';
+import type { RecommendationDismissalRepository } from '../recommendations/recommendation-dismissal.types.js';
 import { DigestService } from '../reports/digest.service.js';
 import type { DigestSubscriptionRepository } from '../reports/digest.types.js';
 import { DigestSubscriptionService } from '../reports/digest-subscription.service.js';
@@ -75,6 +77,8 @@ export interface Stores {
   digestSubscriptions: DigestSubscriptionRepository;
   budgets: BudgetRepository;
   budgetChanges: BudgetChangeRepository;
+  /** Recommendations dismissed or snoozed per conversation. */
+  dismissals: RecommendationDismissalRepository;
   deliveries: DeliveryLog;
   conversationRefs: ConversationRefStore;
   description: string;
@@ -129,6 +133,7 @@ export async function createStores(config: Config, options: { dataDir?: string }
       digestSubscriptions: new MemoryDigestSubscriptionRepository(),
       budgets: new MemoryBudgetRepository(),
       budgetChanges: new MemoryBudgetChangeRepository(),
+      dismissals: new MemoryRecommendationDismissalRepository(),
       deliveries: new MemoryDeliveryLog(),
       conversationRefs: new MemoryConversationRefStore(),
       description: `cost data in ${dataDir}; application state in-process (nothing is kept after exit)`,
@@ -149,6 +154,9 @@ export async function createStores(config: Config, options: { dataDir?: string }
   const { MongoBudgetRepository } = await import('../../adapters/mongo/mongo-budget.repository.js');
   const { MongoConversationRefStore } = await import('../../adapters/mongo/mongo-conversation-ref.store.js');
   const { MongoBudgetChangeRepository } = await import('../../adapters/mongo/mongo-budget-change.repository.js');
+  const { MongoRecommendationDismissalRepository } = await import(
+    '../../adapters/mongo/mongo-recommendation-dismissal.repository.js'
+  );
   const [runs, approvals, audit, alerts, digestSubscriptions, deliveries, conversationRefs, budgets, budgetChanges] =
     await Promise.all([
       MongoImportRunRepository.create(conn),
@@ -161,8 +169,10 @@ export async function createStores(config: Config, options: { dataDir?: string }
       MongoBudgetRepository.create(conn),
       MongoBudgetChangeRepository.create(conn),
     ]);
+  const dismissals = await MongoRecommendationDismissalRepository.create(conn);
   return {
     alerts,
+    dismissals,
     digestSubscriptions,
     budgets,
     budgetChanges,

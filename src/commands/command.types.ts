@@ -86,7 +86,15 @@ export type Command =
 
 /** Commands about recommendations and approvals; they need to know who asks (the turn's user). */
 export type ApprovalCommand =
-  | { kind: 'recommendations'; region?: string; refresh: boolean }
+  | {
+      kind: 'recommendations';
+      region?: string;
+      refresh: boolean /** `recommendations all`: hidden ones too. */;
+      all?: boolean;
+    }
+  /** `dismiss` / `snooze`: hide a recommendation (or every one on a resource) in this conversation for `days`. */
+  | { kind: 'dismiss'; hide: 'dismissed' | 'snoozed'; target: string; days: number; reason?: string }
+  | { kind: 'undismiss'; target: string }
   | {
       kind: 'propose';
       action: ActionKind;
@@ -113,6 +121,8 @@ export const APPROVAL_COMMAND_KINDS: ReadonlySet<Command['kind']> = new Set([
   'vote',
   'cancel',
   'savings',
+  'dismiss',
+  'undismiss',
 ]);
 
 /** Why a text is not a command. `NOT_A_COMMAND` is free text (for the agent); `INVALID` deserves usage help. */

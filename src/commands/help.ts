@@ -75,7 +75,15 @@ const HELP_TOPICS: ReadonlyMap<string, { summary: string; examples: string[] }> 
     recommendations: {
       summary:
         'Savings recommendations for AWS: idle, oversized and old instances, unattached volumes, unused addresses.',
-      examples: ['recommendations', 'recommendations in eu-west-1', 'recommendations refresh'],
+      examples: [
+        'recommendations',
+        'recommendations in eu-west-1',
+        'recommendations refresh',
+        'recommendations all',
+        'dismiss rec_0123456789 because batch host, idle by design',
+        'snooze i-0abc123 30d',
+        'undismiss rec_0123456789',
+      ],
     },
     propose: {
       summary: 'Ask for approval of a cost-saving action (nothing happens until the approvers agree).',

@@ -69,18 +69,20 @@ export function parseApprovalCommand(input: string): ParseResult | null {
 function parseRecommendations(rest: string[]): ParseResult {
   let region: string | undefined;
   let refresh = false;
+  let all = false;
   const words = [...rest];
   while (words.length > 0) {
     const typed = words.shift()!;
     const w = typed.toLowerCase();
     if (w === 'refresh') refresh = true;
+    else if (w === 'all') all = true;
     else if ((w === 'in' || w === 'for') && words[0]) region = words.shift()!.toLowerCase();
     else if (REGION_LIKE.test(w)) region = w;
     else return invalid(`I do not understand ${echo(typed)} after recommendations.`, 'recommendations');
   }
   const problem = region === undefined ? null : checkAwsRegion(region);
   if (problem) return invalid(problem, 'recommendations');
-  return ok({ kind: 'recommendations', ...(region ? { region } : {}), refresh });
+  return ok({ kind: 'recommendations', ...(region ? { region } : {}), refresh, ...(all ? { all } : {}) });
 }
 
 function parsePropose(line: string): ParseResult {

@@ -10,6 +10,7 @@ import { parseApprovalCommand } from './parse-approval-command.js';
 import { parseBudgetCommand } from './parse-budget-command.js';
 import { parseDigestCommand } from './parse-digest-command.js';
 import { matchFilter } from './parse-filter.js';
+import { parseRecommendationCommand } from './parse-recommendation-command.js';
 import type { Token } from './tokenize.js';
 import { tokenize } from './tokenize.js';
 
@@ -72,7 +73,7 @@ function parseLine(input: string): ParseResult {
   if (head === 'status' && tokens.length === 1) return ok({ kind: 'status' });
   if (head === 'access' && (tokens.length === 1 || (tokens.length === 2 && tokens[1]?.lower === 'all')))
     return ok({ kind: 'access', all: tokens.length === 2 });
-  const approval = parseApprovalCommand(input);
+  const approval = parseApprovalCommand(input) ?? parseRecommendationCommand(input);
   if (approval) return approval;
   const anomalies = parseAnomaliesCommand(input);
   if (anomalies) return anomalies;

@@ -39,7 +39,7 @@ export type AccessCommandRunner = (command: { all: boolean }, turn: Turn) => Pro
 
 /** A line that starts like a command: a malformed one gets usage help rather than a guess. */
 const COMMAND_START =
-  /^\s*\/?(cost|billed|list|effective|top|compare|forecast|anomalies|digest|status|help|approvals?|approve|reject|cancel|propose|recommendations|savings|access|budgets?)\b/i;
+  /^\s*\/?(cost|billed|list|effective|top|compare|forecast|anomalies|digest|status|help|approvals?|approve|reject|cancel|propose|recommendations|savings|access|budgets?|dismiss|snooze|undismiss|unsnooze)\b/i;
 
 /** The agent's proposal in one turn: none yet, one under way, or one made. */
 interface ProposalsOfTurn {

@@ -1,21 +1,19 @@
 import type { ApprovalService } from '../approvals/approval.service.js';
 import type { Identity } from '../approvals/approval.types.js';
 import { notice } from '../approvals/approval-list-reply.js';
-import { scopeOwner } from '../approvals/approval-scope.js';
 import { type SavingsService, savingsReply } from '../approvals/savings.service.js';
 import type { ApprovalCommand } from '../commands/command.types.js';
 import type { ViewScope } from '../costs/view-scope.js';
-import { scopeAllows } from '../costs/view-scope.js';
-import type { RecommendationService } from '../recommendations/recommendation.service.js';
 import type { Clock } from '../shared/clock.js';
 import { dayOf } from '../shared/day.js';
 import type { Reply } from '../shared/reply.types.js';
-import { recommendationsReply } from './replies/recommendations.reply.js';
+import type { RecommendationCommandService } from './run-recommendation-command.js';
 
 /** The parts behind the approval commands; null when this installation cannot offer them, with the reason. */
 export interface ApprovalFeatures {
   approvals: ApprovalService | null;
-  recommendations: RecommendationService | null;
+  /** `recommendations`, `dismiss`, `snooze`, `undismiss`. */
+  recommendations: RecommendationCommandService | null;
   savings: SavingsService | null;
   /** Said when a feature is missing, e.g. "Approvals need Redis (REDIS_URL) and AWS credentials". */
   unavailable: string;
@@ -45,23 +43,9 @@ export class ApprovalCommandService {
   async run(command: ApprovalCommand, turn: ApprovalCommandCaller, scope?: ViewScope): Promise<Reply> {
     const { approvals, recommendations, savings, unavailable } = this.features;
     const who = identityOf(turn);
-    if (command.kind === 'recommendations') {
+    if (command.kind === 'recommendations' || command.kind === 'dismiss' || command.kind === 'undismiss') {
       if (!recommendations) return notice('Recommendations are not available', unavailable);
-      const result = await recommendations.list({
-        ...(command.region ? { region: command.region } : {}),
-        refresh: command.refresh,
-      });
-      // Each account is shown only where the scope allows it; a tag scope keeps the resources carrying its tags.
-      const allowed = (accountId: string) =>
-        scopeAllows(scope && { ...scope, tags: [] }, { provider: 'AWS', accountId });
-      const accountIds = result.accountIds.filter(allowed);
-      if (scope && accountIds.length === 0)
-        return notice('Outside your scope', `${accountsAre(result.accountIds)} outside ${scopeOwner(scope)}.`);
-      const visible = result.recommendations.filter((r) =>
-        scopeAllows(scope, { provider: 'AWS', accountId: r.action.target.accountId, tags: r.action.facts.tags }),
-      );
-      const failures = result.failures.filter((f) => allowed(f.accountId));
-      return recommendationsReply({ ...result, accountIds, failures, recommendations: visible });
+      return recommendations.run(command, turn, scope);
     }
     if (command.kind === 'savings') {
       if (!savings) return notice('The savings ledger is not available', unavailable);
@@ -101,9 +85,4 @@ export class ApprovalCommandService {
         return approvals.cancel(command.id, who);
     }
   }
-}
-
-/** `Account 1… is` or `Accounts 1…, 2… are`. */
-function accountsAre(ids: string[]): string {
-  return ids.length === 1 ? `Account ${ids[0]} is` : `Accounts ${ids.join(', ')} are`;
 }
