@@ -27,6 +27,12 @@ import { StagingFile } from './staging-file.js';
 const STAGING_FILE_ROWS = 2_000_000;
 
 /**
+ * Staging files open at once (one per day being written). An export in day order has one or two open; past this
+ * many days written at once, the least recently written day's file is closed and that day goes on in a new file.
+ */
+const MAX_OPEN_STAGING_FILES = 200;
+
+/**
  * `CostRepository` on DuckDB over Parquet partitions under `TALLY_DATA_DIR` (docs/cost-data.md). Holds no cost
  * data in memory: each question lists the partitions of the months it asks about and lets DuckDB read them, so a
  * partition replaced by another process is seen by the next question, and nothing else is reloaded.
@@ -211,11 +217,14 @@ export class DuckDbCostRepository implements CostRepository {
 }
 
 /**
- * The streaming writer of one source: records go to staging files, one per month, until commit; a Parquet file
- * loaded in bulk is written to staging split by month too (docs/cost-data.md).
+ * The streaming writer of one source: records go to staging files, one per day (so that the commit sums a day at a
+ * time), until commit; a Parquet file loaded in bulk is written to staging split by month (docs/cost-data.md).
  */
 export class DuckDbCostWriter implements CostWriter {
+  /** Every staging file, by day. */
   private readonly csv = new Map<string, StagingFile[]>();
+  /** The open staging file of each day being written, least recently written first. */
+  private readonly open = new Map<string, StagingFile>();
   private readonly bulkDirs: string[] = [];
   private readonly range = new DayRange();
   private done = false;
@@ -260,17 +269,16 @@ export class DuckDbCostWriter implements CostWriter {
     );
   }
 
-  /** Hands each month's items (by index) to that month's staging file. */
+  /** Hands each day's items (by index) to that day's staging file. */
   private async route(days: string[], write: (file: StagingFile, at: number[]) => Promise<void>): Promise<void> {
-    const byMonth = new Map<string, number[]>();
+    const byDay = new Map<string, number[]>();
     days.forEach((day, i) => {
-      const month = day.slice(0, 7);
-      const list = byMonth.get(month);
+      const list = byDay.get(day);
       if (list) list.push(i);
-      else byMonth.set(month, [i]);
+      else byDay.set(day, [i]);
     });
-    for (const [month, at] of byMonth) {
-      const file = await this.file(month);
+    for (const [day, at] of byDay) {
+      const file = await this.file(day);
       await write(file, at);
       this.range.add(file.from);
       this.range.add(file.to);
@@ -281,11 +289,13 @@ export class DuckDbCostWriter implements CostWriter {
     if (this.done) throw new Error('this cost writer is closed');
     try {
       for (const files of this.csv.values()) for (const f of files) await f.close();
-      const csv = new Map([...this.csv].map(([month, files]) => [month, files.map((f) => f.path)]));
+      const days = [...this.csv.keys()].sort();
+      const csv = (month: string) =>
+        days.filter((d) => d.startsWith(month)).map((d) => (this.csv.get(d) ?? []).map((f) => f.path));
       const bulkDirs = [...this.bulkDirs];
       const staged: StagedMonths = {
         range: this.range.value(),
-        csv: (month) => csv.get(month) ?? [],
+        csv,
         parquet: async (month) => {
           const found: string[] = [];
           for (const d of bulkDirs) {
@@ -306,17 +316,24 @@ export class DuckDbCostWriter implements CostWriter {
     await this.cleanup();
   }
 
-  private async file(month: string): Promise<StagingFile> {
-    const files = this.csv.get(month) ?? [];
-    this.csv.set(month, files);
-    let current = files.at(-1);
+  private async file(day: string): Promise<StagingFile> {
+    const files = this.csv.get(day) ?? [];
+    this.csv.set(day, files);
+    let current = this.open.get(day);
+    this.open.delete(day);
     if (current && current.rows >= STAGING_FILE_ROWS) {
       await current.close();
       current = undefined;
     }
     if (!current) {
-      current = new StagingFile(join(this.dir, `${month}-${files.length}.csv`));
+      current = new StagingFile(join(this.dir, `${day}-${files.length}.csv`));
       files.push(current);
+    }
+    this.open.set(day, current);
+    for (const [oldest, file] of this.open) {
+      if (this.open.size <= MAX_OPEN_STAGING_FILES) break;
+      this.open.delete(oldest);
+      await file.close();
     }
     return current;
   }

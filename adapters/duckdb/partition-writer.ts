@@ -101,15 +101,16 @@ async function writeMonth(
   const path = await layout.currentPartition(source, month);
   const next = layout.newPartitionPath(source, month);
   const columns = STORED_COLUMNS.map((col) => ident(col.name)).join(', ');
-  const rowsOfMonth = await stagedRows(staged, month, columnsArg);
   const inRange = `day BETWEEN DATE ${literal(range.from)} AND DATE ${literal(range.to)}`;
-  let newRows = 'SELECT * FROM empty_month';
-  if (rowsOfMonth) newRows = dailyRowsSelect(`(SELECT * FROM (${rowsOfMonth}) WHERE ${inRange})`);
-  else await c.run(createTableSql('empty_month'));
+  let newRows = await newDailyRows(c, staged, month, inRange, columnsArg, next, files);
+  if (!newRows) {
+    await c.run(createTableSql('empty_month'));
+    newRows = 'SELECT * FROM empty_month';
+  }
   // Without an old partition, the new rows are the partition (no second copy).
   const fresh = path ? `${next}.new.tmp` : `${next}.tmp`;
   files.scratch.push(fresh);
-  await c.run(`COPY (${newRows}) TO ${literal(fresh)} (${PARTITION_FORMAT})`);
+  await c.run(`COPY (SELECT ${columns} FROM (${newRows})) TO ${literal(fresh)} (${PARTITION_FORMAT})`);
   await c.run('DROP TABLE IF EXISTS empty_month');
   const added = await freshTotals(c, `read_parquet(${literal(fresh)})`);
   const part = path
@@ -126,36 +127,75 @@ async function writeMonth(
   return { added, stats };
 }
 
-/** How partitions are written. */
-const PARTITION_FORMAT = 'FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880';
+/**
+ * How partitions are written. A row group is bounded in bytes as well as rows: DuckDB's Parquet writer holds each row
+ * group in memory outside its memory limit, and 122,880 rows with tags took 300 MB and four times as long to write as
+ * 16 MB row groups (bench/sources with BENCH_SOURCES_DISTINCT=1).
+ */
+const PARTITION_FORMAT = `FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880, ROW_GROUP_SIZE_BYTES '16MB'`;
+
+/** How the scratch files of one day's sums are written (read once, by the same commit). */
+const SCRATCH_FORMAT = `FORMAT parquet, ROW_GROUP_SIZE_BYTES '16MB'`;
 
 /** The staging files of a write, per month: CSV files written from records, Parquet files from bulk loads. */
 export interface StagedMonths {
   /** First and last day staged, or null when nothing was. */
   range: { from: Day; to: Day } | null;
-  csv(month: string): string[];
+  /** The CSV staging files of a month, one list per day that has any, by day. */
+  csv(month: string): string[][];
   parquet(month: string): Promise<string[]>;
 }
 
 /**
  * The bytes each thread of DuckDB's CSV reader buffers when it reads staging files. Its default (16 × the 2 MB
- * longest line) held 200 MB in buffers reading the staging files of a 1 GB import, the most an import needs; 4 MB
- * (twice the longest line DuckDB reads by default, 2 MB) reads as fast (bench/sources; docs/cost-data.md, "Memory").
+ * longest line) held 200 MB in buffers reading the staging files of a 1 GB import; 4 MB (twice the longest line
+ * DuckDB reads by default, 2 MB) reads as fast (bench/sources; docs/cost-data.md, "Sizing").
  */
 const STAGING_READ_BUFFER = 4 << 20;
 
-/** The rows staged for one month, as one SELECT with the stored columns (tags as a map); null when none. */
-async function stagedRows(staged: StagedMonths, month: string, columnsArg: string): Promise<string | null> {
+/**
+ * A month's staged rows within the range summed into daily rows, as a SELECT; null when none were staged. Summed day
+ * by day when the month's rows are all in CSV staging files (`day` is a key of every daily row, so no sum spans two
+ * days): DuckDB's hash table then holds one day's daily rows, not the month's, which in an export whose rows do not
+ * repeat is hundreds of MB per GB. Each day's sums go to a scratch file, read back as one. Months with rows loaded
+ * from Parquet are summed whole.
+ */
+async function newDailyRows(
+  c: DuckDBConnection,
+  staged: StagedMonths,
+  month: string,
+  inRange: string,
+  columnsArg: string,
+  next: string,
+  files: MonthFiles,
+): Promise<string | null> {
+  const days = staged.csv(month);
+  const parquet = await staged.parquet(month);
+  const sums = (rows: string) => dailyRowsSelect(`(SELECT * FROM (${rows}) WHERE ${inRange})`);
+  if (parquet.length || days.length <= 1) {
+    const rows = stagedRows(days.flat(), parquet, columnsArg);
+    return rows ? sums(rows) : null;
+  }
+  const dayFiles: string[] = [];
+  for (const [i, csv] of days.entries()) {
+    const file = `${next}.day-${i}.tmp`;
+    files.scratch.push(file);
+    await c.run(`COPY (${sums(stagedRows(csv, [], columnsArg) ?? '')}) TO ${literal(file)} (${SCRATCH_FORMAT})`);
+    dayFiles.push(file);
+  }
+  return `SELECT * FROM read_parquet([${dayFiles.map(literal).join(', ')}])`;
+}
+
+/** Staged rows as one SELECT with the stored columns (tags as a map); null when there are none. */
+function stagedRows(csv: string[], parquet: string[], columnsArg: string): string | null {
   const columns = STORED_COLUMNS.map((col) => ident(col.name));
   const parts: string[] = [];
-  const csv = staged.csv(month);
   if (csv.length) {
     const read = `read_csv([${csv.map(literal).join(', ')}], header=true, auto_detect=false, delim=',', quote='"', escape='"', nullstr='\\N', buffer_size=${STAGING_READ_BUFFER}, columns=${columnsArg})`;
     parts.push(
       `SELECT ${columns.map((col) => (col === '"tags"' ? 'CAST(CAST(tags AS JSON) AS MAP(VARCHAR, VARCHAR)) AS tags' : col)).join(', ')} FROM ${read}`,
     );
   }
-  const parquet = await staged.parquet(month);
   if (parquet.length)
     parts.push(`SELECT ${columns.join(', ')} FROM read_parquet([${parquet.map(literal).join(', ')}])`);
   return parts.length ? parts.join(' UNION ALL ') : null;
