@@ -161,7 +161,6 @@ export function createScheduledWork(config: Config, options: ScheduledWorkOption
   const budgetAlerts = new BudgetAlertService({
     budgets: options.budgets,
     repo: stores.budgets,
-    costs: options.costs,
     notify: notifyQueue,
     messages: budgetAlertMessages,
     people: policy.approvals,

@@ -63,6 +63,17 @@ export interface BudgetStatusWithDays {
   daily: { day: Day; amount: number }[];
 }
 
+function forecastDeps(costs: CostQueryService): PeriodForecastDeps {
+  return { costs, forecast: new ForecastService(costs) };
+}
+
+/** The statuses of many budgets and cost queries about them, sharing grouped queries ({@link BudgetService.batch}). */
+export interface BudgetBatch {
+  statuses(): Promise<BudgetStatusWithDays[]>;
+  /** Cost queries over the same grouped rows: the drivers of the budgets' alerts. */
+  costs: CostQueryService;
+}
+
 /**
  * Budgets (docs/budgets.md): those of the policy file and those made in chat, one list by name (a policy budget wins
  * a name both use). Setting checks everything first and stores nothing on any problem. Policy budgets are changed in
@@ -129,27 +140,37 @@ export class BudgetService {
 
   /**
    * The status of each budget, in their order, as {@link BudgetService.status} gives it, for the same day. With the
-   * cost store, budgets whose scopes differ in one value are summed together (docs/budgets.md#alerts), so a thousand
-   * budgets take a few queries, not thousands.
+   * cost store, budgets whose scopes differ in their single values are summed together (docs/budgets.md#alerts), so a
+   * thousand budgets take a few queries, not thousands.
    */
-  async statuses(budgets: readonly Budget[]): Promise<BudgetStatusWithDays[]> {
-    const today = dayOf(this.deps.clock.now());
-    const deps = this.deps.store ? this.prefetched(this.deps.store, budgets, today) : this.deps;
-    const out: BudgetStatusWithDays[] = [];
-    for (const b of budgets) out.push(await this.statusWith(deps, b, today));
-    return out;
+  statuses(budgets: readonly Budget[]): Promise<BudgetStatusWithDays[]> {
+    return this.batch(budgets).statuses();
   }
 
-  /** Cost queries answered from one grouped query per budget shape, over every period's days through today. */
-  private prefetched(store: CostRepository, budgets: readonly Budget[], today: Day): PeriodForecastDeps {
-    // The month-end forecast reads last month and the four weeks before the last day of data (a lagging source
-    // makes that earlier; such days are read from the store as asked).
-    let from = minDay(addMonths(startOfMonth(today), -1), addDays(today, -42));
-    for (const b of budgets) from = minDay(from, periodRange(b.period, today, this.deps.fiscalYearStart).from);
-    const prefetch = new BudgetCostPrefetch(store, { from, to: today });
-    for (const b of budgets) prefetch.register(b.filter, b.metric);
-    const costs = new CostQueryService(prefetch);
-    return { costs, forecast: new ForecastService(costs) };
+  /** The statuses of many budgets, and cost questions about them, answered from the same grouped queries. */
+  batch(budgets: readonly Budget[]): BudgetBatch {
+    const today = dayOf(this.deps.clock.now());
+    const prefetch = this.deps.store ? this.prefetch(this.deps.store, budgets, today) : null;
+    const deps: PeriodForecastDeps = prefetch ? forecastDeps(new CostQueryService(prefetch)) : this.deps;
+    return {
+      costs: deps.costs,
+      statuses: async () => {
+        await prefetch?.warm();
+        const out: BudgetStatusWithDays[] = [];
+        for (const b of budgets) out.push(await this.statusWith(deps, b, today));
+        return out;
+      },
+    };
+  }
+
+  /** The cost store behind one grouped query per budget shape (docs/budgets.md#alerts). */
+  private prefetch(store: CostRepository, budgets: readonly Budget[], today: Day): BudgetCostPrefetch {
+    // The month-end forecast reads last month and the four weeks before the last day of data (a source lagging by
+    // more than two weeks makes that earlier; such days are read from the store as asked).
+    const forecastFrom = minDay(addMonths(startOfMonth(today), -1), addDays(today, -42));
+    const prefetch = new BudgetCostPrefetch(store, { forecastFrom, to: today });
+    for (const b of budgets) prefetch.register(b.filter, periodRange(b.period, today, this.deps.fiscalYearStart).from);
+    return prefetch;
   }
 
   private async statusWith(deps: PeriodForecastDeps, budget: Budget, today: Day): Promise<BudgetStatusWithDays> {

@@ -6,7 +6,6 @@ import { type CrossingAlert, crossingAlerts, crossingId, thresholdsReached } fro
 import { budgetDrivers, sinceLastAlert } from '../budgets/budget-drivers.js';
 import { budgetInvestigateCommand } from '../budgets/budget-investigate.js';
 import type { BudgetStatus } from '../budgets/budget-status.js';
-import type { CostQueryService } from '../costs/cost-query.service.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.port.js';
 import { budgetAlertTargets } from './budget-alert-routing.js';
@@ -15,12 +14,10 @@ import type { Delivery, NotifyQueue } from './notification.types.js';
 
 /** The ports {@link BudgetAlertService} uses, and nothing else (docs/architecture.md#wiring). */
 export interface BudgetAlertServiceDeps {
-  /** Every budget (the policy file's and chat's), and their statuses computed together. */
-  budgets: Pick<BudgetService, 'list' | 'statuses'>;
+  /** Every budget (the policy file's and chat's), their statuses and the drivers of their alerts, computed together. */
+  budgets: Pick<BudgetService, 'list' | 'batch'>;
   /** Where crossings are recorded, once per budget, period, kind and percent. */
   repo: Pick<BudgetRepository, 'crossings' | 'claimCrossing'>;
-  /** For the drivers since the last alert. */
-  costs: Pick<CostQueryService, 'breakdown'>;
   notify: NotifyQueue;
   messages: BudgetAlertMessages;
   /** The people of the policy: owners' Slack and Teams ids, email addresses and phone numbers. */
@@ -57,25 +54,26 @@ export class BudgetAlertService {
   /** Checks every budget and alerts the thresholds newly reached. */
   async checkAndAlert(): Promise<BudgetCheckOutcome> {
     const budgets = await this.deps.budgets.list();
-    const statuses = await this.deps.budgets.statuses(budgets);
+    const batch = this.deps.budgets.batch(budgets);
     const outcome: BudgetCheckOutcome = { budgets: budgets.length, alerted: 0, deliveries: 0, seen: 0 };
-    for (const { status } of statuses) {
+    const due: { status: BudgetStatus; crossings: CrossingAlert[]; since: { from: string; to: string } }[] = [];
+    for (const { status } of await batch.statuses()) {
       const reached = thresholdsReached(status);
       if (reached.length === 0) continue;
       const recorded = await this.deps.repo.crossings(status.budget.name, status.period.key);
-      const alerts = crossingAlerts(reached, recorded);
-      if (alerts.length === 0) {
-        outcome.seen++;
-        continue;
-      }
-      const since = sinceLastAlert(status, recorded);
-      const drivers = await budgetDrivers(this.deps.costs, status.budget, since);
-      for (const crossing of alerts) {
+      const crossings = crossingAlerts(reached, recorded);
+      if (crossings.length === 0) outcome.seen++;
+      else due.push({ status, crossings, since: sinceLastAlert(status, recorded) });
+    }
+    // The drivers of every alert at once: budgets of one shape and range share one grouped query.
+    const drivers = await Promise.all(due.map((d) => budgetDrivers(batch.costs, d.status.budget, d.since)));
+    for (const [i, { status, crossings, since }] of due.entries()) {
+      for (const crossing of crossings) {
         const alert: BudgetAlert = {
           id: crossingId({ budget: status.budget.name, period: status.period.key, ...crossing }),
           status,
           crossing,
-          drivers,
+          drivers: drivers[i]!,
           investigate: budgetInvestigateCommand(status.budget, since),
           critical: crossing.kind === 'actual' && crossing.percent >= 100,
         };

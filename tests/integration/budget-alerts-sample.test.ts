@@ -8,6 +8,7 @@ import { MemoryBudgetRepository } from '../../adapters/memory/memory-budget.repo
 import { type AppDeps, createDeps } from '../../src/bootstrap/deps.js';
 import { BudgetService } from '../../src/budgets/budget.service.js';
 import type { Budget } from '../../src/budgets/budget.types.js';
+import { defaultApprovalPolicy } from '../../src/config/approval-policy.schema.js';
 import { loadConfig } from '../../src/config/env.js';
 import { budgetAlertMessages } from '../../src/conversation/replies/budget-alert.reply.js';
 import type { AggregateQuery } from '../../src/costs/cost-query.types.js';
@@ -25,6 +26,7 @@ const THROUGH = '2026-06-09';
 const clock = fixedClock(new Date(`${EVAL_DAY}T12:00:00Z`));
 const logger = createPinoLogger({ level: 'silent' });
 const PEOPLE = {
+  ...defaultApprovalPolicy(),
   people: [{ key: 'alice', name: 'Alice', slack: 'U0ALICE', email: 'alice@example.com', phone: '+15550100001' }],
 };
 
@@ -105,6 +107,11 @@ describe('budget statuses computed together', () => {
       ),
       ...services.map((s, i) => budget(`svc-${i}`, { filter: { services: [s] }, metric: i % 2 ? 'billed' : 'list' })),
       ...accounts.map((a, i) => budget(`acct-${i}`, { filter: { subAccountIds: [a] }, period: 'quarterly' })),
+      ...accounts.flatMap((a, i) =>
+        services
+          .slice(0, 3)
+          .map((s, j) => budget(`acct-svc-${i}-${j}`, { filter: { subAccountIds: [a], services: [s] } })),
+      ),
       budget('all', {}),
       budget('two-teams', { filter: { tags: teams.slice(0, 2).map((value) => ({ key: 'team', value })) } }),
       budget('eur', { filter: { tags: [{ key: 'team', value: teams[0]! }] }, currency: 'EUR' }),
@@ -122,9 +129,9 @@ describe('budget statuses computed together', () => {
       key: (r) => tagOf(r).team ?? '',
     });
     expect(together[0]!.spent).toBeCloseTo(team0.get('USD')?.get(teams[0]!) ?? Number.NaN, 2);
-    // Two grouped queries (spend by day; by day and charge) per shape: team tags (with the EUR budget), team tags
-    // without tax, services in billed and in list cost, accounts; and two each for the budgets without a pivot (all
-    // costs, two teams). Alone, every budget asks two of its own.
+    // Two grouped queries (spend by day; by day and charge, every metric at once) per shape: team tags (with the EUR
+    // budget), team tags without tax, services (billed and list), accounts, an account's service; and two each for
+    // the budgets without a single value (all costs, two teams). Alone, every budget asks two of its own.
     expect(batched.queries()).toBe(14);
   });
 });
@@ -170,7 +177,6 @@ describe('budget checks', () => {
     const check = new BudgetAlertService({
       budgets,
       repo,
-      costs: deps.costs,
       notify: queue,
       messages: budgetAlertMessages,
       people: PEOPLE,
@@ -221,7 +227,6 @@ describe('budget checks', () => {
     const again = new BudgetAlertService({
       budgets: new BudgetService({ ...budgetsDeps(repo), policyBudgets: [lower] }),
       repo,
-      costs: deps.costs,
       notify: queue,
       messages: budgetAlertMessages,
       people: PEOPLE,
