@@ -90,6 +90,35 @@ const actionSchema = sub({
   summary: optionalString(),
 });
 
+/** `UndoPlan` as one superset, like the facts; `kind` names the variant (docs/architecture.md#undo). */
+const undoPlanSchema = sub({
+  kind: requiredString(),
+  instanceType: optionalString(),
+  state: optionalString(),
+  availabilityZone: optionalString(),
+  volumeType: optionalString(),
+  sizeGiB: { type: Number },
+  iops: { type: Number },
+  throughput: { type: Number },
+  tags: { type: [tagSchema], default: undefined },
+  attachment: { type: sub({ instanceId: requiredString(), device: requiredString() }) },
+  publicIp: optionalString(),
+  networkBorderGroup: optionalString(),
+  reason: optionalString(),
+});
+const undoSchema = sub({
+  plan: { type: undoPlanSchema, required: true },
+  recordedAt: requiredString(),
+  until: optionalString(),
+  state: optionalString(),
+  requestedBy: { type: [actorSchema], default: [] },
+  startedAt: optionalString(),
+  finishedAt: optionalString(),
+  steps: { type: [String], default: [] },
+  reason: optionalString(),
+  createdId: optionalString(),
+});
+
 // `approvers` is an array of strings inside a tier subdocument inside the `tiers` array: not a nested array.
 const tierSchema = sub({ approvers: { type: [String], default: [] }, quorum: requiredNumber() });
 const ruleSchema = sub({
@@ -124,6 +153,7 @@ const approvalSchema = new Schema<ApprovalDoc>(
     decision: { type: sub({ by: optionalString(), reason: optionalString() }) },
     execution: { type: executionSchema },
     scheduledFor: optionalString(),
+    undo: { type: undoSchema },
     superseded: { type: Boolean },
   },
   {

@@ -3,6 +3,7 @@ import type { ProposedAction, ResourceFacts, Tag } from '../../src/actions/actio
 import type { Actor, Approval, ExecutionRecord, Identity, Vote } from '../../src/approvals/approval.types.js';
 import type { RiskRule } from '../../src/approvals/approval-policy.types.js';
 import type { ApprovalQuery, ApprovalRepository } from '../../src/approvals/approval-repository.port.js';
+import type { UndoPlan, UndoRecord } from '../../src/approvals/undo/undo.types.js';
 import { TallyError } from '../../src/shared/errors.js';
 import type { ApprovalClaimDoc, ApprovalDoc } from './approval.model.js';
 import { createApprovalClaimModel, createApprovalModel } from './approval.model.js';
@@ -29,6 +30,7 @@ const TOMBSTONE_UNSET: Record<Exclude<keyof Approval, 'id' | 'version'>, 1> = {
   decision: 1,
   execution: 1,
   scheduledFor: 1,
+  undo: 1,
 };
 
 /**
@@ -260,6 +262,29 @@ function copyApproval(a: Approval): Approval {
     ...present('decision', a.decision ? { by: a.decision.by, reason: a.decision.reason } : undefined),
     ...present('execution', a.execution ? copyExecution(a.execution) : undefined),
     ...present('scheduledFor', a.scheduledFor),
+    ...present('undo', a.undo ? copyUndo(a.undo) : undefined),
+  };
+}
+
+/** An undo record with only the fields that are there (the plan is stored as a superset of its variants). */
+function copyUndo(u: UndoRecord): UndoRecord {
+  const plan = Object.fromEntries(
+    Object.entries(u.plan).filter(([, v]) => v !== undefined && v !== null),
+  ) as unknown as UndoPlan;
+  if ('tags' in plan) plan.tags = plan.tags.map((t) => ({ key: t.key, value: t.value ?? '' }));
+  if ('attachment' in plan && plan.attachment)
+    plan.attachment = { instanceId: plan.attachment.instanceId, device: plan.attachment.device };
+  return {
+    plan,
+    recordedAt: u.recordedAt,
+    ...present('until', u.until),
+    ...present('state', u.state),
+    requestedBy: (u.requestedBy ?? []).map(copyActor),
+    ...present('startedAt', u.startedAt),
+    ...present('finishedAt', u.finishedAt),
+    steps: [...(u.steps ?? [])],
+    ...present('reason', u.reason),
+    ...present('createdId', u.createdId),
   };
 }
 

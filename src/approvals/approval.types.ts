@@ -1,5 +1,6 @@
 import type { ProposedAction, RollbackInfo } from '../actions/action.types.js';
 import type { RiskRule } from './approval-policy.types.js';
+import type { UndoRecord } from './undo/undo.types.js';
 
 /**
  * PENDING → APPROVED → EXECUTING → SUCCEEDED | FAILED, or PENDING → REJECTED | EXPIRED | CANCELLED, or APPROVED →
@@ -87,4 +88,6 @@ export interface Approval {
    * after the execution starts, as a record (docs/architecture.md#execution).
    */
   scheduledFor?: string;
+  /** How to reverse the executed action, recorded before it ran, and the undo once asked for (docs/architecture.md#undo). */
+  undo?: UndoRecord;
 }

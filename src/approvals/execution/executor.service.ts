@@ -1,4 +1,4 @@
-import type { RollbackInfo } from '../../actions/action.types.js';
+import type { ResourceFacts, RollbackInfo } from '../../actions/action.types.js';
 import { describeWindows, type Guardrails } from '../../actions/guardrails.js';
 import type { Clock } from '../../shared/clock.js';
 import { TallyError } from '../../shared/errors.js';
@@ -12,6 +12,7 @@ import { changeApproval } from '../approval-store.js';
 import { performAction } from './action-steps.js';
 import type { CloudActions } from './cloud-actions.port.js';
 import { scheduleOnApproval } from './execution-schedule.js';
+import { restoreFailedResize } from './resize-restore.js';
 import { checkTarget } from './target-check.js';
 
 /**
@@ -29,6 +30,8 @@ export interface ExecutorDeps {
   audit: Auditor;
   clock: Clock;
   logger: Logger;
+  /** Records how to reverse each action before it runs (docs/architecture.md#undo); absent, no undo is offered. */
+  undo?: { record(approval: Approval, current: ResourceFacts | null): Promise<void> };
 }
 
 /**
@@ -67,6 +70,7 @@ export class ExecutorService {
           return await this.finish(started, 'FAILED', { reason: `Not touched: DryRun ${dry.reason}: ${dry.message}` });
         await this.step(started.id, 'dry run permitted');
       }
+      await this.deps.undo?.record(started, current);
       const rollback = await performAction(started, current, this.deps.cloud, {
         intent: (what) => this.intent(started.id, what),
         done: (step) => this.step(started.id, step),
@@ -103,7 +107,8 @@ export class ExecutorService {
       }
       this.deps.logger.error({ err, approvalId }, 'execution failed');
       const message = err instanceof Error ? err.message : String(err);
-      return this.finish(started, 'FAILED', { reason: `${code}: ${message}` });
+      const restored = started.action.kind === 'resize_instance' ? await this.restoreResize(approvalId) : '';
+      return this.finish(started, 'FAILED', { reason: `${code}: ${message}${restored}` });
     }
   }
 
@@ -182,6 +187,22 @@ export class ExecutorService {
       rescheduled: approval.scheduledFor,
       delayMs: Math.max(0, Date.parse(approval.scheduledFor) - at.getTime()),
     };
+  }
+
+  /** A failed resize puts the instance back to its type and state (docs/architecture.md#undo); what it did, as text. */
+  private async restoreResize(approvalId: string): Promise<string> {
+    const approval = await this.deps.approvals.get(approvalId);
+    if (!approval) return '';
+    try {
+      const done = await restoreFailedResize(approval, this.deps.cloud, {
+        intent: (what) => this.intent(approvalId, what),
+        done: (step) => this.step(approvalId, step),
+      });
+      return done ? `; the instance was put back (${done})` : '';
+    } catch (err) {
+      this.deps.logger.error({ err, approvalId }, 'a failed resize could not be put back');
+      return `; putting the instance back failed too: ${err instanceof Error ? err.message : String(err)}`;
+    }
   }
 
   /** Before a cloud call that changes something: the audit trail shows the step in flight if the process dies. */
