@@ -3,6 +3,7 @@ import { formatMoney } from '../shared/money.js';
 import type { Reply, ReplyField } from '../shared/reply.types.js';
 import type { Approval, ApprovalState } from './approval.types.js';
 import { tierEntries } from './approvers.js';
+import { RELEASE_UNDO_WARNING, undoButtons, undoFields } from './undo/undo-reply.js';
 
 /** How the approval message names people (policy display names). */
 export type NameOf = (person: string) => string;
@@ -53,6 +54,7 @@ export function approvalReply(approval: Approval, nameOf: NameOf, whenOf: WhenOf
   const pending = approval.state === 'PENDING';
   const when = whenOf(approval);
   if (when) fields.push({ label: 'Scheduled for', value: when });
+  fields.push(...undoFields(approval));
   return {
     kind: 'answer',
     title: `Approval ${approval.id}: ${action.summary}`,
@@ -65,6 +67,7 @@ export function approvalReply(approval: Approval, nameOf: NameOf, whenOf: WhenOf
         ? `Expires ${approval.expiresAt.slice(0, 16).replace('T', ' ')} UTC · the requester ${approval.rule.requesterMayVote ? 'may' : 'may not'} vote`
         : `Decided ${approval.decidedAt?.slice(0, 16).replace('T', ' ') ?? ''} UTC`,
       ...(when ? [`Outside the change windows: the requester can \`cancel ${approval.id}\` until it starts`] : []),
+      ...(pending && action.kind === 'release_address' ? [RELEASE_UNDO_WARNING] : []),
     ],
     buttons: pending
       ? [
@@ -72,7 +75,7 @@ export function approvalReply(approval: Approval, nameOf: NameOf, whenOf: WhenOf
           { actionId: ACTIONS.REJECT, label: 'Reject', value: approval.id, style: 'danger' },
           { actionId: ACTIONS.DETAILS, label: 'Details', value: approval.id },
         ]
-      : [{ actionId: ACTIONS.DETAILS, label: 'Details', value: approval.id }],
+      : [...undoButtons(approval), { actionId: ACTIONS.DETAILS, label: 'Details', value: approval.id }],
     data: approvalData(approval),
     visibility: 'channel',
   };

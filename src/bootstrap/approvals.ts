@@ -18,6 +18,7 @@ import type { ChatMessenger } from '../approvals/chat-messenger.port.js';
 import { ExecutionReconciler } from '../approvals/execution/execution-reconciler.js';
 import { ExecutorService } from '../approvals/execution/executor.service.js';
 import { SavingsService } from '../approvals/savings.service.js';
+import { UndoService } from '../approvals/undo/undo.service.js';
 import type { AuditLog } from '../audit/audit.types.js';
 import type { BudgetChangeService } from '../budgets/budget-change.service.js';
 import { isBudgetChangeId } from '../budgets/budget-change.types.js';
@@ -114,6 +115,7 @@ export async function createApprovalRuntime(config: Config, options: ApprovalRun
   let approvals: ApprovalService | null = null;
   let timerService: ApprovalTimerService | null = null;
   let executor: ExecutorService | null = null;
+  let undo: UndoService | null = null;
   let reconciler: ExecutionReconciler | null = null;
   if (awsSdk && accounts && timers && execution) {
     const cloud = new awsSdk.AwsEc2Actions(accounts);
@@ -136,6 +138,18 @@ export async function createApprovalRuntime(config: Config, options: ApprovalRun
       clock,
       ...(scopes ? { viewerScope: (viewer: Identity) => scopes.personal(viewer) } : {}),
     });
+    undo = new UndoService({
+      approvals: repo,
+      policy,
+      cloud,
+      undoCloud: new awsSdk.AwsEc2Undo(accounts),
+      messages,
+      outcomes,
+      audit,
+      clock,
+      logger,
+      undoDays: config.undoDays,
+    });
     executor = new ExecutorService({
       approvals: repo,
       cloud,
@@ -145,6 +159,7 @@ export async function createApprovalRuntime(config: Config, options: ApprovalRun
       audit,
       clock,
       logger,
+      undo,
     });
     reconciler = new ExecutionReconciler({ approvals: repo, jobs: execution, messages, audit, logger });
   }
@@ -163,7 +178,13 @@ export async function createApprovalRuntime(config: Config, options: ApprovalRun
         clock,
       })
     : null;
-  const features: ApprovalFeatures = { approvals, recommendations: recommendationCommands, savings, unavailable };
+  const features: ApprovalFeatures = {
+    approvals,
+    recommendations: recommendationCommands,
+    savings,
+    undo,
+    unavailable,
+  };
   const commands = new ApprovalCommandService(features, clock);
   const changes =
     options.budgetChanges && timers
@@ -233,13 +254,14 @@ export async function createApprovalRuntime(config: Config, options: ApprovalRun
 }
 
 async function loadAws() {
-  const [clients, actions, accounts, inventories] = await Promise.all([
+  const [clients, actions, accounts, inventories, undo] = await Promise.all([
     import('../../adapters/aws/aws-clients.js'),
     import('../../adapters/aws/aws-ec2.actions.js'),
     import('../../adapters/aws/aws-accounts.js'),
     import('../../adapters/aws/aws-account-inventories.js'),
+    import('../../adapters/aws/aws-ec2-undo.js'),
   ]);
-  return { ...clients, ...actions, ...accounts, ...inventories };
+  return { ...clients, ...actions, ...accounts, ...inventories, ...undo };
 }
 
 async function loadQueue() {

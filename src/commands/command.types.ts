@@ -111,6 +111,8 @@ export type ApprovalCommand =
   | { kind: 'approval'; id: string }
   | { kind: 'vote'; id: string; decision: 'approve' | 'reject'; reason?: string }
   | { kind: 'cancel'; id: string }
+  /** `undo <approval id>`: reverse an executed action (docs/architecture.md#undo). */
+  | { kind: 'undo'; id: string }
   | { kind: 'savings' };
 
 export const APPROVAL_COMMAND_KINDS: ReadonlySet<Command['kind']> = new Set([
@@ -120,6 +122,7 @@ export const APPROVAL_COMMAND_KINDS: ReadonlySet<Command['kind']> = new Set([
   'approval',
   'vote',
   'cancel',
+  'undo',
   'savings',
   'dismiss',
   'undismiss',

@@ -102,6 +102,7 @@ const HELP_TOPICS: ReadonlyMap<string, { summary: string; examples: string[] }> 
         'approve apr_1a2b3c4d',
         'reject apr_1a2b3c4d because not during the release',
         'cancel apr_1a2b3c4d',
+        'undo apr_1a2b3c4d',
         'savings',
       ],
     },

@@ -24,7 +24,7 @@ const invalid = (message: string, topic: string): ParseResult => ({ ok: false, r
 
 /**
  * The approval commands of the command language: `recommendations`, `propose …`, `approvals`, `approval <id>`,
- * `approve <id>`, `reject <id> because …`, `cancel <id>` and `savings`. Returns null when the line is none of them.
+ * `approve <id>`, `reject <id> because …`, `cancel <id>`, `undo <id>` and `savings`. Returns null when the line is none of them.
  */
 export function parseApprovalCommand(input: string): ParseResult | null {
   const line = input.trim().replace(/\s+/g, ' ');
@@ -59,6 +59,10 @@ export function parseApprovalCommand(input: string): ParseResult | null {
       return rest.length === 1 && ID_RE.test(rest[0]!)
         ? ok({ kind: 'cancel', id: rest[0]! })
         : invalid('Usage: `cancel <id>`.', 'approvals');
+    case 'undo':
+      return rest.length === 1 && ID_RE.test(rest[0]!)
+        ? ok({ kind: 'undo', id: rest[0]! })
+        : invalid('Usage: `undo <approval id>`.', 'approvals');
     case 'savings':
       return rest.length === 0 ? ok({ kind: 'savings' }) : invalid('`savings` takes no arguments.', 'approvals');
     default:

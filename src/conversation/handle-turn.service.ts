@@ -39,7 +39,7 @@ export type AccessCommandRunner = (command: { all: boolean }, turn: Turn) => Pro
 
 /** A line that starts like a command: a malformed one gets usage help rather than a guess. */
 const COMMAND_START =
-  /^\s*\/?(cost|billed|list|effective|top|compare|forecast|anomalies|digest|status|help|approvals?|approve|reject|cancel|propose|recommendations|savings|access|budgets?|dismiss|snooze|undismiss|unsnooze)\b/i;
+  /^\s*\/?(cost|billed|list|effective|top|compare|forecast|anomalies|digest|status|help|approvals?|approve|reject|cancel|undo|propose|recommendations|savings|access|budgets?|dismiss|snooze|undismiss|unsnooze)\b/i;
 
 /** The agent's proposal in one turn: none yet, one under way, or one made. */
 interface ProposalsOfTurn {
@@ -94,7 +94,7 @@ export class TurnHandler {
    * The one dispatch of every command kind, whoever asked (a person's turn, a button, the agent): approval commands
    * to the approval runner, `digest …` to the digest subscriptions, every cost command to the command service, with
    * the viewer's scope (channel and person). The agent may run cost commands, list recommendations, propose actions and show digests;
-   * votes, cancellations and approvals through it are refused.
+   * votes, cancellations, undos and approvals through it are refused.
    */
   private async dispatch(
     command: Command,
@@ -125,6 +125,8 @@ export class TurnHandler {
     }
     if (via === 'person' || command.kind === 'recommendations') return this.runApproval(command, turn, scope);
     if (command.kind === 'propose') return this.agentProposal(command, turn, scope, proposals);
+    if (command.kind === 'undo')
+      return helpReply('approvals', 'Undo is for people, with the Undo button or `undo <approval id>`.');
     return helpReply('approvals', 'Votes are cast by people, with the buttons or `approve <id>`.');
   }
 

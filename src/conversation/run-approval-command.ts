@@ -15,6 +15,8 @@ export interface ApprovalFeatures {
   /** `recommendations`, `dismiss`, `snooze`, `undismiss`. */
   recommendations: RecommendationCommandService | null;
   savings: SavingsService | null;
+  /** `undo <id>` (docs/architecture.md#undo); absent or null where approvals are not available. */
+  undo?: { undo(approvalId: string, by: Identity): Promise<Reply> } | null;
   /** Said when a feature is missing, e.g. "Approvals need Redis (REDIS_URL) and AWS credentials". */
   unavailable: string;
 }
@@ -83,6 +85,10 @@ export class ApprovalCommandService {
         });
       case 'cancel':
         return approvals.cancel(command.id, who);
+      case 'undo':
+        return this.features.undo
+          ? this.features.undo.undo(command.id, who)
+          : notice('Undo is not available', unavailable);
     }
   }
 }
