@@ -60,7 +60,7 @@ interface ParsedChunk {
  * Papa Parse's push-style chunks as an async iterator with back-pressure: after each chunk the parser and the file
  * stream pause until the consumer asks for the next one. Pausing the parser alone is not enough: Papa Parse keeps
  * taking the stream's data into a queue of its own while paused, so a file read faster than it is imported would end
- * up in memory whole (docs/cost-data.md, "Memory").
+ * up in memory whole (docs/cost-data.md, "Sizing").
  */
 async function* streamRows(file: string): AsyncGenerator<ParsedChunk> {
   const queue: ParsedChunk[] = [];

@@ -13,7 +13,7 @@ const MAX_KEPT_REJECTIONS = 100;
 
 /**
  * Records handed to the store per batch. Small enough that a batch dies young in V8's heap (a large one is promoted
- * to the old generation and kept there as garbage until a full collection: docs/cost-data.md, "Memory").
+ * to the old generation and kept there as garbage until a full collection: docs/cost-data.md, "Sizing").
  */
 const WRITE_BATCH = 1_000;
 

@@ -66,6 +66,19 @@ describe('cost store: sources, resources, coverage', () => {
     expect(byKey).toEqual({ 'i-1': { amount: 24, name: 'web-1' }, 'i-2': { amount: 5, name: 'db-1' } });
   });
 
+  it('sums a day written in several staging files, with more days written at once than files are kept open', async () => {
+    // 250 days, each written twice far apart: past 200 open staging files the oldest days go on in new files.
+    const days = Array.from({ length: 250 }, (_, i) => new Date(Date.UTC(2026, 0, 1 + i)).toISOString().slice(0, 10));
+    const w = await repo.writer('many-days');
+    await w.add(days.map((day) => rec({ day, billedCost: '1.10' })));
+    await w.add(days.map((day) => rec({ day, hour: 5, billedCost: '2.25' })));
+    await w.commit({ files: ['many-days.csv'], skipped: [], rowsRejected: 0, rejected: [], rejectedByMonth: {} });
+    const rows = await repo.aggregate({ from: days[0]!, to: days.at(-1)!, groupBy: [], byDay: true });
+    expect(rows).toHaveLength(250);
+    expect(new Set(rows.map((r) => r.billed))).toEqual(new Set([3.35]));
+    expect(rows.reduce((n, r) => n + r.rows, 0)).toBe(500);
+  });
+
   it('keeps every digit of large and small amounts', async () => {
     await write(repo, 'idr', [
       rec({ day: '2026-05-03', currency: 'IDR', effectiveCost: '12345678901.23' }),
