@@ -24,12 +24,14 @@ export interface BudgetDrivers {
 /**
  * The days since the last alert of this period: from the day after the last day of data the latest recorded crossing
  * was found on (or the day it was recorded, for a crossing without that day), else from the period's first day;
- * through the status's last day of data.
+ * through the status's last day of data. When no day of data came after the last alert's (a late delivery of earlier
+ * days crossed the threshold), the whole period so far.
  */
 export function sinceLastAlert(s: BudgetStatus, recorded: readonly BudgetCrossing[]): { from: Day; to: Day } {
   const starts = recorded.map((c) => (c.through ? addDays(c.through, 1) : dayOf(new Date(c.at))));
   const latest = starts.reduce<Day | null>((a, b) => (a === null || b > a ? b : a), null);
-  return { from: latest ? maxDay(latest, s.period.from) : s.period.from, to: s.through };
+  const from = latest ? maxDay(latest, s.period.from) : s.period.from;
+  return { from: from > s.through ? s.period.from : from, to: s.through };
 }
 
 /**

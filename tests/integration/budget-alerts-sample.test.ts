@@ -221,8 +221,8 @@ describe('budget checks', () => {
     expect(await check.checkAndAlert()).toEqual({ budgets: 1, alerted: 0, deliveries: 0, seen: 1 });
     expect(queue.enqueued).toHaveLength(2);
 
-    // The amount lowered below the spend: 100% is critical, so the owner also gets email and SMS; the drivers are
-    // those after the last alert's data, none yet.
+    // The amount lowered below the spend: 100% is critical, so the owner also gets email and SMS. No day of data came
+    // after the last alert's, so the drivers are the period's so far again.
     const lower = { ...b, amount: Math.floor(spent * 0.99) };
     const again = new BudgetAlertService({
       budgets: new BudgetService({ ...budgetsDeps(repo), policyBudgets: [lower] }),
@@ -245,8 +245,8 @@ describe('budget checks', () => {
     );
     expect(critical.find((d) => d.channel === 'email')?.subject).toBe('Critical: budget payments 100% spent');
     expect(critical[0]!.reply.fields?.find((f) => f.label.startsWith('Top drivers'))).toEqual({
-      label: `Top drivers, 2026-06-10 to ${THROUGH}`,
-      value: 'no cost in these days',
+      label: `Top drivers, 2026-06-01 to ${THROUGH}`,
+      value: drivers,
     });
     expect(await again.checkAndAlert()).toMatchObject({ alerted: 0, seen: 1 });
   });
