@@ -122,7 +122,7 @@ async function writeMonth(
     await c.run(
       `COPY (SELECT ${columns} FROM ${part}${stats ? '' : ' LIMIT 0'}) TO ${literal(`${next}.tmp`)} (${PARTITION_FORMAT})`,
     );
-  else files.scratch.pop();
+  else files.scratch.splice(files.scratch.indexOf(fresh), 1);
   files.written.push({ tmp: `${next}.tmp`, path: next });
   return { added, stats };
 }
