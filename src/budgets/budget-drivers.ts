@@ -8,7 +8,7 @@ import type { BudgetStatus } from './budget-status.js';
 const DRIVERS = 3;
 
 /** What drove a budget's spend since its last alert: a service in an account, and its cost. */
-export interface BudgetDriver {
+interface BudgetDriver {
   /** `Amazon EC2 · payments-prod (111122223333)`. */
   label: string;
   amount: number;

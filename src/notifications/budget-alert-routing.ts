@@ -9,7 +9,7 @@ const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
 const TEAMS_USER = /^(29:\S+|[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12})$/i;
 
 /** The platform of a budget's channel: a Slack channel id, else a Teams conversation id (`19:…@thread.tacv2`). */
-export function channelPlatform(channel: string): 'slack' | 'teams' {
+function channelPlatform(channel: string): 'slack' | 'teams' {
   return SLACK_CHANNEL.test(channel) ? 'slack' : 'teams';
 }
 

@@ -7,7 +7,7 @@ import { turnOf } from '../click.types.js';
  * The command "Request increase" runs for a budget: `budget request <name>`, the budget-change request of
  * docs/budgets.md (the hook the budget-change approval builds on: it may ask for the amount and reason from here).
  */
-export function budgetRequestCommand(name: string): string {
+function budgetRequestCommand(name: string): string {
   return `budget request ${name}`;
 }
 

@@ -36,7 +36,7 @@ function buttons(a: BudgetAlert): ReplyButton[] {
  *
  * @example budgetAlertReply(alert).title // 'Budget payments-team: 80% spent — June 2026'
  */
-export function budgetAlertReply(a: BudgetAlert): Reply {
+function budgetAlertReply(a: BudgetAlert): Reply {
   const s = a.status;
   const b = s.budget;
   const m = (n: number) => formatMoney(n, b.currency);
@@ -69,7 +69,7 @@ export function budgetAlertReply(a: BudgetAlert): Reply {
 }
 
 /** The alert as an email or SMS to the owners: a title naming it critical, the sentence, the figures, no buttons. */
-export function budgetAlertPageReply(a: BudgetAlert): Reply {
+function budgetAlertPageReply(a: BudgetAlert): Reply {
   const { buttons: _buttons, ...alert } = budgetAlertReply(a);
   return { ...alert, title: `${a.critical ? 'Critical: b' : 'B'}udget ${a.status.budget.name} ${crossingText(a)}` };
 }
