@@ -1,10 +1,6 @@
+import { DISMISS_DAYS, MAX_HIDE_DAYS } from '../recommendations/recommendation-dismissal.types.js';
 import type { ApprovalCommand, ParseResult } from './command.types.js';
 import { echo } from './echo.js';
-
-/** How long `dismiss` hides a recommendation without `for Nd` (README "Recommendations and approvals"). */
-const DISMISS_DAYS = 30;
-/** The longest a recommendation is hidden. */
-const MAX_DAYS = 365;
 
 /** A recommendation id, or the id of a resource recommendations act on (instance, volume, Elastic IP allocation). */
 const TARGET_RE = /^(rec_[0-9a-f]{10}|i-[0-9a-f]{8,17}|vol-[0-9a-f]{8,17}|eipalloc-[0-9a-f]{8,17})$/;
@@ -30,7 +26,7 @@ export function parseRecommendationCommand(input: string): ParseResult | null {
   if (word === 'undismiss' || word === 'unsnooze')
     return rest.length === 0 ? ok({ kind: 'undismiss', target }) : invalid(usage(word));
   const tail = rest.join(' ');
-  const m = /^(?:(?:for )?(\S+)\s*)?(?:because (.+))?$/is.exec(tail);
+  const m = /^(?:(?:for )?(\d+ days?|\S+)\s*)?(?:because (.+))?$/is.exec(tail);
   const [, span, reason] = m ?? [];
   if (!m || (tail !== '' && span === undefined && reason === undefined)) return invalid(usage(word));
   let days = DISMISS_DAYS;
@@ -38,7 +34,7 @@ export function parseRecommendationCommand(input: string): ParseResult | null {
     const d = DAYS_RE.exec(span);
     if (!d) return invalid(`${echo(span)} is not a number of days such as 30d. ${usage(word)}`);
     days = Number(d[1]);
-    if (days < 1 || days > MAX_DAYS) return invalid(`Hide it for 1 to ${MAX_DAYS} days, not ${days}.`);
+    if (days < 1 || days > MAX_HIDE_DAYS) return invalid(`Hide it for 1 to ${MAX_HIDE_DAYS} days, not ${days}.`);
   } else if (word === 'snooze') return invalid(usage(word));
   const why = reason?.trim();
   if (word === 'dismiss' && !why) return invalid(usage(word));

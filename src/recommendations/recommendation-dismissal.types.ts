@@ -10,7 +10,7 @@ export const DISMISS_DAYS = 30;
 export const MAX_HIDE_DAYS = 365;
 
 /** `dismissed` (with a reason) or `snoozed` (for a while, reason optional). */
-export type DismissalKind = 'dismissed' | 'snoozed';
+type DismissalKind = 'dismissed' | 'snoozed';
 
 /** One recommendation, or every recommendation on one resource, hidden in one conversation until `until`. */
 export interface RecommendationDismissal {

@@ -13,7 +13,7 @@ export const RECENT_ACTION_DAYS = 7;
  * (`protectedBy` of the guardrails; a risk level without approvers): `protected` by a tag of
  * `guardrails.protectedTags`, or `no-approvers` for the action's risk.
  */
-export interface Refusal {
+interface Refusal {
   kind: 'protected' | 'no-approvers';
   /** e.g. `carries the protected tag tally:protected`. */
   text: string;
@@ -22,7 +22,7 @@ export interface Refusal {
 }
 
 /** An action on the recommendation's resource that is under way, or that ran in the last {@link RECENT_ACTION_DAYS}. */
-export interface ResourceActivity {
+interface ResourceActivity {
   approvalId: string;
   /** e.g. `pending approval apr_1a2b3c, requested by Rita 2 hours ago`, `stopped 2 days ago (apr_…), approved by Alice`. */
   text: string;

@@ -9,6 +9,10 @@ export const ACTIONS = {
   RUN_COMMAND: 'tally_run_command',
   /** Propose an action from a recommendation; value: the `propose …` command text. */
   REQUEST_APPROVAL: 'tally_request_approval',
+  /** Dismiss a recommendation in this conversation; value: the `dismiss …` command text. */
+  RECOMMENDATION_DISMISS: 'tally_recommendation_dismiss',
+  /** Snooze a recommendation in this conversation; value: the `snooze …` command text. */
+  RECOMMENDATION_SNOOZE: 'tally_recommendation_snooze',
   /** Vote to approve; value: the approval id. */
   APPROVE: 'tally_approval_approve',
   /** Vote to reject (a modal asks for the reason); value: the approval id. */

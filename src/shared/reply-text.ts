@@ -40,7 +40,13 @@ function fieldLines(fields: ReplyField[], indent = ''): string[] {
 }
 
 /** Buttons whose value is a command: the shell user types the value instead of clicking. */
-const COMMAND_BUTTONS: ReadonlySet<string> = new Set([ACTIONS.REQUEST_APPROVAL, ACTIONS.RUN_COMMAND, ACTIONS.SHOW_ALL]);
+const COMMAND_BUTTONS: ReadonlySet<string> = new Set([
+  ACTIONS.REQUEST_APPROVAL,
+  ACTIONS.RUN_COMMAND,
+  ACTIONS.SHOW_ALL,
+  ACTIONS.RECOMMENDATION_DISMISS,
+  ACTIONS.RECOMMENDATION_SNOOZE,
+]);
 
 /**
  * What to type instead of clicking a button: the command of a command button, `approve <id>` and

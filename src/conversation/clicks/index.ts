@@ -8,6 +8,7 @@ import { budgetAckClick } from './budget-ack.click.js';
 import { budgetInvestigateClick } from './budget-investigate.click.js';
 import { budgetRequestClick } from './budget-request.click.js';
 import { detailsClick } from './details.click.js';
+import { recommendationDismissClick, recommendationSnoozeClick } from './recommendation-hide.click.js';
 import { refreshClick } from './refresh.click.js';
 import { rejectClick } from './reject.click.js';
 import { requestApprovalClick } from './request-approval.click.js';
@@ -19,6 +20,8 @@ export const CLICKS: readonly ClickHandler[] = [
   showAllClick,
   runCommandClick,
   requestApprovalClick,
+  recommendationDismissClick,
+  recommendationSnoozeClick,
   approveClick,
   rejectClick,
   detailsClick,

@@ -167,8 +167,16 @@ function reviewedItem(reviewed: ReviewedRecommendation): ReplyItem {
   const hide = dismissal
     ? [run('Undismiss', `undismiss ${dismissal.target}`)]
     : [
-        run('Dismiss', `dismiss ${r.id} because dismissed with the Dismiss button`),
-        run(`Snooze ${SNOOZE_BUTTON_DAYS} days`, `snooze ${r.id} ${SNOOZE_BUTTON_DAYS}d`),
+        {
+          actionId: ACTIONS.RECOMMENDATION_DISMISS,
+          label: 'Dismiss',
+          value: `dismiss ${r.id} because dismissed with the Dismiss button`,
+        },
+        {
+          actionId: ACTIONS.RECOMMENDATION_SNOOZE,
+          label: `Snooze ${SNOOZE_BUTTON_DAYS} days`,
+          value: `snooze ${r.id} ${SNOOZE_BUTTON_DAYS}d`,
+        },
       ];
   const first = activity ? run(`Show ${activity.approvalId}`, `approval ${activity.approvalId}`) : undefined;
   const main = open(reviewed) ? requestButton(r) : first;

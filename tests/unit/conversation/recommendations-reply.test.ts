@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { recommendationsReply } from '../../../src/conversation/replies/recommendations.reply.js';
+import {
+  type RecommendationsReview,
+  recommendationsReply,
+} from '../../../src/conversation/replies/recommendations.reply.js';
 import { recommendRegion } from '../../../src/recommendations/recommendation.rules.js';
 import type { Recommendation, RecommendationList } from '../../../src/recommendations/recommendation.types.js';
+import type { ReviewedRecommendation } from '../../../src/recommendations/recommendation-review.js';
 import { ACTIONS } from '../../../src/shared/action-ids.js';
 import { testAddress, testCpu, testInstance } from '../../support/memory-inventory.js';
 
@@ -128,5 +132,105 @@ describe('recommendationsReply', () => {
   it('does not mention more when everything is listed', () => {
     const reply = recommendationsReply(listOf(recs()));
     expect(reply.context?.some((line) => line.includes('more'))).toBe(false);
+  });
+});
+
+describe('recommendationsReply with a review', () => {
+  const list = () => listOf(recs());
+  const [idle, address] = recs();
+  const later = new Date(NOW.getTime() + 4 * 60_000);
+  const review = (
+    listed: ReviewedRecommendation[],
+    over: Partial<RecommendationsReview> = {},
+  ): RecommendationsReview => ({
+    listed,
+    hidden: { protected: 0, protectedTags: [], dismissed: 0 },
+    all: false,
+    now: later,
+    ...over,
+  });
+
+  it('gives an approvable one Request approval, Dismiss and Snooze 30 days', () => {
+    const item = recommendationsReply(list(), { review: review([{ recommendation: idle! }]) }).items![0]!;
+    expect(item.button).toEqual({
+      actionId: ACTIONS.REQUEST_APPROVAL,
+      label: 'Request approval',
+      value: idle!.proposeCommand,
+    });
+    expect(item.buttons).toEqual([
+      {
+        actionId: ACTIONS.RECOMMENDATION_DISMISS,
+        label: 'Dismiss',
+        value: `dismiss ${idle!.id} because dismissed with the Dismiss button`,
+      },
+      { actionId: ACTIONS.RECOMMENDATION_SNOOZE, label: 'Snooze 30 days', value: `snooze ${idle!.id} 30d` },
+    ]);
+  });
+
+  it('says why one cannot be approved, without the Request button, and leaves it out of the total', () => {
+    const refusal = {
+      kind: 'protected' as const,
+      tag: 'tally:protected',
+      text: 'carries the protected tag tally:protected',
+    };
+    const reply = recommendationsReply(list(), {
+      review: review([{ recommendation: idle!, refusal }, { recommendation: address! }], { all: true }),
+    });
+    const item = reply.items![0]!;
+    expect(item.fields).toContainEqual({
+      label: 'Cannot be approved',
+      value: 'carries the protected tag tally:protected',
+    });
+    expect(item.button).toBeUndefined();
+    expect(reply.text).toBe(
+      '1 recommendation could save 3.65 USD per month. 1 more cannot be requested now (see each).',
+    );
+    expect(reply.data).toMatchObject({ totalMonthlySavings: 3.65 });
+    expect((reply.data!.recommendations as { approvable: boolean }[]).map((r) => r.approvable)).toEqual([false, true]);
+  });
+
+  it('shows an action under way with a button to its approval instead of Request approval', () => {
+    const activity = { approvalId: 'apr_1a2b3c', text: 'pending approval apr_1a2b3c, requested by Rita just now' };
+    const item = recommendationsReply(list(), { review: review([{ recommendation: idle!, activity }]) }).items![0]!;
+    expect(item.fields).toContainEqual({ label: 'Action', value: activity.text });
+    expect(item.button).toEqual({
+      actionId: ACTIONS.RUN_COMMAND,
+      label: 'Show apr_1a2b3c',
+      value: 'approval apr_1a2b3c',
+    });
+  });
+
+  it('marks a dismissed one in `recommendations all` with Undismiss for what was dismissed', () => {
+    const dismissal = {
+      conversation: 'slack:C0OPS',
+      target: 'i-0abc',
+      kind: 'snoozed' as const,
+      by: 'alice',
+      at: NOW.toISOString(),
+      until: '2026-07-15T12:00:00.000Z',
+    };
+    const item = recommendationsReply(list(), { review: review([{ recommendation: idle!, dismissal }], { all: true }) })
+      .items![0]!;
+    expect(item.fields).toContainEqual({ label: 'Snoozed', value: 'by alice until 2026-07-15' });
+    expect(item.button).toBeUndefined();
+    expect(item.buttons).toEqual([{ actionId: ACTIONS.RUN_COMMAND, label: 'Undismiss', value: 'undismiss i-0abc' }]);
+  });
+
+  it("names the scan's age, the change windows and what was left out", () => {
+    const context =
+      recommendationsReply(list(), {
+        review: review([{ recommendation: idle! }], {
+          hidden: { protected: 2, protectedTags: ['tally:protected', 'env=prod'], dismissed: 3 },
+          changeWindows: 'Mon–Fri 08:00–18:00 Europe/Berlin',
+        }),
+      }).context ?? [];
+    expect(context).toEqual(
+      expect.arrayContaining([
+        'Scanned: 2026-06-15 12:00 UTC (4 minutes ago; `recommendations refresh` scans again)',
+        'Change windows: Mon–Fri 08:00–18:00 Europe/Berlin; an approval outside them runs when the next one opens',
+        '2 hidden: protected (tally:protected, env=prod); Tally never touches them (show with `recommendations all`)',
+        '3 dismissed or snoozed (show with `recommendations all`)',
+      ]),
+    );
   });
 });
