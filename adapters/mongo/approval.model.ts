@@ -111,7 +111,7 @@ const undoSchema = sub({
   recordedAt: requiredString(),
   until: optionalString(),
   state: optionalString(),
-  requestedBy: { type: [actorSchema], default: [] },
+  requestedBy: { type: [String], default: [] },
   startedAt: optionalString(),
   finishedAt: optionalString(),
   steps: { type: [String], default: [] },

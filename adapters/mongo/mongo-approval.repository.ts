@@ -279,7 +279,7 @@ function copyUndo(u: UndoRecord): UndoRecord {
     recordedAt: u.recordedAt,
     ...present('until', u.until),
     ...present('state', u.state),
-    requestedBy: (u.requestedBy ?? []).map(copyActor),
+    requestedBy: [...(u.requestedBy ?? [])],
     ...present('startedAt', u.startedAt),
     ...present('finishedAt', u.finishedAt),
     steps: [...(u.steps ?? [])],

@@ -63,6 +63,18 @@ function decidedResize(): Approval {
       },
       attempts: 2,
     },
+    undo: {
+      plan: { kind: 'resize_back', instanceType: 't3.large', state: 'stopped' },
+      recordedAt: '2026-03-02T09:08:00.000Z',
+      until: '2026-03-09T09:08:00.000Z',
+      state: 'UNDONE',
+      requestedBy: ['dave', 'alice'],
+      startedAt: '2026-03-03T10:00:00.000Z',
+      finishedAt: '2026-03-03T10:01:00.000Z',
+      steps: ['modified back to t3.large'],
+      reason: '',
+      createdId: 'none',
+    },
   });
 }
 
@@ -92,6 +104,20 @@ function failedVolumeDelete(): Approval {
       risk: 'high',
     },
     execution: { startedAt: '2026-03-02T10:00:00.000Z', outcome: 'FAILED', steps: [], attempts: 1 },
+    undo: {
+      plan: {
+        kind: 'restore_volume',
+        availabilityZone: 'us-east-1b',
+        volumeType: 'io2',
+        sizeGiB: 500,
+        iops: 3000,
+        tags: [{ key: '$team', value: '' }],
+        attachment: { instanceId: 'i-0abc', device: '/dev/sdf' },
+      },
+      recordedAt: '2026-03-02T10:00:00.000Z',
+      requestedBy: [],
+      steps: [],
+    },
   });
 }
 

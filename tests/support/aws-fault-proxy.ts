@@ -13,7 +13,7 @@ export interface AwsFault {
 }
 
 export interface AwsFaultRequest {
-  /** The JSON operation from `X-Amz-Target` (`GetCostAndUsage`), or `''` (query-protocol calls such as STS). */
+  /** The JSON operation from `X-Amz-Target` (`GetCostAndUsage`), else the query protocol's `Action` (EC2's `ModifyInstanceAttribute`). */
   action: string;
   body: string;
   /** `Date.now()` when it arrived. */
@@ -32,9 +32,17 @@ export interface AwsFaultProxy {
   close(): Promise<void>;
 }
 
-function actionOf(req: IncomingMessage): string {
+/** The JSON operation of `X-Amz-Target`, else the query protocol's `Action=` (EC2, STS), else `''`. */
+function actionOf(req: IncomingMessage, body: string): string {
   const target = req.headers['x-amz-target'];
-  return typeof target === 'string' ? target.slice(target.lastIndexOf('.') + 1) : '';
+  if (typeof target === 'string') return target.slice(target.lastIndexOf('.') + 1);
+  return /(?:^|&)Action=([A-Za-z]+)/.exec(body)?.[1] ?? '';
+}
+
+/** An AWS query-protocol (EC2) error body, which the SDK turns into the error named by `Code`. */
+function queryError(fault: AwsFault, requestId: string): string {
+  const message = (fault.message ?? fault.type).replace(/[<&]/g, ' ');
+  return `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${fault.type}</Code><Message>${message}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`;
 }
 
 /** Starts the proxy on 127.0.0.1 with a free port. */
@@ -48,9 +56,15 @@ export async function startAwsFaultProxy(targetEndpoint: string): Promise<AwsFau
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const action = actionOf(req);
+      const json = typeof req.headers['x-amz-target'] === 'string';
+      const action = actionOf(req, json ? '' : body.toString('utf8'));
       const fault = faults.get(action)?.shift();
       requests.push({ action, body: body.toString('utf8'), at: Date.now(), ...(fault ? { fault: fault.type } : {}) });
+      if (fault && !json && action) {
+        res.writeHead(fault.status, { 'content-type': 'text/xml' });
+        res.end(queryError(fault, `fault-${requests.length}`));
+        return;
+      }
       if (fault) {
         res.writeHead(fault.status, {
           'content-type': 'application/x-amz-json-1.1',

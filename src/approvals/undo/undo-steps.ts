@@ -6,7 +6,7 @@ import type { UndoPlan } from './undo.types.js';
 import type { UndoCloud } from './undo-cloud.port.js';
 
 /** The tag put on what an undo creates, naming the approval (to find it again when an undo is tried again). */
-export const UNDO_TAG_KEY = 'tally:undo';
+const UNDO_TAG_KEY = 'tally:undo';
 
 /**
  * The cloud calls that reverse one action, each skipped when the resource already shows its effect (so an undo tried

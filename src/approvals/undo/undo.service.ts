@@ -165,9 +165,9 @@ export class UndoService {
       if (undo.state === 'UNDONE') return { result: `${approvalId} was already undone.` };
       if (undo.state === 'UNDOING' && now.getTime() - Date.parse(undo.startedAt ?? '') < STALE_UNDO_MS)
         return { result: `The undo of ${approvalId} is under way.` };
-      const already = undo.requestedBy.some((r) => r.person === actor.person);
+      const already = undo.requestedBy.includes(actor.person);
       if (already && undo.state === 'REQUESTED') return { result: 'You already asked for this undo.' };
-      const requestedBy = already ? undo.requestedBy : [...undo.requestedBy, actor];
+      const requestedBy = already ? undo.requestedBy : [...undo.requestedBy, actor.person];
       const ready = requestedBy.length >= quorum;
       const next: UndoRecord = ready
         ? { ...undo, requestedBy, state: 'UNDOING', startedAt: now.toISOString() }

@@ -1,5 +1,4 @@
 import type { Tag } from '../../actions/action.types.js';
-import type { Actor } from '../approval.types.js';
 
 /**
  * Undo of an executed action (docs/architecture.md#undo): what is recorded before the action runs, and what became of
@@ -56,7 +55,7 @@ export type UndoPlan =
   /** The action cannot be undone (the reason says why), e.g. a stop of an instance that was already stopped. */
   | { kind: 'none'; reason: string };
 
-export type UndoState = 'REQUESTED' | 'UNDOING' | 'UNDONE' | 'FAILED';
+type UndoState = 'REQUESTED' | 'UNDOING' | 'UNDONE' | 'FAILED';
 
 export interface UndoRecord {
   plan: UndoPlan;
@@ -66,8 +65,8 @@ export interface UndoRecord {
   until?: string;
   /** Absent until someone asks for the undo. */
   state?: UndoState;
-  /** Who asked, in order; the undo runs when the policy's quorum of them asked. */
-  requestedBy: Actor[];
+  /** The persons who asked, in order; the undo runs when the policy's quorum of them asked. */
+  requestedBy: string[];
   startedAt?: string;
   finishedAt?: string;
   /** The undo steps done, e.g. `started`, `volume vol-… created from snap-…`. */
