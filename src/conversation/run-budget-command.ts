@@ -34,8 +34,9 @@ export class BudgetCommandService {
     const actor = { identity, person: this.personOf(identity) };
     switch (command.action) {
       case 'list': {
-        const all = await this.budgets.list(scope);
-        return budgetListReply(await Promise.all(all.map(async (b) => (await this.budgets.status(b)).status)));
+        // Computed together: budgets of one scope shape share their queries (docs/budgets.md#alerts).
+        const all = await this.budgets.statuses(await this.budgets.list(scope));
+        return budgetListReply(all.map((s) => s.status));
       }
       case 'show': {
         const budget = await this.budgets.get(command.name, scope);

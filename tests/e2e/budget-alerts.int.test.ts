@@ -14,7 +14,7 @@ import { readFixture } from '../support/focus-oracle.js';
 import { drained } from '../support/queue-state.js';
 import { mongoUrl, redisUrl, uniqueName } from '../support/services.js';
 import { type SlackCall, type SlackFake, startSlackFake } from '../support/slack-fake.js';
-import { blockActions, postSigned } from '../support/slack-requests.js';
+import { appHomeOpened, blockActions, eventCallback, postSigned } from '../support/slack-requests.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp-sink.js';
 import { addUtcDays, effectiveCents, isoWeekday, moneyText } from '../support/spike-focus.js';
 import { startTally, type TallyProcess } from '../support/tally-process.js';
@@ -416,5 +416,17 @@ describe('budget alerts with tally start, Slack and Teams', () => {
     expect(alertCounts(title)).toEqual(ONCE);
     expect(smtp.to(ALICE.email)).toHaveLength(1);
     expect(twilio.to(ALICE.phone)).toHaveLength(1);
+  });
+
+  it('App Home lists the budgets the person may see, over first', async () => {
+    const res = await postSigned(`${tally.url}/slack/events`, {
+      ...eventCallback(appHomeOpened({ user: ALICE.slack })),
+      secret: SECRET,
+    });
+    expect(res.status, res.text).toBe(200);
+    const publish = await slack.waitFor('views.publish', (c) => c.body.user_id === ALICE.slack, 30_000);
+    const view = JSON.stringify(publish.body.view);
+    const used = `${((payments('2026-04-01', '2026-04-19') / amount) * 100).toFixed(1)}%`;
+    expect(view).toContain(`2 over (pay-slack ${used}, pay-teams ${used}), 0 at risk, 0 within budget.`);
   });
 });

@@ -6,7 +6,10 @@ import { STATE_LABELS, scopeText, statusData } from './budget-status.reply.js';
 
 const ORDER: readonly BudgetState[] = ['over', 'at-risk', 'fine'];
 
-/** `budgets`: every budget the asker may see, over first, then at risk, then fine; each with a button to its status. */
+/**
+ * `budgets`: every budget the asker may see, over first, then at risk, then fine; each with a button to its status.
+ * The summary line names them by state too, for App Home (docs/budgets.md#alerts), which shows it without the items.
+ */
 export function budgetListReply(statuses: readonly BudgetStatus[]): Reply {
   if (statuses.length === 0)
     return {
@@ -19,15 +22,31 @@ export function budgetListReply(statuses: readonly BudgetStatus[]): Reply {
   const sorted = [...statuses].sort(
     (a, b) => ORDER.indexOf(a.state) - ORDER.indexOf(b.state) || (a.budget.name < b.budget.name ? -1 : 1),
   );
-  const count = (state: BudgetState) => statuses.filter((s) => s.state === state).length;
   return {
     kind: 'answer',
     title: 'Budgets',
-    text: `${count('over')} over, ${count('at-risk')} at risk, ${count('fine')} within budget.`,
+    text: `${ORDER.map((state) => stateCount(sorted, state)).join(', ')}.`,
     items: sorted.map(item),
     data: { budgets: sorted.map(statusData) },
     visibility: 'channel',
   };
+}
+
+/** Names listed per state in the summary line (App Home shows that line, not the items). */
+const NAMES_PER_STATE = 5;
+const STATE_WORDS: Readonly<Record<BudgetState, string>> = {
+  over: 'over',
+  'at-risk': 'at risk',
+  fine: 'within budget',
+};
+
+/** `2 over (pay-slack 108.3%, pay-teams 101.2%)`: how many, and the first names with the percent used. */
+function stateCount(sorted: readonly BudgetStatus[], state: BudgetState): string {
+  const mine = sorted.filter((s) => s.state === state);
+  const pct = (r: number | null) => (r === null ? 'n/a' : `${(r * 100).toFixed(1)}%`);
+  const names = mine.slice(0, NAMES_PER_STATE).map((s) => `${s.budget.name} ${pct(s.usedRatio)}`);
+  const more = mine.length > NAMES_PER_STATE ? ` and ${mine.length - NAMES_PER_STATE} more` : '';
+  return `${mine.length} ${STATE_WORDS[state]}${names.length ? ` (${names.join(', ')}${more})` : ''}`;
 }
 
 function item(s: BudgetStatus): ReplyItem {
