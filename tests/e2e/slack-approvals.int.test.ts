@@ -241,7 +241,11 @@ describe('Slack approvals with tally start', () => {
     await requesterTold(id);
     const last = updatesOf(ts).at(-1)!;
     expect(textOf(last)).toContain('SUCCEEDED');
-    expect(buttonsOf(last)).toEqual([{ action_id: ACTIONS.DETAILS, value: id }]);
+    // A finished stop offers Undo (it runs `undo <id>` as the clicker) beside Details.
+    expect(buttonsOf(last)).toEqual([
+      { action_id: ACTIONS.RUN_COMMAND, value: `undo ${id}` },
+      { action_id: ACTIONS.DETAILS, value: id },
+    ]);
 
     // The DM is sent before its audit entry is written: wait for the entry, the last one of the run.
     const trail = await waitUntil(async () => {
