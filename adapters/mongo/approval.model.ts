@@ -119,6 +119,26 @@ const undoSchema = sub({
   createdId: optionalString(),
 });
 
+/** A batch approval's items and their results (docs/architecture.md#batches). */
+const batchSchema = sub({
+  items: { type: [actionSchema], default: [] },
+  results: {
+    type: [
+      sub({
+        resourceId: requiredString(),
+        approvalId: requiredString(),
+        outcome: requiredString(),
+        reason: optionalString(),
+        undone: { type: Boolean },
+      }),
+    ],
+    default: undefined,
+  },
+  startedAt: optionalString(),
+  finishedAt: optionalString(),
+  summary: optionalString(),
+});
+
 // `approvers` is an array of strings inside a tier subdocument inside the `tiers` array: not a nested array.
 const tierSchema = sub({ approvers: { type: [String], default: [] }, quorum: requiredNumber() });
 const ruleSchema = sub({
@@ -154,6 +174,8 @@ const approvalSchema = new Schema<ApprovalDoc>(
     execution: { type: executionSchema },
     scheduledFor: optionalString(),
     undo: { type: undoSchema },
+    batch: { type: batchSchema },
+    batchOf: optionalString(),
     superseded: { type: Boolean },
   },
   {

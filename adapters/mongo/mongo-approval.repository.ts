@@ -3,6 +3,7 @@ import type { ProposedAction, ResourceFacts, Tag } from '../../src/actions/actio
 import type { Actor, Approval, ExecutionRecord, Identity, Vote } from '../../src/approvals/approval.types.js';
 import type { RiskRule } from '../../src/approvals/approval-policy.types.js';
 import type { ApprovalQuery, ApprovalRepository } from '../../src/approvals/approval-repository.port.js';
+import type { BatchRecord } from '../../src/approvals/batch/batch.types.js';
 import type { UndoPlan, UndoRecord } from '../../src/approvals/undo/undo.types.js';
 import { TallyError } from '../../src/shared/errors.js';
 import type { ApprovalClaimDoc, ApprovalDoc } from './approval.model.js';
@@ -31,6 +32,8 @@ const TOMBSTONE_UNSET: Record<Exclude<keyof Approval, 'id' | 'version'>, 1> = {
   execution: 1,
   scheduledFor: 1,
   undo: 1,
+  batch: 1,
+  batchOf: 1,
 };
 
 /**
@@ -263,6 +266,28 @@ function copyApproval(a: Approval): Approval {
     ...present('execution', a.execution ? copyExecution(a.execution) : undefined),
     ...present('scheduledFor', a.scheduledFor),
     ...present('undo', a.undo ? copyUndo(a.undo) : undefined),
+    ...present('batch', a.batch ? copyBatch(a.batch) : undefined),
+    ...present('batchOf', a.batchOf),
+  };
+}
+
+/** A batch's items and results with only the fields that are there. */
+function copyBatch(b: BatchRecord): BatchRecord {
+  return {
+    items: (b.items ?? []).map(copyAction),
+    ...present(
+      'results',
+      b.results?.map((r) => ({
+        resourceId: r.resourceId,
+        approvalId: r.approvalId,
+        outcome: r.outcome,
+        ...present('reason', r.reason),
+        ...present('undone', r.undone),
+      })),
+    ),
+    ...present('startedAt', b.startedAt),
+    ...present('finishedAt', b.finishedAt),
+    ...present('summary', b.summary),
   };
 }
 

@@ -23,6 +23,8 @@ export interface Guardrails {
   changeWindows: ChangeWindow[];
   /** Most actions executed per cloud account per UTC day. @defaultValue 20 */
   dailyLimitPerAccount: number;
+  /** Most actions one batch approval holds (docs/architecture.md#batches). @defaultValue 25 */
+  maxBatch?: number;
 }
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;

@@ -1,5 +1,6 @@
 import type { ProposedAction, RollbackInfo } from '../actions/action.types.js';
 import type { RiskRule } from './approval-policy.types.js';
+import type { BatchRecord } from './batch/batch.types.js';
 import type { UndoRecord } from './undo/undo.types.js';
 
 /**
@@ -90,4 +91,8 @@ export interface Approval {
   scheduledFor?: string;
   /** How to reverse the executed action, recorded before it ran, and the undo once asked for (docs/architecture.md#undo). */
   undo?: UndoRecord;
+  /** A batch approval: its items and their results (docs/architecture.md#batches). */
+  batch?: BatchRecord;
+  /** An item of a batch: the batch approval's id. Executed by the batch's job, never on its own. */
+  batchOf?: string;
 }

@@ -32,6 +32,8 @@ export const APPROVAL_LIMITS = {
   guardrailList: 100,
   /** The largest dailyLimitPerAccount. */
   dailyLimitPerAccount: 10_000,
+  /** The largest maxBatch (one message lists every item). */
+  maxBatch: 100,
 } as const;
 
 /** Per-level defaults, used for every key a level leaves out. `tiers` default to none (nobody may approve). */
@@ -383,6 +385,7 @@ export const guardrailsSchema = orDefault(
       protectedTags: orDefault(z.array(tagRule).max(APPROVAL_LIMITS.guardrailList).optional()),
       changeWindows: orDefault(z.array(windowSchema).max(APPROVAL_LIMITS.guardrailList).optional()),
       dailyLimitPerAccount: z.number().int().min(1).max(APPROVAL_LIMITS.dailyLimitPerAccount).optional(),
+      maxBatch: z.number().int().min(1).max(APPROVAL_LIMITS.maxBatch).optional(),
     })
     .strict()
     .default({})
@@ -392,6 +395,7 @@ export const guardrailsSchema = orDefault(
         protectedTags: g.protectedTags ?? d.protectedTags,
         changeWindows: g.changeWindows ?? d.changeWindows,
         dailyLimitPerAccount: g.dailyLimitPerAccount ?? d.dailyLimitPerAccount,
+        ...(g.maxBatch ? { maxBatch: g.maxBatch } : {}),
       };
     }),
 );
