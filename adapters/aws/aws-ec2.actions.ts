@@ -3,6 +3,7 @@ import {
   DeleteVolumeCommand,
   DescribeAddressesCommand,
   DescribeInstancesCommand,
+  DescribeSnapshotsCommand,
   DescribeVolumesCommand,
   type EC2Client,
   ModifyInstanceAttributeCommand,
@@ -16,6 +17,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { ActionKind, ResourceFacts, Tag, TargetRef } from '../../src/actions/action.types.js';
 import type { CloudActions, DryRunOutcome } from '../../src/approvals/execution/cloud-actions.port.js';
+import type { PostCheckCloud } from '../../src/approvals/execution/post-check.port.js';
 import { TallyError } from '../../src/shared/errors.js';
 import type { AwsAccountClients } from './aws-accounts.js';
 import type { AwsClients } from './aws-clients.js';
@@ -35,7 +37,7 @@ export interface AwsEc2ActionsOptions {
  * to the target's account: with {@link AwsAccountClients}, through that account's clients (an assumed role for a
  * member account); with plain clients, to the credentials' own account whatever the target names.
  */
-export class AwsEc2Actions implements CloudActions {
+export class AwsEc2Actions implements CloudActions, PostCheckCloud {
   private readonly instanceWait: number;
   private readonly snapshotWait: number;
 
@@ -218,6 +220,18 @@ export class AwsEc2Actions implements CloudActions {
       handleAwsError(err, 'DescribeSnapshots');
     }
     return best?.id ?? null;
+  }
+
+  /** The snapshot's state (`pending`, `completed`, `error`, …); `null` when EC2 does not know it. */
+  async snapshotState(ref: TargetRef, snapshotId: string): Promise<string | null> {
+    const ec2 = await this.ec2(ref);
+    try {
+      const out = await ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [snapshotId] }));
+      return out.Snapshots?.find((s) => s.SnapshotId === snapshotId)?.State ?? null;
+    } catch (err) {
+      if (classifyAwsError(err) === 'CLOUD_NOT_FOUND') return null;
+      return handleAwsError(err, 'DescribeSnapshots');
+    }
   }
 
   async deleteVolume(ref: TargetRef): Promise<void> {

@@ -50,6 +50,14 @@ const executionSchema = sub({
   steps: { type: [String], default: [] },
   rollback: { type: rollbackSchema },
   attempts: requiredNumber(),
+  verification: {
+    type: sub({
+      at: requiredString(),
+      confirmed: { type: Boolean, required: true },
+      state: requiredString(),
+      reason: optionalString(),
+    }),
+  },
 });
 
 const tagSchema = sub({ key: requiredString(), value: optionalString() });

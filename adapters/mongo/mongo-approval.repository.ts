@@ -1,6 +1,13 @@
 import type { Connection, Model, QueryFilter } from 'mongoose';
 import type { ProposedAction, ResourceFacts, Tag } from '../../src/actions/action.types.js';
-import type { Actor, Approval, ExecutionRecord, Identity, Vote } from '../../src/approvals/approval.types.js';
+import type {
+  Actor,
+  Approval,
+  ExecutionRecord,
+  Identity,
+  Verification,
+  Vote,
+} from '../../src/approvals/approval.types.js';
 import type { RiskRule } from '../../src/approvals/approval-policy.types.js';
 import type { ApprovalQuery, ApprovalRepository } from '../../src/approvals/approval-repository.port.js';
 import type { BatchRecord } from '../../src/approvals/batch/batch.types.js';
@@ -343,7 +350,12 @@ function copyExecution(e: ExecutionRecord): ExecutionRecord {
       },
     ),
     attempts: e.attempts,
+    ...present('verification', e.verification && copyVerification(e.verification)),
   };
+}
+
+function copyVerification(v: Verification): Verification {
+  return { at: v.at, confirmed: v.confirmed, state: v.state, ...present('reason', v.reason) };
 }
 
 function copyRule(r: RiskRule): RiskRule {

@@ -1,7 +1,7 @@
 import { ACTIONS } from '../shared/action-ids.js';
 import { formatMoney } from '../shared/money.js';
 import type { Reply, ReplyField } from '../shared/reply.types.js';
-import type { Approval, ApprovalState } from './approval.types.js';
+import type { Approval, ApprovalState, Verification } from './approval.types.js';
 import { tierEntries } from './approvers.js';
 import { RELEASE_UNDO_WARNING, undoButtons, undoFields } from './undo/undo-reply.js';
 
@@ -101,12 +101,18 @@ function outcomeText(approval: Approval): string {
   const ex = approval.execution;
   if (approval.state === 'SUCCEEDED' && ex) {
     const rollback = ex.rollback ? ` Rollback: ${ex.rollback.note}` : '';
-    return ` (${ex.steps.join(', ')}).${rollback}`;
+    return ` (${ex.steps.join(', ')}).${verificationText(ex.verification)}${rollback}`;
   }
   if (approval.state === 'FAILED') return `: ${ex?.reason ?? approval.decision?.reason ?? 'unknown reason'}`;
   if (approval.decision && approval.state !== 'APPROVED' && approval.state !== 'EXECUTING')
     return ` (${approval.decision.reason})`;
   return '';
+}
+
+/** What the check after the action found: ` Confirmed 10:04 UTC: i-0abc stopped.` or ` Not confirmed: ….` */
+function verificationText(v: Verification | undefined): string {
+  if (!v) return '';
+  return v.confirmed ? ` Confirmed ${v.at.slice(11, 16)} UTC: ${v.state}.` : ` Not confirmed: ${v.reason}.`;
 }
 
 /** The machine-readable part (`tally ask --json`). */

@@ -59,6 +59,22 @@ export interface ExecutionRecord {
   rollback?: RollbackInfo;
   /** How many times execution started (a recovered job starts again). */
   attempts: number;
+  /** The check after the action: what the resource was found in (docs/architecture.md#after-the-action). */
+  verification?: Verification;
+}
+
+/**
+ * What the check after an execution found. `confirmed`: the resource is as the action should leave it (an instance
+ * stopped, a volume gone and its snapshot completed, …); otherwise `reason` says what was found instead.
+ */
+export interface Verification {
+  /** ISO instant of the look that decided: the savings ledger counts from it when confirmed. */
+  at: string;
+  confirmed: boolean;
+  /** The state found, in words: `i-0abc stopped`, `vol-0abc gone, snap-0abc completed`. */
+  state: string;
+  /** Not confirmed: why, e.g. `i-0abc still stopping after 10 min`. */
+  reason?: string;
 }
 
 export interface Approval {

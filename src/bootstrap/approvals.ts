@@ -17,6 +17,7 @@ import { displayName, personOf } from '../approvals/approvers.js';
 import type { ChatMessenger } from '../approvals/chat-messenger.port.js';
 import { ExecutionReconciler } from '../approvals/execution/execution-reconciler.js';
 import { ExecutorService } from '../approvals/execution/executor.service.js';
+import { PostCheck, type PostCheckConfig } from '../approvals/execution/post-check.js';
 import { SavingsService } from '../approvals/savings.service.js';
 import { UndoService } from '../approvals/undo/undo.service.js';
 import type { AuditLog } from '../audit/audit.types.js';
@@ -56,6 +57,8 @@ export interface ApprovalRuntimeOptions {
   awsRoles?: Readonly<Record<string, string>>;
   /** Budget changes approved in chat (docs/budgets.md#budget-changes): they need Redis only, not AWS. */
   budgetChanges?: BudgetChangeOptions;
+  /** The check after an action: its wait (tests pass a `delay` that returns at once). @defaultValue every 15 s, 10 min at most */
+  postCheck?: Pick<PostCheckConfig, 'delay' | 'intervalMs' | 'maxWaitMs'>;
 }
 
 /** Approvals, recommendations and the savings ledger, wired for one process. */
@@ -160,6 +163,13 @@ export async function createApprovalRuntime(config: Config, options: ApprovalRun
       clock,
       logger,
       undo,
+      postCheck: new PostCheck({
+        ...options.postCheck,
+        cloud,
+        audit,
+        clock,
+        changed: (target) => recommendations?.invalidate(target.region),
+      }),
     });
     reconciler = new ExecutionReconciler({ approvals: repo, jobs: execution, messages, audit, logger });
   }

@@ -99,6 +99,14 @@ export class RecommendationService {
     return result;
   }
 
+  /**
+   * Drops the cached scans that cover `region`, so that the next call reads the region again: an executed action
+   * changed a resource there (a stopped instance is no longer idle; docs/architecture.md#after-the-action).
+   */
+  invalidate(region: string): void {
+    for (const key of [...this.cache.keys()]) if (key.split(',').includes(region)) this.cache.delete(key);
+  }
+
   private async scan(regions: string[]): Promise<RecommendationList> {
     const generatedAt = this.clock.now();
     const accounts = await this.accounts.list();

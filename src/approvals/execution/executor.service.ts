@@ -3,7 +3,7 @@ import { describeWindows, type Guardrails } from '../../actions/guardrails.js';
 import type { Clock } from '../../shared/clock.js';
 import { TallyError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.port.js';
-import type { Approval, ExecutionRecord } from '../approval.types.js';
+import type { Approval, ExecutionRecord, Verification } from '../approval.types.js';
 import type { Auditor } from '../approval-events.js';
 import type { ApprovalMessages } from '../approval-messages.service.js';
 import type { ApprovalOutcomes } from '../approval-outcomes.service.js';
@@ -32,12 +32,14 @@ export interface ExecutorDeps {
   logger: Logger;
   /** Records how to reverse each action before it runs (docs/architecture.md#undo); absent, no undo is offered. */
   undo?: { record(approval: Approval, current: ResourceFacts | null): Promise<void> };
+  /** Confirms the new state after the action (docs/architecture.md#after-the-action); absent, none is checked. */
+  postCheck?: { verify(approval: Approval, rollback: RollbackInfo): Promise<Verification> };
 }
 
 /**
  * Carries out one approved action (docs/architecture.md#execution): re-read the approval, re-validate the target and
- * the guardrails (outside every change window it is rescheduled for the next one, not failed), DryRun, act, record the result and the rollback information, update the messages and tell the
- * requester.
+ * the guardrails (outside every change window it is rescheduled for the next one, not failed), DryRun, act, record the result and the rollback information, check the new state
+ * (`postCheck`: SUCCEEDED either way, with the check's finding on the approval), update the messages and tell the requester.
  *
  * Idempotent: a job that runs twice (a duplicate, or a recovered job of a crashed worker) finds the approval
  * EXECUTING or finished. EXECUTING resumes from the recorded steps and the resource's actual state, so the cloud is
@@ -76,7 +78,8 @@ export class ExecutorService {
         done: (step) => this.step(started.id, step),
         found: (step) => this.step(started.id, `${step} (found done when resuming)`, { record: false }),
       });
-      return await this.finish(started, 'SUCCEEDED', { rollback });
+      const verification = await this.deps.postCheck?.verify(started, rollback);
+      return await this.finish(started, 'SUCCEEDED', { rollback, ...(verification ? { verification } : {}) });
     } catch (err) {
       const code = err instanceof TallyError ? err.code : 'INTERNAL';
       if (code === 'STORE_UNAVAILABLE') {
@@ -224,7 +227,7 @@ export class ExecutorService {
   private async finish(
     approval: Approval,
     outcome: 'SUCCEEDED' | 'FAILED',
-    details: { reason?: string; rollback?: RollbackInfo },
+    details: { reason?: string; rollback?: RollbackInfo; verification?: Verification },
   ): Promise<ExecuteResult> {
     const now = this.deps.clock.now().toISOString();
     const { written } = await changeApproval(this.deps.approvals, approval.id, (a) => {
@@ -245,7 +248,9 @@ export class ExecutorService {
     await this.deps.outcomes.refresh(approval.id);
     await this.deps.messages.note(
       written,
-      outcome === 'SUCCEEDED' ? `Done: ${approval.action.summary}` : `Failed: ${details.reason ?? ''}`,
+      outcome === 'SUCCEEDED'
+        ? `Done: ${approval.action.summary}${unconfirmedText(details.verification)}`
+        : `Failed: ${details.reason ?? ''}`,
     );
     await this.deps.outcomes.tellRequester(written);
     return outcome;
@@ -262,6 +267,11 @@ export class ExecutorService {
     });
     return list.filter((a) => a.id !== approval.id).length;
   }
+}
+
+/** ` — not confirmed: …` when the check after the action did not find the expected state. */
+function unconfirmedText(v: Verification | undefined): string {
+  return v && !v.confirmed ? ` — not confirmed: ${v.reason}` : '';
 }
 
 function rollbackData(r: RollbackInfo): Record<string, string> {
