@@ -27,7 +27,10 @@ const SERVICES: Record<ActionKind, string[]> = {
 export interface LedgerEntry {
   approvalId: string;
   summary: string;
+  /** The day counted from: the check's that confirmed the new state, else the execution's end. */
   executedOn: string;
+  /** What the check after the action found (docs/architecture.md#after-the-action); `not checked` before it existed. */
+  verification: 'confirmed' | 'not confirmed' | 'not checked';
   estimatedMonthly: number;
   /** Null until cost data covers at least one day after the action. */
   realised: { amount: number; days: number } | null;
@@ -50,11 +53,13 @@ export class SavingsService {
     const range = await this.deps.costs.dataRange();
     const entries: LedgerEntry[] = [];
     for (const a of done) {
-      const executedOn = dayOf(new Date(a.execution?.finishedAt ?? a.updatedAt));
+      const verified = a.execution?.verification;
+      const executedOn = dayOf(new Date(savingsStart(a)));
       entries.push({
         approvalId: a.id,
         summary: a.action.summary,
         executedOn,
+        verification: verified ? (verified.confirmed ? 'confirmed' : 'not confirmed') : 'not checked',
         estimatedMonthly: a.action.monthlySavings,
         realised: range && range.to > executedOn ? await this.realised(a, executedOn, range.to) : null,
       });
@@ -94,6 +99,15 @@ export class SavingsService {
   }
 }
 
+/**
+ * When an action's savings start: when the check after it confirmed the new state (the instance was seen stopped),
+ * else when its execution ended (not confirmed, or executed before the check existed).
+ */
+function savingsStart(a: Approval): string {
+  const ex = a.execution;
+  return ex?.verification?.confirmed ? ex.verification.at : (ex?.finishedAt ?? a.updatedAt);
+}
+
 /** `savings`: the ledger as a reply. */
 export function savingsReply(ledger: { entries: LedgerEntry[]; inProgress: Approval[] }, today: string): Reply {
   const { entries, inProgress } = ledger;
@@ -120,7 +134,7 @@ export function savingsReply(ledger: { entries: LedgerEntry[]; inProgress: Appro
             ],
             rows: entries.map((e) => [
               text(e.summary),
-              text(e.executedOn),
+              text(e.verification === 'not confirmed' ? `${e.executedOn} (not confirmed)` : e.executedOn),
               money(e.estimatedMonthly, 'USD'),
               e.realised ? money(e.realised.amount, 'USD') : text('waiting for cost data'),
             ]),
