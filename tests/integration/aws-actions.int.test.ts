@@ -198,6 +198,9 @@ describe('AwsEc2Actions on volumes and addresses', () => {
     ]);
     expect(await actions.findSnapshot(target, tag)).toBe(snapshotId);
     expect(await actions.findSnapshot(target, { key: 'tally:approval', value: 'apr_other' })).toBeNull();
+    // What the check after the action reads: the snapshot's state; none for an id EC2 does not know.
+    expect(await actions.snapshotState(target, snapshotId)).toBe('completed');
+    expect(await actions.snapshotState(target, 'snap-0000000000000dead')).toBeNull();
     await actions.deleteVolume(target);
     expect(await volumeExists(endpoint, REGION, vol)).toBe(false);
     expect(await actions.describe(target)).toBeNull();

@@ -4,7 +4,11 @@ import { MemoryApprovalRepository } from '../../adapters/memory/memory-approval.
 import { MemoryAuditLog } from '../../adapters/memory/memory-audit.log.js';
 import type { Workers } from '../../jobs/worker-registry.js';
 import type { Approval, ApprovalState, Identity } from '../../src/approvals/approval.types.js';
-import { type ApprovalRuntime, createApprovalRuntime } from '../../src/bootstrap/approvals.js';
+import {
+  type ApprovalRuntime,
+  type ApprovalRuntimeOptions,
+  createApprovalRuntime,
+} from '../../src/bootstrap/approvals.js';
 import type { ApprovalCommand } from '../../src/commands/command.types.js';
 import { parseCommand } from '../../src/commands/parse-command.js';
 import { loadConfig } from '../../src/config/env.js';
@@ -67,6 +71,8 @@ export interface TestRuntimeOptions {
   lockSeconds?: number;
   /** The clock of the approval core (timer delays, expiry, votes). @defaultValue the system clock */
   clock?: Clock;
+  /** The wait of the check after an action. @defaultValue no delay between looks (moto changes state at once) */
+  postCheck?: ApprovalRuntimeOptions['postCheck'];
 }
 
 export async function createTestRuntime(options: TestRuntimeOptions): Promise<TestRuntime> {
@@ -91,6 +97,7 @@ export async function createTestRuntime(options: TestRuntimeOptions): Promise<Te
     logger: silentLogger,
     queueConnection: connection,
     messengers: [messenger],
+    postCheck: options.postCheck ?? { delay: async () => {} },
   });
   const queues: Queue[] = [];
   const t: TestRuntime = {

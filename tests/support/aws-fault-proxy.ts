@@ -27,6 +27,11 @@ export interface AwsFaultProxy {
   url: string;
   /** The next request for `action` gets `fault` (queued: call it twice for two failures). */
   failNext(action: string, fault: AwsFault): void;
+  /**
+   * Runs `hook` after moto answered each forwarded request and before the answer reaches the client, to change the
+   * emulator between two calls as someone else would (start an instance Tally just stopped); null removes it.
+   */
+  beforeAnswer(hook: ((request: AwsFaultRequest) => Promise<void>) | null): void;
   /** Every request received, in arrival order. */
   requests: AwsFaultRequest[];
   close(): Promise<void>;
@@ -50,6 +55,7 @@ export async function startAwsFaultProxy(targetEndpoint: string): Promise<AwsFau
   const target = new URL(targetEndpoint);
   const faults = new Map<string, AwsFault[]>();
   const requests: AwsFaultRequest[] = [];
+  let hook: ((request: AwsFaultRequest) => Promise<void>) | null = null;
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -59,7 +65,13 @@ export async function startAwsFaultProxy(targetEndpoint: string): Promise<AwsFau
       const json = typeof req.headers['x-amz-target'] === 'string';
       const action = actionOf(req, json ? '' : body.toString('utf8'));
       const fault = faults.get(action)?.shift();
-      requests.push({ action, body: body.toString('utf8'), at: Date.now(), ...(fault ? { fault: fault.type } : {}) });
+      const received: AwsFaultRequest = {
+        action,
+        body: body.toString('utf8'),
+        at: Date.now(),
+        ...(fault ? { fault: fault.type } : {}),
+      };
+      requests.push(received);
       if (fault && !json && action) {
         res.writeHead(fault.status, { 'content-type': 'text/xml' });
         res.end(queryError(fault, `fault-${requests.length}`));
@@ -77,8 +89,22 @@ export async function startAwsFaultProxy(targetEndpoint: string): Promise<AwsFau
       const upstream = request(
         { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
         (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
+          const held = hook;
+          if (!held) {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+            return;
+          }
+          const parts: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => parts.push(chunk));
+          answer.on('end', () => {
+            void held(received)
+              .catch(() => undefined)
+              .finally(() => {
+                res.writeHead(answer.statusCode ?? 502, answer.headers);
+                res.end(Buffer.concat(parts));
+              });
+          });
         },
       );
       upstream.on('error', (err) => {
@@ -96,6 +122,9 @@ export async function startAwsFaultProxy(targetEndpoint: string): Promise<AwsFau
     requests,
     failNext(action, fault) {
       faults.set(action, [...(faults.get(action) ?? []), fault]);
+    },
+    beforeAnswer(next) {
+      hook = next;
     },
     async close() {
       server.closeAllConnections();
