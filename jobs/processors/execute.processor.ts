@@ -10,7 +10,7 @@ import { executePayload } from '../queues.js';
  * change window is moved back to delayed, due when the next window opens (the same job, so never doubled and still
  * removable by a cancel).
  */
-export function executeProcessor(executor: ExecutorService) {
+export function executeProcessor(executor: Pick<ExecutorService, 'execute'>) {
   return async (job: Job, token?: string): Promise<ExecuteResult> => {
     const payload = executePayload.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`bad execute payload: ${payload.error.message}`);

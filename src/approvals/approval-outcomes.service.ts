@@ -77,6 +77,8 @@ export class ApprovalOutcomes {
   }
 
   async tellRequester(approval: Approval): Promise<void> {
+    // An item of a batch: the batch's summary tells the requester (docs/architecture.md#batches).
+    if (approval.batchOf) return;
     const latest = (await this.deps.approvals.get(approval.id)) ?? approval;
     const reply: Reply = { ...this.deps.messages.render(latest), buttons: [], visibility: 'channel' };
     await this.deps.messages.direct(latest, latest.requester.person, reply);

@@ -3,6 +3,7 @@ import { formatMoney } from '../shared/money.js';
 import type { Reply, ReplyField } from '../shared/reply.types.js';
 import type { Approval, ApprovalState, Verification } from './approval.types.js';
 import { tierEntries } from './approvers.js';
+import { batchFields, batchTargetText, batchUndoButtons } from './batch/batch-reply.js';
 import { RELEASE_UNDO_WARNING, undoButtons, undoFields } from './undo/undo-reply.js';
 
 /** How the approval message names people (policy display names). */
@@ -41,7 +42,8 @@ export function approvalReply(approval: Approval, nameOf: NameOf, whenOf: WhenOf
   const fields: ReplyField[] = [
     { label: 'Requested by', value: nameOf(approval.requester.person) },
     { label: 'Reason', value: approval.reason },
-    { label: 'Target', value: targetText(approval) },
+    { label: 'Target', value: approval.batch ? batchTargetText(approval) : targetText(approval) },
+    ...batchFields(approval),
     { label: 'Savings', value: `${formatMoney(action.monthlySavings, action.currency)} per month (estimate)` },
     { label: 'Risk', value: action.risk },
     { label: 'Approvers', value: tierEntries(approval.rule, approval.tier).map(nameOf).join(', ') },
@@ -75,7 +77,11 @@ export function approvalReply(approval: Approval, nameOf: NameOf, whenOf: WhenOf
           { actionId: ACTIONS.REJECT, label: 'Reject', value: approval.id, style: 'danger' },
           { actionId: ACTIONS.DETAILS, label: 'Details', value: approval.id },
         ]
-      : [...undoButtons(approval), { actionId: ACTIONS.DETAILS, label: 'Details', value: approval.id }],
+      : [
+          ...undoButtons(approval),
+          ...batchUndoButtons(approval),
+          { actionId: ACTIONS.DETAILS, label: 'Details', value: approval.id },
+        ],
     data: approvalData(approval),
     visibility: 'channel',
   };

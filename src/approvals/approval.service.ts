@@ -1,4 +1,4 @@
-import type { ActionKind, TargetRef } from '../actions/action.types.js';
+import type { ActionKind, ProposedAction, TargetRef } from '../actions/action.types.js';
 import { buildAction } from '../actions/action-catalog.js';
 import { protectedBy } from '../actions/guardrails.js';
 import type { AuditLog } from '../audit/audit.types.js';
@@ -177,6 +177,21 @@ export class ApprovalService implements ApprovalInteractions {
     const guard = protectedBy(deps.policy.guardrails, facts.tags);
     if (guard)
       return notice('Protected', `${input.resourceId} carries the protected tag ${guard}; Tally never touches it.`);
+    const approval = this.draft(input, action);
+    if ('kind' in approval) return approval;
+    // Across processes: one pending approval per action and resource, claimed before it is created.
+    const claimKey = `${action.kind}|${target.accountId}|${target.region}|${target.resourceId}`;
+    const holder = await this.claim(claimKey, approval.id);
+    if (holder) return duplicateReply(holder);
+    return this.open(approval, [claimKey], input.viaAgent === true);
+  }
+
+  /**
+   * A new PENDING approval of `action` with a copy of the policy rule for its risk level, not stored yet; a refusal
+   * when no one may approve that level.
+   */
+  draft(input: Pick<ProposeInput, 'requester' | 'origin' | 'reason'>, action: ProposedAction): Approval | Reply {
+    const { deps } = this;
     const requester = { person: personOf(deps.policy, input.requester), via: input.requester };
     const rule = ruleForApproval(deps.policy.risk[action.risk], {
       requesterKnown: isPolicyPerson(deps.policy, requester.person),
@@ -188,7 +203,7 @@ export class ApprovalService implements ApprovalInteractions {
         `No approvers are configured for ${action.risk}-risk actions; add them under approvals.risk.${action.risk} in the policy file.`,
       );
     const now = deps.clock.now();
-    const approval: Approval = {
+    return {
       // 48 random bits: unique across millions of approvals, still short enough to type in `approve <id>`.
       id: newId('apr', 6),
       version: 1,
@@ -205,14 +220,19 @@ export class ApprovalService implements ApprovalInteractions {
       updatedAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + rule.expireAfterMs).toISOString(),
     };
-    // Across processes: one pending approval per action and resource, claimed before it is created.
-    const claimKey = `${action.kind}|${target.accountId}|${target.region}|${target.resourceId}`;
-    const holder = await this.claim(claimKey, approval.id);
-    if (holder) return duplicateReply(holder);
+  }
+
+  /**
+   * Stores a new PENDING approval whose claims are held, audits the proposal, arms its first tier's timers and posts
+   * it; the reply is the requester's. A batch approval (src/approvals/batch) is opened this way too.
+   */
+  async open(approval: Approval, claimKeys: string[], viaAgent: boolean): Promise<Reply> {
+    const { deps } = this;
+    const { action, requester } = approval;
     try {
       await deps.approvals.create(approval);
     } catch (err) {
-      await deps.approvals.releaseClaim(claimKey, approval.id).catch(() => undefined);
+      for (const key of claimKeys) await deps.approvals.releaseClaim(key, approval.id).catch(() => undefined);
       throw err;
     }
     await deps.audit({
@@ -220,8 +240,8 @@ export class ApprovalService implements ApprovalInteractions {
       event: 'proposal.created',
       approvalId: approval.id,
       actor: requester.person,
-      what: `${deps.messages.nameOf(requester.person)} proposed: ${action.summary}${input.viaAgent ? ' (through the agent)' : ''}`,
-      why: input.reason,
+      what: `${deps.messages.nameOf(requester.person)} proposed: ${action.summary}${viaAgent ? ' (through the agent)' : ''}`,
+      why: approval.reason,
       data: { risk: action.risk, monthlySavings: action.monthlySavings, kind: action.kind },
     });
     await deps.timers.armTier(approval, 0);
@@ -233,7 +253,7 @@ export class ApprovalService implements ApprovalInteractions {
    * Claims one action on one resource for `approvalId`; resolves the pending approval that holds it instead, if
    * any. A claim whose holder is no longer pending (decided, or never created after a crash) is taken over.
    */
-  private async claim(key: string, approvalId: string): Promise<Approval | null> {
+  async claim(key: string, approvalId: string): Promise<Approval | null> {
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
       const holderId = await this.deps.approvals.claim(key, approvalId);
       if (holderId === null) return null;

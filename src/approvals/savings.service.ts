@@ -48,8 +48,13 @@ export class SavingsService {
   /** The ledger of the actions a viewer's scope allows (all without a scope). */
   async ledger(scope?: ViewScope): Promise<{ entries: LedgerEntry[]; inProgress: Approval[] }> {
     const visible = (list: Approval[]) => list.filter((a) => approvalInScope(a, scope));
-    const done = visible(await this.deps.approvals.list({ states: ['SUCCEEDED'], limit: 1000 }));
-    const inProgress = visible(await this.deps.approvals.list({ states: ['APPROVED', 'EXECUTING'], limit: 1000 }));
+    // A batch counts through its items, each an approval of its own; until it runs, the batch stands for them.
+    const done = visible(await this.deps.approvals.list({ states: ['SUCCEEDED'], limit: 1000 })).filter(
+      (a) => !a.batch,
+    );
+    const inProgress = visible(
+      await this.deps.approvals.list({ states: ['APPROVED', 'EXECUTING'], limit: 1000 }),
+    ).filter((a) => !a.batchOf);
     const range = await this.deps.costs.dataRange();
     const entries: LedgerEntry[] = [];
     for (const a of done) {

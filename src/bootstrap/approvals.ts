@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { MemoryRecommendationDismissalRepository } from '../../adapters/memory/memory-recommendation-dismissal.repository.js';
 import { QUEUES } from '../../jobs/queues.js';
 import type { Workers } from '../../jobs/worker-registry.js';
+import { BATCH_PHRASES } from '../actions/batch-phrases.js';
 import { ApprovalService } from '../approvals/approval.service.js';
 import type { Identity } from '../approvals/approval.types.js';
 import { auditor } from '../approvals/approval-events.js';
@@ -14,6 +15,9 @@ import type { ApprovalRepository } from '../approvals/approval-repository.port.j
 import { ApprovalTimerService } from '../approvals/approval-timers.service.js';
 import { ApprovalVotes } from '../approvals/approval-votes.service.js';
 import { displayName, personOf } from '../approvals/approvers.js';
+import { BatchExecutor } from '../approvals/batch/batch-executor.service.js';
+import { BatchProposals } from '../approvals/batch/batch-proposal.service.js';
+import { BatchUndo } from '../approvals/batch/batch-undo.js';
 import type { ChatMessenger } from '../approvals/chat-messenger.port.js';
 import { ExecutionReconciler } from '../approvals/execution/execution-reconciler.js';
 import { ExecutorService } from '../approvals/execution/executor.service.js';
@@ -117,8 +121,9 @@ export async function createApprovalRuntime(config: Config, options: ApprovalRun
 
   let approvals: ApprovalService | null = null;
   let timerService: ApprovalTimerService | null = null;
-  let executor: ExecutorService | null = null;
-  let undo: UndoService | null = null;
+  let executor: BatchExecutor | null = null;
+  let undo: BatchUndo | null = null;
+  let batches: BatchProposals | null = null;
   let reconciler: ExecutionReconciler | null = null;
   if (awsSdk && accounts && timers && execution) {
     const cloud = new awsSdk.AwsEc2Actions(accounts);
@@ -141,7 +146,7 @@ export async function createApprovalRuntime(config: Config, options: ApprovalRun
       clock,
       ...(scopes ? { viewerScope: (viewer: Identity) => scopes.personal(viewer) } : {}),
     });
-    undo = new UndoService({
+    const undoService = new UndoService({
       approvals: repo,
       policy,
       cloud,
@@ -153,7 +158,8 @@ export async function createApprovalRuntime(config: Config, options: ApprovalRun
       logger,
       undoDays: config.undoDays,
     });
-    executor = new ExecutorService({
+    undo = new BatchUndo({ approvals: repo, undo: undoService, messages, outcomes });
+    const single = new ExecutorService({
       approvals: repo,
       cloud,
       guardrails: policy.guardrails,
@@ -162,7 +168,7 @@ export async function createApprovalRuntime(config: Config, options: ApprovalRun
       audit,
       clock,
       logger,
-      undo,
+      undo: undoService,
       postCheck: new PostCheck({
         ...options.postCheck,
         cloud,
@@ -170,6 +176,28 @@ export async function createApprovalRuntime(config: Config, options: ApprovalRun
         clock,
         changed: (target) => recommendations?.invalidate(target.region),
       }),
+    });
+    executor = new BatchExecutor({
+      approvals: repo,
+      executor: single,
+      guardrails: policy.guardrails,
+      messages,
+      outcomes,
+      audit,
+      clock,
+    });
+    const scan = recommendations;
+    batches = new BatchProposals({
+      approvals,
+      cloud,
+      policy,
+      accounts: () => accounts.list(),
+      candidates: async ({ kind, accountId, region }) =>
+        scan
+          ? (await scan.list(region ? { region } : {})).recommendations
+              .filter((r) => r.rule === BATCH_PHRASES[kind].rule && r.action.target.accountId === accountId)
+              .map((r) => r.action)
+          : [],
     });
     reconciler = new ExecutionReconciler({ approvals: repo, jobs: execution, messages, audit, logger });
   }
@@ -193,6 +221,7 @@ export async function createApprovalRuntime(config: Config, options: ApprovalRun
     recommendations: recommendationCommands,
     savings,
     undo,
+    batches,
     unavailable,
   };
   const commands = new ApprovalCommandService(features, clock);

@@ -107,17 +107,27 @@ export type ApprovalCommand =
       /** Proposed by the agent's `propose_action` tool on the user's behalf (noted in the audit log). */
       viaAgent?: boolean;
     }
+  /** `propose stop all idle instances in account … because …`: one approval for a set (docs/architecture.md#batches). */
+  | {
+      kind: 'propose_batch';
+      action: ActionKind;
+      accountId: string;
+      region?: string;
+      reason: string;
+      viaAgent?: boolean;
+    }
   | { kind: 'approvals' }
   | { kind: 'approval'; id: string }
   | { kind: 'vote'; id: string; decision: 'approve' | 'reject'; reason?: string }
   | { kind: 'cancel'; id: string }
-  /** `undo <approval id>`: reverse an executed action (docs/architecture.md#undo). */
-  | { kind: 'undo'; id: string }
+  /** `undo <approval id> [<resource id>]`: reverse an executed action, or one item of a batch (docs/architecture.md#undo). */
+  | { kind: 'undo'; id: string; resourceId?: string }
   | { kind: 'savings' };
 
 export const APPROVAL_COMMAND_KINDS: ReadonlySet<Command['kind']> = new Set([
   'recommendations',
   'propose',
+  'propose_batch',
   'approvals',
   'approval',
   'vote',

@@ -1,4 +1,5 @@
 import type { ActionKind } from '../actions/action.types.js';
+import { BATCH_PHRASES } from '../actions/batch-phrases.js';
 import { checkAwsRegion } from './aws-regions.js';
 import type { ApprovalCommand, ParseResult } from './command.types.js';
 import { echo } from './echo.js';
@@ -16,6 +17,11 @@ const VERBS: ReadonlyMap<string, { kind: ActionKind; id: RegExp }> = new Map([
 
 const PROPOSE_RE = new RegExp(
   `^propose\\s+(\\w+)\\s+(\\S+)(?:\\s+to\\s+([a-z0-9]+\\.[a-z0-9]+))?\\s+in\\s+${REGION}(?:\\s+(?:of\\s+)?account\\s+(\\d{12}))?\\s+because\\s+(.+)$`,
+  'is',
+);
+
+const PROPOSE_BATCH_RE = new RegExp(
+  `^propose\\s+(\\w+)\\s+all\\s+(.+?)(?:\\s+in\\s+${REGION})?\\s+(?:in\\s+|of\\s+)?account\\s+(\\d{12})(?:\\s+in\\s+${REGION})?\\s+because\\s+(.+)$`,
   'is',
 );
 
@@ -60,9 +66,12 @@ export function parseApprovalCommand(input: string): ParseResult | null {
         ? ok({ kind: 'cancel', id: rest[0]! })
         : invalid('Usage: `cancel <id>`.', 'approvals');
     case 'undo':
-      return rest.length === 1 && ID_RE.test(rest[0]!)
-        ? ok({ kind: 'undo', id: rest[0]! })
-        : invalid('Usage: `undo <approval id>`.', 'approvals');
+      return (rest.length === 1 || rest.length === 2) && rest.every((w) => ID_RE.test(w))
+        ? ok({ kind: 'undo', id: rest[0]!, ...(rest[1] ? { resourceId: rest[1] } : {}) })
+        : invalid(
+            'Usage: `undo <approval id>`, or `undo <batch id> <resource id>` for one item of a batch.',
+            'approvals',
+          );
     case 'savings':
       return rest.length === 0 ? ok({ kind: 'savings' }) : invalid('`savings` takes no arguments.', 'approvals');
     default:
@@ -90,6 +99,7 @@ function parseRecommendations(rest: string[]): ParseResult {
 }
 
 function parsePropose(line: string): ParseResult {
+  if (/^propose \w+ all /i.test(line)) return parseProposeBatch(line);
   const m = PROPOSE_RE.exec(line);
   if (!m) return invalid('A proposal names the action, the resource, its region and a reason.', 'propose');
   const [, verb = '', id = '', type, region = '', accountId, reason = ''] = m;
@@ -110,6 +120,32 @@ function parsePropose(line: string): ParseResult {
     ...(type ? { instanceType: type } : {}),
     reason: reason.trim(),
   });
+}
+
+/**
+ * `propose stop all idle instances [in <region>] in account <id> because …` (also `resize all oversized instances`,
+ * `delete all unattached volumes`, `release all unassociated addresses`): one approval for them all.
+ */
+function parseProposeBatch(line: string): ParseResult {
+  const m = PROPOSE_BATCH_RE.exec(line);
+  const usage =
+    'A batch names what, the account and a reason: `propose stop all idle instances in account 123456789012 because …`.';
+  if (!m) return invalid(usage, 'propose');
+  const [, verb = '', noun = '', regionBefore, accountId = '', regionAfter, reason = ''] = m;
+  const kind = Object.entries(BATCH_PHRASES).find(([, p]) => p.verb === verb.toLowerCase())?.[0] as
+    | ActionKind
+    | undefined;
+  if (!kind) return invalid(`${echo(verb)} is not an action; use stop, resize, delete or release.`, 'propose');
+  const phrase = BATCH_PHRASES[kind];
+  if (noun.toLowerCase() !== phrase.noun)
+    return invalid(
+      `\`${phrase.verb} all\` applies to ${phrase.noun}: \`propose ${phrase.verb} all ${phrase.noun} in account …\`.`,
+      'propose',
+    );
+  const region = (regionBefore ?? regionAfter)?.toLowerCase();
+  const badRegion = region ? checkAwsRegion(region) : null;
+  if (badRegion) return invalid(badRegion, 'propose');
+  return ok({ kind: 'propose_batch', action: kind, accountId, ...(region ? { region } : {}), reason: reason.trim() });
 }
 
 function usageVote(verb: 'approve' | 'reject'): ParseResult {

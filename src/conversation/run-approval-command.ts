@@ -1,6 +1,7 @@
 import type { ApprovalService } from '../approvals/approval.service.js';
 import type { Identity } from '../approvals/approval.types.js';
 import { notice } from '../approvals/approval-list-reply.js';
+import type { BatchProposals } from '../approvals/batch/batch-proposal.service.js';
 import { type SavingsService, savingsReply } from '../approvals/savings.service.js';
 import type { ApprovalCommand } from '../commands/command.types.js';
 import type { ViewScope } from '../costs/view-scope.js';
@@ -16,7 +17,9 @@ export interface ApprovalFeatures {
   recommendations: RecommendationCommandService | null;
   savings: SavingsService | null;
   /** `undo <id>` (docs/architecture.md#undo); absent or null where approvals are not available. */
-  undo?: { undo(approvalId: string, by: Identity): Promise<Reply> } | null;
+  undo?: { undo(approvalId: string, by: Identity, resourceId?: string): Promise<Reply> } | null;
+  /** `propose stop all idle instances in account … because …` (docs/architecture.md#batches); absent: not offered. */
+  batches?: Pick<BatchProposals, 'propose'> | null;
   /** Said when a feature is missing, e.g. "Approvals need Redis (REDIS_URL) and AWS credentials". */
   unavailable: string;
 }
@@ -54,15 +57,28 @@ export class ApprovalCommandService {
       return savingsReply(await savings.ledger(scope), dayOf(this.clock.now()));
     }
     if (!approvals) return notice('Approvals are not available', unavailable);
+    const origin = {
+      platform: turn.location.platform,
+      ...(turn.location.channel ? { channel: turn.location.channel } : {}),
+      ...(turn.location.thread ? { thread: turn.location.thread } : {}),
+    };
     switch (command.kind) {
+      case 'propose_batch':
+        if (!this.features.batches) return notice('Batches are not available', unavailable);
+        return this.features.batches.propose({
+          requester: who,
+          origin,
+          kind: command.action,
+          accountId: command.accountId,
+          ...(command.region ? { region: command.region } : {}),
+          reason: command.reason,
+          ...(command.viaAgent ? { viaAgent: true } : {}),
+          ...(scope ? { scope } : {}),
+        });
       case 'propose':
         return approvals.propose({
           requester: who,
-          origin: {
-            platform: turn.location.platform,
-            ...(turn.location.channel ? { channel: turn.location.channel } : {}),
-            ...(turn.location.thread ? { thread: turn.location.thread } : {}),
-          },
+          origin,
           kind: command.action,
           resourceId: command.resourceId,
           region: command.region,
@@ -87,7 +103,7 @@ export class ApprovalCommandService {
         return approvals.cancel(command.id, who);
       case 'undo':
         return this.features.undo
-          ? this.features.undo.undo(command.id, who)
+          ? this.features.undo.undo(command.id, who, command.resourceId)
           : notice('Undo is not available', unavailable);
     }
   }

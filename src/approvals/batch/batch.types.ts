@@ -1,4 +1,4 @@
-import type { ActionKind, ProposedAction } from '../../actions/action.types.js';
+import type { ProposedAction } from '../../actions/action.types.js';
 
 /**
  * A batch approval (docs/architecture.md#batches): one approval, voted as one, for a set of actions of one kind in one
@@ -50,11 +50,3 @@ export function summaryOf(results: BatchItemResult[]): string {
   const count = (o: BatchItemResult['outcome']) => results.filter((r) => r.outcome === o).length;
   return `${count('SUCCEEDED')} succeeded, ${count('FAILED')} failed, ${count('SKIPPED')} skipped`;
 }
-
-/** What a batch of `kind` is asked for in words: `stop all idle instances`. */
-export const BATCH_PHRASES: Record<ActionKind, { verb: string; rule: string; noun: string }> = {
-  stop_instance: { verb: 'stop', rule: 'idle-instance', noun: 'idle instances' },
-  resize_instance: { verb: 'resize', rule: 'oversized-instance', noun: 'oversized instances' },
-  delete_volume: { verb: 'delete', rule: 'unattached-volume', noun: 'unattached volumes' },
-  release_address: { verb: 'release', rule: 'unassociated-address', noun: 'unassociated addresses' },
-};

@@ -37,6 +37,8 @@ export class ExecutionReconciler {
     const result: ReconcileResult = { resumed: [], enqueued: [] };
     const found = await this.deps.approvals.list({ states: ['EXECUTING', 'APPROVED'], limit: PASS_LIMIT });
     for (const approval of found) {
+      // An item of a batch runs in its batch's job, which the batch's own pass resumes (docs/architecture.md#batches).
+      if (approval.batchOf) continue;
       if (await this.deps.jobs.pending(approval.id)) continue;
       // The job may have just finished the approval: decide on the state read after the job's.
       const latest = await this.deps.approvals.get(approval.id);
