@@ -62,6 +62,12 @@ function decidedResize(): Approval {
         note: 'resize back',
       },
       attempts: 2,
+      verification: {
+        at: '2026-03-02T09:09:11.000Z',
+        confirmed: false,
+        state: 'i-0abc t3.small, stopped',
+        reason: 'i-0abc t3.small, stopped, not t3.small, running after 10 min',
+      },
     },
     undo: {
       plan: { kind: 'resize_back', instanceType: 't3.large', state: 'stopped' },
