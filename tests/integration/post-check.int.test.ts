@@ -1,10 +1,8 @@
 import { EC2Client, StartInstancesCommand } from '@aws-sdk/client-ec2';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { TestClock } from '../support/approval-fakes.js';
-import { testClock } from '../support/approval-fakes.js';
-import { createTestRuntime, dropPrefix, type TestRuntime } from '../support/approval-runtime.js';
-import { type AwsFaultProxy, startAwsFaultProxy } from '../support/aws-fault-proxy.js';
+import { describe, expect, it, vi } from 'vitest';
+import type { TestRuntime } from '../support/approval-runtime.js';
 import { createVolume, instanceState, putCpu, runInstance, snapshotsOf, volumeExists } from '../support/moto.js';
+import { executed, motoRuntimes } from '../support/moto-runtimes.js';
 import { awsEndpoint } from '../support/services.js';
 
 // The check after an action (issue 17, item 6) end to end in one process: real BullMQ on Redis, EC2 and CloudWatch in
@@ -12,50 +10,7 @@ import { awsEndpoint } from '../support/services.js';
 // returns at once (moto changes state at once), so nothing here waits on a timer. A region of its own.
 const REGION = 'us-west-1';
 
-const POLICY = `approvals:
-  risk:
-    low: { approvers: [alice, bob], quorum: 1 }
-    medium: { approvers: [alice, bob], quorum: 1 }
-    high: { approvers: [alice, bob], quorum: 1 }
-guardrails:
-  dailyLimitPerAccount: 1000
-`;
-
-let proxy: AwsFaultProxy;
-const open: TestRuntime[] = [];
-
-beforeAll(async () => {
-  vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
-  proxy = await startAwsFaultProxy(awsEndpoint());
-});
-
-afterEach(async () => {
-  proxy.beforeAnswer(null);
-  for (const t of open.splice(0)) {
-    await t.close();
-    await dropPrefix(t.prefix);
-  }
-});
-
-afterAll(async () => {
-  await proxy?.close();
-  vi.unstubAllEnvs();
-});
-
-async function runtime(): Promise<{ t: TestRuntime; clock: TestClock }> {
-  const clock = testClock(new Date());
-  const t = await createTestRuntime({ awsEndpoint: proxy.url, region: REGION, policy: POLICY, clock });
-  open.push(t);
-  await t.startWorkers();
-  return { t, clock };
-}
-
-/** Proposes as Rita, approves as Alice, waits for the execution to end. */
-async function executed(t: TestRuntime, command: string) {
-  const id = await t.propose(`${command} because idle for two weeks`);
-  await t.vote(id, 'alice');
-  return { id, approval: await t.waitForState(id, ['SUCCEEDED', 'FAILED']) };
-}
+const { proxy, runtime } = motoRuntimes(REGION);
 
 const checkEvents = async (t: TestRuntime, id: string) =>
   (await t.audit.list({ approvalId: id })).filter(
@@ -98,7 +53,9 @@ describe('the check after an action', () => {
     const { id, approval } = await executed(t, `propose delete ${volume} in ${REGION}`);
     expect(approval.state).toBe('SUCCEEDED');
     const snapshotId = approval.execution?.rollback?.snapshotId;
-    expect((await snapshotsOf(awsEndpoint(), REGION, volume)).map((s) => [s.id, s.state])).toEqual([[snapshotId, 'completed']]);
+    expect((await snapshotsOf(awsEndpoint(), REGION, volume)).map((s) => [s.id, s.state])).toEqual([
+      [snapshotId, 'completed'],
+    ]);
     expect(await volumeExists(awsEndpoint(), REGION, volume)).toBe(false);
     expect(approval.execution?.verification).toMatchObject({
       confirmed: true,
@@ -119,7 +76,7 @@ describe('the check after an action', () => {
     // someone starts the instance again, so every look of the check finds it running.
     let stopped = false;
     let startedAgain = false;
-    proxy.beforeAnswer(async (r) => {
+    proxy().beforeAnswer(async (r) => {
       if (r.action === 'StopInstances' && !/DryRun=true/.test(r.body) && r.body.includes(instance)) stopped = true;
       else if (stopped && !startedAgain && r.action === 'DescribeInstances' && r.body.includes(instance)) {
         startedAgain = true;

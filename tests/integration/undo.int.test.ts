@@ -1,9 +1,8 @@
 import { CreateVolumeCommand, DescribeVolumesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { testClock } from '../support/approval-fakes.js';
-import { createTestRuntime, dropPrefix, type TestRuntime } from '../support/approval-runtime.js';
-import { type AwsFaultProxy, startAwsFaultProxy } from '../support/aws-fault-proxy.js';
+import { describe, expect, it, vi } from 'vitest';
+import type { TestRuntime } from '../support/approval-runtime.js';
 import { instanceState, instanceType, runInstance, stopInstanceNow, volumeExists } from '../support/moto.js';
+import { executed, motoRuntimes, ONE_VOTE_POLICY } from '../support/moto-runtimes.js';
 import { awsEndpoint } from '../support/services.js';
 
 // Undo (issue 17, item 2) end to end in one process: real BullMQ on Redis, EC2 in moto behind the fault proxy, the
@@ -11,17 +10,7 @@ import { awsEndpoint } from '../support/services.js';
 const REGION = 'ap-northeast-3';
 const DAY = 86_400_000;
 
-const POLICY = `approvals:
-  risk:
-    low: { approvers: [alice, bob], quorum: 1 }
-    medium: { approvers: [alice, bob], quorum: 1 }
-    high: { approvers: [alice, bob], quorum: 1 }
-guardrails:
-  dailyLimitPerAccount: 1000
-`;
-
-let proxy: AwsFaultProxy;
-const open: TestRuntime[] = [];
+const { proxy, runtime } = motoRuntimes(REGION);
 const ec2 = () =>
   new EC2Client({
     region: REGION,
@@ -29,39 +18,6 @@ const ec2 = () =>
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     maxAttempts: 1,
   });
-
-beforeAll(async () => {
-  vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
-  proxy = await startAwsFaultProxy(awsEndpoint());
-});
-
-afterEach(async () => {
-  for (const t of open.splice(0)) {
-    await t.close();
-    await dropPrefix(t.prefix);
-  }
-});
-
-afterAll(async () => {
-  await proxy?.close();
-  vi.unstubAllEnvs();
-});
-
-/** A runtime whose clock starts now (BullMQ runs on real time) and that a test can move forward. */
-async function runtime(policy = POLICY) {
-  const clock = testClock(new Date());
-  const t = await createTestRuntime({ awsEndpoint: proxy.url, region: REGION, policy, clock });
-  open.push(t);
-  await t.startWorkers();
-  return { t, clock };
-}
-
-/** Proposes as Rita, approves as Alice, waits for the execution to end. */
-async function executed(t: TestRuntime, command: string) {
-  const id = await t.propose(`${command} because idle for two weeks`);
-  await t.vote(id, 'alice');
-  return { id, approval: await t.waitForState(id, ['SUCCEEDED', 'FAILED']) };
-}
 
 const undoEvents = async (t: TestRuntime, id: string) =>
   (await t.audit.list({ approvalId: id })).filter((e) => e.event.startsWith('undo.'));
@@ -185,7 +141,7 @@ describe('undo', () => {
 
   it('a quorum of 2 in approvals.undo: the first asks, the second runs it', async () => {
     const { t } = await runtime(
-      POLICY.replace('approvals:\n', 'approvals:\n  undo: { by: [requester, approvers], quorum: 2 }\n'),
+      ONE_VOTE_POLICY.replace('approvals:\n', 'approvals:\n  undo: { by: [requester, approvers], quorum: 2 }\n'),
     );
     const instance = await runInstance(awsEndpoint(), REGION);
     const { id } = await executed(t, `propose stop ${instance} in ${REGION}`);
@@ -198,7 +154,7 @@ describe('undo', () => {
   it('a failed resize (ModifyInstanceAttribute fails) leaves the old type and state', async () => {
     const { t } = await runtime();
     const instance = await runInstance(awsEndpoint(), REGION, { instanceType: 't3.large' });
-    proxy.failNext('ModifyInstanceAttribute', { status: 400, type: 'InsufficientInstanceCapacity' });
+    proxy().failNext('ModifyInstanceAttribute', { status: 400, type: 'InsufficientInstanceCapacity' });
     const { id, approval } = await executed(t, `propose resize ${instance} to t3.medium in ${REGION}`);
     expect(approval.state).toBe('FAILED');
     expect(approval.execution?.reason).toMatch(/InsufficientInstanceCapacity|put back/);
