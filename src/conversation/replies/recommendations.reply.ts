@@ -1,3 +1,5 @@
+import type { ActionKind } from '../../actions/action.types.js';
+import { BATCH_PHRASES } from '../../actions/batch-phrases.js';
 import type { Recommendation, RecommendationList } from '../../recommendations/recommendation.types.js';
 import { ago, type ReviewedRecommendation } from '../../recommendations/recommendation-review.js';
 import { ACTIONS } from '../../shared/action-ids.js';
@@ -76,12 +78,14 @@ export function recommendationsReply(result: RecommendationList, options: Recomm
   }
   if (review) context.push(...reviewContext(review));
   const recs = reviewed.map((r) => r.recommendation);
+  const batchButtons = batchRequestButtons(approvable, result.regions);
   return {
     kind: 'answer',
     title: 'Savings recommendations',
     text: headline(review ? approvable : recs, reviewed.length, where),
     ...(shown.length ? { items: shown.map((r) => (review ? reviewedItem(r) : itemOf(r.recommendation))) } : {}),
     context,
+    ...(batchButtons.length ? { buttons: batchButtons } : {}),
     data: {
       accountIds: result.accountIds,
       failures: result.failures,
@@ -109,6 +113,31 @@ export function recommendationsReply(result: RecommendationList, options: Recomm
     },
     visibility: 'channel',
   };
+}
+
+/**
+ * "Request approval for all N" per kind and account with more than one approvable recommendation: the button runs
+ * `propose stop all idle instances in account … because …`, one batch approval (docs/architecture.md#batches).
+ */
+function batchRequestButtons(approvable: Recommendation[], regions: string[]): ReplyButton[] {
+  const groups = new Map<string, { phrase: (typeof BATCH_PHRASES)[ActionKind]; account: string; count: number }>();
+  for (const r of approvable) {
+    const phrase = BATCH_PHRASES[r.action.kind];
+    if (r.rule !== phrase.rule) continue;
+    const key = `${r.action.kind}|${r.action.target.accountId}`;
+    const group = groups.get(key) ?? { phrase, account: r.action.target.accountId, count: 0 };
+    group.count++;
+    groups.set(key, group);
+  }
+  const region = regions.length === 1 ? ` in ${regions[0]}` : '';
+  const accounts = new Set([...groups.values()].map((g) => g.account));
+  return [...groups.values()]
+    .filter((g) => g.count > 1)
+    .map((g) => ({
+      actionId: ACTIONS.REQUEST_APPROVAL,
+      label: `Request approval for all ${g.count} ${g.phrase.noun}${accounts.size > 1 ? ` (account ${g.account})` : ''}`,
+      value: `propose ${g.phrase.verb} all ${g.phrase.noun}${region} in account ${g.account} because requested for all ${g.count} from the recommendations`,
+    }));
 }
 
 function headline(approvable: Recommendation[], listed: number, where: string): string {
