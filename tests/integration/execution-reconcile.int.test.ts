@@ -158,6 +158,7 @@ describe('the database stops during the cloud call of an execution', () => {
       'execution.reconciled: execution found interrupted with no job; resuming (steps done: dry run permitted)',
       `execution.resumed: resumed: ${done.action.summary}`,
       'execution.step: stopped (found done when resuming)',
+      `execution.verified: confirmed: ${instance} stopped`,
       `execution.succeeded: succeeded: ${done.action.summary}`,
     ]);
     await vi.waitFor(() =>
