@@ -11,6 +11,8 @@ import { awsEndpoint } from '../support/services.js';
 // every instance of a region.
 const REGION = 'ap-southeast-3';
 const LIMIT_REGION = 'ap-east-1';
+const WINDOW_REGION = 'ap-south-2';
+const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
 const POLICY = `approvals:
@@ -26,6 +28,7 @@ let proxy: AwsFaultProxy;
 const open: TestRuntime[] = [];
 const idle: string[] = [];
 const idleElsewhere: string[] = [];
+const idleInWindow: string[] = [];
 let busy = '';
 
 /** 14 days of hourly CPU at `value` %, ending now: 1 % is idle, 50 % is not. */
@@ -60,10 +63,12 @@ beforeAll(async () => {
   proxy = await startAwsFaultProxy(awsEndpoint());
   await clearRegion(REGION);
   await clearRegion(LIMIT_REGION);
+  await clearRegion(WINDOW_REGION);
   await launchIdle(REGION, 12, idle);
   busy = await runInstance(awsEndpoint(), REGION, { instanceType: 't3.large', tags: { Name: 'busy' } });
   await putCpu(awsEndpoint(), REGION, busy, cpu(50));
   await launchIdle(LIMIT_REGION, 5, idleElsewhere);
+  await launchIdle(WINDOW_REGION, 3, idleInWindow);
 }, 120_000);
 
 afterEach(async () => {
@@ -79,8 +84,8 @@ afterAll(async () => {
   vi.unstubAllEnvs();
 });
 
-async function runtime(region: string, policy = POLICY) {
-  const t = await createTestRuntime({ awsEndpoint: proxy.url, region, policy, clock: testClock(new Date()) });
+async function runtime(region: string, policy = POLICY, clock = testClock(new Date())) {
+  const t = await createTestRuntime({ awsEndpoint: proxy.url, region, policy, clock });
   open.push(t);
   await t.startWorkers();
   return t;
@@ -196,5 +201,53 @@ describe('batches', () => {
         `undo ${id} ${first}`,
       ),
     );
+  }, 90_000);
+
+  it('outside the change window: scheduled as one; in it, a throttled item resumes the batch without repeating an item', async () => {
+    // The only window is the whole of the day after tomorrow (UTC), so now is outside it.
+    const clock = testClock(new Date());
+    const opens = new Date(Math.floor(clock.now().getTime() / DAY) * DAY + 2 * DAY);
+    const day = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][opens.getUTCDay()];
+    const policy = POLICY.replace(
+      'dailyLimitPerAccount: 1000',
+      `dailyLimitPerAccount: 1000\n  changeWindows: [{ days: [${day}], from: '00:00', to: '24:00', tz: UTC }]`,
+    );
+    const t = await runtime(WINDOW_REGION, policy, clock);
+    const id = (await proposeAll(t)).data?.id as string;
+    await t.vote(id, 'alice');
+    expect(await t.approvals.get(id)).toMatchObject({ state: 'APPROVED', scheduledFor: opens.toISOString() });
+    const queue = t.queue('execute');
+    const job = (await queue.getJob(`execute-${id}`))!;
+    expect(await job.getState()).toBe('delayed');
+    // Nothing runs before the window: no item has an approval of its own yet.
+    expect((await t.approvals.list({})).filter((a) => a.batchOf)).toEqual([]);
+
+    // In the window: the second item's StopInstances is throttled past the SDK's retries, so the job fails and is
+    // retried; the retry skips the first item (done) and resumes the second.
+    const items = (await t.approvals.get(id))!.batch!.items.map((i) => i.target.resourceId);
+    proxy.beforeAnswer(async (request) => {
+      if (
+        request.action === 'StopInstances' &&
+        request.body.includes('DryRun=true') &&
+        request.body.includes(items[1]!)
+      )
+        for (let n = 0; n < 3; n++) proxy.failNext('StopInstances', { status: 400, type: 'RequestLimitExceeded' });
+    });
+    clock.set(opens);
+    await job.promote();
+    const done = await t.waitForState(id, ['SUCCEEDED', 'FAILED'], 60_000);
+    expect(done.batch?.summary).toBe('3 succeeded, 0 failed, 0 skipped');
+    const events = (await t.audit.list({ approvalId: id })).map((e) => e.event);
+    expect(events.filter((e) => e === 'execution.started')).toHaveLength(1);
+    expect(events.filter((e) => e === 'execution.resumed')).toHaveLength(1);
+    const itemEvents = (await t.audit.list({ approvalId: `${id}-2` })).map((e) => e.event);
+    expect(itemEvents).toContain('execution.throttled');
+    // Each instance was stopped by exactly one StopInstances that reached moto.
+    const stops = (instance: string) =>
+      proxy.requests.filter(
+        (r) => r.action === 'StopInstances' && r.body.includes(instance) && !r.body.includes('DryRun=true') && !r.fault,
+      ).length;
+    expect(items.map(stops)).toEqual([1, 1, 1]);
+    for (const item of items) expect(await instanceState(awsEndpoint(), WINDOW_REGION, item)).toBe('stopped');
   }, 90_000);
 });
