@@ -157,6 +157,31 @@ function releasedAddress(): Approval {
   });
 }
 
+/** A batch of two stops that ran: one item done and undone since, one skipped (docs/architecture.md#batches). */
+function executedBatch(): Approval {
+  const base = testApproval();
+  const second = { ...base.action, target: { ...base.action.target, resourceId: 'i-0def' } };
+  return testApproval({
+    state: 'SUCCEEDED',
+    action: { ...base.action, summary: 'Stop 2 idle instances in account 123456789012 (us-east-1)', params: {} },
+    batch: {
+      items: [base.action, second],
+      results: [
+        { resourceId: base.action.target.resourceId, approvalId: `${base.id}-1`, outcome: 'SUCCEEDED', undone: true },
+        { resourceId: 'i-0def', approvalId: `${base.id}-2`, outcome: 'SKIPPED', reason: 'i-0def no longer exists' },
+      ],
+      startedAt: '2026-03-02T10:00:00.000Z',
+      finishedAt: '2026-03-02T10:01:00.000Z',
+      summary: '1 succeeded, 0 failed, 1 skipped',
+    },
+  });
+}
+
+/** An item of a batch, before it ran: its approval names the batch. */
+function batchItem(): Approval {
+  return testApproval({ state: 'APPROVED', batchOf: 'apr_batch1' });
+}
+
 /** The next version of `a`: one more vote-like change, as every writer makes it. */
 function bumped(a: Approval, change: Partial<Approval> = {}): Approval {
   return { ...structuredClone(a), ...change, version: a.version + 1 };
@@ -190,6 +215,8 @@ export function approvalRepositoryContract(
       ['a decided, executed approval with every field', decidedResize],
       ['a failed volume deletion', failedVolumeDelete],
       ['an address being released', releasedAddress],
+      ['a batch with its results', executedBatch],
+      ['an item of a batch', batchItem],
     ])('round-trips %s exactly, as a plain object', async (_label, build) => {
       const approval = build();
       await repo.create(structuredClone(approval));

@@ -41,9 +41,10 @@ describe('batch requests', () => {
     expect(
       parseCommand(`propose release all unassociated addresses in eu-west-1 of account ${ACCOUNT} because unused`),
     ).toMatchObject({ ok: true, command: { action: 'release_address', region: 'eu-west-1', reason: 'unused' } });
-    const wrong = parseCommand(`propose stop all unattached volumes in account ${ACCOUNT} because x`);
-    expect(wrong).toMatchObject({ ok: false });
-    expect(!wrong.ok && wrong.message).toContain('`stop all` applies to idle instances');
+    expect(parseCommand(`propose stop all unattached volumes in account ${ACCOUNT} because x`)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('`stop all` applies to idle instances'),
+    });
     expect(parseCommand(`propose stop all idle instances because idle`)).toMatchObject({ ok: false });
   });
 
