@@ -1,9 +1,8 @@
 import { CreateTagsCommand, DescribeInstancesCommand, EC2Client, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { testClock } from '../support/approval-fakes.js';
-import { createTestRuntime, dropPrefix, SLACK_IDS, type TestRuntime } from '../support/approval-runtime.js';
-import { type AwsFaultProxy, startAwsFaultProxy } from '../support/aws-fault-proxy.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { SLACK_IDS, type TestRuntime } from '../support/approval-runtime.js';
 import { instanceState, MOTO_ACCOUNT_ID, putCpu, runInstance } from '../support/moto.js';
+import { motoRuntimes, ONE_VOTE_POLICY } from '../support/moto-runtimes.js';
 import { awsEndpoint } from '../support/services.js';
 
 // Batches (issue 17, item 5) end to end in one process: real BullMQ on Redis, EC2 and CloudWatch in moto behind the
@@ -15,17 +14,9 @@ const WINDOW_REGION = 'ap-south-2';
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
-const POLICY = `approvals:
-  risk:
-    low: { approvers: [alice, bob], quorum: 1 }
-    medium: { approvers: [alice, bob], quorum: 1 }
-    high: { approvers: [alice, bob], quorum: 1 }
-guardrails:
-  dailyLimitPerAccount: 1000
-`;
-
-let proxy: AwsFaultProxy;
-const open: TestRuntime[] = [];
+const main = motoRuntimes(REGION);
+const limits = motoRuntimes(LIMIT_REGION);
+const windowed = motoRuntimes(WINDOW_REGION);
 const idle: string[] = [];
 const idleElsewhere: string[] = [];
 const idleInWindow: string[] = [];
@@ -59,8 +50,6 @@ async function launchIdle(region: string, count: number, into: string[]) {
 }
 
 beforeAll(async () => {
-  vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
-  proxy = await startAwsFaultProxy(awsEndpoint());
   await clearRegion(REGION);
   await clearRegion(LIMIT_REGION);
   await clearRegion(WINDOW_REGION);
@@ -70,26 +59,6 @@ beforeAll(async () => {
   await launchIdle(LIMIT_REGION, 5, idleElsewhere);
   await launchIdle(WINDOW_REGION, 3, idleInWindow);
 }, 120_000);
-
-afterEach(async () => {
-  proxy.beforeAnswer(null);
-  for (const t of open.splice(0)) {
-    await t.close();
-    await dropPrefix(t.prefix);
-  }
-});
-
-afterAll(async () => {
-  await proxy?.close();
-  vi.unstubAllEnvs();
-});
-
-async function runtime(region: string, policy = POLICY, clock = testClock(new Date())) {
-  const t = await createTestRuntime({ awsEndpoint: proxy.url, region, policy, clock });
-  open.push(t);
-  await t.startWorkers();
-  return t;
-}
 
 const proposeAll = (t: TestRuntime, region?: string) =>
   t.run(
@@ -103,7 +72,7 @@ async function protect(id: string) {
 
 describe('batches', () => {
   it('a batch over guardrails.maxBatch is refused with the limit named; the daily limit counts each item', async () => {
-    const limited = await runtime(LIMIT_REGION, `${POLICY.replace('1000', '3')}  maxBatch: 4\n`);
+    const { t: limited } = await limits.runtime(`${ONE_VOTE_POLICY.replace('1000', '3')}  maxBatch: 4\n`);
     const refused = await proposeAll(limited);
     expect(refused.title).toBe('Too many for one batch');
     expect(refused.text).toContain(
@@ -111,11 +80,9 @@ describe('batches', () => {
     );
     expect(refused.data).toMatchObject({ count: idleElsewhere.length, maxBatch: 4 });
     expect(await limited.approvals.list({})).toEqual([]);
-    await limited.close();
-    open.splice(0);
 
     // Within maxBatch, a daily limit of 3 per account: 3 items run, the others are skipped for the limit.
-    const t = await runtime(LIMIT_REGION, POLICY.replace('1000', '3'));
+    const { t } = await limits.runtime(ONE_VOTE_POLICY.replace('1000', '3'));
     const id = (await proposeAll(t)).data?.id as string;
     await t.vote(id, 'alice');
     const batch = await t.waitForState(id, ['SUCCEEDED', 'FAILED']);
@@ -126,7 +93,8 @@ describe('batches', () => {
   });
 
   it('a batch of 12 stops: one approval, 12 actions, per-item results; a failure in one does not stop the others', async () => {
-    const t = await runtime(REGION);
+    const { t } = await main.runtime();
+    const proxy = main.proxy();
     const reply = await proposeAll(t, REGION);
     const id = reply.data?.id as string;
     expect(id).toMatch(/^apr_/);
@@ -205,14 +173,14 @@ describe('batches', () => {
 
   it('outside the change window: scheduled as one; in it, a throttled item resumes the batch without repeating an item', async () => {
     // The only window is the whole of the day after tomorrow (UTC), so now is outside it.
-    const clock = testClock(new Date());
-    const opens = new Date(Math.floor(clock.now().getTime() / DAY) * DAY + 2 * DAY);
+    const opens = new Date(Math.floor(Date.now() / DAY) * DAY + 2 * DAY);
     const day = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][opens.getUTCDay()];
-    const policy = POLICY.replace(
+    const policy = ONE_VOTE_POLICY.replace(
       'dailyLimitPerAccount: 1000',
       `dailyLimitPerAccount: 1000\n  changeWindows: [{ days: [${day}], from: '00:00', to: '24:00', tz: UTC }]`,
     );
-    const t = await runtime(WINDOW_REGION, policy, clock);
+    const { t, clock } = await windowed.runtime(policy);
+    const proxy = windowed.proxy();
     const id = (await proposeAll(t)).data?.id as string;
     await t.vote(id, 'alice');
     expect(await t.approvals.get(id)).toMatchObject({ state: 'APPROVED', scheduledFor: opens.toISOString() });

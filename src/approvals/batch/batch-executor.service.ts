@@ -199,7 +199,7 @@ export class BatchExecutor {
 }
 
 /** The batch's summary message: the counts, then each item that failed or was skipped, with why. */
-export function summaryText(batch: Approval): string {
+function summaryText(batch: Approval): string {
   const results = batch.batch?.results ?? [];
   const lines = results
     .filter((r) => r.outcome !== 'SUCCEEDED')
