@@ -92,6 +92,7 @@ const HELP_TOPICS: ReadonlyMap<string, { summary: string; examples: string[] }> 
         'propose resize i-0abc123 to t3.small in us-east-1 because CPU peaks at 12%',
         'propose delete vol-0abc123 in us-east-1 because unattached since March',
         'propose release eipalloc-0abc123 in us-east-1 because unused',
+        'propose stop all idle instances in account 123456789012 because idle for 14 days',
       ],
     },
     approvals: {
@@ -103,6 +104,7 @@ const HELP_TOPICS: ReadonlyMap<string, { summary: string; examples: string[] }> 
         'reject apr_1a2b3c4d because not during the release',
         'cancel apr_1a2b3c4d',
         'undo apr_1a2b3c4d',
+        'undo apr_1a2b3c4d i-0abc123',
         'savings',
       ],
     },
