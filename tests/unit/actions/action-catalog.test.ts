@@ -85,7 +85,9 @@ describe('monthlySavingsOf', () => {
 
 describe('summaryOf', () => {
   it('says what each kind does', () => {
-    expect(summaryOf('stop_instance', target(web), web, {})).toBe('Stop i-0abc (t3.large, web-1) in us-east-1, account 123456789012');
+    expect(summaryOf('stop_instance', target(web), web, {})).toBe(
+      'Stop i-0abc (t3.large, web-1) in us-east-1, account 123456789012',
+    );
     expect(summaryOf('resize_instance', target(big, 'eu-west-1'), big, { instanceType: 'm5.large' })).toBe(
       'Resize i-0big from m5.xlarge to m5.large in eu-west-1, account 123456789012',
     );
@@ -95,7 +97,9 @@ describe('summaryOf', () => {
     expect(summaryOf('delete_volume', target(vol), vol, {})).toBe(
       'Snapshot and delete vol-0abc (100 GiB gp2) in us-east-1, account 123456789012',
     );
-    expect(summaryOf('release_address', target(eip), eip, {})).toBe('Release 54.1.2.3 (eipalloc-0abc) in us-east-1, account 123456789012');
+    expect(summaryOf('release_address', target(eip), eip, {})).toBe(
+      'Release 54.1.2.3 (eipalloc-0abc) in us-east-1, account 123456789012',
+    );
   });
 
   it('adds the Name tag where there is one', () => {
@@ -103,7 +107,9 @@ describe('summaryOf', () => {
     expect(summaryOf('delete_volume', target(named), named, {})).toBe(
       'Snapshot and delete vol-1 (8 GiB gp3, scratch) in us-east-1, account 123456789012',
     );
-    expect(summaryOf('stop_instance', target(big), big, {})).toBe('Stop i-0big (m5.xlarge) in us-east-1, account 123456789012');
+    expect(summaryOf('stop_instance', target(big), big, {})).toBe(
+      'Stop i-0big (m5.xlarge) in us-east-1, account 123456789012',
+    );
   });
 });
 

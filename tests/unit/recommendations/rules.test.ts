@@ -82,7 +82,9 @@ describe('oversized instances', () => {
       params: { instanceType: 'm5.large' },
       monthlySavings: cents((0.192 - 0.096) * 730),
     });
-    expect(rec!.proposeCommand).toMatch(/^propose resize i-1 to m5\.large in us-east-1 account 123456789012 because oversized instance: /);
+    expect(rec!.proposeCommand).toMatch(
+      /^propose resize i-1 to m5\.large in us-east-1 account 123456789012 because oversized instance: /,
+    );
   });
 
   it('is confident with 14 days and a peak under 30%', () => {
@@ -151,7 +153,9 @@ describe('unattached volumes', () => {
       risk: 'high',
       monthlySavings: cents(100 * (0.1 - 0.05)),
     });
-    expect(rec!.proposeCommand).toMatch(/^propose delete vol-1 in us-east-1 account 123456789012 because unattached volume: /);
+    expect(rec!.proposeCommand).toMatch(
+      /^propose delete vol-1 in us-east-1 account 123456789012 because unattached volume: /,
+    );
   });
 
   it('has low confidence for a volume 7 days old or younger, and medium when its age is unknown', () => {
