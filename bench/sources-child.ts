@@ -7,6 +7,7 @@
  * - `local`: imports the same FOCUS file from local disk as `tally import PATH` does (the reference).
  */
 
+import { availableParallelism } from 'node:os';
 import { FocusExportReader } from '../adapters/focus-file/focus-export.reader.js';
 import { createStores } from '../src/bootstrap/deps.js';
 import { createObjectSourceSync } from '../src/bootstrap/object-sources.js';
@@ -33,6 +34,8 @@ async function run(job: SourcesJob): Promise<SourcesResult> {
   const config = loadConfig({
     TALLY_DATA_DIR: job.dataDir,
     ...(process.env.TALLY_DUCKDB_MEMORY ? { TALLY_DUCKDB_MEMORY: process.env.TALLY_DUCKDB_MEMORY } : {}),
+    // The scheduled import runs in `tally start`, whose DuckDB has one core fewer than the machine (at least 1).
+    TALLY_DUCKDB_THREADS: process.env.TALLY_DUCKDB_THREADS ?? String(Math.max(1, availableParallelism() - 1)),
     ...(job.role === 's3'
       ? {
           AWS_ENDPOINT_URL: job.endpoint,

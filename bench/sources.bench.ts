@@ -13,7 +13,8 @@
  * BENCH_SOURCES_DISTINCT=1 gives each copy of the fixture its own resource ids, so that no two rows sum into one
  * daily row (the stored rows grow with the object, as in a real export; the default repeats the fixture as it is,
  * whose 110 records sum into the same daily rows however large the object); TALLY_DUCKDB_MEMORY (the children's
- * DuckDB limit, default 512MB as in Tally). Needs moto (TALLY_TEST_AWS_ENDPOINT, set by scripts/test-services.sh exec).
+ * DuckDB limit, default 512MB as in Tally); TALLY_DUCKDB_THREADS (default as in `tally start`, whose scheduled import this
+ * is: one fewer than the cores, at least 1). Needs moto (TALLY_TEST_AWS_ENDPOINT, set by scripts/test-services.sh exec).
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
