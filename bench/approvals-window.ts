@@ -6,7 +6,7 @@
  * reports the time from the window opening until each execution started (the approval's `execution.startedAt`,
  * written as it goes EXECUTING) and until it was SUCCEEDED against moto, and, to tell whether moto is the bottleneck,
  * the same EC2 calls one stop makes (DescribeInstances, StopInstances with DryRun, StopInstances, DescribeInstances)
- * sent straight to moto for every instance, as many at once as Tally runs executions (16).
+ * sent straight to moto for every instance, as many at once as Tally runs executions (64).
  */
 import {
   DescribeInstancesCommand,
@@ -25,7 +25,7 @@ export const BENCH_WINDOW = "[{ from: '12:00', to: '18:00', tz: UTC }]";
 const BEFORE = new Date('2026-03-02T08:00:00.000Z');
 const OPENS = new Date('2026-03-02T12:00:00.000Z');
 /** Executions at once in one Tally process (the execute worker's concurrency, src/bootstrap/approvals.ts). */
-const EXECUTE_CONCURRENCY = 16;
+const EXECUTE_CONCURRENCY = 64;
 const VOTE_LANES = 10;
 
 /** A clock that runs with the system clock, shifted: `align` decides what it reads at a given instant. */
