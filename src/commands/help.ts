@@ -70,6 +70,8 @@ const HELP_TOPICS: ReadonlyMap<string, { summary: string; examples: string[] }> 
         'budget set payments-team 12000 USD monthly for tag:team=payments owner @alice in #payments',
         'budget set platform 150000 EUR fiscal quarterly for provider AWS thresholds 50 90 forecast 100',
         'budget remove payments-team',
+        'budget request payments-team 15000 because Black Friday load',
+        'budget request payments-team 15000 for this month only because Black Friday load',
       ],
     },
     recommendations: {
@@ -92,11 +94,13 @@ const HELP_TOPICS: ReadonlyMap<string, { summary: string; examples: string[] }> 
         'propose resize i-0abc123 to t3.small in us-east-1 because CPU peaks at 12%',
         'propose delete vol-0abc123 in us-east-1 because unattached since March',
         'propose release eipalloc-0abc123 in us-east-1 because unused',
+        'propose stop i-0abc123 in us-east-1 account 222222222222 because idle for 14 days',
         'propose stop all idle instances in account 123456789012 because idle for 14 days',
       ],
     },
     approvals: {
-      summary: 'Pending approvals, voting, and what approved actions saved.',
+      summary:
+        'Pending and scheduled approvals, voting, cancelling until a scheduled action starts, undo, and what approved actions saved.',
       examples: [
         'approvals',
         'approval apr_1a2b3c4d',
