@@ -2,12 +2,13 @@
 // a third whose role cannot be assumed (a proxy refuses AssumeRole into it, as STS does without a trust policy).
 // Recommendations show both members with their accounts and name the third with its role; an approved stop in the
 // second account stops the instance there and not the one in the first. Real BullMQ on Redis runs the execution.
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MemoryApprovalRepository } from '../../adapters/memory/memory-approval.repository.js';
 import { MemoryAuditLog } from '../../adapters/memory/memory-audit.log.js';
+import { QUEUES } from '../../jobs/queues.js';
 import type { Workers } from '../../jobs/worker-registry.js';
-import type { ApprovalState } from '../../src/approvals/approval.types.js';
 import { type ApprovalRuntime, createApprovalRuntime } from '../../src/bootstrap/approvals.js';
 import type { ApprovalCommand } from '../../src/commands/command.types.js';
 import { parseCommand } from '../../src/commands/parse-command.js';
@@ -25,6 +26,7 @@ import {
   type StsDenyProxy,
   startStsDenyProxy,
 } from '../support/moto-accounts.js';
+import { drained } from '../support/queue-state.js';
 import { RecordingMessenger } from '../support/recording-messenger.js';
 import { awsEndpoint, redisUrl, uniqueName } from '../support/services.js';
 
@@ -110,14 +112,15 @@ async function run(text: string, as: keyof typeof SLACK_IDS): Promise<Reply> {
   });
 }
 
-async function waitForState(id: string, states: ApprovalState[]) {
-  const until = Date.now() + 20_000;
-  for (;;) {
-    const a = await approvals.get(id);
-    if (a && states.includes(a.state)) return a;
-    if (Date.now() > until) throw new Error(`approval ${id} is ${a?.state}, not ${states.join('|')}`);
-    await new Promise((r) => setTimeout(r, 25));
+/** The approval once the execute queue has nothing left that could run (drained, then read). */
+async function afterExecution(id: string) {
+  const queue = new Queue(QUEUES.execute, { connection, prefix });
+  try {
+    await drained(queue);
+  } finally {
+    await queue.close();
   }
+  return (await approvals.get(id))!;
 }
 
 type RecData = { accountId: string; resourceId: string; rule: string; proposeCommand: string };
@@ -157,7 +160,7 @@ describe('every account', () => {
     const pending = await approvals.get(id!);
     expect(pending!.action.target).toMatchObject({ accountId: second, resourceId: idle.second });
     await runtime.interactions!.vote({ approvalId: id!, voter: slackUser('alice'), decision: 'approve' });
-    const done = await waitForState(id!, ['SUCCEEDED', 'FAILED']);
+    const done = await afterExecution(id!);
     expect(done.execution?.reason).toBeUndefined();
     expect(done.state).toBe('SUCCEEDED');
     expect(await accounts.second.instanceState(idle.second)).toBe('stopped');
