@@ -1,6 +1,7 @@
 import type { Command } from '../commands/command.types.js';
 import { echo } from '../commands/echo.js';
 import { helpReply } from '../commands/help.js';
+import { parseCommand } from '../commands/parse-command.js';
 import type { Turn } from '../conversation/turn.types.js';
 import { ACTIONS } from '../shared/action-ids.js';
 import type { Clock } from '../shared/clock.js';
@@ -26,7 +27,7 @@ export class FastPathService {
   readonly handle = async (turn: Turn, run: (command: Command) => Promise<Reply>): Promise<Reply> => {
     const vocabulary = await this.vocabulary();
     const understood = understand(turn.text, vocabulary, dayOf(this.clock.now()), this.fiscalYearStart);
-    if (!understood) return cannotAnswer(vocabulary);
+    if (!understood) return BUDGET_WORD.test(turn.text) ? budgets(run) : cannotAnswer(vocabulary);
     if (understood.kind === 'ask') return askBack(understood);
     if (understood.kind === 'no-match') return noMatch(understood);
     const reply = await run(understood.command);
@@ -35,6 +36,20 @@ export class FastPathService {
       ...(understood.ignored.length ? [`Not used: ${understood.ignored.map(echo).join(', ')}.`] : []),
     ];
     return { ...reply, context: [...(reply.context ?? []), ...notes, `Understood as: ${understood.asText}`] };
+  };
+}
+
+/** A question about budgets ("are we over budget?"), which the cost grammar does not read. */
+const BUDGET_WORD = /\bbudget(s|ed)?\b/i;
+
+/** Every budget the asker may see (over, at risk, within), saying how the question was read. */
+async function budgets(run: (command: Command) => Promise<Reply>): Promise<Reply> {
+  const parsed = parseCommand('budgets');
+  if (!parsed.ok) throw new Error('the command `budgets` does not parse');
+  const reply = await run(parsed.command);
+  return {
+    ...reply,
+    context: [...(reply.context ?? []), 'Understood as: budgets (`budget NAME` for one budget)'],
   };
 }
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { FastPathService } from '../../../src/agent/fast-path.service.js';
 import { understand } from '../../../src/agent/understand/understand.js';
 import type { Vocabulary } from '../../../src/agent/understand/vocabulary.js';
+import type { Command } from '../../../src/commands/command.types.js';
+import { parseCommand } from '../../../src/commands/parse-command.js';
+import { fixedClock } from '../../../src/shared/clock.js';
 
 // A Wednesday; its data ends the day before.
 const TODAY = '2026-06-10';
@@ -162,5 +166,31 @@ describe('fiscal periods (TALLY_FISCAL_YEAR_START)', () => {
   });
   it('keeps calendar quarters as calendar quarters', () => {
     expect(fiscal('cost in q1 2026')).toEqual({ kind: 'range', from: '2026-01-01', to: '2026-03-31' });
+  });
+});
+
+describe('budget questions without a language model', () => {
+  const turn = (text: string) => ({ user: { id: 'U1' }, location: { platform: 'shell' as const }, text });
+  const fastPath = new FastPathService(async () => V, fixedClock(new Date(`${TODAY}T12:00:00Z`)));
+
+  it('answers "are we over budget?" with the budgets, saying how it was read', async () => {
+    const ran: Command[] = [];
+    const reply = await fastPath.handle(turn('are we over budget?'), async (c) => {
+      ran.push(c);
+      return { kind: 'answer', title: 'Budgets', text: '1 over', visibility: 'channel' };
+    });
+    const listed = parseCommand('budgets');
+    expect(listed.ok && ran).toEqual([listed.ok ? listed.command : null]);
+    expect(reply.context).toContain('Understood as: budgets (`budget NAME` for one budget)');
+  });
+
+  it('leaves other questions it cannot read to the usual answer', async () => {
+    const ran: Command[] = [];
+    const reply = await fastPath.handle(turn('tell me a joke'), async (c) => {
+      ran.push(c);
+      return { kind: 'answer', title: 'x', visibility: 'channel' };
+    });
+    expect(ran).toEqual([]);
+    expect(reply.title).toBe("I can't answer that yet");
   });
 });
