@@ -10,11 +10,12 @@
  *   BENCH_SOURCES_MB=200 BENCH_ONLY=sources npm run bench
  *
  * Knobs: BENCH_SOURCES_MB (1024); BENCH_SOURCES_RUNS (runs of each child, alternating: 3 up to 256 MB, else 1);
- * BENCH_SOURCES_DISTINCT=1 gives each copy of the fixture its own resource ids, so that no two rows sum into one
- * daily row (the stored rows grow with the object, as in a real export; the default repeats the fixture as it is,
- * whose 110 records sum into the same daily rows however large the object); TALLY_DUCKDB_MEMORY (the children's
- * DuckDB limit, default 512MB as in Tally); TALLY_DUCKDB_THREADS (default as in `tally start`, whose scheduled import this
- * is: one fewer than the cores, at least 1). Needs moto (TALLY_TEST_AWS_ENDPOINT, set by scripts/test-services.sh exec).
+ * BENCH_SOURCES_DISTINCT (default 1) gives each copy of the fixture its own resource ids, so that no two rows sum
+ * into one daily row (the stored rows grow with the object, as in a real export); BENCH_SOURCES_DISTINCT=0 repeats
+ * the fixture as it is, whose 110 records sum into the same daily rows however large the object;
+ * TALLY_DUCKDB_MEMORY (the children's DuckDB limit, default 512MB as in Tally); TALLY_DUCKDB_THREADS (default as in
+ * `tally start`, whose scheduled import this is: one fewer than the cores, at least 1). Needs moto
+ * (TALLY_TEST_AWS_ENDPOINT, set by scripts/test-services.sh exec).
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -30,7 +31,8 @@ import type { SourcesJob, SourcesResult } from './sources-child.js';
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
 const FIXTURE = new URL('../../tests/fixtures/focus/export-2026-05.csv', import.meta.url);
-const AIM_RSS = 400 * 1024 * 1024;
+/** The issue's aim, 400 MB (decimal: 381.5 MiB). */
+const AIM_RSS = 400_000_000;
 
 /**
  * Writes a FOCUS CSV of at least `bytes`: the fixture's header, then its records over and over (each copy with its
@@ -127,7 +129,7 @@ async function main(): Promise<void> {
   if (!endpoint) throw new Error('sources bench: TALLY_TEST_AWS_ENDPOINT is not set (run it through npm run bench)');
   const mb = envInt('BENCH_SOURCES_MB', 1024);
   const runs = Math.max(1, envInt('BENCH_SOURCES_RUNS', mb <= 256 ? 3 : 1));
-  const distinct = envInt('BENCH_SOURCES_DISTINCT', 0) > 0;
+  const distinct = envInt('BENCH_SOURCES_DISTINCT', 1) > 0;
   const dir = await mkdtemp(join(tmpdir(), 'tally-bench-sources-'));
   const s3 = new S3Client({
     region: 'us-east-1',

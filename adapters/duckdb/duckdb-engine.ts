@@ -15,6 +15,9 @@ export interface DuckDbOptions {
   threads?: number;
 }
 
+/** Memory a DuckDB task may leave in its allocator's caches when it ends (see `create`). */
+const ALLOCATOR_FLUSH_THRESHOLD = '4MB';
+
 /**
  * The process's in-memory DuckDB instance. Cost data is not in it: every query reads the Parquet partitions it needs
  * (docs/cost-data.md), so several processes share one data directory without sharing a database file.
@@ -37,6 +40,11 @@ export class DuckDbEngine {
       // Parquet files are replaced by rename: never serve a footer cached from a file that is gone.
       enable_object_cache: 'false',
       preserve_insertion_order: 'false',
+      // DuckDB's allocator (jemalloc) keeps what a query freed, up to 128 MB by default, for the next one; an import
+      // commit runs many queries in a row, and the kept memory added 60 MB to its peak. Returned after each task
+      // instead, by background threads (docs/cost-data.md, "Sizing").
+      allocator_flush_threshold: ALLOCATOR_FLUSH_THRESHOLD,
+      allocator_background_threads: 'true',
     };
     if (options.threads) settings.threads = String(options.threads);
     return new DuckDbEngine(await DuckDBInstance.create(':memory:', settings));

@@ -7,8 +7,10 @@ import { STORED_COLUMNS } from './cost-table.schema.js';
 const STAGING_NULL = '\\N';
 
 /**
- * Text written to the file once this many characters are buffered. Small, so that the lines die young in V8's heap
- * (a 1 MiB buffer outlived the young generation and was promoted with every line of the import).
+ * Text written to the file once this many characters are buffered, and at the end of every call that adds rows. The
+ * lines must die young in V8's heap: a buffer kept across calls (an export's batches spread over a month's days, so a
+ * day's buffer filled over many batches) outlived the young generation and was promoted with every line of the
+ * import, 100 MB of garbage in a 1 GB import (docs/cost-data.md, "Sizing").
  */
 const FLUSH_CHARS = 64 << 10;
 
@@ -31,7 +33,7 @@ export class StagingFile {
     this.buffer = `${STORED_COLUMNS.map((c) => c.name).join(',')}\n`;
   }
 
-  /** Records with their UTC days (`days[i]` is the day of `records[i]`). */
+  /** Records with their UTC days (`days[i]` is the day of `records[i]`), written before it returns. */
   async addRecords(records: readonly CostRecord[], days: readonly string[]): Promise<void> {
     for (let i = 0; i < records.length; i++) {
       const r = records[i]!;
@@ -41,6 +43,7 @@ export class StagingFile {
       this.rows++;
       if (this.buffer.length > FLUSH_CHARS) await this.flush();
     }
+    await this.flush();
   }
 
   async addRollups(rollups: readonly DailyRollup[]): Promise<void> {
@@ -50,6 +53,7 @@ export class StagingFile {
       this.rows++;
       if (this.buffer.length > FLUSH_CHARS) await this.flush();
     }
+    await this.flush();
   }
 
   private closed = false;

@@ -5,20 +5,26 @@ import type { ImportService } from '../costs/import.service.js';
 import { ObjectSourceSync } from '../costs/object-source-sync.service.js';
 import { spanOf } from '../shared/day.js';
 import { focusPaths, importEach } from './focus-sources.js';
+import { LazyObjectStore } from './lazy-object-store.js';
+
+/** The URIs of each object storage service: `s3://`, Azure Blob (`az://` or its https URL) and `gs://`. */
+const S3_URI = /^s3:\/\//i;
+const AZURE_BLOB_URI = /^az:\/\/|^https:\/\/[a-z0-9]+\.blob\.core\.windows\.net\//i;
+const GCS_URI = /^gs:\/\//i;
 
 /**
  * True for a path that names object storage (`s3://bucket/prefix/`, `az://account/container/prefix`,
  * `https://account.blob.core.windows.net/container/prefix` or `gs://bucket/prefix`) rather than a local file or folder.
  */
 export function isObjectStorageUri(path: string): boolean {
-  return /^(s3|az|gs):\/\//i.test(path) || /^https:\/\/[a-z0-9]+\.blob\.core\.windows\.net\//i.test(path);
+  return [S3_URI, AZURE_BLOB_URI, GCS_URI].some((uri) => uri.test(path));
 }
 
 /**
  * The object storage sync (docs/cost-data.md, "Object storage") over S3 with the `config.aws` settings (keys or the
- * SDK's credential chain, `AWS_ENDPOINT_URL`), Azure Blob and Cloud Storage. The SDKs are loaded here, on first use, so
- * that commands reading local files do not load them. Each prefix's last sync is noted in `dataDir` for `status` and
- * `tally sources`.
+ * SDK's credential chain, `AWS_ENDPOINT_URL`), Azure Blob and Cloud Storage. Each SDK is loaded when a URI of its
+ * service is first synced, so that commands reading local files load none and an S3 sync loads only S3's. Each
+ * prefix's last sync is noted in `dataDir` for `status` and `tally sources`.
  */
 export async function createObjectSourceSync(
   config: Config,
@@ -26,16 +32,21 @@ export async function createObjectSourceSync(
   costs: CostRepository,
   dataDir: string = config.dataDir,
 ): Promise<ObjectSourceSync> {
-  const { S3ObjectStore } = await import('../../adapters/object-storage/s3-object.store.js');
-  const azure = await azureBlobStore(config);
-  const { GcsObjectStore } = await import('../../adapters/object-storage/gcs-object.store.js');
-  // Cloud Storage: the key file of GOOGLE_APPLICATION_CREDENTIALS, else Application Default Credentials; the library
-  // reads STORAGE_EMULATOR_HOST itself.
-  const gcs = new GcsObjectStore({
-    ...(config.google.credentialsFile ? { credentialsFile: config.google.credentialsFile } : {}),
+  const s3 = new LazyObjectStore(S3_URI, async () => {
+    const { S3ObjectStore } = await import('../../adapters/object-storage/s3-object.store.js');
+    return new S3ObjectStore(config.aws);
+  });
+  const azure = new LazyObjectStore(AZURE_BLOB_URI, () => azureBlobStore(config));
+  const gcs = new LazyObjectStore(GCS_URI, async () => {
+    const { GcsObjectStore } = await import('../../adapters/object-storage/gcs-object.store.js');
+    // The key file of GOOGLE_APPLICATION_CREDENTIALS, else Application Default Credentials; the library reads
+    // STORAGE_EMULATOR_HOST itself.
+    return new GcsObjectStore({
+      ...(config.google.credentialsFile ? { credentialsFile: config.google.credentialsFile } : {}),
+    });
   });
   const log = new FileObjectSyncLog(dataDir);
-  return new ObjectSourceSync({ stores: [new S3ObjectStore(config.aws), azure, gcs], importer, costs, log });
+  return new ObjectSourceSync({ stores: [s3, azure, gcs], importer, costs, log });
 }
 
 /**
