@@ -3,7 +3,7 @@
  * from the May fixture's records and uploaded to moto S3 in parts, as `@aws-sdk/lib-storage` does for large objects)
  * synced through the S3 object source in a child process, beside the same file imported from local disk in another
  * child (the reference). Prints each one's rows/s and peak RSS (the medians over the runs) and their ratios (aim:
- * the S3 sync's peak RSS under 400 MB; docs/cost-data.md, "Sizing").
+ * the S3 sync's peak RSS under 400 MB; docs/cost-data.md, "Sizing"); then syncs the same rows as one Parquet object.
  *
  *   npm run bench                       # every bench (starts the test services)
  *   BENCH_ONLY=sources npm run bench    # this one only
@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { parse } from 'csv-parse/sync';
 import { envInt, int, percentile, ratio, secs, size, table } from './bench-stats.js';
 import type { SourcesJob, SourcesResult } from './sources-child.js';
@@ -124,6 +125,42 @@ async function upload(s3: S3Client, bucket: string, key: string, file: string): 
   }).done();
 }
 
+/**
+ * The same rows as one Parquet object (written by DuckDB from the CSV, every column as text), synced from S3 once:
+ * Parquet is loaded in bulk in SQL, a path of its own (adapters/duckdb/parquet-bulk-load.ts).
+ */
+async function parquetObject(
+  s3: S3Client,
+  bucket: string,
+  csv: string,
+  dir: string,
+  endpoint: string,
+  rows: number,
+): Promise<void> {
+  const file = join(dir, 'focus-large.parquet');
+  const db = await DuckDBInstance.create(':memory:', { threads: '1', memory_limit: '1GB' });
+  const c = await db.connect();
+  await c.run(
+    `COPY (SELECT * FROM read_csv('${csv}', all_varchar = true, header = true)) TO '${file}' (FORMAT parquet, COMPRESSION snappy)`,
+  );
+  c.closeSync();
+  db.closeSync();
+  await upload(s3, bucket, 'focus-parquet/large.parquet', file);
+  const r = await runChild({
+    role: 's3',
+    dataDir: join(dir, 's3-parquet-data'),
+    prefix: `s3://${bucket}/focus-parquet/`,
+    endpoint,
+  });
+  await rm(join(dir, 's3-parquet-data'), { recursive: true, force: true });
+  log(
+    `Parquet object of the same rows (${size((await stat(file)).size)}) synced from S3: ${int(r.rowsRead)} rows, ` +
+      `${secs(r.ms)}, ${int((r.rowsRead / r.ms) * 1000)} rows/s, peak RSS ${size(r.rssPeak)} ` +
+      `(aim < ${size(AIM_RSS)}: ${r.rssPeak < AIM_RSS ? 'met' : 'missed'})`,
+  );
+  if (r.rowsRead !== rows) throw new Error(`sources bench: ${rows} rows written, the Parquet sync read ${r.rowsRead}`);
+}
+
 async function main(): Promise<void> {
   const endpoint = process.env.TALLY_TEST_AWS_ENDPOINT;
   if (!endpoint) throw new Error('sources bench: TALLY_TEST_AWS_ENDPOINT is not set (run it through npm run bench)');
@@ -206,6 +243,7 @@ async function main(): Promise<void> {
     );
     for (const r of [...s3Runs, ...localRuns])
       if (r.rowsRead !== rows) throw new Error(`sources bench: ${rows} rows written, ${r.role} read ${r.rowsRead}`);
+    await parquetObject(s3, bucket, file, dir, endpoint, rows);
   } finally {
     s3.destroy();
     await rm(dir, { recursive: true, force: true });

@@ -20,7 +20,7 @@ import { CostDataLayout, isNotFound, manifestOf, monthOf, type SourceManifest } 
 import { stagingColumnsArg } from './cost-table.schema.js';
 import type { DuckDbEngine } from './duckdb-engine.js';
 import { bulkLoadParquet } from './parquet-bulk-load.js';
-import { replacePartitions, type StagedMonths } from './partition-writer.js';
+import { replacePartitions, type StagedDay, type StagedMonths } from './partition-writer.js';
 import { StagingFile } from './staging-file.js';
 
 /** Rows per staging file: DuckDB reads several files in parallel. */
@@ -218,7 +218,7 @@ export class DuckDbCostRepository implements CostRepository {
 
 /**
  * The streaming writer of one source: records go to staging files, one per day (so that the commit sums a day at a
- * time), until commit; a Parquet file loaded in bulk is written to staging split by month (docs/cost-data.md).
+ * time), until commit; a Parquet file loaded in bulk is written to staging split by day (docs/cost-data.md).
  */
 export class DuckDbCostWriter implements CostWriter {
   /** Every staging file, by day. */
@@ -289,21 +289,10 @@ export class DuckDbCostWriter implements CostWriter {
     if (this.done) throw new Error('this cost writer is closed');
     try {
       for (const files of this.csv.values()) for (const f of files) await f.close();
-      const days = [...this.csv.keys()].sort();
-      const csv = (month: string) =>
-        days.filter((d) => d.startsWith(month)).map((d) => (this.csv.get(d) ?? []).map((f) => f.path));
       const bulkDirs = [...this.bulkDirs];
       const staged: StagedMonths = {
         range: this.range.value(),
-        csv,
-        parquet: async (month) => {
-          const found: string[] = [];
-          for (const d of bulkDirs) {
-            const inside = await readdir(join(d, `m=${month}`)).catch(() => [] as string[]);
-            for (const f of inside) if (f.endsWith('.parquet')) found.push(join(d, `m=${month}`, f));
-          }
-          return found;
-        },
+        days: (month) => stagedDays(month, this.csv, bulkDirs),
       };
       return await this.onCommit(staged, summary);
     } finally {
@@ -344,6 +333,28 @@ export class DuckDbCostWriter implements CostWriter {
       if (!isNotFound(err)) throw err;
     });
   }
+}
+
+/** A month's staging files by day: CSV files written from records, Parquet files of bulk loads (`d=YYYY-MM-DD`). */
+async function stagedDays(
+  month: string,
+  csv: ReadonlyMap<string, readonly StagingFile[]>,
+  bulkDirs: readonly string[],
+): Promise<StagedDay[]> {
+  const days = new Map<string, StagedDay>();
+  const of = (day: string) => {
+    let d = days.get(day);
+    if (!d) days.set(day, (d = { day: day as Day, csv: [], parquet: [] }));
+    return d;
+  };
+  for (const [day, files] of csv) if (day.startsWith(month)) of(day).csv.push(...files.map((f) => f.path));
+  for (const dir of bulkDirs)
+    for (const folder of await readdir(dir).catch(() => [] as string[])) {
+      if (!folder.startsWith(`d=${month}`)) continue;
+      for (const f of await readdir(join(dir, folder)))
+        if (f.endsWith('.parquet')) of(folder.slice(2)).parquet.push(join(dir, folder, f));
+    }
+  return [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
 }
 
 /** The first and last of a set of days. */

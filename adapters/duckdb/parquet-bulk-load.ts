@@ -4,6 +4,9 @@ import { FOCUS_COLUMNS, type FocusField } from '../../src/costs/focus-columns.js
 import { DECIMAL_PATTERN, MAX_ABS_AMOUNT } from '../../src/costs/focus-values.js';
 import { AMOUNT_TYPE, ident, literal, STORED_COLUMNS } from './cost-table.schema.js';
 
+/** Rows per row group of a bulk load's staging files (see `bulkLoadParquet`). */
+const STAGING_ROW_GROUP_ROWS = 4096;
+
 /** Rejections returned per file (all are counted). */
 const KEPT_REJECTIONS = 100;
 
@@ -16,8 +19,7 @@ interface Column {
  * Loads one FOCUS Parquet file into a staging Parquet file in bulk, in SQL, with the rules of the row mapper
  * (`src/costs/focus-row.mapper.ts`; docs/cost-data.md): per-row aliases (the first non-null of a field's columns),
  * `NULL` and '' as null, exact decimals within `MAX_ABS_AMOUNT`, timestamps read as UTC, impossible dates refused;
- * written split by month.
- * Rejected rows are counted
+ * written split by day. Rejected rows are counted
  * and the first ones returned with their 1-based row number and column. Typed Parquet (TIMESTAMP, DECIMAL, DOUBLE,
  * MAP) is read as typed; text columns are parsed. Tests compare its results with the CSV path on the same data.
  */
@@ -33,9 +35,11 @@ export async function bulkLoadParquet(
   const normalized = `SELECT line, ${e.select.join(', ')}, ${e.problemColumn} AS problem_column, ${e.problemReason} AS problem_reason FROM (SELECT file_row_number + 1 AS line, ${e.inner.join(', ')} FROM read_parquet(${literal(file)}, file_row_number = true))`;
   await c.run(`CREATE OR REPLACE TEMP VIEW bulk_rows AS ${normalized}`);
   const stored = STORED_COLUMNS.map((col) => ident(col.name)).join(', ');
-  // Written split by month (`m=YYYY-MM` folders), so that the commit sums each month on its own.
+  // Written split by day (`d=YYYY-MM-DD` folders), so that the commit sums one day at a time, as it does rows staged
+  // from CSV (partition-writer.ts). Every day's file holds a row group in memory until it is full: small ones, or
+  // a month of days held 400 MB.
   const copied = await c.runAndReadAll(
-    `COPY (SELECT ${stored}, strftime("day", '%Y-%m') AS m FROM bulk_rows WHERE problem_column IS NULL) TO ${literal(stagingDir)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (m), WRITE_PARTITION_COLUMNS false)`,
+    `COPY (SELECT ${stored}, strftime("day", '%Y-%m-%d') AS d FROM bulk_rows WHERE problem_column IS NULL) TO ${literal(stagingDir)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (d), WRITE_PARTITION_COLUMNS false, ROW_GROUP_SIZE ${STAGING_ROW_GROUP_ROWS})`,
   );
   const good = Number(copied.getRowObjectsJS()[0]?.Count ?? 0);
   const staged = good

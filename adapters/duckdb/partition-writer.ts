@@ -8,8 +8,8 @@ import { createTableSql, dailyRowsSelect, ident, literal, STORED_COLUMNS } from 
 
 /**
  * Replaces a source's data for a day range, one month partition at a time (docs/cost-data.md): the new rows of a
- * month (from the staging files split by month, summed into daily rows) and the rows of the old partition outside
- * the range are written to a temporary file. Working month by month, and from file to file (no table in memory holds
+ * month (from the staging files split by day, summed a day at a time into daily rows) and the rows of the old
+ * partition outside the range are written to a temporary file. Working month by month, and from file to file (no table in memory holds
  * a month's rows), bounds the memory an import needs. Only when every month's file is written are they renamed into
  * place as the months' newest versions, so a write that fails midway (a full disk, an unreadable staging file) leaves
  * the old partitions answering, and its temporary files are removed. Then the source's manifest is rewritten. Runs on
@@ -141,9 +141,15 @@ const SCRATCH_FORMAT = `FORMAT parquet, ROW_GROUP_SIZE_BYTES '16MB'`;
 export interface StagedMonths {
   /** First and last day staged, or null when nothing was. */
   range: { from: Day; to: Day } | null;
-  /** The CSV staging files of a month, one list per day that has any, by day. */
-  csv(month: string): string[][];
-  parquet(month: string): Promise<string[]>;
+  /** The staging files of each day of a month that has any, by day. */
+  days(month: string): Promise<StagedDay[]>;
+}
+
+/** One day's staging files. */
+export interface StagedDay {
+  day: Day;
+  csv: string[];
+  parquet: string[];
 }
 
 /**
@@ -155,10 +161,9 @@ const STAGING_READ_BUFFER = 4 << 20;
 
 /**
  * A month's staged rows within the range summed into daily rows, as a SELECT; null when none were staged. Summed day
- * by day when the month's rows are all in CSV staging files (`day` is a key of every daily row, so no sum spans two
- * days): DuckDB's hash table then holds one day's daily rows, not the month's, which in an export whose rows do not
- * repeat is hundreds of MB per GB. Each day's sums go to a scratch file, read back as one. Months with rows loaded
- * from Parquet are summed whole.
+ * by day (`day` is a key of every daily row, so no sum spans two days): DuckDB's hash table then holds one day's daily
+ * rows, not the month's, which in an export whose rows do not repeat is hundreds of MB per GB. Each day's sums go to
+ * a scratch file, read back as one.
  */
 async function newDailyRows(
   c: DuckDBConnection,
@@ -169,18 +174,19 @@ async function newDailyRows(
   next: string,
   files: MonthFiles,
 ): Promise<string | null> {
-  const days = staged.csv(month);
-  const parquet = await staged.parquet(month);
+  const days = await staged.days(month);
   const sums = (rows: string) => dailyRowsSelect(`(SELECT * FROM (${rows}) WHERE ${inRange})`);
-  if (parquet.length || days.length <= 1) {
-    const rows = stagedRows(days.flat(), parquet, columnsArg);
+  if (days.length <= 1) {
+    const rows = days[0] ? stagedRows(days[0].csv, days[0].parquet, columnsArg) : null;
     return rows ? sums(rows) : null;
   }
   const dayFiles: string[] = [];
-  for (const [i, csv] of days.entries()) {
+  for (const [i, day] of days.entries()) {
     const file = `${next}.day-${i}.tmp`;
     files.scratch.push(file);
-    await c.run(`COPY (${sums(stagedRows(csv, [], columnsArg) ?? '')}) TO ${literal(file)} (${SCRATCH_FORMAT})`);
+    await c.run(
+      `COPY (${sums(stagedRows(day.csv, day.parquet, columnsArg) ?? '')}) TO ${literal(file)} (${SCRATCH_FORMAT})`,
+    );
     dayFiles.push(file);
   }
   return `SELECT * FROM read_parquet([${dayFiles.map(literal).join(', ')}])`;

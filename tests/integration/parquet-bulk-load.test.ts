@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -109,6 +109,14 @@ async function parquetOf(csv: string): Promise<string> {
   return out;
 }
 
+/** Twice a decimal with 16 places, exactly (the figures exceed a double's precision). */
+function doubled(decimal: string): string {
+  const negative = decimal.startsWith('-');
+  const digits = BigInt(decimal.replace(/[-.]/g, '')) * 2n;
+  const text = digits.toString().padStart(17, '0');
+  return `${negative && digits !== 0n ? '-' : ''}${text.slice(0, -16)}.${text.slice(-16)}`;
+}
+
 describe('Parquet bulk load and CSV row mapping agree', () => {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
@@ -185,5 +193,24 @@ describe('Parquet bulk load and CSV row mapping agree', () => {
       'OCI/a9 IDR -12345678901.2300000000000000 -12345678901.2300000000000000 0.0000000000000000',
     );
     expect(csv.figures).toContain('AWS/a2 USD 999999999999999.5000000000000000 2.0000000000000000 3.0000000000000000');
+  });
+
+  it('sums a day staged from a CSV file and from a Parquet file of one export together', async () => {
+    const csv = await importOne(csvPath);
+    // The same rows twice: once as CSV (staged row by row), once as Parquet (staged in bulk), in one folder.
+    const folder = join(dir, 'both');
+    mkdirSync(folder, { recursive: true });
+    copyFileSync(csvPath, join(folder, 'rows.csv'));
+    copyFileSync(await parquetOf(csvPath), join(folder, 'rows.parquet'));
+    const both = await importOne(folder);
+    expect(both.read).toBe(2 * csv.read);
+    // Every exact figure doubles, and the days are the same: each day's daily rows are summed from both staging
+    // files, not kept twice or lost.
+    const exact = (figures: string[]) => figures.filter((f) => !/^\d{4}-/.test(f));
+    const days = (figures: string[]) => figures.filter((f) => /^\d{4}-/.test(f)).map((f) => f.split(' ', 3).join(' '));
+    const twice = (line: string) => line.replace(/-?\d+\.\d{16}/g, (n) => doubled(n));
+    expect(exact(both.figures)).toEqual(exact(csv.figures).map(twice));
+    expect(exact(csv.figures).length).toBeGreaterThan(3);
+    expect(days(both.figures)).toEqual(days(csv.figures));
   });
 });
