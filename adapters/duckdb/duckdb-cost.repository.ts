@@ -226,6 +226,8 @@ export class DuckDbCostWriter implements CostWriter {
   /** The open staging file of each day being written, least recently written first. */
   private readonly open = new Map<string, StagingFile>();
   private readonly bulkDirs: string[] = [];
+  /** Rows staged by the bulk loads, per day. */
+  private readonly bulkDayRows = new Map<string, number>();
   private readonly range = new DayRange();
   private done = false;
 
@@ -237,14 +239,15 @@ export class DuckDbCostWriter implements CostWriter {
       file: string,
       columns: { name: string; type: string }[],
       stagingDir: string,
-    ) => Promise<BulkLoad & { range: { from: Day; to: Day } | null }>,
+    ) => Promise<BulkLoad & { range: { from: Day; to: Day } | null; dayRows: Record<string, number> }>,
   ) {}
 
   /** Loads a Parquet file in SQL into staging Parquet files per month (see `parquet-bulk-load.ts`). */
   async addBulk(file: string, columns: { name: string; type: string }[]): Promise<BulkLoad> {
     const stagingDir = join(this.dir, `bulk-${this.bulkDirs.length}`);
     this.bulkDirs.push(stagingDir);
-    const { range, ...load } = await this.onBulk(file, columns, stagingDir);
+    const { range, dayRows, ...load } = await this.onBulk(file, columns, stagingDir);
+    for (const [day, n] of Object.entries(dayRows)) this.bulkDayRows.set(day, (this.bulkDayRows.get(day) ?? 0) + n);
     if (range) {
       this.range.add(range.from);
       this.range.add(range.to);
@@ -292,7 +295,7 @@ export class DuckDbCostWriter implements CostWriter {
       const bulkDirs = [...this.bulkDirs];
       const staged: StagedMonths = {
         range: this.range.value(),
-        days: (month) => stagedDays(month, this.csv, bulkDirs),
+        days: (month) => stagedDays(month, this.csv, bulkDirs, this.bulkDayRows),
       };
       return await this.onCommit(staged, summary);
     } finally {
@@ -340,14 +343,23 @@ async function stagedDays(
   month: string,
   csv: ReadonlyMap<string, readonly StagingFile[]>,
   bulkDirs: readonly string[],
+  bulkDayRows: ReadonlyMap<string, number>,
 ): Promise<StagedDay[]> {
   const days = new Map<string, StagedDay>();
   const of = (day: string) => {
-    let d = days.get(day);
-    if (!d) days.set(day, (d = { day: day as Day, csv: [], parquet: [] }));
+    const known = days.get(day);
+    if (known) return known;
+    const d: StagedDay = { day: day as Day, rows: bulkDayRows.get(day) ?? 0, csv: [], parquet: [] };
+    days.set(day, d);
     return d;
   };
-  for (const [day, files] of csv) if (day.startsWith(month)) of(day).csv.push(...files.map((f) => f.path));
+  for (const [day, files] of csv)
+    if (day.startsWith(month))
+      for (const f of files) {
+        const d = of(day);
+        d.csv.push(f.path);
+        d.rows += f.rows;
+      }
   for (const dir of bulkDirs)
     for (const folder of await readdir(dir).catch(() => [] as string[])) {
       if (!folder.startsWith(`d=${month}`)) continue;

@@ -28,7 +28,7 @@ export async function bulkLoadParquet(
   file: string,
   columns: Column[],
   stagingDir: string,
-): Promise<BulkLoad & { range: { from: string; to: string } | null }> {
+): Promise<BulkLoad & { range: { from: string; to: string } | null; dayRows: Record<string, number> }> {
   // Zone-less timestamps are UTC (FOCUS requires UTC), whatever the machine's zone.
   await c.run(`SET TimeZone = 'UTC'`);
   const e = expressions(columns);
@@ -42,14 +42,17 @@ export async function bulkLoadParquet(
     `COPY (SELECT ${stored}, strftime("day", '%Y-%m-%d') AS d FROM bulk_rows WHERE problem_column IS NULL) TO ${literal(stagingDir)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (d), WRITE_PARTITION_COLUMNS false, ROW_GROUP_SIZE ${STAGING_ROW_GROUP_ROWS})`,
   );
   const good = Number(copied.getRowObjectsJS()[0]?.Count ?? 0);
-  const staged = good
+  // The rows staged per day, from the files' footers (the commit groups small days: partition-writer.ts).
+  const perDay = good
     ? (
         await c.runAndReadAll(
-          `SELECT CAST(min("day") AS VARCHAR) AS f, CAST(max("day") AS VARCHAR) AS t FROM read_parquet(${literal(`${stagingDir}/*/*.parquet`)})`,
+          `SELECT CAST(d AS VARCHAR) AS d, count(*) AS n FROM read_parquet(${literal(`${stagingDir}/*/*.parquet`)}, hive_partitioning = true) GROUP BY 1 ORDER BY 1`,
         )
-      ).getRowObjectsJS()[0]
-    : undefined;
-  const range = staged && staged.f !== null ? { from: String(staged.f), to: String(staged.t) } : null;
+      ).getRowObjectsJS()
+    : [];
+  const dayRows = Object.fromEntries(perDay.map((r) => [String(r.d), Number(r.n)]));
+  const days = Object.keys(dayRows);
+  const range = days.length ? { from: days[0]!, to: days[days.length - 1]! } : null;
   // The row count comes from the Parquet footer, without reading the rows again.
   const total = (
     await c.runAndReadAll(`SELECT count(*) AS n FROM read_parquet(${literal(file)})`)
@@ -75,7 +78,7 @@ export async function bulkLoadParquet(
     for (const r of months.getRowObjectsJS()) rejectedByMonth[String(r.m)] = Number(r.n);
   }
   await c.run('DROP VIEW IF EXISTS bulk_rows');
-  return { read, rejected, firstRejected, rejectedByMonth, range };
+  return { read, rejected, firstRejected, rejectedByMonth, range, dayRows };
 }
 
 /** The SQL of every stored column and of the first problem of a row, from the file's columns. */

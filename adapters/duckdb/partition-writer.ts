@@ -148,6 +148,8 @@ export interface StagedMonths {
 /** One day's staging files. */
 export interface StagedDay {
   day: Day;
+  /** The rows staged for the day. */
+  rows: number;
   csv: string[];
   parquet: string[];
 }
@@ -160,10 +162,16 @@ export interface StagedDay {
 const STAGING_READ_BUFFER = 4 << 20;
 
 /**
- * A month's staged rows within the range summed into daily rows, as a SELECT; null when none were staged. Summed day
- * by day (`day` is a key of every daily row, so no sum spans two days): DuckDB's hash table then holds one day's daily
- * rows, not the month's, which in an export whose rows do not repeat is hundreds of MB per GB. Each day's sums go to
- * a scratch file, read back as one.
+ * Staged rows summed in one aggregate at most (unless one day has more): DuckDB's hash table holds that many daily
+ * rows at most. About 30 MB, in an export whose rows do not repeat; a month of such rows held hundreds of MB.
+ */
+const SUM_GROUP_ROWS = 100_000;
+
+/**
+ * A month's staged rows within the range summed into daily rows, as a SELECT; null when none were staged. Summed a
+ * group of consecutive days at a time, each group of at most `SUM_GROUP_ROWS` staged rows or a single day (`day` is
+ * a key of every daily row, so no sum spans two groups); each group's sums go to a scratch file, read back as one.
+ * A month of fewer rows is summed at once, which is faster than day by day.
  */
 async function newDailyRows(
   c: DuckDBConnection,
@@ -174,22 +182,43 @@ async function newDailyRows(
   next: string,
   files: MonthFiles,
 ): Promise<string | null> {
-  const days = await staged.days(month);
+  const groups = sumGroups(await staged.days(month));
   const sums = (rows: string) => dailyRowsSelect(`(SELECT * FROM (${rows}) WHERE ${inRange})`);
-  if (days.length <= 1) {
-    const rows = days[0] ? stagedRows(days[0].csv, days[0].parquet, columnsArg) : null;
+  const rowsOf = (group: StagedDay[]) =>
+    stagedRows(
+      group.flatMap((d) => d.csv),
+      group.flatMap((d) => d.parquet),
+      columnsArg,
+    );
+  if (groups.length <= 1) {
+    const rows = groups[0] ? rowsOf(groups[0]) : null;
     return rows ? sums(rows) : null;
   }
-  const dayFiles: string[] = [];
-  for (const [i, day] of days.entries()) {
-    const file = `${next}.day-${i}.tmp`;
+  const groupFiles: string[] = [];
+  for (const [i, group] of groups.entries()) {
+    const file = `${next}.days-${i}.tmp`;
     files.scratch.push(file);
-    await c.run(
-      `COPY (${sums(stagedRows(day.csv, day.parquet, columnsArg) ?? '')}) TO ${literal(file)} (${SCRATCH_FORMAT})`,
-    );
-    dayFiles.push(file);
+    await c.run(`COPY (${sums(rowsOf(group) ?? '')}) TO ${literal(file)} (${SCRATCH_FORMAT})`);
+    groupFiles.push(file);
   }
-  return `SELECT * FROM read_parquet([${dayFiles.map(literal).join(', ')}])`;
+  return `SELECT * FROM read_parquet([${groupFiles.map(literal).join(', ')}])`;
+}
+
+/** Consecutive days in groups of at most `SUM_GROUP_ROWS` staged rows (a larger day is a group of its own). */
+function sumGroups(days: readonly StagedDay[]): StagedDay[][] {
+  const groups: StagedDay[][] = [];
+  let rows = 0;
+  for (const day of days) {
+    const last = groups[groups.length - 1];
+    if (last && rows + day.rows <= SUM_GROUP_ROWS) {
+      last.push(day);
+      rows += day.rows;
+    } else {
+      groups.push([day]);
+      rows = day.rows;
+    }
+  }
+  return groups;
 }
 
 /** Staged rows as one SELECT with the stored columns (tags as a map); null when there are none. */
