@@ -153,7 +153,7 @@ function statementKind(sql: string): string {
   if (create) return `CREATE TEMP ${create[1]?.toUpperCase()} ${named(create[2] ?? '?')}`;
   if (/^COPY/i.test(s)) {
     const table = /^COPY "?(\w+)"? TO/i.exec(s)?.[1] ?? source(s);
-    return `COPY ${named(table)} -> Parquet${/PARTITION_BY/i.test(s) ? ' PARTITION_BY month' : ''}`;
+    return `COPY ${named(table)} -> Parquet${/PARTITION_BY/i.test(s) ? ' PARTITION_BY day' : ''}`;
   }
   if (/^SELECT/i.test(s)) return `SELECT FROM ${named(source(s))}`;
   return s.slice(0, 40);
