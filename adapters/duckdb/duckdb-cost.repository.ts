@@ -27,8 +27,9 @@ import { StagingFile } from './staging-file.js';
 const STAGING_FILE_ROWS = 2_000_000;
 
 /**
- * Staging files open at once (one per day being written). An export in day order has one or two open; past this
- * many days written at once, the least recently written day's file is closed and that day goes on in a new file.
+ * Staging files open at once (one per part of a day being written). An export in day order has a few open; past
+ * this many parts written at once, the least recently written part's file is closed and that part goes on in a new
+ * file.
  */
 const MAX_OPEN_STAGING_FILES = 200;
 
@@ -217,13 +218,14 @@ export class DuckDbCostRepository implements CostRepository {
 }
 
 /**
- * The streaming writer of one source: records go to staging files, one per day (so that the commit sums a day at a
- * time), until commit; a Parquet file loaded in bulk is written to staging split by day (docs/cost-data.md).
+ * The streaming writer of one source: records go to staging files, one per part of a day (so that the commit can sum
+ * a part at a time), until commit; a Parquet file loaded in bulk is written to staging split by day
+ * (docs/cost-data.md).
  */
 export class DuckDbCostWriter implements CostWriter {
-  /** Every staging file, by day. */
+  /** Every staging file, by part of a day (`partOf`). */
   private readonly csv = new Map<string, StagingFile[]>();
-  /** The open staging file of each day being written, least recently written first. */
+  /** The open staging file of each part being written, least recently written first. */
   private readonly open = new Map<string, StagingFile>();
   private readonly bulkDirs: string[] = [];
   /** Rows staged by the bulk loads, per day. */
@@ -257,31 +259,33 @@ export class DuckDbCostWriter implements CostWriter {
 
   async add(records: readonly CostRecord[]): Promise<void> {
     const days = records.map((r) => r.chargePeriodStart.toISOString().slice(0, 10));
-    await this.route(days, (file, at) =>
-      file.addRecords(
-        at.map((i) => records[i]!),
-        at.map((i) => days[i]!),
-      ),
+    await this.route(
+      days.map((day, i) => partOf(day, records[i]!.resourceId)),
+      (file, at) =>
+        file.addRecords(
+          at.map((i) => records[i]!),
+          at.map((i) => days[i]!),
+        ),
     );
   }
 
   async addRollups(rollups: readonly DailyRollup[]): Promise<void> {
     await this.route(
-      rollups.map((r) => r.day),
+      rollups.map((r) => partOf(r.day, r.resourceId ?? '')),
       (file, at) => file.addRollups(at.map((i) => rollups[i]!)),
     );
   }
 
-  /** Hands each day's items (by index) to that day's staging file. */
-  private async route(days: string[], write: (file: StagingFile, at: number[]) => Promise<void>): Promise<void> {
-    const byDay = new Map<string, number[]>();
-    days.forEach((day, i) => {
-      const list = byDay.get(day);
+  /** Hands each part's items (by index) to that part's staging file. */
+  private async route(parts: string[], write: (file: StagingFile, at: number[]) => Promise<void>): Promise<void> {
+    const byPart = new Map<string, number[]>();
+    parts.forEach((part, i) => {
+      const list = byPart.get(part);
       if (list) list.push(i);
-      else byDay.set(day, [i]);
+      else byPart.set(part, [i]);
     });
-    for (const [day, at] of byDay) {
-      const file = await this.file(day);
+    for (const [part, at] of byPart) {
+      const file = await this.file(part);
       await write(file, at);
       this.range.add(file.from);
       this.range.add(file.to);
@@ -308,20 +312,20 @@ export class DuckDbCostWriter implements CostWriter {
     await this.cleanup();
   }
 
-  private async file(day: string): Promise<StagingFile> {
-    const files = this.csv.get(day) ?? [];
-    this.csv.set(day, files);
-    let current = this.open.get(day);
-    this.open.delete(day);
+  private async file(part: string): Promise<StagingFile> {
+    const files = this.csv.get(part) ?? [];
+    this.csv.set(part, files);
+    let current = this.open.get(part);
+    this.open.delete(part);
     if (current && current.rows >= STAGING_FILE_ROWS) {
       await current.close();
       current = undefined;
     }
     if (!current) {
-      current = new StagingFile(join(this.dir, `${day}-${files.length}.csv`));
+      current = new StagingFile(join(this.dir, `${part}-${files.length}.csv`));
       files.push(current);
     }
-    this.open.set(day, current);
+    this.open.set(part, current);
     for (const [oldest, file] of this.open) {
       if (this.open.size <= MAX_OPEN_STAGING_FILES) break;
       this.open.delete(oldest);
@@ -338,35 +342,62 @@ export class DuckDbCostWriter implements CostWriter {
   }
 }
 
-/** A month's staging files by day: CSV files written from records, Parquet files of bulk loads (`d=YYYY-MM-DD`). */
+/** Parts each day's rows are staged in (see `partOf`). */
+const DAY_PARTS = 4;
+
+/**
+ * The part of a day a record is staged in, `YYYY-MM-DD~P`: by its resource id, which is a key of every daily row, so
+ * no daily row sums rows of two parts. The commit can then sum a large day a part at a time (partition-writer.ts),
+ * and its hash table holds a quarter of the day. The hash is cheap (it runs per row): the id's length, last and middle
+ * characters.
+ */
+function partOf(day: string, resourceId: string): string {
+  const n = resourceId.length;
+  const hash = n === 0 ? 0 : n + resourceId.charCodeAt(n - 1) + 7 * resourceId.charCodeAt(n >> 1);
+  return `${day}~${hash % DAY_PARTS}`;
+}
+
+/**
+ * A month's staged rows in parts: each part of a day staged from records (CSV files), or, for a day a bulk load staged
+ * too (Parquet files in `d=YYYY-MM-DD` folders, not split by resource), the whole day as one part.
+ */
 async function stagedDays(
   month: string,
   csv: ReadonlyMap<string, readonly StagingFile[]>,
   bulkDirs: readonly string[],
   bulkDayRows: ReadonlyMap<string, number>,
 ): Promise<StagedDay[]> {
-  const days = new Map<string, StagedDay>();
-  const of = (day: string) => {
-    const known = days.get(day);
-    if (known) return known;
-    const d: StagedDay = { day: day as Day, rows: bulkDayRows.get(day) ?? 0, csv: [], parquet: [] };
-    days.set(day, d);
-    return d;
-  };
-  for (const [day, files] of csv)
-    if (day.startsWith(month))
-      for (const f of files) {
-        const d = of(day);
-        d.csv.push(f.path);
-        d.rows += f.rows;
-      }
+  const bulk = new Map<string, string[]>();
   for (const dir of bulkDirs)
     for (const folder of await readdir(dir).catch(() => [] as string[])) {
       if (!folder.startsWith(`d=${month}`)) continue;
-      for (const f of await readdir(join(dir, folder)))
-        if (f.endsWith('.parquet')) of(folder.slice(2)).parquet.push(join(dir, folder, f));
+      const files = bulk.get(folder.slice(2)) ?? [];
+      for (const f of await readdir(join(dir, folder))) if (f.endsWith('.parquet')) files.push(join(dir, folder, f));
+      bulk.set(folder.slice(2), files);
     }
-  return [...days.values()].sort((a, b) => a.day.localeCompare(b.day));
+  const parts = new Map<string, StagedDay>();
+  const of = (key: string, day: string) => {
+    const known = parts.get(key);
+    if (known) return known;
+    const d: StagedDay = { day: day as Day, rows: 0, csv: [], parquet: [] };
+    parts.set(key, d);
+    return d;
+  };
+  for (const [day, files] of bulk) {
+    const d = of(day, day);
+    d.parquet.push(...files);
+    d.rows += bulkDayRows.get(day) ?? 0;
+  }
+  for (const [part, files] of csv) {
+    const day = part.slice(0, 10);
+    if (!day.startsWith(month)) continue;
+    const d = of(bulk.has(day) ? day : part, day);
+    for (const f of files) {
+      d.csv.push(f.path);
+      d.rows += f.rows;
+    }
+  }
+  return [...parts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, d]) => d);
 }
 
 /** The first and last of a set of days. */

@@ -8,12 +8,12 @@ import { createTableSql, dailyRowsSelect, ident, literal, STORED_COLUMNS } from 
 
 /**
  * Replaces a source's data for a day range, one month partition at a time (docs/cost-data.md): the new rows of a
- * month (from the staging files split by day, summed a day at a time into daily rows) and the rows of the old
- * partition outside the range are written to a temporary file. Working month by month, and from file to file (no table in memory holds
- * a month's rows), bounds the memory an import needs. Only when every month's file is written are they renamed into
- * place as the months' newest versions, so a write that fails midway (a full disk, an unreadable staging file) leaves
- * the old partitions answering, and its temporary files are removed. Then the source's manifest is rewritten. Runs on
- * the writer's own connection.
+ * month (from the staging files split by day, summed a group of days at a time into daily rows) and the rows of the
+ * old partition outside the range are written to a temporary file. Working month by month, and from file to file (no
+ * table in memory holds a month's rows), bounds the memory an import needs. Only when every month's file is written
+ * are they renamed into place as the months' newest versions, so a write that fails midway (a full disk, an
+ * unreadable staging file) leaves the old partitions answering, and its temporary files are removed. Then the
+ * source's manifest is rewritten. Runs on the writer's own connection.
  */
 export async function replacePartitions(
   c: DuckDBConnection,
@@ -141,14 +141,17 @@ const SCRATCH_FORMAT = `FORMAT parquet, ROW_GROUP_SIZE_BYTES '16MB'`;
 export interface StagedMonths {
   /** First and last day staged, or null when nothing was. */
   range: { from: Day; to: Day } | null;
-  /** The staging files of each day of a month that has any, by day. */
+  /**
+   * The staging files of a month in parts, in day order: a day whole, or in parts whose daily rows never share a key
+   * (split by resource: duckdb-cost.repository.ts).
+   */
   days(month: string): Promise<StagedDay[]>;
 }
 
-/** One day's staging files. */
+/** One day's staging files, or one part of them. */
 export interface StagedDay {
   day: Day;
-  /** The rows staged for the day. */
+  /** The rows staged in it. */
   rows: number;
   csv: string[];
   parquet: string[];
@@ -169,9 +172,10 @@ const SUM_GROUP_ROWS = 100_000;
 
 /**
  * A month's staged rows within the range summed into daily rows, as a SELECT; null when none were staged. Summed a
- * group of consecutive days at a time, each group of at most `SUM_GROUP_ROWS` staged rows or a single day (`day` is
- * a key of every daily row, so no sum spans two groups); each group's sums go to a scratch file, read back as one.
- * A month of fewer rows is summed at once, which is faster than day by day.
+ * group of consecutive days (or parts of days) at a time, each group of at most `SUM_GROUP_ROWS` staged rows or a
+ * single part (the day and the resource id are keys of every daily row, so no daily row sums rows of two groups);
+ * each group's sums go to a scratch file, read back as one. A month of fewer rows is summed at once, which is faster
+ * than day by day.
  */
 async function newDailyRows(
   c: DuckDBConnection,
@@ -204,7 +208,7 @@ async function newDailyRows(
   return `SELECT * FROM read_parquet([${groupFiles.map(literal).join(', ')}])`;
 }
 
-/** Consecutive days in groups of at most `SUM_GROUP_ROWS` staged rows (a larger day is a group of its own). */
+/** Consecutive days (or parts) in groups of at most `SUM_GROUP_ROWS` staged rows (a larger one is a group alone). */
 function sumGroups(days: readonly StagedDay[]): StagedDay[][] {
   const groups: StagedDay[][] = [];
   let rows = 0;
