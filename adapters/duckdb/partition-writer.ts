@@ -187,25 +187,35 @@ async function newDailyRows(
   files: MonthFiles,
 ): Promise<string | null> {
   const groups = sumGroups(await staged.days(month));
-  const sums = (rows: string) => dailyRowsSelect(`(SELECT * FROM (${rows}) WHERE ${inRange})`);
+  const sums = (rows: string, where: string) => dailyRowsSelect(`(SELECT * FROM (${rows}) WHERE ${where})`);
   const rowsOf = (group: StagedDay[]) =>
     stagedRows(
       group.flatMap((d) => d.csv),
       group.flatMap((d) => d.parquet),
       columnsArg,
     );
-  if (groups.length <= 1) {
-    const rows = groups[0] ? rowsOf(groups[0]) : null;
-    return rows ? sums(rows) : null;
+  // A group larger than `SUM_GROUP_ROWS` (one part, of a day a Parquet file was staged for or of a very large day) is
+  // summed in passes, each over the resources of one hash bucket (a key of every daily row), reading it once a pass.
+  const passesOf = (group: StagedDay[]) => Math.ceil(group.reduce((n, d) => n + d.rows, 0) / SUM_GROUP_ROWS);
+  if (groups.length === 0) return null;
+  if (groups.length === 1 && passesOf(groups[0]!) <= 1) {
+    const rows = rowsOf(groups[0]!);
+    return rows ? sums(rows, inRange) : null;
   }
   const groupFiles: string[] = [];
-  for (const [i, group] of groups.entries()) {
-    const file = `${next}.days-${i}.tmp`;
-    files.scratch.push(file);
-    await c.run(`COPY (${sums(rowsOf(group) ?? '')}) TO ${literal(file)} (${SCRATCH_FORMAT})`);
-    groupFiles.push(file);
+  for (const group of groups) {
+    const rows = rowsOf(group);
+    if (!rows) continue;
+    const passes = Math.max(1, passesOf(group));
+    for (let pass = 0; pass < passes; pass++) {
+      const file = `${next}.sums-${groupFiles.length}.tmp`;
+      files.scratch.push(file);
+      const where = passes > 1 ? `${inRange} AND hash(resource_id) % ${passes} = ${pass}` : inRange;
+      await c.run(`COPY (${sums(rows, where)}) TO ${literal(file)} (${SCRATCH_FORMAT})`);
+      groupFiles.push(file);
+    }
   }
-  return `SELECT * FROM read_parquet([${groupFiles.map(literal).join(', ')}])`;
+  return groupFiles.length ? `SELECT * FROM read_parquet([${groupFiles.map(literal).join(', ')}])` : null;
 }
 
 /** Consecutive days (or parts) in groups of at most `SUM_GROUP_ROWS` staged rows (a larger one is a group alone). */

@@ -11,18 +11,21 @@ import { createTestCostStore } from '../support/cost-store.js';
 
 /**
  * A month with more staged rows than one aggregate sums (100,000: adapters/duckdb/partition-writer.ts) is summed a
- * group of days at a time. 130,000 rows over four days, with resource ids that repeat within a day, must give the
- * same daily figures as the test computes from the rows, from CSV (staged row by row) and from Parquet (in bulk).
+ * group of days at a time, and a day larger than that in passes over hash buckets of resources. 130,000 rows over
+ * four days and 110,000 more on a fifth, with resource ids that repeat within a day, must give the same daily figures
+ * as the test computes from the rows, from CSV (staged row by row) and from Parquet (in bulk).
  */
 const DAYS = ['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04'];
-const ROWS = 130_000;
+const LARGE_DAY = '2026-03-05';
+const SPREAD_ROWS = 130_000;
+const ROWS = SPREAD_ROWS + 110_000;
 const RESOURCES = 5_000;
 const dir = mkdtempSync(join(tmpdir(), 'tally-large-month-'));
 const csvPath = join(dir, 'march.csv');
 
 /** Row `i`: its day, resource and cost in cents (integers, so that the test's sums are exact). */
 const rowOf = (i: number) => ({
-  day: DAYS[i % DAYS.length]!,
+  day: i < SPREAD_ROWS ? DAYS[i % DAYS.length]! : LARGE_DAY,
   resource: `i-${(i * 7) % RESOURCES}`,
   cents: (i % 997) + 1,
 });
@@ -85,8 +88,8 @@ describe('a month larger than one aggregate', () => {
       const { run, byDay, resources } = await imported(format === 'CSV' ? csvPath : await parquetOf(csvPath));
       expect(run.rowsImported).toBe(ROWS);
       const days = byDay.map((r) => [String(r.day), Math.round(r.billed * 100)] as const);
-      expect([...days].sort(([a], [b]) => a.localeCompare(b))).toEqual(DAYS.map((d) => [d, expected.get(d)?.cents]));
-      for (const d of DAYS)
-        expect(resources.filter((r) => r.day === d).length, d).toBe(expected.get(d)?.resources.size);
+      const all = [...DAYS, LARGE_DAY];
+      expect([...days].sort(([a], [b]) => a.localeCompare(b))).toEqual(all.map((d) => [d, expected.get(d)?.cents]));
+      for (const d of all) expect(resources.filter((r) => r.day === d).length, d).toBe(expected.get(d)?.resources.size);
     });
 });
