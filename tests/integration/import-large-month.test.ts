@@ -1,13 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FocusExportReader } from '../../adapters/focus-file/focus-export.reader.js';
-import { MemoryImportRunRepository } from '../../adapters/memory/memory-import-run.repository.js';
-import { ImportService } from '../../src/costs/import.service.js';
-import { systemClock } from '../../src/shared/clock.js';
-import { createTestCostStore } from '../support/cost-store.js';
+import { csvAsParquet, importIntoTestStore } from '../support/focus-import.js';
 
 /**
  * A month with more staged rows than one aggregate sums (100,000: adapters/duckdb/partition-writer.ts) is summed a
@@ -45,18 +40,6 @@ for (let i = 0; i < ROWS; i++) {
 }
 writeFileSync(csvPath, `${lines.join('\n')}\n`);
 
-async function parquetOf(csv: string): Promise<string> {
-  const out = join(dir, 'march.parquet');
-  const db = await DuckDBInstance.create(':memory:');
-  const c = await db.connect();
-  await c.run(
-    `COPY (SELECT * FROM read_csv('${csv}', all_varchar = true, header = true)) TO '${out}' (FORMAT parquet)`,
-  );
-  c.closeSync();
-  db.closeSync();
-  return out;
-}
-
 describe('a month larger than one aggregate', () => {
   const cleanups: (() => Promise<void>)[] = [];
   afterAll(async () => {
@@ -64,15 +47,7 @@ describe('a month larger than one aggregate', () => {
   });
 
   async function imported(path: string) {
-    const store = await createTestCostStore();
-    cleanups.push(store.cleanup);
-    const importer = new ImportService({
-      reader: new FocusExportReader(store.engine),
-      costs: store.repo,
-      runs: new MemoryImportRunRepository(),
-      clock: systemClock,
-    });
-    const run = await importer.importPath(path, { source: 'march' });
+    const { store, run } = await importIntoTestStore(path, 'march', cleanups);
     const byDay = await store.repo.aggregate({ from: '2026-03-01', to: '2026-03-31', groupBy: [], byDay: true });
     const resources = await store.repo.aggregate({
       from: '2026-03-01',
@@ -85,7 +60,9 @@ describe('a month larger than one aggregate', () => {
 
   for (const format of ['CSV', 'Parquet'] as const)
     it(`sums every day exactly, each resource once a day (${format})`, async () => {
-      const { run, byDay, resources } = await imported(format === 'CSV' ? csvPath : await parquetOf(csvPath));
+      const { run, byDay, resources } = await imported(
+        format === 'CSV' ? csvPath : await csvAsParquet(csvPath, dir, 'march.parquet'),
+      );
       expect(run.rowsImported).toBe(ROWS);
       const days = byDay.map((r) => [String(r.day), Math.round(r.billed * 100)] as const);
       const all = [...DAYS, LARGE_DAY];

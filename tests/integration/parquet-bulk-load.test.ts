@@ -1,13 +1,8 @@
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FocusExportReader } from '../../adapters/focus-file/focus-export.reader.js';
-import { MemoryImportRunRepository } from '../../adapters/memory/memory-import-run.repository.js';
-import { ImportService } from '../../src/costs/import.service.js';
-import { systemClock } from '../../src/shared/clock.js';
-import { createTestCostStore } from '../support/cost-store.js';
+import { csvAsParquet, importIntoTestStore } from '../support/focus-import.js';
 
 /**
  * Parquet files are loaded in bulk, in SQL (adapters/duckdb/parquet-bulk-load.ts); CSV files row by row through
@@ -97,18 +92,6 @@ const quote = (v: string) => `"${v.replaceAll('"', '""')}"`;
 const csvPath = join(dir, 'rows.csv');
 writeFileSync(csvPath, `${[HEADER, ...ROWS].map((r) => r.map(quote).join(',')).join('\n')}\n`);
 
-async function parquetOf(csv: string): Promise<string> {
-  const out = join(dir, 'rows.parquet');
-  const db = await DuckDBInstance.create(':memory:');
-  const c = await db.connect();
-  await c.run(
-    `COPY (SELECT * FROM read_csv('${csv}', all_varchar = true, header = true)) TO '${out}' (FORMAT parquet)`,
-  );
-  c.closeSync();
-  db.closeSync();
-  return out;
-}
-
 /** Twice a decimal with 16 places, exactly (the figures exceed a double's precision). */
 function doubled(decimal: string): string {
   const negative = decimal.startsWith('-');
@@ -124,15 +107,7 @@ describe('Parquet bulk load and CSV row mapping agree', () => {
   });
 
   async function importOne(path: string) {
-    const store = await createTestCostStore();
-    cleanups.push(store.cleanup);
-    const importer = new ImportService({
-      reader: new FocusExportReader(store.engine),
-      costs: store.repo,
-      runs: new MemoryImportRunRepository(),
-      clock: systemClock,
-    });
-    const run = await importer.importPath(path, { source: 'rows' });
+    const { store, run } = await importIntoTestStore(path, 'rows', cleanups);
     const daily = await store.repo.aggregate({
       from: '2024-01-01',
       to: '2024-12-31',
@@ -166,7 +141,7 @@ describe('Parquet bulk load and CSV row mapping agree', () => {
 
   it('gives the same figures and rejects the same rows for the same reasons', async () => {
     const csv = await importOne(csvPath);
-    const parquet = await importOne(await parquetOf(csvPath));
+    const parquet = await importOne(await csvAsParquet(csvPath, dir, 'rows.parquet'));
     // CSV lines count the header; Parquet rows do not.
     expect(parquet.rejected).toEqual(csv.rejected.map(([line, column]) => [Number(line) - 1, column]));
     expect(csv.rejected.map(([, column]) => column)).toEqual([
@@ -201,7 +176,7 @@ describe('Parquet bulk load and CSV row mapping agree', () => {
     const folder = join(dir, 'both');
     mkdirSync(folder, { recursive: true });
     copyFileSync(csvPath, join(folder, 'rows.csv'));
-    copyFileSync(await parquetOf(csvPath), join(folder, 'rows.parquet'));
+    copyFileSync(await csvAsParquet(csvPath, dir, 'rows.parquet'), join(folder, 'rows.parquet'));
     const both = await importOne(folder);
     expect(both.read).toBe(2 * csv.read);
     // Every exact figure doubles, and the days are the same: each day's daily rows are summed from both staging
