@@ -7,6 +7,14 @@ import { AMOUNT_TYPE, ident, literal, STORED_COLUMNS } from './cost-table.schema
 /** Rows per row group of a bulk load's staging files (see `bulkLoadParquet`). */
 const STAGING_ROW_GROUP_ROWS = 4096;
 
+/**
+ * Rows of the source file loaded by one statement. A `COPY … PARTITION_BY` keeps the footer of every staging file it
+ * writes in memory until it ends, and those grew with the rows: 12.8 million rows in one statement peaked 55 MB higher
+ * than in statements of a million (bench/sources; docs/cost-data.md, "Sizing"). DuckDB skips the row groups outside
+ * a statement's range, so the source is still read once.
+ */
+export const BULK_CHUNK_ROWS = 1_000_000;
+
 /** Rejections returned per file (all are counted). */
 const KEPT_REJECTIONS = 100;
 
@@ -28,20 +36,32 @@ export async function bulkLoadParquet(
   file: string,
   columns: Column[],
   stagingDir: string,
+  chunkRows = BULK_CHUNK_ROWS,
 ): Promise<BulkLoad & { range: { from: string; to: string } | null; dayRows: Record<string, number> }> {
   // Zone-less timestamps are UTC (FOCUS requires UTC), whatever the machine's zone.
   await c.run(`SET TimeZone = 'UTC'`);
   const e = expressions(columns);
-  const normalized = `SELECT line, ${e.select.join(', ')}, ${e.problemColumn} AS problem_column, ${e.problemReason} AS problem_reason FROM (SELECT file_row_number + 1 AS line, ${e.inner.join(', ')} FROM read_parquet(${literal(file)}, file_row_number = true))`;
-  await c.run(`CREATE OR REPLACE TEMP VIEW bulk_rows AS ${normalized}`);
+  /** The file's rows (0-based row numbers `where`, or all), normalized, with their first problem. */
+  const normalized = (where = '') =>
+    `SELECT line, ${e.select.join(', ')}, ${e.problemColumn} AS problem_column, ${e.problemReason} AS problem_reason FROM (SELECT file_row_number + 1 AS line, ${e.inner.join(', ')} FROM read_parquet(${literal(file)}, file_row_number = true)${where})`;
+  await c.run(`CREATE OR REPLACE TEMP VIEW bulk_rows AS ${normalized()}`);
+  // The row count comes from the Parquet footer, without reading the rows again.
+  const total = (
+    await c.runAndReadAll(`SELECT count(*) AS n FROM read_parquet(${literal(file)})`)
+  ).getRowObjectsJS()[0];
+  const read = Number(total?.n ?? 0);
   const stored = STORED_COLUMNS.map((col) => ident(col.name)).join(', ');
   // Written split by day (`d=YYYY-MM-DD` folders), so that the commit sums one day at a time, as it does rows staged
   // from CSV (partition-writer.ts). Every day's file holds a row group in memory until it is full: small ones, or
-  // a month of days held 400 MB.
-  const copied = await c.runAndReadAll(
-    `COPY (SELECT ${stored}, strftime("day", '%Y-%m-%d') AS d FROM bulk_rows WHERE problem_column IS NULL) TO ${literal(stagingDir)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (d), WRITE_PARTITION_COLUMNS false, ROW_GROUP_SIZE ${STAGING_ROW_GROUP_ROWS})`,
-  );
-  const good = Number(copied.getRowObjectsJS()[0]?.Count ?? 0);
+  // a month of days held 400 MB. One statement per `chunkRows` rows, each adding files to the days' folders.
+  let good = 0;
+  for (let from = 0; from < Math.max(read, 1); from += chunkRows) {
+    const rows = normalized(` WHERE file_row_number >= ${from} AND file_row_number < ${from + chunkRows}`);
+    const copied = await c.runAndReadAll(
+      `COPY (SELECT ${stored}, strftime("day", '%Y-%m-%d') AS d FROM (${rows}) WHERE problem_column IS NULL) TO ${literal(stagingDir)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (d), WRITE_PARTITION_COLUMNS false, APPEND, ROW_GROUP_SIZE ${STAGING_ROW_GROUP_ROWS})`,
+    );
+    good += Number(copied.getRowObjectsJS()[0]?.Count ?? 0);
+  }
   // The rows staged per day, from the files' footers (the commit groups small days: partition-writer.ts).
   const perDay = good
     ? (
@@ -53,11 +73,6 @@ export async function bulkLoadParquet(
   const dayRows = Object.fromEntries(perDay.map((r) => [String(r.d), Number(r.n)]));
   const days = Object.keys(dayRows);
   const range = days.length ? { from: days[0]!, to: days[days.length - 1]! } : null;
-  // The row count comes from the Parquet footer, without reading the rows again.
-  const total = (
-    await c.runAndReadAll(`SELECT count(*) AS n FROM read_parquet(${literal(file)})`)
-  ).getRowObjectsJS()[0];
-  const read = Number(total?.n ?? 0);
   const rejected = read - good;
   const firstRejected: BulkLoad['firstRejected'] = [];
   const rejectedByMonth: Record<string, number> = {};

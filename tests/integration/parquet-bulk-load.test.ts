@@ -2,6 +2,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { bulkLoadParquet } from '../../adapters/duckdb/parquet-bulk-load.js';
+import { createTestCostStore } from '../support/cost-store.js';
 import { csvAsParquet, importIntoTestStore } from '../support/focus-import.js';
 
 /**
@@ -187,5 +189,39 @@ describe('Parquet bulk load and CSV row mapping agree', () => {
     expect(exact(both.figures)).toEqual(exact(csv.figures).map(twice));
     expect(exact(csv.figures).length).toBeGreaterThan(3);
     expect(days(both.figures)).toEqual(days(csv.figures));
+  });
+
+  it('stages the same rows and rejections when it loads a file a few rows at a time', async () => {
+    const store = await createTestCostStore();
+    cleanups.push(store.cleanup);
+    const file = await csvAsParquet(csvPath, dir, 'rows.parquet');
+    const load = (chunkRows: number) =>
+      store.engine.withConnection(async (c) => {
+        const columns = (await c.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${file}')`))
+          .getRowObjectsJS()
+          .map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+        const staging = join(dir, `staged-${chunkRows}`);
+        const result = await bulkLoadParquet(c, file, columns, staging, chunkRows);
+        const staged = (
+          await c.runAndReadAll(
+            `SELECT * EXCLUDE (tags), CAST(tags AS VARCHAR) AS tags FROM read_parquet('${staging}/*/*.parquet', filename = true) ORDER BY ALL`,
+          )
+        ).getRowObjectsJS();
+        return {
+          result,
+          rows: staged.map(({ filename, ...row }) =>
+            JSON.stringify(row, (_, v) => (typeof v === 'bigint' ? `${v}` : v)),
+          ),
+          files: new Set(staged.map((r) => r.filename)).size,
+        };
+      });
+    const whole = await load(1_000_000);
+    // One row per statement: every rejection and every day's rows come from statements that must add up.
+    const chunked = await load(1);
+    expect(chunked.result).toEqual(whole.result);
+    expect(chunked.rows.sort()).toEqual(whole.rows.sort());
+    expect(whole.rows.length).toBe(ROWS.length - whole.result.rejected);
+    // Each statement wrote files of its own into the days' folders (a day of two good rows has two files).
+    expect(chunked.files).toBeGreaterThan(whole.files);
   });
 });
