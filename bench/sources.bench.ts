@@ -3,7 +3,8 @@
  * from the May fixture's records and uploaded to moto S3 in parts, as `@aws-sdk/lib-storage` does for large objects)
  * synced through the S3 object source in a child process, beside the same file imported from local disk in another
  * child (the reference). Prints each one's rows/s and peak RSS (the medians over the runs) and their ratios (aim:
- * the S3 sync's peak RSS under 400 MB; docs/cost-data.md, "Sizing"); then syncs the same rows as one Parquet object.
+ * the S3 sync's peak RSS under 400 MB; docs/cost-data.md, "Sizing"); then syncs the same rows, four times over, as one
+ * Parquet object.
  *
  *   npm run bench                       # every bench (starts the test services)
  *   BENCH_ONLY=sources npm run bench    # this one only
@@ -13,6 +14,7 @@
  * BENCH_SOURCES_DISTINCT (default 1) gives each copy of the fixture its own resource ids, so that no two rows sum
  * into one daily row (the stored rows grow with the object, as in a real export); BENCH_SOURCES_DISTINCT=0 repeats
  * the fixture as it is, whose 110 records sum into the same daily rows however large the object;
+ * BENCH_SOURCES_PARQUET_SCALE (4): copies of the CSV's rows in the Parquet object (see `parquetObject`);
  * TALLY_DUCKDB_MEMORY (the children's DuckDB limit, default 512MB as in Tally); TALLY_DUCKDB_THREADS (default as in
  * `tally start`, whose scheduled import this is: one fewer than the cores, at least 1). Needs moto
  * (TALLY_TEST_AWS_ENDPOINT, set by scripts/test-services.sh exec).
@@ -126,8 +128,11 @@ async function upload(s3: S3Client, bucket: string, key: string, file: string): 
 }
 
 /**
- * The same rows as one Parquet object (written by DuckDB from the CSV, every column as text), synced from S3 once:
- * Parquet is loaded in bulk in SQL, a path of its own (adapters/duckdb/parquet-bulk-load.ts).
+ * The CSV's rows, `scale` times (each copy with its own resource ids when `distinct`), as one Parquet object written
+ * by DuckDB (every column as text), synced from S3 once: Parquet is loaded in bulk in SQL, a path of its own
+ * (adapters/duckdb/parquet-bulk-load.ts). Parquet packs these generated rows into a few bytes each, where a real
+ * export's take about a hundred (FOCUS CSV rows of about a kilobyte, compressed ten times): the object holds more
+ * rows than the CSV so that its row count is that of a real Parquet export of about 1 GB.
  */
 async function parquetObject(
   s3: S3Client,
@@ -136,12 +141,15 @@ async function parquetObject(
   dir: string,
   endpoint: string,
   rows: number,
+  scale: number,
+  distinct: boolean,
 ): Promise<void> {
   const file = join(dir, 'focus-large.parquet');
   const db = await DuckDBInstance.create(':memory:', { threads: '1', memory_limit: '1GB' });
   const c = await db.connect();
+  const resourceId = distinct ? `ResourceId || '~' || k` : 'ResourceId';
   await c.run(
-    `COPY (SELECT * FROM read_csv('${csv}', all_varchar = true, header = true)) TO '${file}' (FORMAT parquet, COMPRESSION snappy)`,
+    `COPY (SELECT * EXCLUDE (k) REPLACE (${resourceId} AS ResourceId) FROM read_csv('${csv}', all_varchar = true, header = true), range(${scale}) AS copies(k)) TO '${file}' (FORMAT parquet, COMPRESSION snappy)`,
   );
   c.closeSync();
   db.closeSync();
@@ -154,11 +162,12 @@ async function parquetObject(
   });
   await rm(join(dir, 's3-parquet-data'), { recursive: true, force: true });
   log(
-    `Parquet object of the same rows (${size((await stat(file)).size)}) synced from S3: ${int(r.rowsRead)} rows, ` +
+    `Parquet object of the CSV's rows ×${scale} (${size((await stat(file)).size)}) synced from S3: ${int(r.rowsRead)} rows, ` +
       `${secs(r.ms)}, ${int((r.rowsRead / r.ms) * 1000)} rows/s, peak RSS ${size(r.rssPeak)} ` +
       `(aim < ${size(AIM_RSS)}: ${r.rssPeak < AIM_RSS ? 'met' : 'missed'})`,
   );
-  if (r.rowsRead !== rows) throw new Error(`sources bench: ${rows} rows written, the Parquet sync read ${r.rowsRead}`);
+  if (r.rowsRead !== rows * scale)
+    throw new Error(`sources bench: ${rows * scale} rows written, the Parquet sync read ${r.rowsRead}`);
 }
 
 async function main(): Promise<void> {
@@ -243,7 +252,7 @@ async function main(): Promise<void> {
     );
     for (const r of [...s3Runs, ...localRuns])
       if (r.rowsRead !== rows) throw new Error(`sources bench: ${rows} rows written, ${r.role} read ${r.rowsRead}`);
-    await parquetObject(s3, bucket, file, dir, endpoint, rows);
+    await parquetObject(s3, bucket, file, dir, endpoint, rows, envInt('BENCH_SOURCES_PARQUET_SCALE', 4), distinct);
   } finally {
     s3.destroy();
     await rm(dir, { recursive: true, force: true });

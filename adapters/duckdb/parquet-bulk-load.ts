@@ -13,7 +13,7 @@ const STAGING_ROW_GROUP_ROWS = 4096;
  * than in statements of a million (bench/sources; docs/cost-data.md, "Sizing"). DuckDB skips the row groups outside
  * a statement's range, so the source is still read once.
  */
-export const BULK_CHUNK_ROWS = 1_000_000;
+const BULK_CHUNK_ROWS = 1_000_000;
 
 /** Rejections returned per file (all are counted). */
 const KEPT_REJECTIONS = 100;
