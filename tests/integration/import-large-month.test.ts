@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { csvAsParquet, importIntoTestStore } from '../support/focus-import.js';
 
 /**
- * A month with more staged rows than one aggregate sums (100,000: adapters/duckdb/partition-writer.ts) is summed a
+ * A month with more staged rows than one aggregate sums (65,536: adapters/duckdb/partition-writer.ts) is summed a
  * group of days at a time, and a day larger than that in passes over hash buckets of resources. 130,000 rows over
  * four days and 110,000 more on a fifth, with resource ids that repeat within a day, must give the same daily figures
  * as the test computes from the rows, from CSV (staged row by row) and from Parquet (in bulk).
