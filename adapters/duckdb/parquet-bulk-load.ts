@@ -10,7 +10,7 @@ const STAGING_ROW_GROUP_ROWS = 4096;
 /**
  * Rows of the source file loaded by one statement. A `COPY … PARTITION_BY` keeps the footer of every staging file it
  * writes in memory until it ends, and those grew with the rows: 12.8 million rows in one statement peaked 55 MB higher
- * than in statements of a million (bench/sources; docs/cost-data.md, "Sizing"). DuckDB skips the row groups outside
+ * than in statements of a million, in the same time (docs/cost-data.md, "Sizing"). DuckDB skips the row groups outside
  * a statement's range, so the source is still read once.
  */
 const BULK_CHUNK_ROWS = 1_000_000;
