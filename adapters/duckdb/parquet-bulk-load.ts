@@ -55,7 +55,7 @@ export async function bulkLoadParquet(
   // from CSV (partition-writer.ts). Every day's file holds a row group in memory until it is full: small ones, or
   // a month of days held 400 MB. One statement per `chunkRows` rows, each adding files to the days' folders.
   let good = 0;
-  for (let from = 0; from < Math.max(read, 1); from += chunkRows) {
+  for (let from = 0; from < read; from += chunkRows) {
     const rows = normalized(` WHERE file_row_number >= ${from} AND file_row_number < ${from + chunkRows}`);
     const copied = await c.runAndReadAll(
       `COPY (SELECT ${stored}, strftime("day", '%Y-%m-%d') AS d FROM (${rows}) WHERE problem_column IS NULL) TO ${literal(stagingDir)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (d), WRITE_PARTITION_COLUMNS false, APPEND, ROW_GROUP_SIZE ${STAGING_ROW_GROUP_ROWS})`,
